@@ -1,0 +1,84 @@
+"""The console channel's I/O: the scripted JSONL chat on a virtual clock, and the real-time chat."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import datetime
+from typing import TextIO
+
+from bot.assembly import build_knowledge
+from bot.channels.console.parse import Wait, parse_jsonl, parse_typed
+from bot.channels.console.render import reply_lines, reply_object
+from bot.config import Settings
+from bot.engine import Choice, Reply, Started
+from bot.engine.clock_math import zone
+from bot.runtime import Runtime
+from bot.store import SqlStore
+from scheduler import Trigger, VirtualClock, utc_now
+
+
+async def run_jsonl(settings: Settings, user: str, start: datetime, stdin: TextIO, stdout: TextIO) -> int:
+    """`reflexbot chat --jsonl`: one event per input line, timed messages on a virtual clock."""
+    key = f"console:{user}"
+    tz = zone(settings.policy.default_tz, "Asia/Dubai")
+    store = await SqlStore.open(settings.storage_url)
+    clock_holder: list[VirtualClock] = []
+
+    async def deliver(to: str, reply: Reply) -> None:
+        if to != key:
+            raise LookupError("another person's reply: left in the outbox")
+        stdout.write(json.dumps(reply_object(reply, clock_holder[0].now, start, tz), ensure_ascii=False) + "\n")
+        stdout.flush()
+
+    runtime = Runtime(build_knowledge(settings), store, deliver, default_tz=settings.policy.default_tz)
+    clock = VirtualClock(start, store, runtime.run_due, key=key)
+    clock_holder.append(clock)
+    try:
+        await clock.run_until(start)  # whatever a reused database had due by the start
+        for line in stdin:
+            item = parse_jsonl(line)
+            if isinstance(item, Wait):
+                await clock.advance(item.seconds)
+            elif item is not None:
+                await runtime.handle(key, item, clock.now)
+            else:
+                continue
+            stdout.write(json.dumps({"idle": True, "t": round((clock.now - start).total_seconds(), 3)}) + "\n")
+            stdout.flush()
+    finally:
+        await store.close()
+    return 0
+
+
+async def run_interactive(settings: Settings, user: str) -> int:
+    """`reflexbot chat`: a real-time chat in the terminal; timed messages arrive at their real pace."""
+    key = f"console:{user}"
+    tz = zone(settings.policy.default_tz, "Asia/Dubai")
+    store = await SqlStore.open(settings.storage_url)
+    shown: list[tuple[Choice, ...]] = [()]
+
+    async def deliver(to: str, reply: Reply) -> None:
+        print(reply_lines(reply, utc_now(), tz), flush=True)
+        if reply.choices:
+            shown[0] = reply.choices
+
+    runtime = Runtime(build_knowledge(settings), store, deliver, default_tz=settings.policy.default_tz)
+    trigger = Trigger(runtime.run_due)
+    runtime.wake_at = trigger.wake_at
+    print("reflexbot console. Type how you feel; a number picks a button; Ctrl-D or 'quit' to leave.\n")
+    loop = asyncio.get_running_loop()
+    try:
+        trigger.start()
+        await runtime.flush()
+        await runtime.handle(key, Started(), utc_now())
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line or line.strip().lower() in ("quit", "exit"):
+                break
+            await runtime.handle(key, parse_typed(line, shown[0]), utc_now())
+    finally:
+        trigger.shutdown()
+        await store.close()
+    return 0

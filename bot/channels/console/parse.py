@@ -1,0 +1,51 @@
+"""Console input -> events: plain text, {"text"}, {"choice"}, {"wait"}; numbers pick shown buttons."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from bot.engine import Choice, ChoicePicked, Event, TextReceived
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """Let virtual time pass."""
+
+    seconds: float
+
+
+def parse_jsonl(line: str) -> Event | Wait | None:
+    """One line of `chat --jsonl` input; None for a blank line."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError:
+            return TextReceived(line.rstrip("\n"))
+        if isinstance(data, dict):
+            if "wait" in data:
+                return Wait(_seconds(data["wait"]))
+            if "choice" in data:
+                return ChoicePicked(str(data["choice"]))
+            if "text" in data:
+                return TextReceived(str(data["text"]))
+    return TextReceived(line.rstrip("\n"))
+
+
+def parse_typed(line: str, shown: tuple[Choice, ...]) -> Event:
+    """What a person typed in the interactive chat: a button number picks that button."""
+    typed = line.strip()
+    if typed.isdigit() and 1 <= int(typed) <= len(shown):
+        return ChoicePicked(shown[int(typed) - 1].id)
+    return TextReceived(line.rstrip("\n"))
+
+
+def _seconds(value: object) -> float:
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return seconds if seconds == seconds and seconds >= 0 else 0.0  # NaN and negatives wait nothing

@@ -1,0 +1,95 @@
+"""`reflexbot chat | match | content check`: argument parsing and wiring only."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from datetime import datetime
+
+from bot.config import ConfigError, load_settings
+from bot.engine.clock_math import zone
+from scheduler import utc_now
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reflexbot", description="Foot-reflexology self-care companion.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    chat = commands.add_parser("chat", help="chat in the terminal")
+    chat.add_argument("--jsonl", action="store_true", help="scripted: JSON lines in and out, virtual clock")
+    chat.add_argument("--user", default="local", help="who is chatting (default: local)")
+    chat.add_argument("--db", help="SQLite file (created if missing) or database URL")
+    chat.add_argument("--start", help="virtual clock start, ISO 8601 (default: now)")
+    chat.add_argument("--tz", help="the person's time zone (default from config)")
+    chat.add_argument("--config", help="path to config.toml")
+
+    match = commands.add_parser("match", help="what the bot understands in a text (JSON)")
+    match.add_argument("--lang", help="language code (detected when not given)")
+    match.add_argument("text", help="the text, or - to read one text per line from stdin")
+
+    content = commands.add_parser("content", help="content tools")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    content_commands.add_parser("check", help="validate content and cross-references")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `reflexbot` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=os.environ.get("REFLEXBOT_LOG_LEVEL", "WARNING"),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        if args.command == "match":
+            from bot.match_command import run_match
+
+            return run_match(args.text, args.lang, sys.stdin, sys.stdout)
+        if args.command == "content":
+            return _content_check()
+        return _chat(args)
+    except ConfigError as error:
+        print(f"reflexbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.channels.console.app import run_interactive, run_jsonl
+
+    settings = load_settings(args.config, db=args.db, tz=args.tz)
+    if not args.jsonl:
+        return asyncio.run(run_interactive(settings, args.user))
+    start = _parse_start(args.start, settings.policy.default_tz)
+    return asyncio.run(run_jsonl(settings, args.user, start, sys.stdin, sys.stdout))
+
+
+def _parse_start(raw: str | None, tz_name: str) -> datetime:
+    if not raw:
+        return utc_now()
+    try:
+        start = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ConfigError(f"--start is not an ISO 8601 time: {raw}") from error
+    # A start without an offset is read in the person's time zone.
+    return start if start.tzinfo is not None else start.replace(tzinfo=zone(tz_name, "UTC"))
+
+
+def _content_check() -> int:
+    from content.lint import check
+    from content.loader import default_content
+
+    from bot.engine.choice_ids import all_choice_ids
+
+    content = default_content()
+    problems = check(content, all_choice_ids(content))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"content ok: {len(content.points)} points, {len(content.zones)} zones, "
+          f"{len(content.symptoms)} symptoms, {len(content.red_flags)} red flags, {len(content.faqs)} FAQ")
+    return 0

@@ -1,0 +1,44 @@
+"""What can happen to a conversation: the engine's inputs, as frozen values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """The person opened the chat (/start), optionally with a deep-link payload such as "bloating"."""
+
+    payload: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TextReceived:
+    """The person wrote a message."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChoicePicked:
+    """The person tapped a button (or typed its number) with this id."""
+
+    choice_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimerFired:
+    """A durable timer came due; `due_at` is when it was meant to fire, so lateness can be judged."""
+
+    timer_id: str
+    due_at: datetime
+    payload: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reset:
+    """Forget the current flow (not the person's data) and go back to the menu."""
+
+
+Event = Started | TextReceived | ChoicePicked | TimerFired | Reset

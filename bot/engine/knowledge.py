@@ -1,0 +1,56 @@
+"""What the engine knows besides the state: content, the matcher, the clinic and the policy knobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.nlu import Matcher
+from content.model import Content
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One clinic branch, from config.toml."""
+
+    id: str
+    name: str
+    address: str
+    phone: str
+    whatsapp: str  # a https://wa.me/<digits> link
+    map_url: str = ""
+    hours: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Clinic:
+    """The clinic behind the bot."""
+
+    name: str
+    branches: tuple[Branch, ...]
+
+    def branch(self, branch_id: str) -> Branch | None:
+        """The branch with this id, if any."""
+        return next((b for b in self.branches if b.id == branch_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Tunable rules, from config.toml."""
+
+    default_tz: str = "Asia/Dubai"
+    reask_days: int = 30  # slow-changing safety answers are asked again after this many days
+    stale_step_seconds: int = 120  # a session step this late is dropped ("your session was interrupted")
+    reminder_grace_minutes: int = 120  # a reminder this late is still sent, once; later ones are skipped
+    snooze_minutes: int = 15
+    later_minutes: int = 60  # "not yet, remind me in an hour"
+    max_points_offered: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything `step` reads and never changes."""
+
+    content: Content
+    matcher: Matcher
+    clinic: Clinic
+    policy: Policy = field(default_factory=Policy)

@@ -1,0 +1,299 @@
+"""The conversation as a pure function: step(kb, state, event, now) -> (state, actions).
+
+Order of concerns on every message: red flags first (in any state), then the question the person is
+answering, then global commands, then symptoms, questions and the menu.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.engine import booking_flow, reminder_flow, safety_flow, session_flow
+from bot.engine.actions import Action, Choice, Forget, Record, Reply
+from bot.engine.common import Turn, button, item_name, menu_choices, say, stop_session, to_idle
+from bot.engine.events import ChoicePicked, Event, Reset, Started, TextReceived, TimerFired
+from bot.engine.knowledge import Knowledge
+from bot.engine.offer_flow import did_you_mean, offer
+from bot.engine.safety import OPTIONS
+from bot.engine.state import (
+    BOOKING_BRANCH,
+    BOOKING_CONSENT,
+    BOOKING_NAME,
+    BOOKING_WHEN,
+    DELETE_CONFIRM,
+    DID_YOU_MEAN,
+    FEEDBACK,
+    IDLE,
+    NEW,
+    OFFERED,
+    REMINDER_TIME,
+    SAFETY,
+    SESSION_STATES,
+    Conversation,
+    Feedback,
+)
+from bot.nlu import Understanding, When
+from bot.nlu.labels import match_label
+
+# Intents that give way when the same message names a symptom ("hi, I feel bloated").
+WEAK_INTENTS = frozenset({"greeting", "thanks", "yes", "no", "ready", "better", "same", "worse", "stop",
+                          "pause", "resume", "skip", "snooze", "too-painful"})
+# Commands that work even while a free-text answer or a session is expected.
+ALWAYS = frozenset({"help", "start-over", "about", "delete-data"})
+SESSION_INTENTS = {"ready": "ready", "pause": "pause", "resume": "resume", "stop": "stop",
+                   "too-painful": "painful"}
+FEELINGS = ("better", "same", "worse")
+
+
+def step(kb: Knowledge, state: Conversation, event: Event, *, now: datetime) -> Turn:
+    """Advance one person's conversation by one event; never does I/O, never reads a clock."""
+    if isinstance(event, TimerFired):
+        return _on_timer(kb, state, event, now)
+    if isinstance(event, Reset):
+        state, cancel = stop_session(state)
+        state = to_idle(state)
+        return state, (*cancel, Reply(say(kb, state, "start-over"), menu_choices(kb, state)))
+    understanding = None
+    if isinstance(event, TextReceived):
+        understanding = kb.matcher.understand(event.text, state.lang)
+        if understanding.red_flag:
+            return _emergency(kb, state, understanding)
+    intro: tuple[Action, ...] = ()
+    if state.state == NEW or not state.intro_seen:
+        state = replace(state, state=IDLE if state.state == NEW else state.state, intro_seen=True)
+        intro = (Reply(say(kb, state, "welcome") + "\n\n" + say(kb, state, "about")),)
+    if isinstance(event, Started):
+        state, actions = _on_started(kb, state, event)
+    elif isinstance(event, ChoicePicked):
+        state, actions = _on_choice(kb, state, event.choice_id.strip()[:64], now)
+    else:
+        assert understanding is not None
+        state, actions = _on_text(kb, state, event.text, understanding, now)
+    return state, (*intro, *actions)
+
+
+def prompt(kb: Knowledge, state: Conversation) -> Reply:
+    """The question the conversation is waiting on, asked again (also used for stale buttons)."""
+    if state.state == SAFETY and state.question:
+        return safety_flow.question_reply(kb, state)
+    if state.state in SESSION_STATES and state.session is not None:
+        return session_flow.reprompt(kb, state)
+    if state.state == FEEDBACK:
+        return Reply(say(kb, state, "session.how-now"), _feel_buttons(kb, state))
+    if state.state == REMINDER_TIME:
+        return reminder_flow.time_question(kb, state)
+    if state.state in (BOOKING_BRANCH, BOOKING_WHEN, BOOKING_NAME, BOOKING_CONSENT):
+        return booking_flow.prompt(kb, state)
+    if state.state == DELETE_CONFIRM:
+        return _delete_question(kb, state)
+    if state.state == DID_YOU_MEAN:
+        return did_you_mean(kb, state, state.maybe)[1][0]  # type: ignore[return-value]
+    if state.state == OFFERED and state.offered:
+        starts = tuple(Choice(f"start:{i}", say(kb, state, "button.start", name=item_name(kb, state, i)))
+                       for i in state.offered)
+        return Reply(say(kb, state, "offer.pick"), starts)
+    return Reply(say(kb, state, "menu"), menu_choices(kb, state))
+
+
+def _emergency(kb: Knowledge, state: Conversation, u: Understanding) -> Turn:
+    state, cancel = stop_session(state)
+    state = replace(to_idle(state), intro_seen=True)
+    text = say(kb, state, f"emergency.{u.red_flag_kind or 'emergency'}")
+    return state, (*cancel, Reply(text, urgent=True))
+
+
+def _on_started(kb: Knowledge, state: Conversation, event: Started) -> Turn:
+    payload = event.payload.strip()[:64]
+    if payload:
+        u = kb.matcher.understand(payload.replace("-", " ").replace("_", " "), state.lang)
+        ids = tuple(s.id for s in u.symptoms) or ((payload,) if payload in kb.content.symptoms else ())
+        if ids and not u.red_flag:
+            return offer(kb, state, ids)
+    return state, (Reply(say(kb, state, "menu"), menu_choices(kb, state)),)
+
+
+def _on_text(kb: Knowledge, state: Conversation, text: str, u: Understanding, now: datetime) -> Turn:
+    if not text.strip():
+        return state, (Reply(say(kb, state, "empty")), prompt(kb, state))
+    intent = u.intent
+    if intent in ALWAYS:
+        return _on_intent(kb, state, u, now)
+    current = prompt(kb, state)
+    if state.state not in (IDLE, NEW) and current.choices:
+        picked = match_label(text, [c.label for c in current.choices])
+        if picked is not None:
+            return _on_choice(kb, state, current.choices[picked].id, now)
+    if state.state in SESSION_STATES:
+        if intent in SESSION_INTENTS:
+            return session_flow.on_control(kb, state, SESSION_INTENTS[intent], now)
+        return state, (current,)
+    if state.state == SAFETY:
+        answer = safety_flow.typed_answer(state.question, set(u.text.split()), intent)
+        if answer is not None:
+            return safety_flow.on_answer(kb, state, state.question, answer, now)
+        return state, (Reply(say(kb, state, "safety.please-answer")), current)
+    if state.state in (BOOKING_WHEN, BOOKING_NAME):
+        return booking_flow.on_text(kb, state, text)
+    if state.state == REMINDER_TIME and u.when is not None:
+        return reminder_flow.set_reminder(kb, state, u.when, now)
+    if state.state == FEEDBACK and intent in FEELINGS:
+        return _feedback(kb, state, intent, now)
+    if state.state == DELETE_CONFIRM and intent in ("yes", "no"):
+        return _on_choice(kb, state, f"delete:{intent}", now)
+    if intent is not None and not (u.symptoms and intent in WEAK_INTENTS):
+        return _on_intent(kb, state, u, now)
+    if u.symptoms:
+        return offer(kb, state, tuple(s.id for s in u.symptoms), u.negated)
+    if u.maybe:
+        return did_you_mean(kb, state, tuple(s.id for s in u.maybe))
+    if u.faq is not None:
+        return state, (_faq_answer(kb, state, u.faq),)
+    return state, (Reply(say(kb, state, "offtopic"), menu_choices(kb, state)),)
+
+
+def _on_intent(kb: Knowledge, state: Conversation, u: Understanding, now: datetime) -> Turn:
+    intent = u.intent or ""
+    if intent == "start-over":
+        state, cancel = stop_session(state)
+        state = to_idle(state)
+        return state, (*cancel, Reply(say(kb, state, "start-over"), menu_choices(kb, state)))
+    if intent == "delete-data":
+        state, cancel = stop_session(state)
+        state = replace(to_idle(state), state=DELETE_CONFIRM)
+        return state, (*cancel, _delete_question(kb, state))
+    if intent == "remind":
+        if u.when is not None:
+            return reminder_flow.set_reminder(kb, state, u.when, now)
+        return reminder_flow.ask_time(kb, state)
+    if intent == "reminders-list":
+        return reminder_flow.list_reminders(kb, state)
+    if intent == "reminders-stop":
+        return reminder_flow.stop_reminders(kb, state)
+    if intent == "book":
+        return booking_flow.start(kb, state)
+    if intent == "clinic":
+        return booking_flow.show_clinic(kb, state)
+    if intent == "language":
+        return state, (_languages(kb, state),)
+    simple = {"help": "help", "about": "about", "greeting": "greeting", "thanks": "thanks"}
+    key = simple.get(intent, "nothing-running" if intent in SESSION_INTENTS or intent in ("skip", "snooze")
+                     else "menu")
+    return state, (Reply(say(kb, state, key), menu_choices(kb, state)),)
+
+
+def _on_choice(kb: Knowledge, state: Conversation, choice_id: str, now: datetime) -> Turn:
+    head, _, rest = choice_id.partition(":")
+    in_session = state.state in SESSION_STATES
+    if head in session_flow.CONTROLS and not rest and in_session:
+        return session_flow.on_control(kb, state, head, now)
+    if head == "ans" and state.state == SAFETY:
+        question, _, value = rest.partition(":")
+        if question == state.question and value in OPTIONS.get(question, ()):
+            return safety_flow.on_answer(kb, state, question, value, now)
+    elif head == "feel" and state.state == FEEDBACK and rest in FEELINGS:
+        return _feedback(kb, state, rest, now)
+    elif head == "branch" and state.state == BOOKING_BRANCH:
+        return booking_flow.on_branch(kb, state, rest)
+    elif head == "consent" and state.state == BOOKING_CONSENT and rest in ("yes", "no"):
+        return booking_flow.on_consent(kb, state, rest == "yes", now)
+    elif head == "delete" and state.state == DELETE_CONFIRM and rest in ("yes", "no"):
+        if rest == "yes":
+            fresh = Conversation(state=IDLE, lang=state.lang, intro_seen=True)
+            return fresh, (Forget(), Reply(say(kb, fresh, "delete.done")))
+        state = to_idle(state)
+        return state, (Reply(say(kb, state, "delete.kept"), menu_choices(kb, state)),)
+    elif head == "sym" and rest == "none" and state.state == DID_YOU_MEAN:
+        state = to_idle(state)
+        return state, (Reply(say(kb, state, "did-you-mean.none"), menu_choices(kb, state)),)
+    elif head == "sym" and rest in kb.content.symptoms and not in_session:
+        return offer(kb, state, (rest,))
+    elif head == "start" and safety_flow.is_item(kb, rest) and not in_session:
+        return safety_flow.request_start(kb, state, rest, now)
+    elif head == "later" and safety_flow.is_item(kb, rest) and not in_session:
+        return reminder_flow.schedule_later(kb, state, rest, now)
+    elif head == "remat" and not in_session:
+        return _remind_at(kb, state, rest, now)
+    elif head == "rem" and not in_session:
+        return _reminder_button(kb, state, rest, now)
+    elif head == "lang" and rest in kb.content.languages:
+        state = replace(state, lang=rest)
+        return state, (Reply(say(kb, state, "language.set"), menu_choices(kb, state)),)
+    elif choice_id in ("menu", "help") and not in_session:
+        state = to_idle(state)
+        return state, (Reply(say(kb, state, choice_id), menu_choices(kb, state)),)
+    elif choice_id == "book" and not in_session:
+        return booking_flow.start(kb, state)
+    elif choice_id == "clinic" and not in_session:
+        return booking_flow.show_clinic(kb, state)
+    return state, (Reply(say(kb, state, "stale-button")), prompt(kb, state))
+
+
+def _reminder_button(kb: Knowledge, state: Conversation, rest: str, now: datetime) -> Turn:
+    if rest == "ask":
+        return reminder_flow.ask_time(kb, state)
+    if rest == "list":
+        return reminder_flow.list_reminders(kb, state)
+    verb, _, number = rest.partition(":")
+    if verb not in ("start", "snooze", "skip", "stop") or not number.isdigit():
+        return state, (Reply(say(kb, state, "stale-button")), prompt(kb, state))
+    if verb == "start" and any(r.id == int(number) for r in state.reminders):
+        state = reminder_flow.done_with_once(state, int(number))
+        if state.last_item and safety_flow.is_item(kb, state.last_item):
+            return safety_flow.request_start(kb, state, state.last_item, now)
+        return to_idle(state), (Reply(say(kb, state, "reminder.how-feel"), menu_choices(kb, state)),)
+    return reminder_flow.on_reminder_button(kb, state, verb, int(number), now)
+
+
+def _remind_at(kb: Knowledge, state: Conversation, rest: str, now: datetime) -> Turn:
+    hour, _, minute = rest.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        return state, (Reply(say(kb, state, "stale-button")), prompt(kb, state))
+    when = When(daily=True, hour=int(hour), minute=int(minute), in_minutes=None)
+    return reminder_flow.set_reminder(kb, state, when, now)
+
+
+def _feedback(kb: Knowledge, state: Conversation, feeling: str, now: datetime) -> Turn:
+    item = state.last_item
+    history = (*state.history, Feedback(item, feeling, now.isoformat()))[-50:]
+    state = replace(to_idle(state), history=history)
+    record = Record("feedback", (("item", item), ("feeling", feeling), ("at", now.isoformat())))
+    others = tuple(i for i in state.offered if i != item)[:2]
+    choices: tuple[Choice, ...] = tuple(
+        Choice(f"start:{i}", say(kb, state, "button.start", name=item_name(kb, state, i))) for i in others
+    )
+    if feeling == "worse":
+        choices = (*choices, button(kb, state, "book", "button.book"))
+    choices = (*choices, button(kb, state, "rem:ask", "menu.reminder"))
+    return state, (record, Reply(say(kb, state, f"feedback.{feeling}"), choices))
+
+
+def _faq_answer(kb: Knowledge, state: Conversation, faq_id: str) -> Reply:
+    faq = kb.content.faqs[faq_id]
+    return Reply(faq.answer.get(state.lang, faq.answer["en"]), menu_choices(kb, state))
+
+
+def _languages(kb: Knowledge, state: Conversation) -> Reply:
+    choices = tuple(button(kb, state, f"lang:{code}", f"language.name.{code}") for code in kb.content.languages)
+    return Reply(say(kb, state, "language.choose"), choices)
+
+
+def _delete_question(kb: Knowledge, state: Conversation) -> Reply:
+    choices = (button(kb, state, "delete:yes", "button.delete-yes"),
+               button(kb, state, "delete:no", "button.delete-no"))
+    return Reply(say(kb, state, "delete.confirm"), choices)
+
+
+def _feel_buttons(kb: Knowledge, state: Conversation) -> tuple[Choice, ...]:
+    return tuple(button(kb, state, f"feel:{f}", f"button.feel-{f}") for f in FEELINGS)
+
+
+def _on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetime) -> Turn:
+    kind = event.timer_id.partition(":")[0]
+    if kind == "session":
+        return session_flow.on_timer(kb, state, event, now)
+    if kind in ("reminder", "snooze"):
+        return reminder_flow.on_timer(kb, state, event, now)
+    if kind == "later":
+        return reminder_flow.on_later(kb, state, event)
+    return state, ()

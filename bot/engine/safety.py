@@ -1,0 +1,104 @@
+"""Contraindications: which questions are due, and what the answers allow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.engine.knowledge import Knowledge
+from bot.engine.state import SafetyAnswer
+from content.model import Pregnancy
+
+# Asked at every sitting (an answer counts for ACUTE_VALID only).
+ACUTE = "acute"
+ACUTE_VALID = timedelta(minutes=30)
+# Slow-changing: asked again after Policy.reask_days.
+PERIODIC = ("pressure", "pregnancy", "clot", "foot", "chronic")
+QUESTIONS = (ACUTE, *PERIODIC)
+
+# The answers each question accepts, in button order.
+OPTIONS: dict[str, tuple[str, ...]] = {
+    ACUTE: ("fever", "ate", "exercised", "alcohol", "bath", "none"),
+    "pressure": ("yes", "no"),
+    "pregnancy": ("yes", "no"),
+    "clot": ("yes", "no"),
+    "foot": ("left", "right", "both", "no"),
+    "chronic": ("yes", "no"),
+}
+NOT_YET = frozenset({"ate", "exercised", "alcohol", "bath"})
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the answers allow for one item."""
+
+    stop: str = ""  # why there is no massage today: "fever", "pressure", "clot", "feet"; empty if allowed
+    not_yet: str = ""  # "ate", "exercised", "alcohol", "bath": wait an hour
+    forbidden: bool = False  # the item is forbidden in pregnancy
+    feet: tuple[str, ...] = ("left", "right")
+    light: bool = False
+    notes: tuple[str, ...] = ()  # message ids shown before the session
+
+
+def due_questions(kb: Knowledge, answers: dict[str, SafetyAnswer], now: datetime) -> tuple[str, ...]:
+    """The questions to ask before a session, in order: the acute one first, then stale periodic ones."""
+    due: list[str] = []
+    acute = answers.get(ACUTE)
+    if acute is None or now - datetime.fromisoformat(acute.at) > ACUTE_VALID:
+        due.append(ACUTE)
+    reask = timedelta(days=kb.policy.reask_days)
+    for question in PERIODIC:
+        answer = answers.get(question)
+        if answer is None or now - datetime.fromisoformat(answer.at) > reask:
+            due.append(question)
+    return tuple(due)
+
+
+def is_pregnant(answers: dict[str, SafetyAnswer]) -> bool:
+    """True when the person said they are pregnant."""
+    answer = answers.get("pregnancy")
+    return answer is not None and answer.value == "yes"
+
+
+def pregnancy_rule(kb: Knowledge, item: str) -> Pregnancy:
+    """How an item stands in pregnancy; zones are gentle and allowed."""
+    point = None if item.startswith("zone:") else kb.content.point(item)
+    return point.pregnancy if point is not None else Pregnancy.NONE
+
+
+def allowed_items(kb: Knowledge, answers: dict[str, SafetyAnswer], items: tuple[str, ...]) -> tuple[str, ...]:
+    """Items that may be offered at all given what is known (never a point forbidden in pregnancy)."""
+    if not is_pregnant(answers):
+        return items
+    return tuple(i for i in items if pregnancy_rule(kb, i) is not Pregnancy.FORBIDDEN)
+
+
+def assess(kb: Knowledge, answers: dict[str, SafetyAnswer], item: str) -> Verdict:
+    """Apply every known answer to one item; the first blocking answer wins."""
+    value = {q: a.value for q, a in answers.items()}
+    if value.get(ACUTE) == "fever":
+        return Verdict(stop="fever")
+    if value.get("pressure") == "yes":
+        return Verdict(stop="pressure")
+    if value.get("clot") == "yes":
+        return Verdict(stop="clot")
+    if value.get("foot") == "both":
+        return Verdict(stop="feet")
+    if value.get(ACUTE) in NOT_YET:
+        return Verdict(not_yet=value[ACUTE])
+    notes: list[str] = []
+    light = False
+    if is_pregnant(answers):
+        rule = pregnancy_rule(kb, item)
+        if rule is Pregnancy.FORBIDDEN:
+            return Verdict(forbidden=True)
+        light = True
+        notes.append("safety.note.pregnancy-caution" if rule is Pregnancy.CAUTION else "safety.note.pregnancy")
+    feet: tuple[str, ...] = ("left", "right")
+    if value.get("foot") in ("left", "right"):
+        feet = ("right",) if value["foot"] == "left" else ("left",)
+        notes.append(f"safety.note.spare-{value['foot']}")
+    if value.get("chronic") == "yes":
+        light = True
+        notes.append("safety.note.chronic")
+    return Verdict(feet=feet, light=light, notes=tuple(notes))

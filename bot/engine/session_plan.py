@@ -1,0 +1,76 @@
+"""A guided session as a list of timed steps, rebuilt from content whenever it is needed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from content.model import Content, Technique
+
+
+class StepKind(StrEnum):
+    """What a step asks the person to do."""
+
+    FIND = "find"  # locate the point on this foot; waits for "ready"
+    PRESS = "press"  # one press, timed
+    PRESS_SET = "press-set"  # a run of quick presses ("press 10 times"), timed as one
+    REST = "rest"
+    ROUND_REST = "round-rest"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One instruction of a session; `seconds` is how long until the next step (0: wait for the person)."""
+
+    kind: StepKind
+    foot: str
+    seconds: int
+    rep: int = 0
+    reps: int = 0
+    round: int = 0
+    rounds: int = 0
+
+
+def technique_of(content: Content, item: str) -> Technique:
+    """The technique for a point code or a "zone:<id>" item."""
+    if item.startswith("zone:"):
+        return content.zones[item.removeprefix("zone:")].technique
+    point = content.point(item)
+    if point is None:
+        raise KeyError(item)
+    return point.technique
+
+
+def plan_session(technique: Technique, feet: tuple[str, ...]) -> tuple[Step, ...]:
+    """Every step of a session: find the point on each foot, then press/rest in rounds, then done."""
+    steps: list[Step] = []
+    t = technique
+    for foot in feet:
+        steps.append(Step(StepKind.FIND, foot, 0, rounds=t.rounds, reps=t.reps))
+        for rnd in range(1, t.rounds + 1):
+            steps.extend(_round(t, foot, rnd))
+            if rnd < t.rounds:
+                pause = t.round_rest_seconds or t.rest_seconds or 5
+                steps.append(Step(StepKind.ROUND_REST, foot, pause, round=rnd, rounds=t.rounds))
+    steps.append(Step(StepKind.DONE, feet[-1] if feet else "", 0))
+    return tuple(steps)
+
+
+def _round(t: Technique, foot: str, rnd: int) -> list[Step]:
+    if t.rest_seconds == 0:
+        return [Step(StepKind.PRESS_SET, foot, t.press_seconds * t.reps, reps=t.reps, round=rnd,
+                     rounds=t.rounds)]
+    steps: list[Step] = []
+    for rep in range(1, t.reps + 1):
+        steps.append(Step(StepKind.PRESS, foot, t.press_seconds, rep=rep, reps=t.reps, round=rnd,
+                          rounds=t.rounds))
+        if rep < t.reps:
+            steps.append(Step(StepKind.REST, foot, t.rest_seconds, rep=rep, reps=t.reps, round=rnd,
+                              rounds=t.rounds))
+    return steps
+
+
+def session_seconds(technique: Technique, feet: tuple[str, ...]) -> int:
+    """The timed length of a session, without the time spent finding points."""
+    return sum(step.seconds for step in plan_session(technique, feet))

@@ -1,0 +1,145 @@
+"""A person's conversation state: frozen values that round-trip through JSON.
+
+States are named strings ("session.running"); everything the engine needs to continue lives here,
+so the runtime can load, step and save it between turns and across restarts.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any, TypeVar
+
+# Named states.
+NEW = "new"
+IDLE = "idle"
+OFFERED = "offered"  # symptoms understood, points offered
+DID_YOU_MEAN = "did-you-mean"
+SAFETY = "safety.asking"
+SESSION_FINDING = "session.finding"
+SESSION_RUNNING = "session.running"
+SESSION_PAUSED = "session.paused"
+SESSION_TOO_PAINFUL = "session.too-painful"
+FEEDBACK = "feedback"
+REMINDER_TIME = "reminder.time"
+BOOKING_BRANCH = "booking.branch"
+BOOKING_WHEN = "booking.when"
+BOOKING_NAME = "booking.name"
+BOOKING_CONSENT = "booking.consent"
+DELETE_CONFIRM = "delete.confirm"
+
+SESSION_STATES = frozenset({SESSION_FINDING, SESSION_RUNNING, SESSION_PAUSED, SESSION_TOO_PAINFUL})
+ALL_STATES = frozenset(
+    {NEW, IDLE, OFFERED, DID_YOU_MEAN, SAFETY, FEEDBACK, REMINDER_TIME, BOOKING_BRANCH, BOOKING_WHEN,
+     BOOKING_NAME, BOOKING_CONSENT, DELETE_CONFIRM} | SESSION_STATES
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyAnswer:
+    """One answer to a contraindication question, with when it was given (ISO 8601)."""
+
+    value: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A guided session on one point or zone; `step` indexes the plan rebuilt from content."""
+
+    number: int
+    item: str  # a point code ("KI1") or "zone:arch"
+    feet: tuple[str, ...]  # ("left", "right"), or one foot when the other must be spared
+    light: bool = False  # gentle pressure only
+    step: int = 0
+    timer_id: str | None = None  # the pending timer that starts the next step
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A reminder the person asked for: daily at a local time, or once at an instant."""
+
+    id: int
+    daily: bool
+    hour: int
+    minute: int
+    once_at: str | None = None  # ISO 8601 instant for one-off reminders
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """How the person felt after a session on an item."""
+
+    item: str
+    feeling: str  # "better" | "same" | "worse"
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class BookingDraft:
+    """A booking request being filled in."""
+
+    branch: str = ""
+    when: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """Everything the engine remembers about one person in one channel."""
+
+    state: str = NEW
+    lang: str = "en"
+    tz: str = ""  # IANA zone; empty means the configured default
+    salt: str = ""  # a random tag from the runtime, for short booking references
+    counter: int = 0  # source of unique session, reminder and timer numbers
+    intro_seen: bool = False
+    symptoms: tuple[str, ...] = ()  # what the person said they feel, latest first
+    offered: tuple[str, ...] = ()  # items on offer ("KI1", "zone:arch")
+    maybe: tuple[str, ...] = ()  # did-you-mean candidates
+    pending_item: str = ""  # item chosen while safety questions are asked
+    question: str = ""  # the safety question being asked
+    answers: dict[str, SafetyAnswer] = field(default_factory=dict)
+    session: Session | None = None
+    last_item: str = ""
+    reminders: tuple[Reminder, ...] = ()
+    history: tuple[Feedback, ...] = ()
+    booking: BookingDraft | None = None
+
+    def to_json(self) -> str:
+        """Serialise to compact JSON."""
+        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str) -> Conversation:
+        """Load from JSON written by to_json; unknown keys are ignored, missing ones take defaults."""
+        return _build(cls, json.loads(raw))
+
+
+T = TypeVar("T")
+
+
+def _build(cls: type[T], data: Any) -> T:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    kwargs = {k: _convert(hints[k], v) for k, v in data.items() if k in known}
+    return cls(**kwargs)
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        if value is None:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _convert(inner[0], value)
+    if origin is tuple:
+        return tuple(_convert(args[0], v) for v in value)
+    if origin is dict:
+        return {k: _convert(args[1], v) for k, v in value.items()}
+    if is_dataclass(hint) and isinstance(hint, type):
+        return _build(hint, value)
+    return value

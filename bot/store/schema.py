@@ -1,0 +1,82 @@
+"""The tables: one row of state per person, durable timers, an outbox of replies, and records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+
+metadata = MetaData()
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite keeps naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Normalise to UTC; naive values are a programming error."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Give back an aware UTC datetime."""
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+timers = Table(
+    "timers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False),
+    Column("timer_id", String(100), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("payload", String(200), nullable=False, default=""),
+    # pending -> fired (stepped; replies in the outbox) -> done (replies delivered); or cancelled
+    Column("status", String(12), nullable=False, default="pending"),
+    Index("ix_timers_due", "status", "due_at"),
+    Index("ix_timers_key", "key", "timer_id"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False),
+    Column("timer_row", Integer, nullable=True),  # the timers.id whose firing produced it
+    Column("reply", Text, nullable=False),  # the Reply as JSON
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_outbox_key", "key", "id"),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("ref", String(40), nullable=True),
+    Column("data", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_records_key", "key"),
+)
+
+PERSON_TABLES = (conversations, timers, outbox, records)

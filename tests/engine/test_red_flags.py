@@ -1,0 +1,48 @@
+"""A red flag in any state stops everything and gets emergency advice, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Reply
+from bot.engine import state as S
+from tests.engine.helpers import REACH
+from tests.flow import Flow
+
+RED_FLAGS = {
+    "I have chest pain": "998",
+    "my face is drooping and my speech is slurred": "998",
+    "I'm vomiting blood": "998",
+    "I want to kill myself": "800",
+    "my calf is swollen, hot and red": "998",
+}
+
+
+@pytest.mark.parametrize("text", list(RED_FLAGS))
+@pytest.mark.parametrize("name", list(REACH))
+def test_red_flag_from_every_state(flow: Flow, name: str, text: str) -> None:
+    REACH[name](flow)
+    flow.say(text)
+    replies = [a for a in flow.last if isinstance(a, Reply)]
+    assert len(replies) == 1, "the emergency advice and nothing else"
+    assert replies[0].urgent and RED_FLAGS[text] in replies[0].text
+    assert replies[0].choices == ()
+    assert flow.state.state == S.IDLE
+    assert flow.state.session is None
+    assert not any(t.startswith("session:") for t in flow.timers), "a running session is stopped"
+
+
+def test_red_flag_mid_session_cancels_the_next_step(flow: Flow) -> None:
+    REACH[S.SESSION_RUNNING](flow)
+    flow.say("crushing chest pain spreading to my arm")
+    assert flow.wait(600) == [], "no more session messages after an emergency"
+
+
+def test_self_harm_gets_support_line(flow: Flow) -> None:
+    flow.say("I want to die")
+    assert "800" in flow.text() and "998" in flow.text()
+
+
+def test_negated_red_flag_is_not_an_emergency(flow: Flow) -> None:
+    replies = flow.say("no chest pain, just tired")
+    assert not any(r.urgent for r in replies)

@@ -1,0 +1,103 @@
+"""Guided sessions on a fake clock: exact press/rest instants, pause/resume/stop, too painful."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.engine import state as S
+from bot.engine.session_plan import StepKind, plan_session, technique_of
+from tests.engine.helpers import answer_all
+from tests.flow import Flow
+
+
+def running(flow: Flow, item: str) -> None:
+    flow.tap(f"start:{item}")
+    answer_all(flow)
+    flow.tap("ready")
+
+
+def test_st44_press_five_rest_two_exactly(flow: Flow) -> None:
+    technique = technique_of(flow.kb.content, "ST44")
+    assert (technique.press_seconds, technique.rest_seconds) == (5, 2)
+    assert 10 <= technique.reps <= 15
+    running(flow, "ST44")
+    t0 = flow.now
+    assert "Press 1 of" in flow.text()
+    sent = flow.wait(5 + 2 + 5 + 2)
+    offsets = [(s.at - t0).total_seconds() for s in sent]
+    assert offsets == [5, 7, 12, 14]
+    assert sent[0].reply.text.startswith("Rest 2")
+    assert "Press 2 of" in sent[1].reply.text
+
+
+def test_sp1_press_ten_rest_five_three_rounds(flow: Flow) -> None:
+    technique = technique_of(flow.kb.content, "SP1")
+    assert (technique.reps, technique.round_rest_seconds, technique.rounds) == (10, 5, 3)
+    plan = plan_session(technique, ("left",))
+    kinds = [s.kind for s in plan]
+    assert kinds.count(StepKind.PRESS_SET) == 3 and kinds.count(StepKind.ROUND_REST) == 2
+
+
+def test_whole_session_left_then_right_then_feedback(flow: Flow) -> None:
+    running(flow, "ST44")
+    flow.wait(3600)
+    assert flow.state.state == S.SESSION_FINDING
+    assert flow.state.session is not None and flow.state.session.step > 0
+    assert "Right foot" in flow.sent[-1].reply.text
+    flow.tap("ready")
+    flow.wait(3600)
+    assert flow.state.state == S.FEEDBACK
+    assert "How do you feel now?" in flow.sent[-1].reply.text
+    flow.tap("feel:better")
+    assert flow.records[-1].kind == "feedback"
+    flow.say("I feel bloated")
+    assert "felt better" in flow.text()
+
+
+def test_pause_resume_keeps_the_step(flow: Flow) -> None:
+    running(flow, "ST44")
+    flow.wait(5)  # rest 1
+    flow.tap("pause")
+    assert flow.timers == {}
+    assert flow.wait(600) == []
+    flow.tap("resume")
+    assert "Rest 2" in flow.text()
+    t = flow.now
+    sent = flow.wait(2)
+    assert sent[0].at == t + timedelta(seconds=2) and "Press 2 of" in sent[0].reply.text
+
+
+def test_stop_ends_without_more_messages(flow: Flow) -> None:
+    running(flow, "ST44")
+    flow.tap("stop")
+    assert flow.state.state == S.IDLE and flow.state.session is None
+    assert flow.wait(600) == []
+
+
+def test_too_painful_offers_lighter_or_stop(flow: Flow) -> None:
+    running(flow, "ST44")
+    flow.say("ouch too painful")
+    assert flow.state.state == S.SESSION_TOO_PAINFUL
+    assert set(flow.choice_ids()) == {"lighter", "stop"}
+    assert flow.wait(600) == []
+    flow.tap("lighter")
+    assert flow.state.session is not None and flow.state.session.light
+    assert "gently" in flow.text()
+
+
+def test_stale_session_step_is_dropped_with_a_notice(flow: Flow) -> None:
+    running(flow, "ST44")
+    (timer_id, (at, _)), = flow.timers.items()
+    flow.now = at + timedelta(hours=3)
+    from bot.engine import TimerFired
+
+    replies = flow.send(TimerFired(timer_id, at))
+    assert len(replies) == 1 and "interrupted" in replies[0].text
+    assert flow.state.session is None and flow.timers == {}
+
+
+def test_old_session_button_is_stale(flow: Flow) -> None:
+    running(flow, "ST44")
+    flow.tap("stop")
+    replies = flow.tap("pause")
+    assert "passed" in replies[0].text

@@ -1,0 +1,104 @@
+"""The runtime on SQLite: bookings, deleting data, restarts, delivery failures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import unquote
+
+from bot.engine import ChoicePicked, Knowledge, Reply, TextReceived
+from bot.runtime import Runtime
+from bot.store import SqlStore
+from tests.conftest import T0, Harness, open_harness
+from tests.engine.helpers import SAFE_ANSWERS
+
+KEY = "console:sara"
+
+
+async def book(h: Harness, consent: bool) -> None:
+    for event in (TextReceived("cant sleep"), TextReceived("book"), ChoicePicked("branch:dhcc"),
+                  TextReceived("Tuesday evening"), TextReceived("Sara"),
+                  ChoicePicked("consent:yes" if consent else "consent:no")):
+        await h.runtime.handle(KEY, event, T0)
+
+
+async def test_booking_stored_with_consent(harness: Harness) -> None:
+    await book(harness, consent=True)
+    (record,) = await harness.store.records(KEY, "booking")
+    assert record["ref"].startswith("RB-") and record["branch"] == "dhcc"
+    assert "insomnia" in record["summary"] or "sleep" in record["summary"]
+    last = harness.texts()[-1]
+    assert record["ref"] in last and "https://wa.me/971585699858?text=" in last
+    assert record["ref"] in unquote(last)
+
+
+async def test_booking_refused_without_consent(harness: Harness) -> None:
+    await book(harness, consent=False)
+    assert await harness.store.records(KEY, "booking") == []
+    assert "Nothing was shared" in harness.texts()[-1]
+
+
+async def test_delete_my_data_leaves_no_row(harness: Harness) -> None:
+    await book(harness, consent=True)
+    await harness.runtime.handle(KEY, TextReceived("remind me at 10pm every night"), T0)
+    await harness.runtime.handle(KEY, ChoicePicked("start:KI1"), T0)
+    for question, value in SAFE_ANSWERS:
+        await harness.runtime.handle(KEY, ChoicePicked(f"ans:{question}:{value}"), T0)
+    await harness.runtime.handle(KEY, ChoicePicked("ready"), T0)
+    assert await harness.store.count_rows(KEY) > 0
+    await harness.runtime.handle(KEY, TextReceived("delete my data"), T0)
+    await harness.runtime.handle(KEY, ChoicePicked("delete:yes"), T0)
+    assert await harness.store.count_rows(KEY) == 0
+    assert "deleted" in harness.texts()[-1]
+    harness.sent.clear()
+    await harness.clock.advance(timedelta(days=2).total_seconds())
+    assert harness.sent == [], "no timer survives"
+
+
+async def test_stale_session_after_restart_gets_one_short_notice(kb: Knowledge, tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    first = await open_harness(kb, db)
+    await first.runtime.handle(KEY, ChoicePicked("start:ST44"), T0)
+    for question, value in SAFE_ANSWERS:
+        await first.runtime.handle(KEY, ChoicePicked(f"ans:{question}:{value}"), T0)
+    await first.runtime.handle(KEY, ChoicePicked("ready"), T0)
+    await first.store.close()
+    later = T0 + timedelta(hours=1)
+    second = await open_harness(kb, db, later)
+    try:
+        await second.runtime.run_due(later)
+        assert len(second.texts()) == 1 and "interrupted" in second.texts()[0]
+        assert await second.store.pending_timers(KEY) == []
+    finally:
+        await second.store.close()
+
+
+async def test_failed_delivery_is_kept_and_retried_in_order(kb: Knowledge, tmp_path: Path) -> None:
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'f.sqlite3'}")
+    delivered: list[str] = []
+    failing = [True]
+
+    async def deliver(key: str, reply: Reply) -> None:
+        if failing[0]:
+            raise ConnectionError("network down")
+        delivered.append(reply.text)
+
+    runtime = Runtime(kb, store, deliver)
+    try:
+        await runtime.handle(KEY, TextReceived("hi"), T0)
+        assert delivered == [] and len(await store.pending_replies(KEY)) == 2
+        failing[0] = False
+        await runtime.flush()
+        assert len(delivered) == 2 and "reflexbot" in delivered[0]
+        assert await store.pending_replies(KEY) == []
+    finally:
+        await store.close()
+
+
+async def test_people_are_kept_apart(harness: Harness) -> None:
+    await harness.runtime.handle("console:a", TextReceived("remind me at 10pm every night"), T0)
+    await harness.runtime.handle("console:b", TextReceived("I feel bloated"), T0)
+    await harness.runtime.handle("console:b", TextReceived("delete my data"), T0)
+    await harness.runtime.handle("console:b", ChoicePicked("delete:yes"), T0)
+    assert await harness.store.count_rows("console:b") == 0
+    assert [t for t, _ in await harness.store.pending_timers("console:a")] == ["reminder:1"]
