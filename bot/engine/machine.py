@@ -139,8 +139,8 @@ def _on_text(kb: Knowledge, state: Conversation, text: str, u: Understanding, no
         return reminder_flow.set_reminder(kb, state, u.when, now)
     if state.state == FEEDBACK and intent in FEELINGS:
         return _feedback(kb, state, intent, now)
-    if state.state == DELETE_CONFIRM and intent in ("yes", "no"):
-        return _on_choice(kb, state, f"delete:{intent}", now)
+    if state.state == DELETE_CONFIRM and intent in ("yes", "no") and any(ch.isalpha() for ch in text):
+        return _on_choice(kb, state, f"delete:{intent}", now)  # words only: an emoji never deletes
     if intent is not None and not (u.symptoms and intent in WEAK_INTENTS):
         return _on_intent(kb, state, u, now)
     if u.symptoms:

@@ -1,0 +1,207 @@
+"""The matcher's index, built once from Content: phrases by stems, a typo vocabulary, intents.
+
+Matching then only looks words up; nothing in the lexicon is normalised again per call.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.nlu.normalise import CLAUSE, normalise
+from bot.nlu.words import Grammar, grammar
+from content.model import Content
+
+NEGATION_WORDS = frozenset({"no", "not", "cannot", "without", "never", "nor", "none"})
+_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a text after typo correction, with its stem and clause number."""
+
+    word: str
+    stem: str
+    clause: int
+    edits: int  # letters changed by typo correction; 0 when the word was kept as typed
+    known: bool  # a lexicon or common word, not a typo candidate
+    filler: bool  # a stopword: does not count when measuring how far apart matched words are
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One phrase of the index, labelled with the id it stands for."""
+
+    label: str
+    text: str  # normalised
+    stems: tuple[str, ...]
+    content: tuple[str, ...]  # distinct non-filler stems, for any-order matching; () = exact only
+    ordered: bool  # any-order matching must still keep phrase order (phrases with "no", "not")
+    anchor: str = ""  # the content stem fewest phrases share: the index key for any-order matching
+
+
+class PhraseIndex:
+    """Phrases of one kind (symptoms, red flags or questions) in one language."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]], words: Grammar) -> None:
+        self.exact: dict[tuple[str, ...], Phrase] = {}
+        self.prefixes: set[tuple[str, ...]] = set()  # every start of a phrase: lookups stop early
+        self.by_stem: dict[str, list[Phrase]] = {}
+        self.by_size: dict[int, tuple[list[str], list[Phrase]]] = {}
+        self.phrases: list[Phrase] = []
+        self.word_counts: Counter[str] = Counter()
+        loose: list[Phrase] = []
+        for label, raw in pairs:
+            text = normalise(raw).replace(f" {CLAUSE}", "")
+            tokens = text.split()
+            self.word_counts.update(tokens)
+            if not tokens:
+                continue
+            stems = tuple(words.stem(token) for token in tokens)
+            if stems in self.exact:
+                continue
+            content = tuple(dict.fromkeys(s for t, s in zip(tokens, stems, strict=True)
+                                          if t not in words.stopwords))
+            phrase = Phrase(label, text, stems, content if len(content) >= 2 else (),
+                            any(token in NEGATION_WORDS for token in tokens))
+            self.exact[stems] = phrase
+            self.prefixes.update(stems[:size] for size in range(1, len(stems) + 1))
+            self.phrases.append(phrase)
+            if phrase.content:
+                loose.append(phrase)
+            texts, phrases = self.by_size.setdefault(len(tokens), ([], []))
+            texts.append(text)
+            phrases.append(phrase)
+        self.max_size = max((len(stems) for stems in self.exact), default=0)
+        shared = Counter(stem for phrase in loose for stem in phrase.content)
+        for phrase in loose:
+            anchor = min(phrase.content, key=lambda stem: (shared[stem], stem))
+            self.by_stem.setdefault(anchor, []).append(replace(phrase, anchor=anchor))
+
+
+class IntentTable:
+    """Intent phrases of one language, as whole normalised strings."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.by_text: dict[str, str] = {}
+        for label, raw in pairs:
+            self.by_text.setdefault(normalise(raw).replace(f" {CLAUSE}", ""), label)
+        self.texts = list(self.by_text)
+        self.max_size = max((len(text.split()) for text in self.texts), default=0)
+
+
+def _correction_targets(counts: Counter[str], words: Grammar) -> list[str]:
+    """Lexicon words a typo may be corrected to: not the misspellings content lists on purpose.
+
+    A listed misspelling ("bloted") is a close spelling of a more used word with another stem
+    ("bloated"); as a target it would pull real words ("bolted") in, so it only matches as typed.
+    """
+    candidates = sorted(w for w in counts if len(w) >= 6 and w.isalpha())
+    targets: list[str] = []
+    for word in candidates:
+        limit = 1 if len(word) < 10 else 2
+        near = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        if not any(counts[other] > counts[word] and words.stem(other) != words.stem(word)
+                   for other, _, _ in near):
+            targets.append(word)
+    return targets
+
+
+class Language:
+    """Everything the matcher needs for one language, built once."""
+
+    def __init__(self, content: Content, lang: str) -> None:
+        self.lang = lang
+        self.words = grammar(lang)
+        self.symptoms = PhraseIndex(
+            ((s.id, p) for s in content.symptoms.values() if lang in s.text for p in s.text[lang].phrases),
+            self.words,
+        )
+        self.red_flags = PhraseIndex(
+            ((f.id, p) for f in content.red_flags for p in f.phrases.get(lang, ())), self.words
+        )
+        self.faqs = PhraseIndex(
+            ((f.id, q) for f in content.faqs.values() for q in f.questions.get(lang, ())), self.words
+        )
+        self.intents = IntentTable((i.id, p) for i in content.intents.values() for p in i.phrases.get(lang, ()))
+        counts = self.symptoms.word_counts + self.red_flags.word_counts + self.faqs.word_counts
+        for text in self.intents.texts:
+            counts.update(text.split())
+        vocabulary = set(counts)
+        self.vocabulary = frozenset(vocabulary)
+        self.known = self.vocabulary | self.words.common | self.words.stopwords
+        self._pairs = frozenset(
+            (first, second)
+            for index in (self.symptoms, self.red_flags, self.faqs)
+            for phrase in index.phrases
+            for first, second in zip(phrase.text.split(), phrase.text.split()[1:], strict=False)
+        )
+        self._targets: dict[str, list[str]] = {}
+        for word in _correction_targets(counts, self.words):
+            self._targets.setdefault(word[0], []).append(word)
+        self._fixes: dict[str, tuple[str, ...]] = {}
+
+    def fix(self, word: str) -> tuple[str, ...]:
+        """The word as the lexicon knows it: kept, typo-corrected, or split ("backpain")."""
+        found = self._fixes.get(word)
+        if found is None:
+            found = self._correct(word) or self._split(word) or (word,)
+            if len(self._fixes) >= _CACHE_SIZE:
+                self._fixes.clear()
+            self._fixes[word] = found
+        return found
+
+    def _correct(self, word: str) -> tuple[str, ...]:
+        if len(word) < 7 or len(word) > 30:
+            return ()
+        limit = 1 if len(word) < 10 else 2
+        candidates = self._targets.get(word[0], [])
+        best = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
+        return (str(best[0]),) if best is not None else ()
+
+    def _split(self, word: str) -> tuple[str, ...]:
+        if len(word) < 6 or len(word) > 30:
+            return ()
+        for cut in range(3, len(word) - 2):
+            if (word[:cut], word[cut:]) in self._pairs:
+                return word[:cut], word[cut:]
+        return ()
+
+    def analyse(self, text: str, fix_limit: int = 80) -> tuple[Token, ...]:
+        """The tokens of a normalised text; only the first `fix_limit` words are typo-corrected."""
+        tokens: list[Token] = []
+        clause = 0
+        stem, stop = self.words.stem, self.words.stopwords
+        for raw in text.split():
+            if raw == CLAUSE:
+                clause += 1
+                continue
+            if raw in self.known or not raw.isalpha() or len(tokens) >= fix_limit:
+                known = raw in self.known or not raw.isalpha()
+                tokens.append(Token(raw, stem(raw), clause, 0, known, raw in stop))
+                continue
+            fixed = self.fix(raw)
+            if fixed == (raw,):
+                tokens.append(Token(raw, stem(raw), clause, 0, False, False))
+            elif len(fixed) == 1:
+                edits = int(OSA.distance(raw, fixed[0]))
+                tokens.append(Token(fixed[0], stem(fixed[0]), clause, edits, True, fixed[0] in stop))
+            else:
+                tokens.extend(Token(part, stem(part), clause, 0, True, part in stop) for part in fixed)
+        return tuple(tokens)
+
+
+class Lexicon:
+    """Per-language indexes over all of the content, built once and shared by every call."""
+
+    def __init__(self, content: Content) -> None:
+        self.languages = {lang: Language(content, lang) for lang in content.languages}
+        self.kinds = {flag.id: flag.kind for flag in content.red_flags}
+
+    def language(self, lang: str) -> Language:
+        """The index of a content language (English when there is none for `lang`)."""
+        return self.languages.get(lang) or self.languages["en"]

@@ -1,0 +1,131 @@
+"""The facade the engine uses: one call turns a text into an `Understanding`.
+
+Order matters: red flags first (on up to 2,000 characters), then symptoms, negation, intents,
+questions and reminder times (on the first 500). Never raises on any string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.nlu.faq import match_faq
+from bot.nlu.intents import OPENERS, detect_intent
+from bot.nlu.lexicon import Lexicon, Token
+from bot.nlu.normalise import CLAUSE, MATCH_LIMIT, SCAN_LIMIT, normalise
+from bot.nlu.red_flags import RedFlagReading, scan_red_flags
+from bot.nlu.spotting import Hit
+from bot.nlu.symptoms import SymptomMatch, match_symptoms
+from bot.nlu.when import When, when_in_normalised
+from content.model import Content
+
+__all__ = ["Matcher", "SymptomMatch", "Understanding"]
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """Everything the matcher understood in one text."""
+
+    text: str  # the normalised text
+    lang: str
+    red_flag: str | None  # RedFlag id
+    red_flag_kind: str | None  # its kind
+    negated_red_flags: tuple[str, ...]
+    symptoms: tuple[SymptomMatch, ...]  # confident, best first
+    maybe: tuple[SymptomMatch, ...]  # unsure candidates for "did you mean", best first
+    negated: tuple[str, ...]  # symptom ids said to be absent
+    points: tuple[str, ...]  # WHO codes, most relevant first, merged over symptoms
+    zones: tuple[str, ...]
+    intent: str | None  # an intents.toml id
+    when: When | None  # parsed time phrase, if any
+    faq: str | None  # an faq id when the text asks one of the FAQ questions
+
+
+def _interleave(lists: Iterable[Sequence[str]]) -> tuple[str, ...]:
+    """Round-robin merge keeping order and dropping repeats: each symptom's best items come first."""
+    columns = list(lists)
+    merged: dict[str, None] = {}
+    for rank in range(max((len(c) for c in columns), default=0)):
+        for column in columns:
+            if rank < len(column):
+                merged.setdefault(column[rank], None)
+    return tuple(merged)
+
+
+def _prefix(long_text: str, limit: int) -> str:
+    """The normalised text cut to about `limit` characters at a word boundary."""
+    if len(long_text) <= limit:
+        return long_text
+    cut = long_text[:limit].rsplit(" ", 1)[0]
+    return cut.removesuffix(f" {CLAUSE}")
+
+
+class Matcher:
+    """Understands texts against the content; build once, call from anywhere (it keeps no state)."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self.lexicon = Lexicon(content)
+
+    def detect_language(self, text: str) -> str:
+        """The content language a text is most likely in ("en" when unsure)."""
+        if len(self.lexicon.languages) == 1:
+            return "en"
+        words = normalise(text).split()
+        best, best_count = "en", 0
+        for lang, language in self.lexicon.languages.items():
+            count = sum(1 for word in words if word in language.vocabulary)
+            if count > best_count:
+                best, best_count = lang, count
+        return best
+
+    def _red_flags(self, long_tokens: dict[str, tuple[Token, ...]], lang: str,
+                   symptom_hits: Sequence[Hit]) -> RedFlagReading:
+        negated: list[str] = []
+        for code, tokens in long_tokens.items():
+            language = self.lexicon.languages[code]
+            hits = symptom_hits if code == lang else ()
+            reading = scan_red_flags(language, tokens, self.lexicon.kinds, hits)
+            if reading.flag is not None:
+                return reading
+            negated.extend(reading.negated)
+        return RedFlagReading(None, None, tuple(dict.fromkeys(negated)))
+
+    def understand(self, text: str, lang: str | None = None) -> Understanding:
+        """What a text says: red flag, symptoms (and absent ones), points, zones, intent, time, FAQ."""
+        if not isinstance(text, str):
+            text = ""
+        if lang not in self.lexicon.languages:
+            lang = self.detect_language(text)
+        assert lang is not None
+        language = self.lexicon.language(lang)
+        long_text = normalise(text, SCAN_LIMIT)
+        short_text = _prefix(long_text, MATCH_LIMIT)
+        long_tokens = {code: other.analyse(long_text) for code, other in self.lexicon.languages.items()}
+        tokens = long_tokens[language.lang] if short_text == long_text else language.analyse(short_text)
+        reading = match_symptoms(language, tokens)
+        red = self._red_flags(long_tokens, language.lang, reading.hits)
+        if red.flag is not None:
+            return Understanding(short_text, lang, red.flag, red.kind, red.negated, (), (), (), (), (),
+                                 None, None, None)
+        intent = detect_intent(language.intents, short_text, language.lang)
+        faq = match_faq(language, tokens)
+        symptoms, maybe = reading.confident, reading.maybe
+        if intent in OPENERS and (symptoms or faq):
+            intent = None
+        chosen = [self.content.symptoms[s.id] for s in symptoms if s.id in self.content.symptoms]
+        return Understanding(
+            text=short_text,
+            lang=lang,
+            red_flag=None,
+            red_flag_kind=None,
+            negated_red_flags=red.negated,
+            symptoms=symptoms,
+            maybe=maybe,
+            negated=reading.negated,
+            points=_interleave(s.points for s in chosen),
+            zones=_interleave(s.zones for s in chosen),
+            intent=intent,
+            when=when_in_normalised(short_text),
+            faq=faq,
+        )

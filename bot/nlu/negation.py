@@ -1,0 +1,97 @@
+"""Which hits a text says are absent: "no headache, just tired", "not bloated", "without back pain".
+
+A cue ("no", "not", "without") negates a hit when only filler words stand between them ("I don't
+really have a headache"); a list continues it ("no headache or nausea"). The scope ends at a clause
+break (punctuation, "but", "just") and at any other word. "...is gone" after a hit negates it too.
+Hedges ("not sure", "no idea") are not negation: when in doubt, the symptom or red flag stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.nlu.lexicon import Token
+from bot.nlu.spotting import Hit
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class NegationWords:
+    """One language's negation cues and the words that may stand between a cue and its target."""
+
+    cues: frozenset[str]
+    fillers: frozenset[str]
+    joiners: frozenset[str]  # words that continue a negated list
+    hedges: frozenset[str]  # words after a cue that make it a hedge, not a negation
+    gone: frozenset[str]  # words after a hit that say it has passed
+    gone_fillers: frozenset[str]
+
+
+_EN = NegationWords(
+    cues=frozenset({"no", "not", "without", "nor", "neither", "none", "zero", "free"}),
+    fillers=_words(
+        "a an any more much real really actual actually have having had has got get getting do does "
+        "did feel feeling felt am is are was were be been i the sign signs of too so very at all "
+        "anymore longer suffer suffering from experiencing experience"
+    ),
+    joiners=frozenset({"or", "nor", "and"}),
+    hedges=frozenset({"sure", "certain", "idea", "clue", "doubt", "only"}),
+    gone=frozenset({"gone", "disappeared", "vanished", "free"}),
+    gone_fillers=frozenset({"is", "has", "have", "are", "now", "finally", "completely", "all", "totally"}),
+)
+_NONE = NegationWords(*(frozenset[str]() for _ in range(6)))
+_BY_LANGUAGE = {"en": _EN}
+
+
+def _cue_at(tokens: Sequence[Token], index: int, words: NegationWords) -> bool:
+    if tokens[index].word not in words.cues:
+        return False
+    following = tokens[index + 1].word if index + 1 < len(tokens) else ""
+    return following not in words.hedges
+
+
+def _gone_after(hit: Hit, tokens: Sequence[Token], words: NegationWords) -> bool:
+    clause = tokens[hit.end - 1].clause
+    for index in range(hit.end, min(hit.end + 4, len(tokens))):
+        token = tokens[index]
+        if token.clause != clause:
+            return False
+        if token.word in words.gone:
+            return True
+        if token.word not in words.gone_fillers:
+            return False
+    return False
+
+
+def negated_hits(hits: Sequence[Hit], tokens: Sequence[Token], lang: str) -> set[int]:
+    """The indices (into `hits`, which must be disjoint and in text order) of negated hits."""
+    words = _BY_LANGUAGE.get(lang, _NONE)
+    owner: dict[int, int] = {}
+    for number, hit in enumerate(hits):
+        for position in hit.positions:
+            owner[position] = number
+    negated: set[int] = set()
+    for number, hit in enumerate(hits):
+        clause = tokens[hit.start].clause
+        index = hit.start - 1
+        steps = 0
+        while index >= 0 and tokens[index].clause == clause and steps < 6:
+            if index in owner:
+                if owner[index] in negated:
+                    negated.add(number)
+                break
+            if _cue_at(tokens, index, words):
+                negated.add(number)
+                break
+            word = tokens[index].word
+            if word not in words.fillers and word not in words.joiners:
+                break
+            index -= 1
+            steps += 1
+        if number not in negated and _gone_after(hit, tokens, words):
+            negated.add(number)
+    return negated

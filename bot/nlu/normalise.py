@@ -1,0 +1,103 @@
+"""The one text normaliser: user texts and every content phrase go through it before matching.
+
+It casefolds, strips accents, expands contractions ("can't" -> "cannot"), squeezes stretched
+letters ("sooooo" -> "soo"), turns emoji and punctuation into spaces and keeps clause breaks
+(. , ; ! ? and dashes) as a lone "," token, which negation scope stops at. Work is bounded: only
+the first `limit` characters are read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MATCH_LIMIT = 500  # characters read for symptoms, intents and questions
+SCAN_LIMIT = 2000  # characters read for red flags: a long story may end in "...and chest pain"
+CLAUSE = ","  # the token a clause break becomes
+
+# A few emoji carry a plain answer; every other emoji is just a space.
+_EMOJI_WORDS = {"👍": " ok ", "👌": " ok ", "👎": " no ", "🙏": " thanks ", "👋": " hi "}
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'"})
+_CLAUSE_CHARS = frozenset(".,;:!?()[]{}…—–؟،؛。，！？；：")
+_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670]")
+_NUMBER_JOINT = re.compile(r"(?<=\d)[.:](?=\d)")
+_SPACED_DASH = re.compile(r"(?:^|\s)-+(?=\s|$)")
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
+_CONTRACTIONS = re.compile(
+    r"\b(?:(?P<cannot>can'?t|can not)|(?P<will>won'?t)|(?P<aint>ain'?t)"
+    r"|(?P<nt>do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n'?t"
+    r"|(?P<are>you|we|they)'re|(?P<ll>you|we|they|he|she|it|i)'ll|(?P<ve>you|we|they|i)'?ve"
+    r"|(?P<is>it|that|what|there|he|she|where|who|how)'?s|i'?m|i'd|let's|gonna|wanna|gotta|u|ur)\b"
+    r"|'s\b"
+)
+_WHOLE_WORDS = {
+    "im": "i am", "i'm": "i am", "i'd": "i would", "let's": "let us", "gonna": "going to",
+    "wanna": "want to", "gotta": "got to", "u": "you", "ur": "your", "'s": "",
+}
+
+
+def _expand(match: re.Match[str]) -> str:
+    groups = match.groupdict()
+    if groups["cannot"]:
+        return "cannot"
+    if groups["will"]:
+        return "will not"
+    if groups["aint"]:
+        return "is not"
+    for name, suffix in (("nt", " not"), ("are", " are"), ("ll", " will"), ("ve", " have"), ("is", " is")):
+        if groups[name]:
+            return groups[name] + suffix
+    return _WHOLE_WORDS[match.group()]
+_MAYBE_CONTRACTED = re.compile(r"\b(?:cant|can not|wont|aint|\w+nt|ive|im|its|whats|thats|theres|hes|shes|wheres"
+                               r"|whos|hows|gonna|wanna|gotta|u|ur)\b")
+_CLAUSE_MARK = "\x00"  # placeholder between the character pass and the token pass
+
+
+def _characters(text: str) -> str:
+    """Map every character to itself, a space or a clause mark (the slow path for non-ASCII)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFC", _MARKS.sub("", text))
+    out: list[str] = []
+    for char in text:
+        if char in "'\x00\x01\x02":
+            out.append(char)
+        elif char in _CLAUSE_CHARS:
+            out.append(_CLAUSE_MARK)
+        elif unicodedata.category(char)[0] in "LNM":
+            out.append(char)
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
+_ASCII_CLAUSE = re.compile(r"[.,;:!?()\[\]{}]")
+_ASCII_OTHER = re.compile(r"[^a-z0-9'\x00-\x02]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def normalise(text: str, limit: int = MATCH_LIMIT) -> str:
+    """The canonical form of a text: lower-case words separated by single spaces, "," at breaks."""
+    text = _CONTROL.sub(" ", text[:limit])
+    for emoji, word in _EMOJI_WORDS.items():
+        if emoji in text:
+            text = text.replace(emoji, word)
+    text = text.translate(_APOSTROPHES).casefold()
+    text = _NUMBER_JOINT.sub(lambda m: "\x01" if m.group() == "." else "\x02", text)
+    text = _SPACED_DASH.sub(_CLAUSE_MARK, text)
+    if text.isascii():
+        text = _ASCII_CLAUSE.sub(_CLAUSE_MARK, text)
+        text = _ASCII_OTHER.sub(" ", text)
+    else:
+        text = _characters(text)
+    text = _STRETCHED.sub(r"\1\1", text)
+    if "'" in text or _MAYBE_CONTRACTED.search(text):
+        text = _CONTRACTIONS.sub(_expand, text)
+    text = text.replace("'", "").replace("\x01", ".").replace("\x02", ":")
+    words: list[str] = []
+    for word in text.replace(_CLAUSE_MARK, f" {CLAUSE} ").split():
+        if word == CLAUSE and (not words or words[-1] == CLAUSE):
+            continue
+        words.append(word)
+    if words and words[-1] == CLAUSE:
+        words.pop()
+    return " ".join(words)

@@ -1,0 +1,174 @@
+"""Finding a PhraseIndex's phrases in a text's tokens: exactly, in any order, or by fuzzy spelling.
+
+Scores are 0-100: an exact phrase is 100, the same words in another order or with a few words
+between them a little less, a typo-corrected word costs a few points, and a fuzzy match scores
+its rapidfuzz ratio. `resolve` then keeps the best hits that do not share a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.nlu.lexicon import Phrase, PhraseIndex, Token
+
+CONFIDENT = 85.0  # at or above: a match
+UNSURE = 70.0  # from here to CONFIDENT: a "did you mean" candidate
+EDIT_COST = 4.0  # points lost per letter changed by typo correction
+WORD_FUZZY = 90.0  # a lone word needs to be this close to a one-word phrase
+_FUZZY_TOKENS = 40  # at most this many unknown words are tried fuzzily
+_MAX_FUZZY_SIZE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A phrase found in a text: which label, on which tokens, how well."""
+
+    label: str
+    positions: tuple[int, ...]  # sorted token indices
+    size: int  # how many words the phrase has
+    score: float
+
+    @property
+    def start(self) -> int:
+        """The first token of the hit."""
+        return self.positions[0]
+
+    @property
+    def end(self) -> int:
+        """One past the last token of the hit."""
+        return self.positions[-1] + 1
+
+
+def _edit_cost(tokens: Sequence[Token], positions: Iterable[int]) -> float:
+    return EDIT_COST * sum(tokens[i].edits for i in positions)
+
+
+def _exact(index: PhraseIndex, tokens: Sequence[Token]) -> list[Hit]:
+    hits: list[Hit] = []
+    stems = [token.stem for token in tokens]
+    for start in range(len(tokens)):
+        clause = tokens[start].clause
+        for size in range(1, index.max_size + 1):
+            end = start + size
+            if end > len(tokens) or tokens[end - 1].clause != clause:
+                break
+            key = tuple(stems[start:end])
+            if key not in index.prefixes:
+                break
+            phrase = index.exact.get(key)
+            if phrase is not None:
+                positions = tuple(range(start, end))
+                hits.append(Hit(phrase.label, positions, size, 100.0 - _edit_cost(tokens, positions)))
+    return hits
+
+
+def _window(size: int) -> int:
+    """How many tokens an any-order hit of `size` content words may span."""
+    return 6 if size == 2 else (10 if size == 3 else 3 * size)
+
+
+def _any_order(index: PhraseIndex, tokens: Sequence[Token], cross_clauses: bool) -> list[Hit]:
+    where: dict[str, list[int]] = {}
+    for position, token in enumerate(tokens):
+        where.setdefault(token.stem, []).append(position)
+    hits: list[Hit] = []
+    for stem in where:
+        for phrase in index.by_stem.get(stem, ()):
+            if not all(s in where for s in phrase.content):
+                continue
+            hit = _place(phrase, where, tokens, cross_clauses)
+            if hit is not None:
+                hits.append(hit)
+    return hits
+
+
+def _place(phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token], cross: bool) -> Hit | None:
+    """The tightest placement of a phrase's content words around each occurrence of its first."""
+    best: Hit | None = None
+    for anchor in where[phrase.anchor]:
+        positions = [
+            anchor if stem == phrase.anchor else min(where[stem], key=lambda p: (abs(p - anchor), p))
+            for stem in phrase.content
+        ]
+        if phrase.ordered and positions != sorted(positions):
+            continue
+        low, high = min(positions), max(positions)
+        span = sum(1 for token in tokens[low : high + 1] if not token.filler)
+        if len(set(positions)) < len(positions) or span > _window(len(positions)):
+            continue
+        if not cross and len({tokens[p].clause for p in positions}) > 1:
+            continue
+        ordered = tuple(sorted(positions))
+        score = max(86.0, 96.0 - 2.0 * (span - len(positions))) - _edit_cost(tokens, ordered)
+        if best is None or score > best.score:
+            best = Hit(phrase.label, ordered, len(phrase.stems), score)
+    return best
+
+
+def _fuzzy(index: PhraseIndex, tokens: Sequence[Token], cutoff: float) -> list[Hit]:
+    """Close spellings around each unknown word; a group of words needs a word of the index too."""
+    unknown = [i for i, token in enumerate(tokens) if not token.known][:_FUZZY_TOKENS]
+    if not unknown:
+        return []
+    relevant = [not t.filler and t.word in index.word_counts for t in tokens]
+    hits: list[Hit] = []
+    tried: set[tuple[int, int]] = set()
+    for position in unknown:
+        for size in range(1, min(_MAX_FUZZY_SIZE, index.max_size) + 1):
+            bucket = index.by_size.get(size)
+            if bucket is None:
+                continue
+            for start in range(max(0, position - size + 1), position + 1):
+                end = start + size
+                if end > len(tokens) or (start, end) in tried:
+                    continue
+                tried.add((start, end))
+                if tokens[start].clause != tokens[end - 1].clause:
+                    continue
+                if size > 1 and not any(relevant[start:end]):
+                    continue
+                query = " ".join(token.word for token in tokens[start:end])
+                found = _closest(query, bucket[0], cutoff)
+                if found is not None:
+                    positions = tuple(range(start, end))
+                    hits.append(Hit(bucket[1][found[0]].label, positions, size, found[1]))
+    return hits
+
+
+def _closest(query: str, texts: list[str], cutoff: float) -> tuple[int, float] | None:
+    """The closest phrase text; a single word must be longer and start with the same letter."""
+    if " " in query:
+        found = process.extractOne(query, texts, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
+        return None if found is None else (found[2], float(found[1]))
+    if len(query) < 5:
+        return None
+    for _, score, index in process.extract(query, texts, scorer=fuzz.ratio, processor=None,
+                                           score_cutoff=max(cutoff, WORD_FUZZY), limit=3):
+        if texts[index][0] == query[0] and len(texts[index]) >= 5:
+            return index, float(score)
+    return None
+
+
+def spot(index: PhraseIndex, tokens: Sequence[Token], *, cross_clauses: bool = False,
+         fuzzy_cutoff: float | None = UNSURE) -> list[Hit]:
+    """Every place a phrase of the index occurs in the tokens (overlapping hits included)."""
+    if not tokens or not index.phrases:
+        return []
+    hits = _exact(index, tokens) + _any_order(index, tokens, cross_clauses)
+    if fuzzy_cutoff is not None:
+        hits += _fuzzy(index, tokens, fuzzy_cutoff)
+    return hits
+
+
+def resolve(hits: Iterable[Hit]) -> list[Hit]:
+    """The hits to believe, in text order: confident before unsure, longer before shorter, no shared words."""
+    taken: set[int] = set()
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.score < CONFIDENT, -len(h.positions), -h.score, h.start)):
+        if taken.isdisjoint(hit.positions):
+            kept.append(hit)
+            taken.update(hit.positions)
+    return sorted(kept, key=lambda h: h.start)

@@ -1,0 +1,164 @@
+"""Cross-checks of loaded content that the schema alone cannot see (`reflexbot content check`).
+
+Each problem is one human-readable line naming the file and the item; an empty list means clean.
+Phrases are compared the way the matcher sees them (its normaliser), so "can't sleep" and
+"cant sleep" count as the same phrase.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping
+
+from bot.nlu.normalise import normalise
+from content.model import Content
+
+ZONE_IDS = ("toes", "ball", "arch", "heel", "inner-edge", "outer-edge")
+INTENT_IDS = (
+    "help", "start-over", "about", "delete-data", "language", "remind", "reminders-list",
+    "reminders-stop", "book", "clinic", "stop", "pause", "resume", "too-painful", "better", "same",
+    "worse", "yes", "no", "ready", "greeting", "thanks", "skip", "snooze",
+)
+MAX_CHOICE_BYTES = 64  # Telegram's callback_data limit
+
+_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CODE = re.compile(r"^(?:[A-Z]{2}\d{1,2}|EX-[A-Z]{2}\d{1,2})$")
+_MESSAGE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _ids(problems: list[str], file: str, ids: Iterable[str]) -> None:
+    for item in ids:
+        if not _KEBAB.match(item):
+            problems.append(f"{file}: {item}: id must be kebab-case ASCII (a-z, 0-9, -)")
+
+
+def _references(problems: list[str], content: Content) -> None:
+    used: set[str] = set()
+    for symptom in content.symptoms.values():
+        for code in symptom.points:
+            if code in content.points:
+                used.add(code)
+                continue
+            point = content.point(code)
+            hint = f" (write {point.code}, the WHO code)" if point else ""
+            problems.append(f"symptoms.toml: {symptom.id}: unknown point {code}{hint}")
+        for zone in symptom.zones:
+            if zone not in content.zones:
+                problems.append(f"symptoms.toml: {symptom.id}: unknown zone {zone}")
+        if not symptom.points and not symptom.zones:
+            problems.append(f"symptoms.toml: {symptom.id}: needs at least one point or zone")
+        for field, values in (("points", symptom.points), ("zones", symptom.zones)):
+            if len(set(values)) != len(values):
+                problems.append(f"symptoms.toml: {symptom.id}: {field} lists an item twice")
+    for code in content.points:
+        if code not in used:
+            problems.append(f"points.toml: {code}: no symptom uses this point")
+
+
+def _points_and_zones(problems: list[str], content: Content) -> None:
+    names: dict[str, str] = {}
+    for code, point in content.points.items():
+        if not _CODE.match(code):
+            problems.append(f"points.toml: {code}: not a WHO-style code (KI1, LR3, EX-LE11)")
+        for name in (code, *point.aliases):
+            other = names.setdefault(name.upper(), code)
+            if other != code:
+                problems.append(f"points.toml: {code}: code or alias {name} is also used by {other}")
+        if not point.sources:
+            problems.append(f"points.toml: {code}: sources must not be empty")
+    for zone_id, zone in content.zones.items():
+        if zone_id not in ZONE_IDS:
+            problems.append(f"zones.toml: {zone_id}: unknown zone id (one of {', '.join(ZONE_IDS)})")
+        if not zone.sources:
+            problems.append(f"zones.toml: {zone_id}: sources must not be empty")
+    for zone_id in ZONE_IDS:
+        if zone_id not in content.zones:
+            problems.append(f"zones.toml: {zone_id}: zone is missing")
+    for intent_id in INTENT_IDS:
+        if intent_id not in content.intents:
+            problems.append(f"intents.toml: {intent_id}: the engine needs this intent")
+
+
+def _languages(problems: list[str], content: Content) -> None:
+    groups: list[tuple[str, Mapping[str, Mapping[str, object]]]] = [
+        ("points.toml", {k: v.text for k, v in content.points.items()}),
+        ("zones.toml", {k: v.text for k, v in content.zones.items()}),
+        ("symptoms.toml", {k: v.text for k, v in content.symptoms.items()}),
+        ("safety.toml", {f.id: f.phrases for f in content.red_flags}),
+        ("faq.toml", {k: v.questions for k, v in content.faqs.items()}),
+        ("intents.toml", {k: v.phrases for k, v in content.intents.items()}),
+    ]
+    for lang in content.languages:
+        for file, texts in groups:
+            for item_id, by_language in texts.items():
+                if lang not in by_language:
+                    problems.append(f"{file}: {item_id}: no text in language {lang!r}")
+
+
+def _fields(template: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return {"(malformed braces)"}
+
+
+def _messages(problems: list[str], content: Content) -> None:
+    reference = content.messages.get("en")
+    if reference is None:
+        if content.messages:
+            problems.append("messages/en.toml: file is missing; English is the reference locale")
+        return
+    for message_id in reference:
+        if not _MESSAGE_ID.match(message_id):
+            problems.append(f"messages/en.toml: {message_id}: id must be lower-case ASCII")
+    for lang, table in content.messages.items():
+        file = f"messages/{lang}.toml"
+        for message_id, text in reference.items():
+            if message_id not in table:
+                problems.append(f"{file}: {message_id}: missing (present in messages/en.toml)")
+            elif _fields(table[message_id]) != _fields(text):
+                problems.append(f"{file}: {message_id}: {{fields}} differ from messages/en.toml")
+        for message_id in table:
+            if message_id not in reference:
+                problems.append(f"{file}: {message_id}: not in messages/en.toml")
+
+
+def _phrases(problems: list[str], content: Content) -> None:
+    for lang in content.languages:
+        owner: dict[str, str] = {}
+        for symptom in content.symptoms.values():
+            text = symptom.text.get(lang)
+            for phrase in text.phrases if text else ():
+                key = normalise(phrase)
+                if not key:
+                    problems.append(f"symptoms.toml: {symptom.id}: phrase {phrase!r} has no words")
+                    continue
+                other = owner.setdefault(key, symptom.id)
+                if other != symptom.id:
+                    problems.append(f"symptoms.toml: {symptom.id}: phrase {phrase!r} also belongs to {other}")
+        for flag in content.red_flags:
+            for phrase in flag.phrases.get(lang, ()):
+                key = normalise(phrase)
+                if key in owner:
+                    problems.append(f"safety.toml: {flag.id}: phrase {phrase!r} is also a phrase of "
+                                    f"symptom {owner[key]}")
+
+
+def check(content: Content, choice_ids: Iterable[str] = ()) -> list[str]:
+    """Every problem found in the content (and in the engine's button ids); [] when clean."""
+    problems: list[str] = []
+    _ids(problems, "symptoms.toml", content.symptoms)
+    _ids(problems, "safety.toml", (flag.id for flag in content.red_flags))
+    _ids(problems, "faq.toml", content.faqs)
+    _ids(problems, "intents.toml", content.intents)
+    _references(problems, content)
+    _points_and_zones(problems, content)
+    _languages(problems, content)
+    _messages(problems, content)
+    _phrases(problems, content)
+    for choice_id in choice_ids:
+        size = len(choice_id.encode("utf-8"))
+        if not 1 <= size <= MAX_CHOICE_BYTES:
+            problems.append(f"choice id {choice_id!r}: {size} bytes (must be 1-{MAX_CHOICE_BYTES})")
+    return problems

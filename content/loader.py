@@ -1,0 +1,315 @@
+"""Reads the TOML files of content/ into the frozen model, checking the schema by hand.
+
+Every problem raises `ContentError("<file>: <key>: <problem>")`, so a broken edit names its place.
+Cross-references between files (a symptom naming an unknown point...) are the lint's job.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+from content.model import (
+    Content,
+    Faq,
+    Intent,
+    Point,
+    PointText,
+    Pregnancy,
+    RedFlag,
+    Region,
+    Symptom,
+    SymptomText,
+    Technique,
+    Zone,
+    ZoneText,
+)
+
+RED_FLAG_KINDS = ("emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy")
+TOOLS = ("thumb", "thumb-circles", "knuckle", "finger", "thumb-walk")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+T = TypeVar("T")
+
+
+class ContentError(ValueError):
+    """A content file is missing, is not valid TOML, or breaks the schema."""
+
+
+class _Table:
+    """A TOML table with its file and dotted key, giving typed, checked access to its values."""
+
+    def __init__(self, file: str, key: str, data: object) -> None:
+        self.file = file
+        self.key = key
+        if not isinstance(data, dict):
+            raise self.error(f"expected a table, got {type(data).__name__}")
+        self.data: dict[str, object] = data
+
+    def error(self, problem: str, key: str | None = None) -> ContentError:
+        """An error naming this table's file and key (or one of its keys)."""
+        where = self.key if key is None else self.path(key)
+        return ContentError(f"{self.file}: {where or '(top level)'}: {problem}")
+
+    def path(self, key: str) -> str:
+        """The dotted path of one of this table's keys."""
+        return f"{self.key}.{key}" if self.key else key
+
+    def only(self, *allowed: str) -> None:
+        """Reject keys outside `allowed`: a typo in a key must not pass silently."""
+        for key in self.data:
+            if key not in allowed:
+                raise self.error(f"unknown key (allowed: {', '.join(allowed)})", key)
+
+    def table(self, key: str) -> _Table:
+        """A required sub-table."""
+        if key not in self.data:
+            raise self.error("missing", key)
+        return _Table(self.file, self.path(key), self.data[key])
+
+    def text(self, key: str, *, default: str | None = None, empty_ok: bool = False) -> str:
+        """A string; required unless a default is given; non-empty unless `empty_ok`."""
+        value = self.data.get(key, default)
+        if value is None:
+            raise self.error("missing", key)
+        if not isinstance(value, str):
+            raise self.error(f"expected a string, got {type(value).__name__}", key)
+        if not empty_ok and not value.strip():
+            raise self.error("must not be empty", key)
+        return value
+
+    def texts(self, key: str, *, required: bool = True, non_empty: bool = False) -> tuple[str, ...]:
+        """A list of non-empty strings."""
+        if key not in self.data:
+            if required:
+                raise self.error("missing", key)
+            return ()
+        value = self.data[key]
+        if not isinstance(value, list):
+            raise self.error(f"expected a list of strings, got {type(value).__name__}", key)
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(f"item {index + 1} must be a non-empty string", key)
+        if non_empty and not value:
+            raise self.error("must not be empty", key)
+        return tuple(str(item) for item in value)
+
+    def integer(self, key: str, *, minimum: int, default: int | None = None) -> int:
+        """An integer of at least `minimum`."""
+        value = self.data.get(key, default)
+        if value is None:
+            raise self.error("missing", key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(f"expected an integer, got {type(value).__name__}", key)
+        if value < minimum:
+            raise self.error(f"must be at least {minimum}, got {value}", key)
+        return value
+
+    def boolean(self, key: str) -> bool:
+        """A required true/false."""
+        value = self.data.get(key)
+        if not isinstance(value, bool):
+            raise self.error("expected true or false" if key in self.data else "missing", key)
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str:
+        """A string that must be one of `allowed`."""
+        value = self.text(key)
+        if value not in allowed:
+            raise self.error(f"{value!r} is not one of {', '.join(allowed)}", key)
+        return value
+
+    def by_language(self, key: str, parse: Callable[[_Table], T]) -> dict[str, T]:
+        """A required table of per-language tables (`text.en`, `text.ar`...), each parsed."""
+        table = self.table(key)
+        if not table.data:
+            raise table.error("needs at least one language")
+        result: dict[str, T] = {}
+        for lang in table.data:
+            if not _LANG.match(lang):
+                raise table.error("not a language code (like en, ar, zh-Hans)", lang)
+            result[lang] = parse(table.table(lang))
+        return result
+
+    def entries(self) -> list[tuple[str, _Table]]:
+        """The top-level entries of a file, each a table keyed by its id."""
+        return [(key, self.table(key)) for key in self.data]
+
+
+def _technique(table: _Table) -> Technique:
+    table.only("tool", "press_seconds", "rest_seconds", "reps", "rounds", "round_rest_seconds")
+    return Technique(
+        tool=table.choice("tool", TOOLS),
+        press_seconds=table.integer("press_seconds", minimum=1),
+        rest_seconds=table.integer("rest_seconds", minimum=0),
+        reps=table.integer("reps", minimum=1),
+        rounds=table.integer("rounds", minimum=1, default=1),
+        round_rest_seconds=table.integer("round_rest_seconds", minimum=0, default=0),
+    )
+
+
+def _point_text(table: _Table) -> PointText:
+    table.only("name", "location", "how", "why", "safety")
+    return PointText(
+        name=table.text("name"),
+        location=table.text("location"),
+        how=table.text("how"),
+        why=table.text("why"),
+        safety=table.text("safety", default="", empty_ok=True),
+    )
+
+
+def _point(code: str, table: _Table) -> Point:
+    table.only("aliases", "region", "bilateral", "pregnancy", "technique", "text", "sources")
+    return Point(
+        code=code,
+        aliases=table.texts("aliases", required=False),
+        region=Region(table.choice("region", tuple(r.value for r in Region))),
+        bilateral=table.boolean("bilateral"),
+        pregnancy=Pregnancy(table.choice("pregnancy", tuple(p.value for p in Pregnancy))),
+        technique=_technique(table.table("technique")),
+        text=table.by_language("text", _point_text),
+        sources=table.texts("sources"),
+    )
+
+
+def _zone_text(table: _Table) -> ZoneText:
+    table.only("name", "location", "body_areas", "how")
+    return ZoneText(
+        name=table.text("name"),
+        location=table.text("location"),
+        body_areas=table.text("body_areas"),
+        how=table.text("how"),
+    )
+
+
+def _zone(zone_id: str, table: _Table) -> Zone:
+    table.only("technique", "text", "sources")
+    return Zone(
+        id=zone_id,
+        technique=_technique(table.table("technique")),
+        text=table.by_language("text", _zone_text),
+        sources=table.texts("sources"),
+    )
+
+
+def _symptom_text(table: _Table) -> SymptomText:
+    table.only("label", "phrases")
+    return SymptomText(label=table.text("label"), phrases=table.texts("phrases", non_empty=True))
+
+
+def _symptom(symptom_id: str, table: _Table) -> Symptom:
+    table.only("points", "zones", "text")
+    return Symptom(
+        id=symptom_id,
+        points=table.texts("points"),
+        zones=table.texts("zones"),
+        text=table.by_language("text", _symptom_text),
+    )
+
+
+def _phrases(table: _Table) -> tuple[str, ...]:
+    table.only("phrases")
+    return table.texts("phrases", non_empty=True)
+
+
+def _red_flag(flag_id: str, table: _Table) -> RedFlag:
+    table.only("kind", "text")
+    return RedFlag(
+        id=flag_id,
+        kind=table.choice("kind", RED_FLAG_KINDS),
+        phrases=table.by_language("text", _phrases),
+    )
+
+
+def _faq_text(table: _Table) -> tuple[tuple[str, ...], str]:
+    table.only("questions", "answer")
+    return table.texts("questions", non_empty=True), table.text("answer")
+
+
+def _faq(faq_id: str, table: _Table) -> Faq:
+    table.only("text", "sources")
+    texts = table.by_language("text", _faq_text)
+    return Faq(
+        id=faq_id,
+        questions={lang: questions for lang, (questions, _) in texts.items()},
+        answer={lang: answer for lang, (_, answer) in texts.items()},
+        sources=table.texts("sources", required=False),
+    )
+
+
+def _intent(intent_id: str, table: _Table) -> Intent:
+    table.only("text")
+    return Intent(id=intent_id, phrases=table.by_language("text", _phrases))
+
+
+def _read(directory: Path, name: str) -> _Table:
+    path = directory / name
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ContentError(f"{name}: file is missing") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ContentError(f"{name}: not valid TOML: {error}") from None
+    return _Table(name, "", data)
+
+
+def _messages(directory: Path) -> dict[str, dict[str, str]]:
+    messages: dict[str, dict[str, str]] = {}
+    for path in sorted((directory / "messages").glob("*.toml")):
+        lang = path.stem
+        name = f"messages/{path.name}"
+        if not _LANG.match(lang):
+            raise ContentError(f"{name}: (file name): not a language code (like en.toml, ar.toml)")
+        table = _read(directory, name)
+        messages[lang] = {key: table.text(key) for key in table.data}
+    return messages
+
+
+def _languages(tables: Iterable[Mapping[str, object]]) -> tuple[str, ...]:
+    """Every language with any text, English first, the rest in order of first appearance."""
+    seen: dict[str, None] = {"en": None}
+    for texts in tables:
+        for lang in texts:
+            seen.setdefault(lang, None)
+    return tuple(seen)
+
+
+def load_content(directory: Path | None = None) -> Content:
+    """Load and check every content file in `directory` (default: this package's folder)."""
+    folder = Path(__file__).resolve().parent if directory is None else Path(directory)
+    points = {code: _point(code, t) for code, t in _read(folder, "points.toml").entries()}
+    zones = {zone_id: _zone(zone_id, t) for zone_id, t in _read(folder, "zones.toml").entries()}
+    symptoms = {key: _symptom(key, t) for key, t in _read(folder, "symptoms.toml").entries()}
+    red_flags = tuple(_red_flag(key, t) for key, t in _read(folder, "safety.toml").entries())
+    faqs = {key: _faq(key, t) for key, t in _read(folder, "faq.toml").entries()}
+    intents = {key: _intent(key, t) for key, t in _read(folder, "intents.toml").entries()}
+    messages = _messages(folder)
+    texts: list[Mapping[str, object]] = [item.text for item in points.values()]
+    texts += [item.text for item in zones.values()]
+    texts += [item.text for item in symptoms.values()]
+    texts += [flag.phrases for flag in red_flags]
+    texts += [faq.questions for faq in faqs.values()]
+    texts += [intent.phrases for intent in intents.values()]
+    texts.append(messages)
+    return Content(
+        points=points,
+        zones=zones,
+        symptoms=symptoms,
+        red_flags=red_flags,
+        faqs=faqs,
+        intents=intents,
+        messages=messages,
+        languages=_languages(texts),
+    )
+
+
+@functools.cache
+def default_content() -> Content:
+    """The shipped content, loaded once per process."""
+    return load_content()

@@ -1,0 +1,98 @@
+"""The store on a real SQLite file: one transaction per turn, timer replacement, outbox order, forgetting."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.engine import CancelTimer, Choice, Conversation, Forget, Record, Reply, ScheduleTimer
+from bot.store import SqlStore, async_url
+from bot.store.sql import reply_from_json, reply_to_json
+
+T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
+KEY = "console:x"
+
+
+@pytest_asyncio.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    s = await SqlStore.open(f"sqlite:///{tmp_path / 'nested' / 'db.sqlite3'}")
+    yield s
+    await s.close()
+
+
+def test_urls_get_async_drivers() -> None:
+    assert async_url("sqlite:///x.db").drivername == "sqlite+aiosqlite"
+    assert async_url("postgresql://postgres@127.0.0.1:5432/test").drivername == "postgresql+asyncpg"
+
+
+def test_reply_round_trip() -> None:
+    reply = Reply("hé 🙂", (Choice("a:b", "Ä"),), template="t", image=None, urgent=True)
+    assert reply_from_json(reply_to_json(reply)) == reply
+
+
+async def test_state_round_trip_and_new_person(store: SqlStore) -> None:
+    assert await store.load(KEY) is None
+    state = Conversation(state="idle", tz="Asia/Dubai", counter=3)
+    await store.commit_turn(KEY, state, (), T0)
+    assert await store.load(KEY) == state
+
+
+async def test_schedule_replaces_pending_timer_with_same_id(store: SqlStore) -> None:
+    await store.commit_turn(KEY, Conversation(), (ScheduleTimer("reminder:1", T0),), T0)
+    later = T0 + timedelta(hours=1)
+    await store.commit_turn(KEY, Conversation(), (ScheduleTimer("reminder:1", later),), T0)
+    assert await store.pending_timers(KEY) == [("reminder:1", later)]
+    await store.commit_turn(KEY, Conversation(), (CancelTimer("reminder:1"), CancelTimer("nope")), T0)
+    assert await store.pending_timers(KEY) == []
+
+
+async def test_due_timers_in_order_and_aware(store: SqlStore) -> None:
+    actions = (ScheduleTimer("b", T0 + timedelta(seconds=2)), ScheduleTimer("a", T0 + timedelta(seconds=1)))
+    await store.commit_turn(KEY, Conversation(), actions, T0)
+    due = await store.due_timers(T0 + timedelta(seconds=5))
+    assert [d.timer_id for d in due] == ["a", "b"]
+    assert due[0].due_at.tzinfo is not None and due[0].due_at == T0 + timedelta(seconds=1)
+    assert await store.next_due_at() == T0 + timedelta(seconds=1)
+
+
+async def test_fired_timer_is_done_only_after_its_replies_are_delivered(store: SqlStore) -> None:
+    await store.commit_turn(KEY, Conversation(), (ScheduleTimer("s", T0),), T0)
+    (due,) = await store.due_timers(T0)
+    await store.commit_turn(KEY, Conversation(), (Reply("one"), Reply("two")), T0, fired_row=due.row)
+    assert not await store.is_pending(due.row)
+    assert await store.due_timers(T0) == []
+    first, second = await store.pending_replies(KEY)
+    await store.mark_delivered(first)
+    assert await _status(store, due.row) == "fired"
+    await store.mark_delivered(second)
+    assert await _status(store, due.row) == "done"
+
+
+async def test_records_and_forget(store: SqlStore) -> None:
+    actions = (Record("booking", (("ref", "RB-1"), ("name", "Sara"))), Reply("hi"), ScheduleTimer("r", T0))
+    await store.commit_turn(KEY, Conversation(), actions, T0)
+    await store.commit_turn("other", Conversation(), (Reply("x"),), T0)
+    assert await store.records(KEY, "booking") == [{"kind": "booking", "ref": "RB-1", "name": "Sara"}]
+    assert await store.count_rows(KEY) == 4
+    await store.commit_turn(KEY, Conversation(), (Forget(), Reply("bye")), T0)
+    assert await store.count_rows(KEY) == 0
+    assert await store.count_rows("other") == 2
+
+
+async def test_naive_datetimes_are_refused(store: SqlStore) -> None:
+    with pytest.raises(Exception, match="naive"):
+        await store.commit_turn(KEY, Conversation(), (ScheduleTimer("x", datetime(2026, 1, 1)),), T0)
+    assert await store.load(KEY) is None, "the whole turn rolled back"
+
+
+async def _status(store: SqlStore, row: int) -> str:
+    from sqlalchemy import select
+
+    from bot.store.schema import timers
+
+    async with store.engine.connect() as conn:
+        return str(await conn.scalar(select(timers.c.status).where(timers.c.id == row)))
