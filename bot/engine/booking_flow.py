@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import datetime
 from urllib.parse import quote
@@ -69,14 +70,16 @@ def on_branch(kb: Knowledge, state: Conversation, branch_id: str) -> Turn:
 
 
 def on_text(kb: Knowledge, state: Conversation, text: str) -> Turn:
-    """Free text for the preferred time or the name."""
-    value = " ".join(text.split())[:MAX_FIELD]
-    if not value or state.booking is None:
+    """Free text for the preferred time or the name (control characters dropped, length capped)."""
+    printable = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+    value = " ".join(printable.split())[:MAX_FIELD]
+    draft = state.booking
+    if not value or draft is None:
         return state, (prompt(kb, state),)
     if state.state == BOOKING_WHEN:
-        state = replace(state, state=BOOKING_NAME, booking=replace(state.booking, when=value))
+        state = replace(state, state=BOOKING_NAME, booking=replace(draft, when=value))
     else:
-        state = replace(state, state=BOOKING_CONSENT, booking=replace(state.booking, name=value))
+        state = replace(state, state=BOOKING_CONSENT, booking=replace(draft, name=value))
     return state, (prompt(kb, state),)
 
 

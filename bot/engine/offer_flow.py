@@ -45,15 +45,12 @@ def did_you_mean(kb: Knowledge, state: Conversation, candidates: tuple[str, ...]
 
 def pick_items(kb: Knowledge, state: Conversation, symptom_ids: tuple[str, ...]) -> tuple[str, ...]:
     """The items to offer: the best points (never one forbidden in pregnancy) and the best zone."""
-    points: list[str] = []
-    zones: list[str] = []
-    for sid in symptom_ids:
-        symptom = kb.content.symptoms[sid]
-        points += [p for p in symptom.points if p not in points]
-        zones += [f"zone:{z}" for z in symptom.zones if f"zone:{z}" not in zones]
+    # Round-robin over the symptoms, so "bloated and can't sleep" offers something for each.
+    symptoms = [kb.content.symptoms[sid] for sid in symptom_ids]
+    points = _interleave([list(allowed_items(kb, state.answers, s.points)) for s in symptoms])
+    zones = _interleave([[f"zone:{z}" for z in s.zones] for s in symptoms])
     limit = kb.policy.max_points_offered
-    allowed_points = allowed_items(kb, state.answers, tuple(points))
-    chosen = list(allowed_points[: limit - 1 if zones else limit])
+    chosen = points[: limit - 1 if zones else limit]
     if zones:
         chosen.append(zones[0])
     if len(chosen) < limit:
@@ -81,3 +78,13 @@ def describe(kb: Knowledge, state: Conversation, item: str) -> str:
     if feelings:
         lines.append(say(kb, state, f"offer.before-{feelings[-1]}"))
     return "\n".join(lines)
+
+
+def _interleave(lists: list[list[str]]) -> list[str]:
+    """First items of every list, then the second items, and so on, without repeats."""
+    merged: list[str] = []
+    for rank in range(max((len(items) for items in lists), default=0)):
+        for items in lists:
+            if rank < len(items) and items[rank] not in merged:
+                merged.append(items[rank])
+    return merged

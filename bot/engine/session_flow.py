@@ -132,8 +132,10 @@ def _step_text(kb: Knowledge, state: Conversation, session: Session, step: Step,
         key = "session.find" if first_foot else "session.find-next"
         return say(kb, state, key, foot=foot, name=item_name(kb, state, session.item), where=where)
     if step.kind is StepKind.PRESS:
-        return say(kb, state, "session.press", rep=step.rep, reps=step.reps, seconds=step.seconds,
-                   rounds=rounds, gently=gently)
+        tool = technique_of(kb.content, session.item).tool
+        key = f"session.press.{tool}" if f"session.press.{tool}" in kb.content.messages["en"] else "session.press"
+        return say(kb, state, key, rep=step.rep, reps=step.reps, seconds=step.seconds, rounds=rounds,
+                   gently=gently)
     if step.kind is StepKind.PRESS_SET:
         return say(kb, state, "session.press-set", reps=step.reps, rounds=rounds, gently=gently)
     if step.kind is StepKind.REST:

@@ -68,10 +68,10 @@ def _strip(words: list[str], lang: str) -> list[str]:
     return words
 
 
-def _whole(table: IntentTable, words: list[str]) -> str | None:
+def _whole(table: IntentTable, words: list[str], fuzzy: bool) -> str | None:
     text = " ".join(words)
     found = table.by_text.get(text)
-    if found is not None or len(text) < 4 or len(words) > MAX_FUZZY_WORDS:
+    if found is not None or not fuzzy or len(text) < 4 or len(words) > MAX_FUZZY_WORDS:
         return found
     best = process.extractOne(text, table.texts, scorer=fuzz.ratio, processor=None, score_cutoff=INTENT_FUZZY)
     return None if best is None else table.by_text[str(best[0])]
@@ -83,8 +83,8 @@ def _repeated(table: IntentTable, words: list[str]) -> str | None:
     return found.pop() if len(words) > 1 and len(found) == 1 else None
 
 
-def _as_whole(table: IntentTable, words: list[str], lang: str) -> str | None:
-    return _whole(table, words) or _whole(table, _strip(words, lang)) or _repeated(table, words)
+def _as_whole(table: IntentTable, words: list[str], lang: str, fuzzy: bool) -> str | None:
+    return _whole(table, words, fuzzy) or _whole(table, _strip(words, lang), fuzzy) or _repeated(table, words)
 
 
 def _leading(table: IntentTable, words: list[str]) -> tuple[str, int] | None:
@@ -109,22 +109,23 @@ def _inside(table: IntentTable, words: list[str]) -> str | None:
     return None
 
 
-def detect_intent(table: IntentTable, text: str, lang: str, *, nested: bool = False) -> str | None:
-    """The intents.toml id a normalised text expresses, or None."""
+def detect_intent(table: IntentTable, text: str, lang: str, *, fuzzy: bool = True,
+                  nested: bool = False) -> str | None:
+    """The intents.toml id a normalised text expresses, or None; `fuzzy` allows close spellings."""
     words = [w for w in text.split() if w != CLAUSE]
     if not words:
         return None
-    found = _as_whole(table, words, lang)
+    found = _as_whole(table, words, lang, fuzzy)
     if found is not None:
         return found
     opener: str | None = None
     if CLAUSE in text.split():
         first = text.split(f" {CLAUSE} ", 1)
-        found = _as_whole(table, first[0].split(), lang)
+        found = _as_whole(table, first[0].split(), lang, fuzzy)
         if found is not None and found not in OPENERS:
             return found
         if found is not None and not nested:
-            return detect_intent(table, first[1], lang, nested=True) or found
+            return detect_intent(table, first[1], lang, fuzzy=fuzzy, nested=True) or found
     stripped = _strip(words, lang)
     lead = _leading(table, stripped)
     if lead is not None and lead[0] in OPENERS:
@@ -132,7 +133,7 @@ def detect_intent(table: IntentTable, text: str, lang: str, *, nested: bool = Fa
             return lead[0]
         opener = lead[0]
         rest = " ".join(stripped[lead[1]:])
-        return detect_intent(table, rest, lang, nested=True) or opener
+        return detect_intent(table, rest, lang, fuzzy=fuzzy, nested=True) or opener
     if lead is not None:
         return lead[0]
     return _inside(table, stripped)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.nlu.normalise import normalise
 from rapidfuzz import fuzz, process
+
+from bot.nlu.normalise import normalise
 
 LABEL_CUTOFF = 85.0
 

@@ -9,15 +9,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.nlu.normalise import CLAUSE, normalise
+from bot.nlu.spelling import Speller
 from bot.nlu.words import Grammar, grammar
 from content.model import Content
 
 NEGATION_WORDS = frozenset({"no", "not", "cannot", "without", "never", "nor", "none"})
-_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +50,10 @@ class PhraseIndex:
         self.exact: dict[tuple[str, ...], Phrase] = {}
         self.prefixes: set[tuple[str, ...]] = set()  # every start of a phrase: lookups stop early
         self.by_stem: dict[str, list[Phrase]] = {}
-        self.by_size: dict[int, tuple[list[str], list[Phrase]]] = {}
+        self.by_size: dict[int, tuple[list[str], list[str]]] = {}  # words -> (texts, labels), for fuzzy
         self.phrases: list[Phrase] = []
         self.word_counts: Counter[str] = Counter()
+        self.texts: dict[str, str] = {}  # every distinct normalised phrase -> its label
         loose: list[Phrase] = []
         for label, raw in pairs:
             text = normalise(raw).replace(f" {CLAUSE}", "")
@@ -62,6 +62,8 @@ class PhraseIndex:
             if not tokens:
                 continue
             stems = tuple(words.stem(token) for token in tokens)
+            if text not in self.texts:
+                self.texts[text] = label
             if stems in self.exact:
                 continue
             content = tuple(dict.fromkeys(s for t, s in zip(tokens, stems, strict=True)
@@ -73,9 +75,10 @@ class PhraseIndex:
             self.phrases.append(phrase)
             if phrase.content:
                 loose.append(phrase)
-            texts, phrases = self.by_size.setdefault(len(tokens), ([], []))
+        for text, label in self.texts.items():
+            texts, labels = self.by_size.setdefault(len(text.split()), ([], []))
             texts.append(text)
-            phrases.append(phrase)
+            labels.append(label)
         self.max_size = max((len(stems) for stems in self.exact), default=0)
         shared = Counter(stem for phrase in loose for stem in phrase.content)
         for phrase in loose:
@@ -92,23 +95,6 @@ class IntentTable:
             self.by_text.setdefault(normalise(raw).replace(f" {CLAUSE}", ""), label)
         self.texts = list(self.by_text)
         self.max_size = max((len(text.split()) for text in self.texts), default=0)
-
-
-def _correction_targets(counts: Counter[str], words: Grammar) -> list[str]:
-    """Lexicon words a typo may be corrected to: not the misspellings content lists on purpose.
-
-    A listed misspelling ("bloted") is a close spelling of a more used word with another stem
-    ("bloated"); as a target it would pull real words ("bolted") in, so it only matches as typed.
-    """
-    candidates = sorted(w for w in counts if len(w) >= 6 and w.isalpha())
-    targets: list[str] = []
-    for word in candidates:
-        limit = 1 if len(word) < 10 else 2
-        near = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None)
-        if not any(counts[other] > counts[word] and words.stem(other) != words.stem(word)
-                   for other, _, _ in near):
-            targets.append(word)
-    return targets
 
 
 class Language:
@@ -134,57 +120,34 @@ class Language:
         vocabulary = set(counts)
         self.vocabulary = frozenset(vocabulary)
         self.known = self.vocabulary | self.words.common | self.words.stopwords
-        self._pairs = frozenset(
-            (first, second)
-            for index in (self.symptoms, self.red_flags, self.faqs)
-            for phrase in index.phrases
-            for first, second in zip(phrase.text.split(), phrase.text.split()[1:], strict=False)
+        self.speller = Speller(
+            counts,
+            ((first, second)
+             for index in (self.symptoms, self.red_flags, self.faqs)
+             for phrase in index.texts
+             for first, second in zip(phrase.split(), phrase.split()[1:], strict=False)),
+            self.words,
         )
-        self._targets: dict[str, list[str]] = {}
-        for word in _correction_targets(counts, self.words):
-            self._targets.setdefault(word[0], []).append(word)
-        self._fixes: dict[str, tuple[str, ...]] = {}
-
-    def fix(self, word: str) -> tuple[str, ...]:
-        """The word as the lexicon knows it: kept, typo-corrected, or split ("backpain")."""
-        found = self._fixes.get(word)
-        if found is None:
-            found = self._correct(word) or self._split(word) or (word,)
-            if len(self._fixes) >= _CACHE_SIZE:
-                self._fixes.clear()
-            self._fixes[word] = found
-        return found
-
-    def _correct(self, word: str) -> tuple[str, ...]:
-        if len(word) < 7 or len(word) > 30:
-            return ()
-        limit = 1 if len(word) < 10 else 2
-        candidates = self._targets.get(word[0], [])
-        best = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
-        return (str(best[0]),) if best is not None else ()
-
-    def _split(self, word: str) -> tuple[str, ...]:
-        if len(word) < 6 or len(word) > 30:
-            return ()
-        for cut in range(3, len(word) - 2):
-            if (word[:cut], word[cut:]) in self._pairs:
-                return word[:cut], word[cut:]
-        return ()
 
     def analyse(self, text: str, fix_limit: int = 80) -> tuple[Token, ...]:
         """The tokens of a normalised text; only the first `fix_limit` words are typo-corrected."""
         tokens: list[Token] = []
         clause = 0
-        stem, stop = self.words.stem, self.words.stopwords
+        stem, stop, suspect = self.words.stem, self.words.stopwords, self.speller.suspect
         for raw in text.split():
             if raw == CLAUSE:
                 clause += 1
+                continue
+            if raw in suspect and len(tokens) < fix_limit:
+                fixed = self.speller.refix(raw)
+                word = fixed[0] if fixed else raw
+                tokens.append(Token(word, stem(word), clause, 0, bool(fixed), word in stop))
                 continue
             if raw in self.known or not raw.isalpha() or len(tokens) >= fix_limit:
                 known = raw in self.known or not raw.isalpha()
                 tokens.append(Token(raw, stem(raw), clause, 0, known, raw in stop))
                 continue
-            fixed = self.fix(raw)
+            fixed = self.speller.fix(raw)
             if fixed == (raw,):
                 tokens.append(Token(raw, stem(raw), clause, 0, False, False))
             elif len(fixed) == 1:

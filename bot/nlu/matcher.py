@@ -108,7 +108,8 @@ class Matcher:
         if red.flag is not None:
             return Understanding(short_text, lang, red.flag, red.kind, red.negated, (), (), (), (), (),
                                  None, None, None)
-        intent = detect_intent(language.intents, short_text, language.lang)
+        unsure = not reading.confident and not reading.maybe
+        intent = detect_intent(language.intents, short_text, language.lang, fuzzy=unsure)
         faq = match_faq(language, tokens)
         symptoms, maybe = reading.confident, reading.maybe
         if intent in OPENERS and (symptoms or faq):

@@ -29,6 +29,7 @@ class NegationWords:
     hedges: frozenset[str]  # words after a cue that make it a hedge, not a negation
     gone: frozenset[str]  # words after a hit that say it has passed
     gone_fillers: frozenset[str]
+    starters: frozenset[str]  # words that open a new clause: "and my back hurts" is not in the list
 
 
 _EN = NegationWords(
@@ -42,8 +43,9 @@ _EN = NegationWords(
     hedges=frozenset({"sure", "certain", "idea", "clue", "doubt", "only"}),
     gone=frozenset({"gone", "disappeared", "vanished", "free"}),
     gone_fillers=frozenset({"is", "has", "have", "are", "now", "finally", "completely", "all", "totally"}),
+    starters=_words("i my it its the this your his her our their he she we they"),
 )
-_NONE = NegationWords(*(frozenset[str]() for _ in range(6)))
+_NONE = NegationWords(*(frozenset[str]() for _ in range(7)))
 _BY_LANGUAGE = {"en": _EN}
 
 
@@ -88,6 +90,8 @@ def negated_hits(hits: Sequence[Hit], tokens: Sequence[Token], lang: str) -> set
                 negated.add(number)
                 break
             word = tokens[index].word
+            if word in words.joiners and index + 1 < len(tokens) and tokens[index + 1].word in words.starters:
+                break
             if word not in words.fillers and word not in words.joiners:
                 break
             index -= 1

@@ -46,7 +46,7 @@ def _used_as_verb(hit: Hit, tokens: Sequence[Token], lang: str) -> bool:
 
 def _covered(hit: Hit, symptom_hits: Sequence[Hit]) -> bool:
     positions = set(hit.positions)
-    return any(s.size > hit.size and positions < set(s.positions) for s in symptom_hits)
+    return any(positions < set(s.positions) for s in symptom_hits)
 
 
 def scan_red_flags(language: Language, tokens: Sequence[Token], kinds: Mapping[str, str],

@@ -19,7 +19,7 @@ UNSURE = 70.0  # from here to CONFIDENT: a "did you mean" candidate
 EDIT_COST = 4.0  # points lost per letter changed by typo correction
 WORD_FUZZY = 90.0  # a lone word needs to be this close to a one-word phrase
 _FUZZY_TOKENS = 40  # at most this many unknown words are tried fuzzily
-_MAX_FUZZY_SIZE = 3
+_MAX_FUZZY_SIZE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +134,7 @@ def _fuzzy(index: PhraseIndex, tokens: Sequence[Token], cutoff: float) -> list[H
                 found = _closest(query, bucket[0], cutoff)
                 if found is not None:
                     positions = tuple(range(start, end))
-                    hits.append(Hit(bucket[1][found[0]].label, positions, size, found[1]))
+                    hits.append(Hit(bucket[1][found[0]], positions, size, found[1]))
     return hits
 
 

@@ -25,6 +25,25 @@ _EN_IRREGULAR = {
     "tire": "tyre", "tires": "tyre", "better": "better", "worse": "worse", "women": "woman", "men": "man",
     "children": "child",
 }
+# Words people use interchangeably for one thing: they share a stem, so a phrase written with one
+# matches a text written with another ("painful menstruation" finds "painful periods").
+_EN_SYNONYMS = {
+    "pain": ("painful", "hurt", "hurts", "hurting", "ache", "aches", "aching", "achy", "sore"),
+    "stomach": ("tummy", "belly", "abdomen", "abdominal", "tum", "stomachs", "bellies", "tummies"),
+    "period": ("periods", "menstrual", "menstruation", "menses", "menstruating", "menstruate"),
+    "pee": ("wee", "wees", "weeing", "weed", "piss", "pissing", "urinate", "urinating", "urination", "urine",
+            "pees", "peeing", "peed"),
+    "poop": ("poo", "poos", "pooping", "pooped", "poops", "stool", "stools"),
+    "cold": ("icy", "freezing"),
+    "vomit": ("puke", "puking", "puked", "vomiting", "vomited", "vomits"),
+    "constipat": ("constipation", "constipated"),
+    "exhaust": ("exhausted", "exhaustion", "exhausting"),
+    "anxi": ("anxious", "anxiety", "anxiousness", "anxieties"),
+    "nause": ("nausea", "nauseous", "nauseated", "nauseating"),
+}
+for _stem, _words_of in _EN_SYNONYMS.items():
+    for _word in _words_of:
+        _EN_IRREGULAR[_word] = _stem
 _VOWELS = frozenset("aeiouy")
 
 
@@ -187,7 +206,11 @@ stranding strangling swilling swivelling tempter bleated blotted boating castiga
 compulsions confection crapping crimping drainer exhalation farthing feinted feinting frizzled ganging gauging
 gigging heartache heartaches irrigated lighthearted migrants migrates migration migrating reclamation relayed
 relegation reparation retouching rubdown shuttered slurped slurping snaffles snuffles spattered splattered
-spurred spurring tinkles tinkling stoke stoked strobe strode strove stuffs
+spurred spurring tinkles tinkling stoke stoked strobe strode strove stuffs constitution constituted
+stiffly convection sings colts barley alive blacked bloody burning burping closing concussion dull frequently
+indigestion sciatica sleepiness sleepy splitting tight worst pissing windy moody urinated nervy feet toes heel heels
+lots loss lack calm harm heal fade dose sour zone mini gray pins nope ouch peed lets worn beaching benching
+bumping concessions confessions indignation indirection contusions sleaziness sloppiness
     """
 )
 

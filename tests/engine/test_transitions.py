@@ -134,3 +134,11 @@ def test_step_is_deterministic(flow: Flow) -> None:
     b = step(flow.kb, state, TextReceived("period cramps"), now=flow.now)
     assert a == b
     assert all(isinstance(x, Reply) for x in a[1])
+
+
+def test_two_symptoms_each_get_an_offer(flow: Flow) -> None:
+    flow.say("I feel bloated and cant sleep")
+    bloating = set(flow.kb.content.symptoms["bloating"].points)
+    sleep = set(flow.kb.content.symptoms["insomnia"].points)
+    offered = set(flow.state.offered)
+    assert offered & bloating and offered & sleep

@@ -1,0 +1,73 @@
+"""Global commands: whole short messages, close spellings, and commands that lead a sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu import Matcher
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("help", "help"), ("helpp", "help"), ("HELP!!!", "help"), ("menu", "help"),
+        ("what can you do?", "help"), ("start over please", "start-over"), ("reset", "start-over"),
+        ("who are you", "about"), ("delete my data", "delete-data"), ("please forget me", "delete-data"),
+        ("erase all my data", "delete-data"), ("change language", "language"), ("arabic please", "language"),
+        ("remind me at 10pm every night", "remind"), ("set a reminder for 9pm", "remind"),
+        ("can you remind me tomorrow at 7am", "remind"), ("how do I set a reminder", "remind"),
+        ("my reminders", "reminders-list"), ("show my reminders", "reminders-list"),
+        ("stop reminders", "reminders-stop"), ("no more reminders please", "reminders-stop"),
+        ("I want to book an appointment", "book"), ("can I talk to a doctor", "book"),
+        ("I'd like to see a doctor", "book"), ("book a session for tomorrow", "book"),
+        ("clinic", "clinic"), ("clinic address", "clinic"), ("what's your phone number", "clinic"),
+        ("where are you", "clinic"), ("stop", "stop"), ("please stop", "stop"), ("pause", "pause"),
+        ("hold on", "pause"), ("resume", "resume"), ("continue", "resume"), ("too painful", "too-painful"),
+        ("it hurts too much", "too-painful"), ("ouch!!", "too-painful"), ("better", "better"),
+        ("much better thanks", "better"), ("same", "same"), ("no change", "same"), ("worse", "worse"),
+        ("it got worse", "worse"), ("yes", "yes"), ("yep", "yes"), ("yeah sure", "yes"), ("👍", "yes"),
+        ("no", "no"), ("nope", "no"), ("no thanks", "no"), ("ready", "ready"), ("I'm ready", "ready"),
+        ("let's go", "ready"), ("hi", "greeting"), ("hello", "greeting"), ("good morning", "greeting"),
+        ("salam", "greeting"), ("thank you", "thanks"), ("thanks!", "thanks"), ("shukran", "thanks"),
+        ("skip", "skip"), ("next", "skip"), ("snooze", "snooze"), ("not now", "snooze"),
+        ("remind me later", "snooze"), ("hi, I need help", "help"),
+    ],
+)
+def test_intents(matcher: Matcher, text: str, intent: str) -> None:
+    assert matcher.understand(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't stop thinking about work",
+        "the pain won't stop in my back",
+        "I stopped taking my meds",
+        "I need to stop eating junk food because of my bloating",
+        "help me sleep",
+        "I'm not sleeping well",
+        "what time is it",
+        "qwerty",
+    ],
+)
+def test_sentences_are_not_commands(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).intent is None
+
+
+@pytest.mark.parametrize("text", ["hi I have a headache", "thanks, my back hurts", "hello, what is reflexology"])
+def test_greeting_gives_way_to_content(matcher: Matcher, text: str) -> None:
+    u = matcher.understand(text)
+    assert u.intent is None
+    assert u.symptoms or u.faq
+
+
+def test_answer_and_symptom_together(matcher: Matcher) -> None:
+    u = matcher.understand("yes, I have a headache")
+    assert u.intent == "yes"
+    assert [s.id for s in u.symptoms] == ["headache"]
+
+
+def test_reminder_with_time(matcher: Matcher) -> None:
+    u = matcher.understand("remind me at 10pm every night")
+    assert u.intent == "remind"
+    assert u.when is not None and (u.when.daily, u.when.hour, u.when.minute) == (True, 22, 0)

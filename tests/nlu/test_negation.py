@@ -1,0 +1,56 @@
+"""Negation: absent symptoms are reported apart; scope ends at a clause break, "but", "just"."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu import Matcher
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "negated"),
+    [
+        ("no headache, just tired", ["fatigue"], ["headache"]),
+        ("not bloated", [], ["bloating"]),
+        ("without back pain", [], ["back-pain"]),
+        ("I don't have a headache but my back hurts", ["back-pain"], ["headache"]),
+        ("no headache or nausea", [], ["headache", "nausea"]),
+        ("I'm not really stressed", [], ["stress"]),
+        ("headache is gone but I feel sick", ["nausea"], ["headache"]),
+        ("no headache and my back hurts", ["back-pain"], ["headache"]),
+        ("no headache - just tired", ["fatigue"], ["headache"]),
+    ],
+)
+def test_negated(matcher: Matcher, text: str, present: list[str], negated: list[str]) -> None:
+    u = matcher.understand(text)
+    assert sorted(s.id for s in u.symptoms) == sorted(present)
+    assert sorted(u.negated) == sorted(negated)
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("no energy", "fatigue"),
+        ("no bowel movement for days", "constipation"),
+        ("not sleeping well", "insomnia"),
+        ("I never sleep well", "insomnia"),
+        ("I can't sleep", "insomnia"),
+        ("no idea why I'm so tired", "fatigue"),
+        ("not sure but I think I'm bloated", "bloating"),
+    ],
+)
+def test_not_negation(matcher: Matcher, text: str, symptom: str) -> None:
+    """Phrases that contain a negation, and hedges, keep the symptom."""
+    u = matcher.understand(text)
+    assert symptom in [s.id for s in u.symptoms]
+    assert symptom not in u.negated
+
+
+def test_negated_symptoms_give_no_points(matcher: Matcher) -> None:
+    u = matcher.understand("not bloated")
+    assert u.points == () and u.zones == ()
+
+
+def test_dont_have_a_fever_is_nothing(matcher: Matcher) -> None:
+    u = matcher.understand("I don't have a fever")
+    assert u.symptoms == () and u.red_flag is None

@@ -1,0 +1,65 @@
+"""The one normaliser: case, accents, contractions, stretched letters, emoji, clause breaks."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.nlu import normalise
+from bot.nlu.normalise import SCAN_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I feel BLOATED", "i feel bloated"),
+        ("I can’t sleep!!!", "i cannot sleep"),
+        ("cant sleep", "cannot sleep"),
+        ("can not sleep", "cannot sleep"),
+        ("I'm tired", "i am tired"),
+        ("im tired", "i am tired"),
+        ("I don't have a headache", "i do not have a headache"),
+        ("dont wanna", "do not want to"),
+        ("won't stop", "will not stop"),
+        ("my head's killing me", "my head killing me"),
+        ("Sooooo tiiiired", "soo tiired"),
+        ("café crème", "cafe creme"),
+        ("Straße", "strasse"),
+        ("ＦＵＬＬ width", "full width"),
+        ("No headache, just tired.", "no headache , just tired"),
+        ("hi - there", "hi , there"),
+        ("back-pain", "back pain"),
+        ("remind me at 10:30pm", "remind me at 10:30pm"),
+        ("in 1.5 hours", "in 1.5 hours"),
+        ("👍", "ok"),
+        ("🙏🙏", "thanks thanks"),
+        ("😀😀😀", ""),
+        ("?", ""),
+        ("...!!!", ""),
+        ("", ""),
+        ("tab\tand\nnew line", "tab and new line"),
+        ("x\x00y\x01z\x7f", "x y z"),
+    ],
+)
+def test_normalise(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+def test_idempotent() -> None:
+    text = "I can't sleep, my back's sore... 10:30pm 👍"
+    assert normalise(normalise(text)) == normalise(text)
+
+
+def test_other_scripts_survive() -> None:
+    assert normalise("مرحبا، كيف حالك؟") == "مرحبا , كيف حالك"
+    assert normalise("Привет, МИР") == "привет , мир"
+
+
+def test_bounded_work_on_huge_input() -> None:
+    huge = "I have a headache and " * 1000
+    start = time.perf_counter()
+    short, long = normalise(huge), normalise(huge, SCAN_LIMIT)
+    assert time.perf_counter() - start < 0.5
+    assert len(short) <= 520
+    assert len(short) < len(long) <= SCAN_LIMIT + 20
