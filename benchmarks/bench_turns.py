@@ -1,6 +1,9 @@
 """Engine turns per second through the runtime with the SQLite store (load, step, save, deliver).
 
-    .venv/bin/python benchmarks/bench_turns.py [--people 200] [--turns 10]
+    .venv/bin/python benchmarks/bench_turns.py [--people 200]
+
+Each of `people` people sends the same ten events (a symptom, a session request, six safety answers,
+"ready", "pause"); once one turn at a time, once with every person's turn in flight together.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ SCRIPT: list[Event] = [TextReceived("I feel bloated"), ChoicePicked("start:ST44"
                        TextReceived("pause")]
 
 
-async def run(people: int) -> None:
+async def run(people: int, concurrent: bool) -> None:
     """Print pure-engine and full-turn figures."""
     kb = build_knowledge(load_settings(str(REPO_CONFIG)))
     now = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
@@ -49,17 +52,25 @@ async def run(people: int) -> None:
 
         runtime = Runtime(kb, store, deliver)
         latencies: list[float] = []
+
+        async def timed(key: str, event: Event) -> None:
+            t = time.perf_counter()
+            await runtime.handle(key, event, now)
+            latencies.append((time.perf_counter() - t) * 1000)
+
         started = time.perf_counter()
         for event in SCRIPT:
-            for p in range(people):
-                t = time.perf_counter()
-                await runtime.handle(f"bench:{p}", event, now)
-                latencies.append((time.perf_counter() - t) * 1000)
+            if concurrent:
+                await asyncio.gather(*(timed(f"bench:{p}", event) for p in range(people)))
+            else:
+                for p in range(people):
+                    await timed(f"bench:{p}", event)
         elapsed = time.perf_counter() - started
         await store.close()
     latencies.sort()
     turns = len(latencies)
-    print(f"full turns with SQLite: {turns / elapsed:,.0f} turns/s ({turns} turns, {delivered} replies); "
+    mode = f"{people} people at once" if concurrent else "one turn at a time"
+    print(f"full turns with SQLite ({mode}): {turns / elapsed:,.0f} turns/s ({turns} turns, {delivered} replies); "
           f"p50 {statistics.median(latencies):.2f} ms; p99 {latencies[int(turns * 0.99) - 1]:.2f} ms")
 
 
@@ -67,7 +78,9 @@ def main() -> None:
     """Parse arguments and run."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=200)
-    asyncio.run(run(parser.parse_args().people))
+    args = parser.parse_args()
+    asyncio.run(run(args.people, concurrent=False))
+    asyncio.run(run(args.people, concurrent=True))
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.engine import Conversation, Event, Forget, Knowledge, Reply, ScheduleTimer, TimerFired, step
-from bot.store import DueTimer, SqlStore
+from bot.engine import Action, Conversation, Event, Forget, Knowledge, Reply, ScheduleTimer, TimerFired, step
+from bot.store import DueTimer, OutboxItem, SqlStore
 
 log = logging.getLogger("reflexbot.runtime")
 
@@ -54,8 +54,6 @@ class Runtime:
     async def fire(self, timer: DueTimer, now: datetime) -> None:
         """A due timer: step it for its person unless it was cancelled meanwhile."""
         async with self._lock(timer.key):
-            if not await self.store.is_pending(timer.row):
-                return
             event = TimerFired(timer.timer_id, timer.due_at, timer.payload)
             await self._turn(timer.key, event, now, fired=timer.row)
 
@@ -73,33 +71,49 @@ class Runtime:
         """Deliver replies left undelivered by a crash or a failed send."""
         for key in await self.store.keys_with_pending_replies():
             async with self._lock(key):
-                await self._deliver_pending(key)
+                await self._deliver(key, await self.store.pending_replies(key), [], None)
 
     async def _turn(self, key: str, event: Event, now: datetime, fired: int | None) -> None:
-        state = await self.store.load(key)
-        if state is None:
-            state = Conversation(tz=self.default_tz, salt=secrets.token_hex(2))
-        new_state, actions = step(self.kb, state, event, now=now)
-        log.info("turn %s event=%s state=%s->%s actions=%d", log_key(key), type(event).__name__,
-                 state.state, new_state.state, len(actions))
-        await self.store.commit_turn(key, new_state, actions, now, fired_row=fired)
-        if any(isinstance(a, Forget) for a in actions):
-            # Nothing about the person is kept, not even the goodbye: send it straight away.
-            for action in actions:
-                if isinstance(action, Reply):
-                    await self._send(key, action)
+        def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Action, ...]]:
+            state = saved or Conversation(tz=self.default_tz, salt=secrets.token_hex(2))
+            new_state, actions = step(self.kb, state, event, now=now)
+            log.info("turn %s event=%s state=%s->%s actions=%d", log_key(key), type(event).__name__,
+                     state.state, new_state.state, len(actions))
+            return new_state, actions
+
+        # A timer's replies go through the outbox, so the timer is done only once they are delivered;
+        # a person's own turn delivers straight after the commit (a crash may drop a reply, never repeat it).
+        durable = fired is not None
+        result = await self.store.run_turn(key, decide, now, fired, durable=durable)
+        if result is None:
+            return  # the timer was cancelled or already handled
+        replies = [a for a in result.actions if isinstance(a, Reply)]
+        if any(isinstance(a, Forget) for a in result.actions):
+            for reply in replies:  # nothing about the person is kept, not even this goodbye
+                await self._send(key, reply)
             return
-        await self._deliver_pending(key)
+        await self._deliver(key, result.undelivered, [] if durable else replies, now)
         if self.wake_at is not None:
-            for action in actions:
+            for action in result.actions:
                 if isinstance(action, ScheduleTimer):
                     self.wake_at(action.at)
 
-    async def _deliver_pending(self, key: str) -> None:
-        for item in await self.store.pending_replies(key):
+    async def _deliver(self, key: str, stored: list[OutboxItem], fresh: list[Reply], now: datetime | None) -> None:
+        """Send saved replies, then fresh ones, in order; whatever fails is kept for the next try."""
+        delivered: list[OutboxItem] = []
+        for item in stored:
             if not await self._send(key, item.reply):
-                return  # keep it and everything after it, in order, for the next try
-            await self.store.mark_delivered(item)
+                await self.store.mark_delivered(delivered)
+                if now is not None:
+                    await self.store.keep_replies(key, fresh, now)
+                return
+            delivered.append(item)
+        await self.store.mark_delivered(delivered)
+        for index, reply in enumerate(fresh):
+            if not await self._send(key, reply):
+                if now is not None:
+                    await self.store.keep_replies(key, fresh[index:], now)
+                return
 
     async def _send(self, key: str, reply: Reply) -> bool:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -42,6 +43,7 @@ def technique_of(content: Content, item: str) -> Technique:
     return point.technique
 
 
+@functools.lru_cache(maxsize=256)
 def plan_session(technique: Technique, feet: tuple[str, ...]) -> tuple[Step, ...]:
     """Every step of a session: find the point on each foot, then press/rest in rounds, then done."""
     steps: list[Step] = []

@@ -6,11 +6,13 @@ so the runtime can load, step and save it between turns and across restarts.
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from typing import Any, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
 
 # Named states.
 NEW = "new"
@@ -110,36 +112,53 @@ class Conversation:
 
     def to_json(self) -> str:
         """Serialise to compact JSON."""
-        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True)
+        return json.dumps(_plain(self), separators=(",", ":"), sort_keys=True)
 
     @classmethod
     def from_json(cls, raw: str) -> Conversation:
         """Load from JSON written by to_json; unknown keys are ignored, missing ones take defaults."""
-        return _build(cls, json.loads(raw))
+        return _reader(cls)(json.loads(raw))  # type: ignore[no-any-return]
 
 
-T = TypeVar("T")
+# The JSON codec: plain values out; on the way in, one reader per type, worked out once from the
+# type hints (resolving hints on every load would cost more than the rest of a turn).
+Reader = Callable[[Any], Any]
 
 
-def _build(cls: type[T], data: Any) -> T:
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    kwargs = {k: _convert(hints[k], v) for k, v in data.items() if k in known}
-    return cls(**kwargs)
-
-
-def _convert(hint: Any, value: Any) -> Any:
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union):
-        if value is None:
-            return None
-        inner = [a for a in args if a is not type(None)]
-        return _convert(inner[0], value)
-    if origin is tuple:
-        return tuple(_convert(args[0], v) for v in value)
-    if origin is dict:
-        return {k: _convert(args[1], v) for k, v in value.items()}
-    if is_dataclass(hint) and isinstance(hint, type):
-        return _build(hint, value)
+def _plain(value: Any) -> Any:
+    if is_dataclass(value):
+        return {name: _plain(getattr(value, name)) for name in _field_readers(type(value))}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+@functools.cache
+def _field_readers(cls: type) -> dict[str, Reader]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: _reader(hints[f.name]) for f in fields(cls)}
+
+
+@functools.cache
+def _reader(hint: Any) -> Reader:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        inner = _reader(next(a for a in args if a is not type(None)))
+        return lambda v: None if v is None else inner(v)
+    if origin is tuple:
+        item = _reader(args[0])
+        return lambda v: tuple(item(x) for x in v)
+    if origin is dict:
+        val = _reader(args[1])
+        return lambda v: {k: val(x) for k, x in v.items()}
+    if isinstance(hint, type) and is_dataclass(hint):
+        cls = hint
+
+        def build(v: Any) -> Any:
+            readers = _field_readers(cls)
+            return cls(**{k: readers[k](x) for k, x in v.items() if k in readers})
+
+        return build
+    return lambda v: v

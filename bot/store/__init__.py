@@ -1,5 +1,6 @@
 """Persistence behind one small interface: SQLite by default, PostgreSQL by URL."""
 
-from bot.store.sql import DueTimer, OutboxItem, SqlStore, async_url
+from bot.store.operations import DueTimer, OutboxItem
+from bot.store.sql import SqlStore, database_url
 
-__all__ = ["DueTimer", "OutboxItem", "SqlStore", "async_url"]
+__all__ = ["DueTimer", "OutboxItem", "SqlStore", "database_url"]

@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection, select
+
 from bot.engine import ChoicePicked, Knowledge, TextReceived
+from bot.store.schema import timers
 from tests.conftest import T0, Harness, open_harness
 
 KEY = "console:amira"
@@ -113,11 +116,9 @@ async def test_remind_me_in_an_hour(harness: Harness) -> None:
 
 
 async def _done_times(h: Harness) -> list[tuple[datetime, str]]:
-    from sqlalchemy import select
-
-    from bot.store.schema import timers
-
-    async with h.store.engine.connect() as conn:
-        rows = await conn.execute(select(timers.c.due_at, timers.c.timer_id)
-                                  .where(timers.c.status == "done").order_by(timers.c.due_at))
+    def query(conn: Connection) -> list[tuple[datetime, str]]:
+        rows = conn.execute(select(timers.c.due_at, timers.c.timer_id)
+                            .where(timers.c.status == "done").order_by(timers.c.due_at))
         return [(r.due_at, r.timer_id) for r in rows]
+
+    return await h.store.run(query)

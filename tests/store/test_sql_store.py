@@ -10,8 +10,8 @@ import pytest
 import pytest_asyncio
 
 from bot.engine import CancelTimer, Choice, Conversation, Forget, Record, Reply, ScheduleTimer
-from bot.store import SqlStore, async_url
-from bot.store.sql import reply_from_json, reply_to_json
+from bot.store import SqlStore, database_url
+from bot.store.operations import reply_from_json, reply_to_json
 
 T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
 KEY = "console:x"
@@ -24,9 +24,9 @@ async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
     await s.close()
 
 
-def test_urls_get_async_drivers() -> None:
-    assert async_url("sqlite:///x.db").drivername == "sqlite+aiosqlite"
-    assert async_url("postgresql://postgres@127.0.0.1:5432/test").drivername == "postgresql+asyncpg"
+def test_urls_get_their_drivers() -> None:
+    assert database_url("sqlite:///x.db").drivername == "sqlite"
+    assert database_url("postgresql://postgres@127.0.0.1:5432/test").drivername == "postgresql+asyncpg"
 
 
 def test_reply_round_trip() -> None:
@@ -66,10 +66,10 @@ async def test_fired_timer_is_done_only_after_its_replies_are_delivered(store: S
     assert not await store.is_pending(due.row)
     assert await store.due_timers(T0) == []
     first, second = await store.pending_replies(KEY)
-    await store.mark_delivered(first)
-    assert await _status(store, due.row) == "fired"
-    await store.mark_delivered(second)
-    assert await _status(store, due.row) == "done"
+    await store.mark_delivered([first])
+    assert await store.timer_status(due.row) == "fired"
+    await store.mark_delivered([second])
+    assert await store.timer_status(due.row) == "done"
 
 
 async def test_records_and_forget(store: SqlStore) -> None:
@@ -89,10 +89,3 @@ async def test_naive_datetimes_are_refused(store: SqlStore) -> None:
     assert await store.load(KEY) is None, "the whole turn rolled back"
 
 
-async def _status(store: SqlStore, row: int) -> str:
-    from sqlalchemy import select
-
-    from bot.store.schema import timers
-
-    async with store.engine.connect() as conn:
-        return str(await conn.scalar(select(timers.c.status).where(timers.c.id == row)))

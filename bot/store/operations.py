@@ -1,0 +1,208 @@
+"""The store's SQL, written once as plain functions on a connection inside a transaction.
+
+The runners (runners.py) decide where they execute: on SQLite's own thread, or through an async
+driver such as asyncpg. Each function is one unit of work: it runs inside one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+
+from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
+from bot.engine.state import Conversation
+from bot.store.schema import PERSON_TABLES, conversations, outbox, records, timers
+
+# The hot statements, built once: building a statement costs more than running it on SQLite.
+_LOAD = select(conversations.c.state).where(conversations.c.key == bindparam("k"))
+_UPDATE_STATE = (update(conversations).where(conversations.c.key == bindparam("k"))
+                 .values(state=bindparam("raw"), updated_at=bindparam("now")))
+_INSERT_STATE = insert(conversations).values(key=bindparam("k"), state=bindparam("raw"), updated_at=bindparam("now"))
+_OUTBOX_OF = select(outbox).where(outbox.c.key == bindparam("k")).order_by(outbox.c.id)
+_INSERT_REPLY = insert(outbox).values(key=bindparam("k"), timer_row=bindparam("trow"), reply=bindparam("body"),
+                                      created_at=bindparam("now"))
+_CANCEL = (update(timers).where(and_(timers.c.key == bindparam("k"), timers.c.timer_id == bindparam("tid"),
+                                     timers.c.status == "pending")).values(status="cancelled"))
+_INSERT_TIMER = insert(timers).values(key=bindparam("k"), timer_id=bindparam("tid"), due_at=bindparam("due"),
+                                      payload=bindparam("pl"), status="pending")
+_SET_FIRED = update(timers).where(timers.c.id == bindparam("row")).values(status="fired")
+_WAITING = select(func.count()).select_from(outbox).where(outbox.c.timer_row == bindparam("row"))
+_SET_DONE = (update(timers).where(and_(timers.c.id == bindparam("row"), timers.c.status == "fired"))
+             .values(status="done"))
+
+
+@dataclass(frozen=True, slots=True)
+class DueTimer:
+    """A pending timer row that has come due."""
+
+    row: int
+    key: str
+    timer_id: str
+    due_at: datetime
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A reply saved with its turn and not yet delivered."""
+
+    row: int
+    key: str
+    reply: Reply
+    timer_row: int | None
+
+
+def reply_to_json(reply: Reply) -> str:
+    """A Reply as JSON for the outbox."""
+    return json.dumps({"text": reply.text, "choices": [[c.id, c.label] for c in reply.choices],
+                       "template": reply.template, "image": reply.image, "urgent": reply.urgent})
+
+
+def reply_from_json(raw: str) -> Reply:
+    """A Reply back from the outbox."""
+    data = json.loads(raw)
+    return Reply(data["text"], tuple(Choice(i, label) for i, label in data["choices"]), data["template"],
+                 data["image"], data.get("urgent", False))
+
+
+def load_state(conn: Connection, key: str) -> Conversation | None:
+    """The saved conversation, or None for someone new."""
+    raw = conn.scalar(_LOAD, {"k": key})
+    return None if raw is None else Conversation.from_json(raw)
+
+
+Decide = Callable[[Conversation | None], tuple[Conversation, tuple[Action, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    """What a turn decided and which replies still wait for delivery."""
+
+    state: Conversation
+    actions: tuple[Action, ...]
+    undelivered: list[OutboxItem]
+
+
+def run_turn(conn: Connection, key: str, decide: Decide, now: datetime, fired_row: int | None,
+             durable: bool) -> TurnResult | None:
+    """Load, decide (the pure step) and save in one transaction; None if the fired timer is no longer pending."""
+    if fired_row is not None and timer_status(conn, fired_row) != "pending":
+        return None
+    state, actions = decide(load_state(conn, key))
+    undelivered = commit_turn(conn, key, state, actions, now, fired_row, durable)
+    return TurnResult(state, actions, undelivered)
+
+
+def commit_turn(conn: Connection, key: str, state: Conversation, actions: tuple[Action, ...], now: datetime,
+                fired_row: int | None, durable: bool) -> list[OutboxItem]:
+    """Save a turn: state, timers, records and (when `durable`) replies; returns undelivered replies."""
+    if any(isinstance(a, Forget) for a in actions):
+        for table in PERSON_TABLES:
+            conn.execute(delete(table).where(table.c.key == key))
+        return []
+    values = {"k": key, "raw": state.to_json(), "now": now}
+    if conn.execute(_UPDATE_STATE, values).rowcount == 0:
+        conn.execute(_INSERT_STATE, values)
+    if fired_row is not None:
+        conn.execute(_SET_FIRED, {"row": fired_row})
+    for action in actions:
+        if durable or not isinstance(action, Reply):
+            _apply(conn, key, action, now, fired_row)
+    if fired_row is not None:
+        _finish_timer(conn, fired_row)
+    return outbox_of(conn, key)
+
+
+def keep_replies(conn: Connection, key: str, replies: list[Reply], now: datetime) -> None:
+    """Save replies that could not be delivered, for a later try."""
+    for reply in replies:
+        _apply(conn, key, reply, now, None)
+
+
+def outbox_of(conn: Connection, key: str) -> list[OutboxItem]:
+    """A person's undelivered replies, oldest first."""
+    rows = conn.execute(_OUTBOX_OF, {"k": key})
+    return [OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row) for r in rows]
+
+
+def keys_with_pending_replies(conn: Connection) -> list[str]:
+    """Everyone who has undelivered replies."""
+    return list(conn.scalars(select(outbox.c.key).distinct()))
+
+
+def mark_delivered(conn: Connection, items: list[OutboxItem]) -> None:
+    """Drop delivered replies; a timer is done once all its replies are delivered."""
+    conn.execute(delete(outbox).where(outbox.c.id.in_([i.row for i in items])))
+    for row in sorted({i.timer_row for i in items if i.timer_row is not None}):
+        _finish_timer(conn, row)
+
+
+def due_timers(conn: Connection, now: datetime, key: str | None, limit: int) -> list[DueTimer]:
+    """Pending timers due at or before `now` (of one person, if given), earliest first."""
+    query = (select(timers).where(and_(timers.c.status == "pending", timers.c.due_at <= now))
+             .order_by(timers.c.due_at, timers.c.id).limit(limit))
+    if key is not None:
+        query = query.where(timers.c.key == key)
+    return [DueTimer(r.id, r.key, r.timer_id, r.due_at, r.payload) for r in conn.execute(query)]
+
+
+def timer_status(conn: Connection, row: int) -> str | None:
+    """A timer row's status: pending, fired, done or cancelled."""
+    return conn.scalar(select(timers.c.status).where(timers.c.id == row))
+
+
+def next_due_at(conn: Connection, key: str | None) -> datetime | None:
+    """When the earliest pending timer (of one person, if given) is due."""
+    query = select(func.min(timers.c.due_at)).where(timers.c.status == "pending")
+    if key is not None:
+        query = query.where(timers.c.key == key)
+    value: datetime | None = conn.scalar(query)  # min() keeps the column's type, so this is aware UTC
+    return value
+
+
+def pending_timers(conn: Connection, key: str) -> list[tuple[str, datetime]]:
+    """A person's pending timers (id, due), earliest first."""
+    query = (select(timers.c.timer_id, timers.c.due_at)
+             .where(and_(timers.c.key == key, timers.c.status == "pending")).order_by(timers.c.due_at))
+    return [(r.timer_id, r.due_at) for r in conn.execute(query)]
+
+
+def person_records(conn: Connection, key: str, kind: str | None) -> list[dict[str, Any]]:
+    """A person's records (booking requests, feedback), oldest first."""
+    query = select(records).where(records.c.key == key).order_by(records.c.id)
+    if kind is not None:
+        query = query.where(records.c.kind == kind)
+    return [{"kind": r.kind, "ref": r.ref, **json.loads(r.data)} for r in conn.execute(query)]
+
+
+def count_rows(conn: Connection, key: str) -> int:
+    """How many rows in all tables are about this person."""
+    return sum(conn.scalar(select(func.count()).select_from(t).where(t.c.key == key)) or 0 for t in PERSON_TABLES)
+
+
+def _apply(conn: Connection, key: str, action: Action, now: datetime, fired_row: int | None) -> None:
+    if isinstance(action, Reply):
+        conn.execute(_INSERT_REPLY, {"k": key, "trow": fired_row, "body": reply_to_json(action), "now": now})
+    elif isinstance(action, ScheduleTimer):
+        _cancel(conn, key, action.timer_id)
+        conn.execute(_INSERT_TIMER, {"k": key, "tid": action.timer_id, "due": action.at, "pl": action.payload})
+    elif isinstance(action, CancelTimer):
+        _cancel(conn, key, action.timer_id)
+    elif isinstance(action, Record):
+        data = dict(action.data)
+        conn.execute(insert(records).values(key=key, kind=action.kind, ref=data.get("ref"), data=json.dumps(data),
+                                            created_at=now))
+
+
+def _cancel(conn: Connection, key: str, timer_id: str) -> None:
+    conn.execute(_CANCEL, {"k": key, "tid": timer_id})
+
+
+def _finish_timer(conn: Connection, row: int) -> None:
+    if not conn.scalar(_WAITING, {"row": row}):
+        conn.execute(_SET_DONE, {"row": row})

@@ -1,0 +1,107 @@
+"""Where the store's SQL runs: SQLite on one thread of its own, or an async driver for servers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import StaticPool
+
+from bot.store.schema import metadata
+
+T = TypeVar("T")
+Work = Callable[[Connection], T]
+
+
+class Runner(Protocol):
+    """Runs one unit of work inside one transaction."""
+
+    async def run(self, work: Work[T]) -> T:
+        """Run `work` in a transaction: committed if it returns, rolled back if it raises."""
+        ...
+
+    async def close(self) -> None:
+        """Release the connection(s)."""
+        ...
+
+
+class SqliteRunner:
+    """SQLite through the standard library's driver on one dedicated thread and one connection.
+
+    A unit of work costs one hop to that thread, not one per statement; SQLite serialises writers
+    anyway, so one thread loses nothing and keeps the event loop free.
+    """
+
+    def __init__(self, url: URL) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._url = url
+        self._conn: Connection | None = None
+
+    async def start(self) -> None:
+        """Open the file (creating its folder) and the schema."""
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._open)
+
+    def _open(self) -> None:
+        database = self._url.database or ""
+        if database not in ("", ":memory:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(self._url, poolclass=StaticPool)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        metadata.create_all(engine)
+        self._conn = engine.connect()
+
+    async def run(self, work: Work[T]) -> T:
+        """Run `work` on the SQLite thread in a transaction."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._in_transaction, work)
+
+    def _in_transaction(self, work: Work[T]) -> T:
+        assert self._conn is not None, "start() first"
+        with self._conn.begin():
+            return work(self._conn)
+
+    async def close(self) -> None:
+        """Close the connection and the thread."""
+        def _close() -> None:
+            if self._conn is not None:
+                engine = self._conn.engine
+                self._conn.close()
+                engine.dispose()
+                self._conn = None
+
+        await asyncio.get_running_loop().run_in_executor(self._executor, _close)
+        self._executor.shutdown(wait=True)
+
+
+class AsyncRunner:
+    """A database server through SQLAlchemy's async engine (asyncpg for PostgreSQL)."""
+
+    def __init__(self, url: URL) -> None:
+        self.engine = create_async_engine(url, pool_pre_ping=True)
+
+    async def start(self) -> None:
+        """Create the schema if it is missing."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+
+    async def run(self, work: Work[T]) -> T:
+        """Run `work` in a transaction on a pooled connection."""
+        async with self.engine.begin() as conn:
+            return await conn.run_sync(work)
+
+    async def close(self) -> None:
+        """Release the pool."""
+        await self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
