@@ -11,9 +11,8 @@ import statistics
 import time
 from pathlib import Path
 
-from content.loader import default_content
-
 from bot.nlu import Matcher
+from content.loader import default_content
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRA = ["I feel bloated and cant sleep", "no headache, just tired", "my back is killing me lately",

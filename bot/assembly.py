@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from content.loader import default_content
-
 from bot.config import Settings
 from bot.engine import Knowledge
 from bot.nlu import Matcher
+from content.loader import default_content
 
 
 def build_knowledge(settings: Settings) -> Knowledge:

@@ -78,10 +78,9 @@ def _parse_start(raw: str | None, tz_name: str) -> datetime:
 
 
 def _content_check() -> int:
+    from bot.engine.choice_ids import all_choice_ids
     from content.lint import check
     from content.loader import default_content
-
-    from bot.engine.choice_ids import all_choice_ids
 
     content = default_content()
     problems = check(content, all_choice_ids(content))
