@@ -12,7 +12,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any
+from typing import Any, cast
 
 # Named states.
 NEW = "new"
@@ -117,7 +117,8 @@ class Conversation:
     @classmethod
     def from_json(cls, raw: str) -> Conversation:
         """Load from JSON written by to_json; unknown keys are ignored, missing ones take defaults."""
-        return _reader(cls)(json.loads(raw))  # type: ignore[no-any-return]
+        conversation: Conversation = _reader(cast(Any, cls))(json.loads(raw))
+        return conversation
 
 
 # The JSON codec: plain values out; on the way in, one reader per type, worked out once from the
@@ -127,7 +128,7 @@ Reader = Callable[[Any], Any]
 
 def _plain(value: Any) -> Any:
     if is_dataclass(value):
-        return {name: _plain(getattr(value, name)) for name in _field_readers(type(value))}
+        return {name: _plain(getattr(value, name)) for name in _field_readers(cast(Any, type(value)))}
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
