@@ -10,7 +10,17 @@ import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.engine import Action, Conversation, Event, Forget, Knowledge, Reply, ScheduleTimer, TimerFired, step
+from bot.engine import (
+    Action,
+    Conversation,
+    Event,
+    Forget,
+    Knowledge,
+    Reply,
+    ScheduleTimer,
+    TimerFired,
+    step,
+)
 from bot.store import DueTimer, OutboxItem, SqlStore
 
 log = logging.getLogger("reflexbot.runtime")
@@ -58,33 +68,45 @@ class Runtime:
             await self._turn(timer.key, event, now, fired=timer.row)
 
     async def run_due(self, now: datetime, key: str | None = None) -> int:
-        """Fire every timer due by `now` (of one person, if given), earliest first; returns how many."""
+        """Fire every timer due by `now` (of one person, if given), earliest first; returns how many.
+
+        One person's broken turn never holds up anyone else's: its timer is marked failed and logged.
+        Replies left undelivered by an earlier failure are retried here too.
+        """
         fired = 0
         while batch := await self.store.due_timers(now, key):
             for timer in batch:
-                await self.fire(timer, now)
+                try:
+                    await self.fire(timer, now)
+                except Exception:
+                    log.exception("timer %s of %s failed; marked failed", timer.timer_id, log_key(timer.key))
+                    await self.store.mark_failed(timer.row)
                 fired += 1
+        await self.flush(key)
         await self._rearm()
         return fired
 
-    async def flush(self) -> None:
-        """Deliver replies left undelivered by a crash or a failed send."""
+    async def flush(self, only: str | None = None) -> None:
+        """Deliver replies left undelivered by a crash or a failed send (of one person, if given)."""
         for key in await self.store.keys_with_pending_replies():
+            if only is not None and key != only:
+                continue
             async with self._lock(key):
                 await self._deliver(key, await self.store.pending_replies(key), [], None)
 
     async def _turn(self, key: str, event: Event, now: datetime, fired: int | None) -> None:
         def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Action, ...]]:
-            state = saved or Conversation(tz=self.default_tz, salt=secrets.token_hex(2))
+            state = saved or Conversation(tz=self.default_tz, salt=secrets.token_hex(3))
             new_state, actions = step(self.kb, state, event, now=now)
             log.info("turn %s event=%s state=%s->%s actions=%d", log_key(key), type(event).__name__,
                      state.state, new_state.state, len(actions))
             return new_state, actions
 
-        # A timer's replies go through the outbox, so the timer is done only once they are delivered;
-        # a person's own turn delivers straight after the commit (a crash may drop a reply, never repeat it).
-        durable = fired is not None
-        result = await self.store.run_turn(key, decide, now, fired, durable=durable)
+        # A timer's replies, and emergency advice, go through the outbox: saved with the turn, delivered
+        # after it, and a timer is done only once its replies are delivered (a crash can repeat such a
+        # reply, never lose it). A person's ordinary turn delivers straight after the commit (a crash can
+        # drop such a reply, never repeat it).
+        result = await self.store.run_turn(key, decide, now, fired, durable=fired is not None)
         if result is None:
             return  # the timer was cancelled or already handled
         replies = [a for a in result.actions if isinstance(a, Reply)]
@@ -92,16 +114,16 @@ class Runtime:
             for reply in replies:  # nothing about the person is kept, not even this goodbye
                 await self._send(key, reply)
             return
-        await self._deliver(key, result.undelivered, [] if durable else replies, now)
+        await self._deliver(key, result.undelivered, [] if result.stored else replies, now)
         if self.wake_at is not None:
             for action in result.actions:
                 if isinstance(action, ScheduleTimer):
                     self.wake_at(action.at)
 
     async def _deliver(self, key: str, stored: list[OutboxItem], fresh: list[Reply], now: datetime | None) -> None:
-        """Send saved replies, then fresh ones, in order; whatever fails is kept for the next try."""
+        """Send saved replies (urgent ones first), then fresh ones, in order; what fails is kept for later."""
         delivered: list[OutboxItem] = []
-        for item in stored:
+        for item in sorted(stored, key=lambda i: not i.reply.urgent):
             if not await self._send(key, item.reply):
                 await self.store.mark_delivered(delivered)
                 if now is not None:

@@ -67,6 +67,12 @@ class Flow:
         """The person taps a button."""
         return self.send(ChoicePicked(choice_id))
 
+    def control(self, name: str) -> list[Reply]:
+        """Tap a session button (ready, pause, resume, stop, painful, lighter) of the running session."""
+        session = self.state.session
+        assert session is not None, f"no session to {name}"
+        return self.tap(f"{name}:{session.number}:{session.step}")
+
     def start(self) -> list[Reply]:
         """The person opens the chat."""
         return self.send(Started())

@@ -22,7 +22,8 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     template: str | None = None  # a named template for channels that need one (WhatsApp outside 24 h)
     image: str | None = None
-    urgent: bool = False  # emergency advice: channels deliver it first and never drop it
+    urgent: bool = False  # emergency advice: saved before sending and delivered first
+    card: str | None = None  # a live card ("session:3") channels may edit in place instead of adding messages
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,11 @@ def prompt(kb: Knowledge, state: Conversation) -> Reply:
         return Reply(say(kb, state, "booking.ask-name"))
     consent = (button(kb, state, "consent:yes", "button.consent-yes"),
                button(kb, state, "consent:no", "button.consent-no"))
-    return Reply(say(kb, state, "booking.ask-consent", summary=summary(kb, state)), consent)
+    draft = state.booking or BookingDraft()
+    branch = kb.clinic.branch(draft.branch)
+    text = say(kb, state, "booking.ask-consent", branch=branch.name if branch else "", name=draft.name,
+               when=draft.when, summary=summary(kb, state))
+    return Reply(text, consent)
 
 
 def on_branch(kb: Knowledge, state: Conversation, branch_id: str) -> Turn:
@@ -93,7 +97,7 @@ def on_consent(kb: Knowledge, state: Conversation, agreed: bool, now: datetime) 
         text = say(kb, state, "booking.no-consent") + "\n\n" + branch_card(kb, state, branch)
         return to_idle(state), (Reply(text, menu_choices(kb, state)),)
     number = state.counter + 1
-    ref = f"RB-{(state.salt or '0000')[:4].upper()}-{number}"
+    ref = f"RB-{(state.salt or '000000').upper()}-{number}"
     brief = summary(kb, state)
     message = say(kb, state, "booking.wa-text", ref=ref, name=draft.name, when=draft.when, summary=brief)
     link = f"{branch.whatsapp}?text={quote(message)}"

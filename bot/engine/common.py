@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.engine.actions import Action, CancelTimer, Choice, Reply
+from bot.engine.actions import Action, CancelTimer, Choice
 from bot.engine.knowledge import Knowledge
+from bot.engine.safety import allowed_items
 from bot.engine.state import IDLE, Conversation
 from content.model import Point, Zone
 
@@ -32,6 +33,17 @@ def item_name(kb: Knowledge, state: Conversation, item: str) -> str:
     if point is None:
         return item
     return f"{point.code} {point.text.get(state.lang, point.text['en']).name}"
+
+
+def start_buttons(kb: Knowledge, state: Conversation, items: tuple[str, ...]) -> tuple[Choice, ...]:
+    """"Start <item>" buttons, never for an item the safety answers rule out (pregnancy)."""
+    return tuple(Choice(f"start:{i}", say(kb, state, "button.start", name=item_name(kb, state, i)))
+                 for i in allowed_items(kb, state.answers, items))
+
+
+def feel_buttons(kb: Knowledge, state: Conversation) -> tuple[Choice, ...]:
+    """Better / the same / worse."""
+    return tuple(button(kb, state, f"feel:{f}", f"button.feel-{f}") for f in ("better", "same", "worse"))
 
 
 def menu_choices(kb: Knowledge, state: Conversation) -> tuple[Choice, ...]:
@@ -63,8 +75,3 @@ def to_idle(state: Conversation) -> Conversation:
 def iso(moment: datetime) -> str:
     """An aware datetime as ISO 8601."""
     return moment.isoformat()
-
-
-def reply(text: str, *choices: Choice) -> Reply:
-    """A Reply with optional buttons."""
-    return Reply(text, tuple(choices))

@@ -39,7 +39,9 @@ class Policy:
 
     default_tz: str = "Asia/Dubai"
     reask_days: int = 30  # slow-changing safety answers are asked again after this many days
+    acute_valid_minutes: int = 30  # "fever / just ate ..." answers count for one sitting only
     stale_step_seconds: int = 120  # a session step this late is dropped ("your session was interrupted")
+    idle_session_minutes: int = 30  # a session left waiting (find the point, paused) closes after this
     reminder_grace_minutes: int = 120  # a reminder this late is still sent, once; later ones are skipped
     snooze_minutes: int = 15
     later_minutes: int = 60  # "not yet, remind me in an hour"

@@ -10,12 +10,21 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.engine import booking_flow, reminder_flow, safety_flow, session_flow
-from bot.engine.actions import Action, Choice, Forget, Record, Reply
-from bot.engine.common import Turn, button, item_name, menu_choices, say, stop_session, to_idle
+from bot.engine.actions import Action, CancelTimer, Forget, Record, Reply
+from bot.engine.common import (
+    Turn,
+    button,
+    feel_buttons,
+    menu_choices,
+    say,
+    start_buttons,
+    stop_session,
+    to_idle,
+)
 from bot.engine.events import ChoicePicked, Event, Reset, Started, TextReceived, TimerFired
 from bot.engine.knowledge import Knowledge
 from bot.engine.offer_flow import did_you_mean, offer
-from bot.engine.safety import OPTIONS
+from bot.engine.safety import HEDGES, OPTIONS, answers_after_red_flag, is_pregnant, says_pregnant, typed_answer
 from bot.engine.state import (
     BOOKING_BRANCH,
     BOOKING_CONSENT,
@@ -32,6 +41,7 @@ from bot.engine.state import (
     SESSION_STATES,
     Conversation,
     Feedback,
+    SafetyAnswer,
 )
 from bot.nlu import Understanding, When
 from bot.nlu.labels import match_label
@@ -44,6 +54,8 @@ ALWAYS = frozenset({"help", "start-over", "about", "delete-data"})
 SESSION_INTENTS = {"ready": "ready", "pause": "pause", "resume": "resume", "stop": "stop",
                    "too-painful": "painful"}
 FEELINGS = ("better", "same", "worse")
+# States that wait for an answer: an unrelated message gets the question again, not the menu.
+QUESTION_STATES = frozenset({DID_YOU_MEAN, REMINDER_TIME, BOOKING_BRANCH, BOOKING_CONSENT, DELETE_CONFIRM})
 
 
 def step(kb: Knowledge, state: Conversation, event: Event, *, now: datetime) -> Turn:
@@ -58,7 +70,7 @@ def step(kb: Knowledge, state: Conversation, event: Event, *, now: datetime) -> 
     if isinstance(event, TextReceived):
         understanding = kb.matcher.understand(event.text, state.lang)
         if understanding.red_flag:
-            return _emergency(kb, state, understanding)
+            return _emergency(kb, state, understanding, now)
     intro: tuple[Action, ...] = ()
     if state.state == NEW or not state.intro_seen:
         state = replace(state, state=IDLE if state.state == NEW else state.state, intro_seen=True)
@@ -80,7 +92,7 @@ def prompt(kb: Knowledge, state: Conversation) -> Reply:
     if state.state in SESSION_STATES and state.session is not None:
         return session_flow.reprompt(kb, state)
     if state.state == FEEDBACK:
-        return Reply(say(kb, state, "session.how-now"), _feel_buttons(kb, state))
+        return Reply(say(kb, state, "session.how-now"), feel_buttons(kb, state))
     if state.state == REMINDER_TIME:
         return reminder_flow.time_question(kb, state)
     if state.state in (BOOKING_BRANCH, BOOKING_WHEN, BOOKING_NAME, BOOKING_CONSENT):
@@ -90,17 +102,18 @@ def prompt(kb: Knowledge, state: Conversation) -> Reply:
     if state.state == DID_YOU_MEAN:
         return did_you_mean(kb, state, state.maybe)[1][0]  # type: ignore[return-value]
     if state.state == OFFERED and state.offered:
-        starts = tuple(Choice(f"start:{i}", say(kb, state, "button.start", name=item_name(kb, state, i)))
-                       for i in state.offered)
-        return Reply(say(kb, state, "offer.pick"), starts)
+        return Reply(say(kb, state, "offer.pick"), start_buttons(kb, state, state.offered))
     return Reply(say(kb, state, "menu"), menu_choices(kb, state))
 
 
-def _emergency(kb: Knowledge, state: Conversation, u: Understanding) -> Turn:
+def _emergency(kb: Knowledge, state: Conversation, u: Understanding, now: datetime) -> Turn:
+    """Emergency advice and nothing else: every session and nudge stops, and what it revealed is kept."""
+    kind = u.red_flag_kind or "emergency"
     state, cancel = stop_session(state)
-    state = replace(to_idle(state), intro_seen=True)
-    text = say(kb, state, f"emergency.{u.red_flag_kind or 'emergency'}")
-    return state, (*cancel, Reply(text, urgent=True))
+    answers = answers_after_red_flag(kind, state.answers, now)
+    state = replace(to_idle(state), intro_seen=True, answers=answers)
+    text = say(kb, state, f"emergency.{kind}")
+    return state, (*cancel, *reminder_flow.quiet_timers(state), Reply(text, urgent=True))
 
 
 def _on_started(kb: Knowledge, state: Conversation, event: Started) -> Turn:
@@ -120,35 +133,53 @@ def _on_text(kb: Knowledge, state: Conversation, text: str, u: Understanding, no
     if intent in ALWAYS:
         return _on_intent(kb, state, u, now)
     current = prompt(kb, state)
-    if state.state not in (IDLE, NEW) and current.choices:
-        picked = match_label(text, [c.label for c in current.choices])
-        if picked is not None:
-            return _on_choice(kb, state, current.choices[picked].id, now)
+    words = u.text.split()
     if state.state in SESSION_STATES:
         if intent in SESSION_INTENTS:
             return session_flow.on_control(kb, state, SESSION_INTENTS[intent], now)
         return state, (current,)
+    if state.state not in (IDLE, NEW) and current.choices:
+        # Deleting everything takes words or the button itself: never a bare number.
+        numbers_ok = state.state != DELETE_CONFIRM
+        picked = match_label(text, [c.label for c in current.choices]) if numbers_ok or words else None
+        if picked is not None and (numbers_ok or not text.strip().isdecimal()):
+            return _on_choice(kb, state, current.choices[picked].id, now)
     if state.state == SAFETY:
-        answer = safety_flow.typed_answer(state.question, set(u.text.split()), intent)
+        if intent == "stop":
+            state = to_idle(state)
+            return state, (Reply(say(kb, state, "safety.cancelled"), menu_choices(kb, state)),)
+        answer = typed_answer(state.question, words, intent)
         if answer is not None:
             return safety_flow.on_answer(kb, state, state.question, answer, now)
         return state, (Reply(say(kb, state, "safety.please-answer")), current)
     if state.state in (BOOKING_WHEN, BOOKING_NAME):
         return booking_flow.on_text(kb, state, text)
+    # Consent and deletion take a plain yes/no in words: never an emoji, never a hedged sentence.
+    plain = intent in ("yes", "no") and len(words) <= 3 and not HEDGES & set(words)
+    plain = plain and any(ch.isalpha() for ch in text)
+    if state.state == BOOKING_CONSENT and plain:
+        return booking_flow.on_consent(kb, state, intent == "yes", now)
+    if state.state == DELETE_CONFIRM and plain:
+        return _on_choice(kb, state, f"delete:{intent}", now)
     if state.state == REMINDER_TIME and u.when is not None:
-        return reminder_flow.set_reminder(kb, state, u.when, now)
+        when = u.when if u.when.in_minutes is not None else replace(u.when, daily=True)  # a bedtime habit
+        return reminder_flow.set_reminder(kb, state, when, now)
     if state.state == FEEDBACK and intent in FEELINGS:
         return _feedback(kb, state, intent, now)
-    if state.state == DELETE_CONFIRM and intent in ("yes", "no") and any(ch.isalpha() for ch in text):
-        return _on_choice(kb, state, f"delete:{intent}", now)  # words only: an emoji never deletes
     if intent is not None and not (u.symptoms and intent in WEAK_INTENTS):
         return _on_intent(kb, state, u, now)
+    if says_pregnant(words) and not is_pregnant(state.answers):
+        # "I'm pregnant and my back aches": remembered before anything is offered.
+        answers = {**state.answers, "pregnancy": SafetyAnswer("yes", now.isoformat())}
+        state = replace(state, answers=answers)
     if u.symptoms:
         return offer(kb, state, tuple(s.id for s in u.symptoms), u.negated)
     if u.maybe:
         return did_you_mean(kb, state, tuple(s.id for s in u.maybe))
     if u.faq is not None:
         return state, (_faq_answer(kb, state, u.faq),)
+    if state.state in QUESTION_STATES:
+        return state, (Reply(say(kb, state, "please-pick")), current)
     return state, (Reply(say(kb, state, "offtopic"), menu_choices(kb, state)),)
 
 
@@ -157,6 +188,7 @@ def _on_intent(kb: Knowledge, state: Conversation, u: Understanding, now: dateti
     if intent == "start-over":
         state, cancel = stop_session(state)
         state = to_idle(state)
+        cancel = (*cancel, CancelTimer(reminder_flow.LATER))
         return state, (*cancel, Reply(say(kb, state, "start-over"), menu_choices(kb, state)))
     if intent == "delete-data":
         state, cancel = stop_session(state)
@@ -185,7 +217,7 @@ def _on_intent(kb: Knowledge, state: Conversation, u: Understanding, now: dateti
 def _on_choice(kb: Knowledge, state: Conversation, choice_id: str, now: datetime) -> Turn:
     head, _, rest = choice_id.partition(":")
     in_session = state.state in SESSION_STATES
-    if head in session_flow.CONTROLS and not rest and in_session:
+    if head in session_flow.CONTROLS and in_session and session_flow.is_current(state, head, rest):
         return session_flow.on_control(kb, state, head, now)
     if head == "ans" and state.state == SAFETY:
         question, _, value = rest.partition(":")
@@ -235,10 +267,9 @@ def _reminder_button(kb: Knowledge, state: Conversation, rest: str, now: datetim
     if rest == "list":
         return reminder_flow.list_reminders(kb, state)
     verb, _, number = rest.partition(":")
-    if verb not in ("start", "snooze", "skip", "stop") or not number.isdigit():
+    if verb not in ("start", "snooze", "skip", "stop") or not (number.isascii() and number.isdecimal()):
         return state, (Reply(say(kb, state, "stale-button")), prompt(kb, state))
-    if verb == "start" and any(r.id == int(number) for r in state.reminders):
-        state = reminder_flow.done_with_once(state, int(number))
+    if verb == "start":
         if state.last_item and safety_flow.is_item(kb, state.last_item):
             return safety_flow.request_start(kb, state, state.last_item, now)
         return to_idle(state), (Reply(say(kb, state, "reminder.how-feel"), menu_choices(kb, state)),)
@@ -247,7 +278,8 @@ def _reminder_button(kb: Knowledge, state: Conversation, rest: str, now: datetim
 
 def _remind_at(kb: Knowledge, state: Conversation, rest: str, now: datetime) -> Turn:
     hour, _, minute = rest.partition(":")
-    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+    digits = hour.isascii() and hour.isdecimal() and minute.isascii() and minute.isdecimal()
+    if not (digits and len(hour + minute) <= 4 and int(hour) < 24 and int(minute) < 60):
         return state, (Reply(say(kb, state, "stale-button")), prompt(kb, state))
     when = When(daily=True, hour=int(hour), minute=int(minute), in_minutes=None)
     return reminder_flow.set_reminder(kb, state, when, now)
@@ -258,10 +290,7 @@ def _feedback(kb: Knowledge, state: Conversation, feeling: str, now: datetime) -
     history = (*state.history, Feedback(item, feeling, now.isoformat()))[-50:]
     state = replace(to_idle(state), history=history)
     record = Record("feedback", (("item", item), ("feeling", feeling), ("at", now.isoformat())))
-    others = tuple(i for i in state.offered if i != item)[:2]
-    choices: tuple[Choice, ...] = tuple(
-        Choice(f"start:{i}", say(kb, state, "button.start", name=item_name(kb, state, i))) for i in others
-    )
+    choices = start_buttons(kb, state, tuple(i for i in state.offered if i != item))[:2]
     if feeling == "worse":
         choices = (*choices, button(kb, state, "book", "button.book"))
     choices = (*choices, button(kb, state, "rem:ask", "menu.reminder"))
@@ -282,10 +311,6 @@ def _delete_question(kb: Knowledge, state: Conversation) -> Reply:
     choices = (button(kb, state, "delete:yes", "button.delete-yes"),
                button(kb, state, "delete:no", "button.delete-no"))
     return Reply(say(kb, state, "delete.confirm"), choices)
-
-
-def _feel_buttons(kb: Knowledge, state: Conversation) -> tuple[Choice, ...]:
-    return tuple(button(kb, state, f"feel:{f}", f"button.feel-{f}") for f in FEELINGS)
 
 
 def _on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetime) -> Turn:

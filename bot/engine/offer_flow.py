@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.engine.actions import Choice, Reply
-from bot.engine.common import Turn, button, item_name, menu_choices, say
+from bot.engine.common import Turn, button, item_name, menu_choices, say, start_buttons
 from bot.engine.knowledge import Knowledge
 from bot.engine.safety import allowed_items, is_pregnant, pregnancy_rule
 from bot.engine.state import DID_YOU_MEAN, OFFERED, Conversation
@@ -25,7 +25,7 @@ def offer(kb: Knowledge, state: Conversation, symptom_ids: tuple[str, ...], nega
         blocks.append(say(kb, state, "offer.negated", symptoms=", ".join(gone)))
     blocks += [describe(kb, state, item) for item in items]
     blocks.append(say(kb, state, "offer.pick"))
-    choices = tuple(Choice(f"start:{i}", say(kb, state, "button.start", name=item_name(kb, state, i))) for i in items)
+    choices = start_buttons(kb, state, items)
     seen = tuple(dict.fromkeys((*(s.id for s in symptoms), *state.symptoms)))[:8]
     state = replace(state, state=OFFERED, offered=items, symptoms=seen, maybe=())
     return state, (Reply("\n\n".join(blocks), (*choices, button(kb, state, "clinic", "button.clinic"))),)
@@ -72,6 +72,8 @@ def describe(kb: Knowledge, state: Conversation, item: str) -> str:
         p = point.text.get(state.lang, point.text["en"])
         lines += [say(kb, state, "offer.why", why=p.why), say(kb, state, "offer.where", where=p.location),
                   say(kb, state, "offer.how", how=p.how)]
+        if p.safety:
+            lines.append(say(kb, state, "offer.care", care=p.safety))
         if is_pregnant(state.answers) and pregnancy_rule(kb, item) is Pregnancy.CAUTION:
             lines.append(say(kb, state, "offer.pregnancy-caution"))
     feelings = [f.feeling for f in state.history if f.item == item]

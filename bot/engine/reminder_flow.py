@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from bot.engine.actions import Action, CancelTimer, Choice, Reply, ScheduleTimer
 from bot.engine.clock_math import next_local, zone
-from bot.engine.common import Turn, button, item_name, menu_choices, say, to_idle
+from bot.engine.common import Turn, button, item_name, menu_choices, say, start_buttons, to_idle
 from bot.engine.events import TimerFired
 from bot.engine.knowledge import Knowledge
-from bot.engine.state import REMINDER_TIME, SESSION_STATES, Conversation, Reminder
+from bot.engine.state import REMINDER_TIME, SESSION_RUNNING, SESSION_STATES, Conversation, Reminder
 from bot.nlu import When
 
 SUGGESTED_TIMES = ((21, 0), (22, 0), (22, 30))
@@ -46,6 +46,10 @@ def set_reminder(kb: Knowledge, state: Conversation, when: When, now: datetime) 
                             once_at=None if when.daily else at.isoformat())
     else:
         return ask_time(kb, state)
+    if reminder.daily and any(r.daily and (r.hour, r.minute) == (reminder.hour, reminder.minute)
+                              for r in state.reminders):
+        text = say(kb, state, "reminder.exists", time=f"{reminder.hour:02d}:{reminder.minute:02d}")
+        return to_idle(state), (Reply(text, (button(kb, state, "rem:list", "button.my-reminders"),)),)
     state = replace(to_idle(state), counter=number, reminders=(*state.reminders, reminder))
     key = "reminder.set-daily" if reminder.daily else "reminder.set-once"
     text = say(kb, state, key, time=f"{reminder.hour:02d}:{reminder.minute:02d}", tz=tz.key,
@@ -76,8 +80,12 @@ def stop_reminders(kb: Knowledge, state: Conversation, reminder_id: int | None =
     actions: list[Action] = []
     for r in gone:
         actions += [CancelTimer(f"reminder:{r.id}"), CancelTimer(f"snooze:{r.id}")]
+    if reminder_id is None:
+        actions.append(CancelTimer(LATER))
+    else:
+        actions.append(CancelTimer(f"snooze:{reminder_id}"))
     key = "reminder.stopped-all" if reminder_id is None else "reminder.stopped-one"
-    if not gone:
+    if not gone and reminder_id is None:
         key = "reminder.none"
     return replace(state, reminders=keep), (*actions, Reply(say(kb, state, key), menu_choices(kb, state)))
 
@@ -86,62 +94,59 @@ def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetim
     """A reminder or its snooze is due: offer a session (if not too late), and schedule the next night."""
     kind, _, number = event.timer_id.partition(":")
     reminder = next((r for r in state.reminders if str(r.id) == number), None)
-    if reminder is None:
-        return state, ()
+    if reminder is None and kind == "reminder":
+        return state, ()  # stopped meanwhile (a snooze outlives a one-off reminder, on purpose)
     actions: list[Action] = []
-    if kind == "reminder" and reminder.daily:
-        tz = zone(state.tz, kb.policy.default_tz)
-        actions.append(ScheduleTimer(event.timer_id, next_local(reminder.hour, reminder.minute, tz, now)))
-    # A one-off reminder stays listed until the person starts, skips or stops it (snooze needs it).
+    if kind == "reminder" and reminder is not None:
+        if reminder.daily:
+            tz = zone(state.tz, kb.policy.default_tz)
+            actions.append(ScheduleTimer(event.timer_id, next_local(reminder.hour, reminder.minute, tz, now)))
+        else:
+            state = replace(state, reminders=tuple(r for r in state.reminders if r.id != reminder.id))
     too_late = now - event.due_at > timedelta(minutes=kb.policy.reminder_grace_minutes)
-    if too_late or state.state in SESSION_STATES:
+    if too_late or state.state == SESSION_RUNNING:
         return state, tuple(actions)
-    rid = reminder.id
+    rid = int(number) if number.isascii() and number.isdecimal() else 0
     choices = (
         button(kb, state, f"rem:start:{rid}", "button.start-now"),
         button(kb, state, f"rem:snooze:{rid}", "button.snooze", minutes=kb.policy.snooze_minutes),
         button(kb, state, f"rem:skip:{rid}", "button.skip-tonight"),
         button(kb, state, f"rem:stop:{rid}", "button.stop-reminder-short"),
     )
-    return state, (*actions, Reply(say(kb, state, "reminder.due"), choices))
+    key = "reminder.due" if reminder is None or reminder.daily else "reminder.due-once"
+    return state, (*actions, Reply(say(kb, state, key), choices))
 
 
 def on_later(kb: Knowledge, state: Conversation, event: TimerFired) -> Turn:
     """The hour of "not yet" is over: offer the session that had to wait."""
     item = event.payload
-    if state.state in SESSION_STATES or not item:
+    if state.state in SESSION_STATES or not item:  # never interrupt a session
         return state, ()
-    name = item_name(kb, state, item)
-    start = Choice(f"start:{item}", say(kb, state, "button.start", name=name))
-    text = say(kb, state, "reminder.later-due", name=name)
-    return state, (Reply(text, (start, button(kb, state, "menu", "button.menu"))),)
+    text = say(kb, state, "reminder.later-due", name=item_name(kb, state, item))
+    return state, (Reply(text, (*start_buttons(kb, state, (item,)), button(kb, state, "menu", "button.menu"))),)
+
+
+LATER = "later"  # one "not yet, remind me later" at a time: a second tap moves it, never doubles it
 
 
 def schedule_later(kb: Knowledge, state: Conversation, item: str, now: datetime) -> Turn:
     """Remind about a session that had to wait ("not yet")."""
-    number = state.counter + 1
-    state = replace(state, counter=number)
     at = now + timedelta(minutes=kb.policy.later_minutes)
     text = say(kb, state, "reminder.later-set", minutes=kb.policy.later_minutes)
-    return state, (ScheduleTimer(f"later:{number}", at, payload=item), Reply(text))
+    return state, (ScheduleTimer(LATER, at, payload=item), Reply(text))
 
 
 def on_reminder_button(kb: Knowledge, state: Conversation, verb: str, rid: int, now: datetime) -> Turn:
-    """start / snooze / skip / stop from a reminder message."""
-    if not any(r.id == rid for r in state.reminders):
-        return state, (Reply(say(kb, state, "reminder.gone"), menu_choices(kb, state)),)
+    """snooze / skip / stop from a reminder message (a one-off reminder is gone by then: that is fine)."""
     if verb == "stop":
         return stop_reminders(kb, state, rid)
     if verb == "snooze":
         at = now + timedelta(minutes=kb.policy.snooze_minutes)
         text = say(kb, state, "reminder.snoozed", minutes=kb.policy.snooze_minutes)
         return state, (ScheduleTimer(f"snooze:{rid}", at), Reply(text))
-    if verb == "skip":
-        state = done_with_once(state, rid)
-        return state, (CancelTimer(f"snooze:{rid}"), Reply(say(kb, state, "reminder.skipped")))
-    return state, ()  # "start" is handled by the machine, which knows how to begin a session
+    return state, (CancelTimer(f"snooze:{rid}"), Reply(say(kb, state, "reminder.skipped")))
 
 
-def done_with_once(state: Conversation, rid: int) -> Conversation:
-    """Drop a one-off reminder once the person has acted on it; daily ones stay."""
-    return replace(state, reminders=tuple(r for r in state.reminders if r.id != rid or r.daily))
+def quiet_timers(state: Conversation) -> tuple[Action, ...]:
+    """Cancel the nudges that are not reminders themselves: "remind me later" and every snooze."""
+    return (CancelTimer(LATER), *(CancelTimer(f"snooze:{r.id}") for r in state.reminders))

@@ -9,9 +9,8 @@ from bot.engine.knowledge import Knowledge
 from bot.engine.state import SafetyAnswer
 from content.model import Pregnancy
 
-# Asked at every sitting (an answer counts for ACUTE_VALID only).
+# Asked at every sitting (an answer counts for Policy.acute_valid_minutes only).
 ACUTE = "acute"
-ACUTE_VALID = timedelta(minutes=30)
 # Slow-changing: asked again after Policy.reask_days.
 PERIODIC = ("pressure", "pregnancy", "clot", "foot", "chronic")
 QUESTIONS = (ACUTE, *PERIODIC)
@@ -44,7 +43,7 @@ def due_questions(kb: Knowledge, answers: dict[str, SafetyAnswer], now: datetime
     """The questions to ask before a session, in order: the acute one first, then stale periodic ones."""
     due: list[str] = []
     acute = answers.get(ACUTE)
-    if acute is None or now - datetime.fromisoformat(acute.at) > ACUTE_VALID:
+    if acute is None or now - datetime.fromisoformat(acute.at) > timedelta(minutes=kb.policy.acute_valid_minutes):
         due.append(ACUTE)
     reask = timedelta(days=kb.policy.reask_days)
     for question in PERIODIC:
@@ -52,6 +51,62 @@ def due_questions(kb: Knowledge, answers: dict[str, SafetyAnswer], now: datetime
         if answer is None or now - datetime.fromisoformat(answer.at) > reask:
             due.append(question)
     return tuple(due)
+
+
+# What a red flag tells us about the questions: it overrides an earlier "no" at once.
+RED_FLAG_ANSWERS: dict[str, dict[str, str]] = {
+    "dvt": {"clot": "yes"},
+    "pregnancy": {"pregnancy": "yes"},
+    "diabetic-foot": {"foot": "both", "chronic": "yes"},
+}
+# Typed answers are taken only when the whole message is a plain answer; anything hedged is asked again.
+HEDGES = frozenset({"but", "although", "though", "except", "maybe", "perhaps", "might", "could", "possibly",
+                    "unsure", "sure", "trying", "think", "dont", "know", "only", "sometimes"})
+PREGNANT_WORDS = frozenset({"pregnant", "pregnancy", "expecting"})
+NEGATIONS = frozenset({"not", "no", "never", "nor", "isnt", "arent", "without"})
+
+
+def answers_after_red_flag(kind: str, answers: dict[str, SafetyAnswer], now: datetime) -> dict[str, SafetyAnswer]:
+    """The safety answers, updated with what a red flag revealed (a swollen calf means a possible clot)."""
+    learned = RED_FLAG_ANSWERS.get(kind, {})
+    return {**answers, **{q: SafetyAnswer(v, now.isoformat()) for q, v in learned.items()}}
+
+
+def says_pregnant(words: list[str]) -> bool:
+    """True when a message says the person is pregnant ("I'm pregnant and ...", not "not pregnant")."""
+    for index, word in enumerate(words):
+        if word in PREGNANT_WORDS and not NEGATIONS & set(words[max(0, index - 3):index]):
+            return True
+    return False
+
+
+def typed_answer(question: str, words: list[str], intent: str | None) -> str | None:
+    """A typed answer to a safety question, or None to ask again with the buttons.
+
+    Only a plain answer counts ("no", "none of these", "left foot"); a hedged one ("no, but I could
+    be", "nope, although I have diabetes") is asked again. For pregnancy, "maybe" counts as yes.
+    """
+    options = OPTIONS[question]
+    if not words:
+        return None
+    if question == "pregnancy" and (set(words) & {"maybe", "possibly", "trying", "might", "could"} or
+                                    says_pregnant(words)):
+        return "yes"
+    if set(words) & HEDGES or len(words) > 4:
+        return None
+    if question == "foot":
+        feet = [w for w in words if w in ("left", "right", "both")]
+        if len(feet) == 1 and not set(words) & NEGATIONS:
+            return feet[0]
+    elif question == "acute":
+        named = [v for v in options if v in words]
+        if len(named) == 1 and not set(words) & NEGATIONS:
+            return named[0]
+    if intent == "no" or set(words) <= {"none", "nothing", "of", "these", "neither", "no", "nope"}:
+        return "none" if "none" in options else "no"
+    if intent == "yes" and "yes" in options:
+        return "yes"
+    return None
 
 
 def is_pregnant(answers: dict[str, SafetyAnswer]) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.engine.actions import Choice, Reply
-from bot.engine.common import Turn, button, iso, item_name, menu_choices, say, to_idle
+from bot.engine.actions import Reply
+from bot.engine.common import Turn, button, iso, item_name, say, start_buttons, to_idle
 from bot.engine.knowledge import Knowledge
-from bot.engine.safety import OPTIONS, allowed_items, assess, due_questions
+from bot.engine.safety import OPTIONS, assess, due_questions
 from bot.engine.session_flow import begin
 from bot.engine.state import SAFETY, Conversation, SafetyAnswer
 
@@ -56,19 +56,6 @@ def question_reply(kb: Knowledge, state: Conversation) -> Reply:
     return Reply(say(kb, state, f"safety.{question}.ask"), choices)
 
 
-def typed_answer(question: str, words: set[str], intent: str | None) -> str | None:
-    """A typed answer to a safety question: yes/no for most, a foot or "none" where they fit."""
-    options = OPTIONS[question]
-    for value in options:
-        if value in words:
-            return value
-    if intent == "no" or words & {"none", "nope", "nothing", "neither"}:
-        return "none" if "none" in options else "no"
-    if intent == "yes" and "yes" in options:
-        return "yes"
-    return None
-
-
 def _conclude(kb: Knowledge, state: Conversation, item: str, now: datetime) -> Turn:
     verdict = assess(kb, state.answers, item)
     clinic = (button(kb, state, "book", "button.book"), button(kb, state, "clinic", "button.clinic"))
@@ -79,10 +66,7 @@ def _conclude(kb: Knowledge, state: Conversation, item: str, now: datetime) -> T
         later = button(kb, state, f"later:{item}", "button.later", minutes=kb.policy.later_minutes)
         return state, (Reply(text, (later, button(kb, state, "menu", "button.menu"))),)
     if verdict.forbidden:
-        options = allowed_items(kb, state.answers, tuple(i for i in state.offered if i != item))
-        choices: tuple[Choice, ...] = tuple(
-            Choice(f"start:{i}", say(kb, state, "button.start", name=item_name(kb, state, i))) for i in options
-        )
+        choices = start_buttons(kb, state, tuple(i for i in state.offered if i != item))
         text = say(kb, state, "safety.forbidden-pregnancy", name=item_name(kb, state, item))
-        return state, (Reply(text, (*choices[:3], *clinic) or menu_choices(kb, state)),)
+        return state, (Reply(text, (*choices[:3], *clinic)),)
     return begin(kb, state, item, verdict, now)

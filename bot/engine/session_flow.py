@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.engine.actions import Action, CancelTimer, Choice, Reply, ScheduleTimer
-from bot.engine.common import Turn, button, item_name, menu_choices, say, stop_session, to_idle
+from bot.engine.common import Turn, button, feel_buttons, item_name, menu_choices, say, stop_session, to_idle
 from bot.engine.events import TimerFired
 from bot.engine.knowledge import Knowledge
 from bot.engine.safety import Verdict
@@ -33,10 +33,7 @@ def begin(kb: Knowledge, state: Conversation, item: str, verdict: Verdict, now: 
     intro = [say(kb, state, "session.intro", name=item_name(kb, state, item), minutes=minutes)]
     intro += [say(kb, state, note) for note in verdict.notes]
     state, actions = _show_step(kb, state, 0, now)
-    first = actions[0]
-    assert isinstance(first, Reply)
-    merged = replace(first, text="\n\n".join([*intro, first.text]))
-    return state, (merged, *actions[1:])
+    return state, _with_intro(actions, "\n\n".join(intro))
 
 
 def on_control(kb: Knowledge, state: Conversation, control: str, now: datetime) -> Turn:
@@ -50,9 +47,9 @@ def on_control(kb: Knowledge, state: Conversation, control: str, now: datetime) 
     if control == "ready" and state.state == SESSION_FINDING:
         return _show_step(kb, state, session.step + 1, now)
     if control == "pause" and state.state == SESSION_RUNNING:
-        return _halt(kb, state, SESSION_PAUSED, "session.paused", ("resume", "stop"))
+        return _halt(kb, state, SESSION_PAUSED, "session.paused", ("resume", "stop"), now)
     if control == "painful" and state.state in (SESSION_RUNNING, SESSION_FINDING, SESSION_PAUSED):
-        return _halt(kb, state, SESSION_TOO_PAINFUL, "session.too-painful", ("lighter", "stop"))
+        return _halt(kb, state, SESSION_TOO_PAINFUL, "session.too-painful", ("lighter", "stop"), now)
     if control == "lighter" and state.state in (SESSION_TOO_PAINFUL, SESSION_PAUSED):
         state = replace(state, session=replace(session, light=True))
         return _resume(kb, state, now, "session.lighter")
@@ -66,6 +63,11 @@ def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetim
     session = state.session
     if session is None or session.timer_id != event.timer_id:
         return state, ()  # a timer of a session that was stopped, paused or replaced
+    if event.timer_id.endswith(":idle"):
+        item = session.item
+        state, _ = stop_session(state)
+        text = say(kb, state, "session.closed-idle", name=item_name(kb, state, item))
+        return to_idle(state), (Reply(text, (button(kb, state, f"start:{item}", "button.start-again"),)),)
     if now - event.due_at > timedelta(seconds=kb.policy.stale_step_seconds):
         item = session.item
         state, _ = stop_session(state)
@@ -85,21 +87,34 @@ def reprompt(kb: Knowledge, state: Conversation) -> Reply:
     return Reply(say(kb, state, "session.in-progress"), _buttons(kb, state, ("pause", "painful", "stop")))
 
 
-def _halt(kb: Knowledge, state: Conversation, to: str, message_id: str, controls: tuple[str, ...]) -> Turn:
+def _halt(kb: Knowledge, state: Conversation, to: str, message_id: str, controls: tuple[str, ...],
+          now: datetime) -> Turn:
     session = state.session
     assert session is not None
     actions: tuple[Action, ...] = (CancelTimer(session.timer_id),) if session.timer_id else ()
-    state = replace(state, state=to, session=replace(session, timer_id=None))
-    return state, (*actions, Reply(say(kb, state, message_id), _buttons(kb, state, controls)))
+    idle = _idle_timer(kb, session, now)
+    state = replace(state, state=to, session=replace(session, timer_id=idle.timer_id))
+    return state, (*actions, idle, Reply(say(kb, state, message_id), _buttons(kb, state, controls)))
+
+
+def _idle_timer(kb: Knowledge, session: Session, now: datetime) -> ScheduleTimer:
+    """Closes a session left waiting (find the point, paused) so it cannot linger for days."""
+    return ScheduleTimer(f"session:{session.number}:idle", now + timedelta(minutes=kb.policy.idle_session_minutes))
 
 
 def _resume(kb: Knowledge, state: Conversation, now: datetime, message_id: str) -> Turn:
     session = state.session
     assert session is not None
     state, actions = _show_step(kb, state, session.step, now)
-    first = actions[0]
+    return state, _with_intro(actions, say(kb, state, message_id))
+
+
+def _with_intro(actions: tuple[Action, ...], intro: str) -> tuple[Action, ...]:
+    """Put `intro` at the top of the first reply among the actions."""
+    index = next(i for i, a in enumerate(actions) if isinstance(a, Reply))
+    first = actions[index]
     assert isinstance(first, Reply)
-    return state, (replace(first, text=say(kb, state, message_id) + "\n\n" + first.text), *actions[1:])
+    return (*actions[:index], replace(first, text=f"{intro}\n\n{first.text}"), *actions[index + 1:])
 
 
 def _show_step(kb: Knowledge, state: Conversation, index: int, now: datetime) -> Turn:
@@ -107,18 +122,24 @@ def _show_step(kb: Knowledge, state: Conversation, index: int, now: datetime) ->
     assert session is not None
     plan = plan_session(technique_of(kb.content, session.item), session.feet)
     step = plan[min(index, len(plan) - 1)]
+    # A waiting session has an idle timer; a timed step replaces it.
+    waiting: tuple[Action, ...] = ()
+    if session.timer_id and session.timer_id.endswith(":idle"):
+        waiting = (CancelTimer(session.timer_id),)
     if step.kind is StepKind.DONE:
         done = replace(state, session=None, state=FEEDBACK)
-        feel = tuple(button(kb, state, f"feel:{f}", f"button.feel-{f}") for f in ("better", "same", "worse"))
-        return done, (Reply(say(kb, state, "session.done"), feel),)
+        return done, (*waiting, Reply(say(kb, state, "session.done"), feel_buttons(kb, state)))
     text = _step_text(kb, state, session, step, first_foot=index == 0)
     if step.kind is StepKind.FIND:
-        state = replace(state, state=SESSION_FINDING, session=replace(session, step=index, timer_id=None))
-        return state, (Reply(text, _buttons(kb, state, ("ready", "painful", "stop"))),)
+        session = replace(session, step=index)
+        idle = _idle_timer(kb, session, now)
+        state = replace(state, state=SESSION_FINDING, session=replace(session, timer_id=idle.timer_id))
+        return state, (*waiting, idle, Reply(text, _buttons(kb, state, ("ready", "painful", "stop"))))
     timer_id = f"session:{session.number}:{index + 1}"
     state = replace(state, state=SESSION_RUNNING, session=replace(session, step=index, timer_id=timer_id))
     return state, (
-        Reply(text, _buttons(kb, state, ("pause", "painful", "stop"))),
+        *waiting,
+        Reply(text, _buttons(kb, state, ("pause", "painful", "stop")), card=f"session:{session.number}"),
         ScheduleTimer(timer_id, now + timedelta(seconds=step.seconds)),
     )
 
@@ -130,7 +151,11 @@ def _step_text(kb: Knowledge, state: Conversation, session: Session, step: Step,
     if step.kind is StepKind.FIND:
         where = _where(kb, state, session.item)
         key = "session.find" if first_foot else "session.find-next"
-        return say(kb, state, key, foot=foot, name=item_name(kb, state, session.item), where=where)
+        if session.item.startswith("zone:"):
+            key += "-zone"
+        inline = say(kb, state, f"foot.{step.foot}.inline")
+        return say(kb, state, key, foot=foot, foot_inline=inline, name=item_name(kb, state, session.item),
+                   where=where)
     if step.kind is StepKind.PRESS:
         tool = technique_of(kb.content, session.item).tool
         key = f"session.press.{tool}" if f"session.press.{tool}" in kb.content.messages["en"] else "session.press"
@@ -155,4 +180,17 @@ def _where(kb: Knowledge, state: Conversation, item: str) -> str:
 
 
 def _buttons(kb: Knowledge, state: Conversation, controls: tuple[str, ...]) -> tuple[Choice, ...]:
-    return tuple(button(kb, state, control, f"button.{control}") for control in controls)
+    """Session buttons carry the session number (and Ready its step), so an old button cannot act."""
+    session = state.session
+    assert session is not None
+    return tuple(button(kb, state, f"{control}:{session.number}:{session.step}", f"button.{control}")
+                 for control in controls)
+
+
+def is_current(state: Conversation, control: str, rest: str) -> bool:
+    """True when a tapped session button belongs to the running session (Ready: to its current step)."""
+    session = state.session
+    number, _, step = rest.partition(":")
+    if session is None or number != str(session.number):
+        return False
+    return control != "ready" or step == str(session.step)

@@ -16,7 +16,7 @@ def match_label(text: str, labels: Sequence[str]) -> int | None:
     if not labels:
         return None
     raw = text.strip().rstrip(".)")
-    if raw.isdigit() and len(raw) <= 2:
+    if raw.isascii() and raw.isdecimal() and len(raw) <= 2:
         number = int(raw)
         return number - 1 if 1 <= number <= len(labels) else None
     typed = normalise(text)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 MATCH_LIMIT = 500  # characters read for symptoms, intents and questions
-SCAN_LIMIT = 2000  # characters read for red flags: a long story may end in "...and chest pain"
+SCAN_LIMIT = 20_000  # characters read for red flags: a long story may end in "...and chest pain"
 CLAUSE = ","  # the token a clause break becomes
 
 # A few emoji carry a plain answer; every other emoji is just a space.

@@ -60,14 +60,15 @@ class OutboxItem:
 def reply_to_json(reply: Reply) -> str:
     """A Reply as JSON for the outbox."""
     return json.dumps({"text": reply.text, "choices": [[c.id, c.label] for c in reply.choices],
-                       "template": reply.template, "image": reply.image, "urgent": reply.urgent})
+                       "template": reply.template, "image": reply.image, "urgent": reply.urgent,
+                       "card": reply.card})
 
 
 def reply_from_json(raw: str) -> Reply:
     """A Reply back from the outbox."""
     data = json.loads(raw)
     return Reply(data["text"], tuple(Choice(i, label) for i, label in data["choices"]), data["template"],
-                 data["image"], data.get("urgent", False))
+                 data["image"], data.get("urgent", False), data.get("card"))
 
 
 def load_state(conn: Connection, key: str) -> Conversation | None:
@@ -86,6 +87,7 @@ class TurnResult:
     state: Conversation
     actions: tuple[Action, ...]
     undelivered: list[OutboxItem]
+    stored: bool  # this turn's replies are among `undelivered`
 
 
 def run_turn(conn: Connection, key: str, decide: Decide, now: datetime, fired_row: int | None,
@@ -94,8 +96,10 @@ def run_turn(conn: Connection, key: str, decide: Decide, now: datetime, fired_ro
     if fired_row is not None and timer_status(conn, fired_row) != "pending":
         return None
     state, actions = decide(load_state(conn, key))
+    # Emergency advice is always saved with its turn, so not even a crash can lose it.
+    durable = durable or any(isinstance(a, Reply) and a.urgent for a in actions)
     undelivered = commit_turn(conn, key, state, actions, now, fired_row, durable)
-    return TurnResult(state, actions, undelivered)
+    return TurnResult(state, actions, undelivered, durable)
 
 
 def commit_turn(conn: Connection, key: str, state: Conversation, actions: tuple[Action, ...], now: datetime,
@@ -149,6 +153,11 @@ def due_timers(conn: Connection, now: datetime, key: str | None, limit: int) -> 
     if key is not None:
         query = query.where(timers.c.key == key)
     return [DueTimer(r.id, r.key, r.timer_id, r.due_at, r.payload) for r in conn.execute(query)]
+
+
+def mark_failed(conn: Connection, row: int) -> None:
+    """A timer whose turn raised: kept for inspection, never retried in a loop."""
+    conn.execute(update(timers).where(timers.c.id == row).values(status="failed"))
 
 
 def timer_status(conn: Connection, row: int) -> str | None:

@@ -92,10 +92,6 @@ class SqlStore:
         """Pending timers due at or before `now` (of one person, if given), earliest first."""
         return await self._runner.run(partial(ops.due_timers, now=now, key=key, limit=limit))
 
-    async def is_pending(self, row: int) -> bool:
-        """True while a timer row is still waiting to fire."""
-        return await self._runner.run(partial(ops.timer_status, row=row)) == "pending"
-
     async def next_due_at(self, key: str | None = None) -> datetime | None:
         """When the earliest pending timer (of one person, if given) is due."""
         return await self._runner.run(partial(ops.next_due_at, key=key))
@@ -111,6 +107,10 @@ class SqlStore:
     async def count_rows(self, key: str) -> int:
         """How many rows in all tables are about this person."""
         return await self._runner.run(partial(ops.count_rows, key=key))
+
+    async def mark_failed(self, row: int) -> None:
+        """Mark a timer whose turn raised, so it does not block the others."""
+        await self._runner.run(partial(ops.mark_failed, row=row))
 
     async def timer_status(self, row: int) -> str | None:
         """A timer row's status."""

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.channels.console.parse import Wait, parse_jsonl, parse_typed
+from bot.channels.console.parse import MAX_WAIT, Wait, parse_jsonl, parse_typed
 from bot.channels.console.render import reply_object
 from bot.engine import Choice, ChoicePicked, Reply, TextReceived
 
@@ -22,6 +22,10 @@ from bot.engine import Choice, ChoicePicked, Reply, TextReceived
     ('{"wait": 12.5}', Wait(12.5)),
     ('{"wait": -3}', Wait(0.0)),
     ('{"wait": "soon"}', Wait(0.0)),
+    ('{"wait": 1e308}', Wait(MAX_WAIT)),
+    ('{"wait": "inf"}', Wait(MAX_WAIT)),
+    ('{"wait": NaN}', Wait(0.0)),
+    ('{"text": null}', TextReceived("")),
     ('{"broken json', TextReceived('{"broken json')),
     ("   \n", None),
 ])
@@ -33,6 +37,7 @@ def test_typed_number_picks_shown_button() -> None:
     shown = (Choice("a", "A"), Choice("b", "B"))
     assert parse_typed("2\n", shown) == ChoicePicked("b")
     assert parse_typed("3\n", shown) == TextReceived("3")
+    assert parse_typed("²\n", shown) == TextReceived("²")
 
 
 def test_reply_object_has_the_contract_fields() -> None:

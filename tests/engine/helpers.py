@@ -37,26 +37,26 @@ def to_finding(flow: Flow) -> None:
 
 def to_running(flow: Flow) -> None:
     to_finding(flow)
-    flow.tap("ready")
+    flow.control("ready")
 
 
 def to_paused(flow: Flow) -> None:
     to_running(flow)
-    flow.tap("pause")
+    flow.control("pause")
 
 
 def to_too_painful(flow: Flow) -> None:
     to_running(flow)
-    flow.tap("painful")
+    flow.control("painful")
 
 
 def to_feedback(flow: Flow) -> None:
     to_running(flow)
     while flow.state.state != S.FEEDBACK:
         if flow.state.state == S.SESSION_FINDING:
-            flow.tap("ready")
+            flow.control("ready")
         else:
-            flow.wait(60)
+            flow.wait(30)
 
 
 def to_reminder_time(flow: Flow) -> None:

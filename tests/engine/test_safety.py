@@ -32,7 +32,7 @@ def test_all_questions_asked_before_the_first_session(flow: Flow) -> None:
 
 def test_only_acute_question_is_asked_again_the_next_day(flow: Flow) -> None:
     start(flow, "KI1")
-    flow.tap("stop")
+    flow.control("stop")
     flow.now += timedelta(days=1)
     flow.tap("start:KI1")
     assert flow.state.question == "acute"
@@ -42,7 +42,7 @@ def test_only_acute_question_is_asked_again_the_next_day(flow: Flow) -> None:
 
 def test_slow_answers_are_asked_again_after_the_reask_period(flow: Flow) -> None:
     start(flow, "KI1")
-    flow.tap("stop")
+    flow.control("stop")
     flow.now += timedelta(days=flow.kb.policy.reask_days + 1)
     flow.tap("start:KI1")
     flow.tap("ans:acute:none")
@@ -84,7 +84,7 @@ def test_pregnancy_never_guides_a_forbidden_point(flow: Flow, code: str) -> None
 
 def test_pregnancy_filters_forbidden_points_from_offers(flow: Flow) -> None:
     start(flow, "KI1", {"pregnancy": "yes"})
-    flow.tap("stop")
+    flow.control("stop")
     for text in ("period pain", "cant sleep", "back pain", "cold feet", "headache"):
         flow.say(text)
         offered = {i for i in flow.state.offered if not i.startswith("zone:")}

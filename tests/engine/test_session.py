@@ -14,7 +14,7 @@ from tests.flow import Flow
 def running(flow: Flow, item: str) -> None:
     flow.tap(f"start:{item}")
     answer_all(flow)
-    flow.tap("ready")
+    flow.control("ready")
 
 
 def test_st44_press_five_rest_two_exactly(flow: Flow) -> None:
@@ -41,12 +41,12 @@ def test_sp1_press_ten_rest_five_three_rounds(flow: Flow) -> None:
 
 def test_whole_session_left_then_right_then_feedback(flow: Flow) -> None:
     running(flow, "ST44")
-    flow.wait(3600)
+    flow.wait(600)
     assert flow.state.state == S.SESSION_FINDING
     assert flow.state.session is not None and flow.state.session.step > 0
-    assert "Right foot" in flow.sent[-1].reply.text
-    flow.tap("ready")
-    flow.wait(3600)
+    assert "right foot" in flow.sent[-1].reply.text
+    flow.control("ready")
+    flow.wait(600)
     assert flow.state.state == S.FEEDBACK
     assert "How do you feel now?" in flow.sent[-1].reply.text
     flow.tap("feel:better")
@@ -58,10 +58,10 @@ def test_whole_session_left_then_right_then_feedback(flow: Flow) -> None:
 def test_pause_resume_keeps_the_step(flow: Flow) -> None:
     running(flow, "ST44")
     flow.wait(5)  # rest 1
-    flow.tap("pause")
-    assert flow.timers == {}
+    flow.control("pause")
+    assert list(flow.timers) == ["session:1:idle"], "only the idle timer that closes a forgotten session"
     assert flow.wait(600) == []
-    flow.tap("resume")
+    flow.control("resume")
     assert "Rest 2" in flow.text()
     t = flow.now
     sent = flow.wait(2)
@@ -70,18 +70,19 @@ def test_pause_resume_keeps_the_step(flow: Flow) -> None:
 
 def test_stop_ends_without_more_messages(flow: Flow) -> None:
     running(flow, "ST44")
-    flow.tap("stop")
+    flow.control("stop")
     assert flow.state.state == S.IDLE and flow.state.session is None
-    assert flow.wait(600) == []
+    assert flow.timers == {}
+    assert flow.wait(3600) == []
 
 
 def test_too_painful_offers_lighter_or_stop(flow: Flow) -> None:
     running(flow, "ST44")
     flow.say("ouch too painful")
     assert flow.state.state == S.SESSION_TOO_PAINFUL
-    assert set(flow.choice_ids()) == {"lighter", "stop"}
+    assert {c.split(":")[0] for c in flow.choice_ids()} == {"lighter", "stop"}
     assert flow.wait(600) == []
-    flow.tap("lighter")
+    flow.control("lighter")
     assert flow.state.session is not None and flow.state.session.light
     assert "gently" in flow.text()
 
@@ -98,6 +99,42 @@ def test_stale_session_step_is_dropped_with_a_notice(flow: Flow) -> None:
 
 def test_old_session_button_is_stale(flow: Flow) -> None:
     running(flow, "ST44")
-    flow.tap("stop")
-    replies = flow.tap("pause")
+    pause = next(c for c in flow.choice_ids() if c.startswith("pause:"))
+    flow.control("stop")
+    replies = flow.tap(pause)
     assert "passed" in replies[0].text
+
+
+def test_an_old_ready_cannot_skip_finding_the_next_foot(flow: Flow) -> None:
+    flow.tap("start:ST44")
+    answer_all(flow)
+    first_ready = next(c for c in flow.choice_ids() if c.startswith("ready:"))
+    flow.tap(first_ready)
+    flow.wait(600)
+    assert flow.state.state == S.SESSION_FINDING  # the right foot
+    flow.tap(first_ready)
+    assert flow.state.state == S.SESSION_FINDING, "the left foot's Ready does not start the right foot"
+
+
+def test_a_stop_from_an_earlier_session_does_not_stop_this_one(flow: Flow) -> None:
+    running(flow, "ST44")
+    old_stop = next(c for c in flow.choice_ids() if c.startswith("stop:"))
+    flow.control("stop")
+    running(flow, "ST44")
+    flow.tap(old_stop)
+    assert flow.state.state == S.SESSION_RUNNING
+
+
+def test_a_session_left_waiting_closes_itself(flow: Flow) -> None:
+    flow.tap("start:ST44")
+    answer_all(flow)
+    sent = flow.wait(flow.kb.policy.idle_session_minutes * 60)
+    assert len(sent) == 1 and "closed" in sent[0].reply.text
+    assert flow.state.session is None and flow.timers == {}
+
+
+def test_a_paused_session_closes_itself_too(flow: Flow) -> None:
+    running(flow, "ST44")
+    flow.control("pause")
+    flow.wait(flow.kb.policy.idle_session_minutes * 60)
+    assert flow.state.session is None and flow.timers == {}

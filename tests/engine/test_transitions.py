@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.engine import ChoicePicked, Conversation, Reply, TextReceived, step
+from bot.engine import ChoicePicked, Conversation, Forget, Reply, TextReceived, step
 from bot.engine import state as S
 from tests.engine.helpers import REACH, answer_all
 from tests.flow import Flow
@@ -23,16 +23,16 @@ from tests.flow import Flow
         (S.IDLE, TextReceived("what time is it"), S.IDLE),
         (S.OFFERED, ChoicePicked("start:ST44"), S.SAFETY),
         (S.SAFETY, ChoicePicked("ans:acute:none"), S.SAFETY),
-        (S.SESSION_FINDING, ChoicePicked("ready"), S.SESSION_RUNNING),
+        (S.SESSION_FINDING, ChoicePicked("@ready"), S.SESSION_RUNNING),
         (S.SESSION_FINDING, TextReceived("ready"), S.SESSION_RUNNING),
-        (S.SESSION_RUNNING, ChoicePicked("pause"), S.SESSION_PAUSED),
+        (S.SESSION_RUNNING, ChoicePicked("@pause"), S.SESSION_PAUSED),
         (S.SESSION_RUNNING, TextReceived("pause"), S.SESSION_PAUSED),
-        (S.SESSION_RUNNING, ChoicePicked("painful"), S.SESSION_TOO_PAINFUL),
+        (S.SESSION_RUNNING, ChoicePicked("@painful"), S.SESSION_TOO_PAINFUL),
         (S.SESSION_RUNNING, TextReceived("too painful"), S.SESSION_TOO_PAINFUL),
-        (S.SESSION_RUNNING, ChoicePicked("stop"), S.IDLE),
-        (S.SESSION_PAUSED, ChoicePicked("resume"), S.SESSION_RUNNING),
-        (S.SESSION_TOO_PAINFUL, ChoicePicked("lighter"), S.SESSION_RUNNING),
-        (S.SESSION_TOO_PAINFUL, ChoicePicked("stop"), S.IDLE),
+        (S.SESSION_RUNNING, ChoicePicked("@stop"), S.IDLE),
+        (S.SESSION_PAUSED, ChoicePicked("@resume"), S.SESSION_RUNNING),
+        (S.SESSION_TOO_PAINFUL, ChoicePicked("@lighter"), S.SESSION_RUNNING),
+        (S.SESSION_TOO_PAINFUL, ChoicePicked("@stop"), S.IDLE),
         (S.FEEDBACK, ChoicePicked("feel:better"), S.IDLE),
         (S.FEEDBACK, TextReceived("better"), S.IDLE),
         (S.REMINDER_TIME, TextReceived("10pm every night"), S.IDLE),
@@ -51,7 +51,10 @@ from tests.flow import Flow
 def test_transition(flow: Flow, start: str, event: object, expected: str) -> None:
     REACH[start](flow)
     assert flow.state.state == start
-    replies = flow.send(event)  # type: ignore[arg-type]
+    if isinstance(event, ChoicePicked) and event.choice_id.startswith("@"):
+        replies = flow.control(event.choice_id[1:])  # session buttons carry the session and step
+    else:
+        replies = flow.send(event)  # type: ignore[arg-type]
     assert flow.state.state == expected
     assert replies, "every event from the person gets an answer"
 
@@ -114,9 +117,19 @@ def test_kd1_alias_is_shown_as_ki1(flow: Flow) -> None:
 
 
 def test_typed_number_picks_a_button(flow: Flow) -> None:
+    flow.say("book")
+    flow.say("2")  # the second branch
+    assert flow.state.state == S.BOOKING_WHEN
+    assert flow.state.booking is not None and flow.state.booking.branch == "dhcc"
+
+
+def test_a_bare_number_never_deletes_everything(flow: Flow) -> None:
     flow.say("delete my data")
-    flow.say("2")  # "No, keep it"
-    assert flow.state.state == S.IDLE
+    flow.say("1")
+    assert flow.state.state == S.DELETE_CONFIRM
+    assert not any(isinstance(a, Forget) for a in flow.last)
+    flow.say("yes")
+    assert any(isinstance(a, Forget) for a in flow.last)
 
 
 def test_every_reply_choice_fits_telegram(flow: Flow) -> None:

@@ -6,9 +6,12 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
+from sqlalchemy import Connection, update
+
 from bot.engine import ChoicePicked, Knowledge, Reply, TextReceived
 from bot.runtime import Runtime
 from bot.store import SqlStore
+from bot.store.schema import conversations
 from tests.conftest import T0, Harness, open_harness
 from tests.engine.helpers import SAFE_ANSWERS
 
@@ -44,7 +47,7 @@ async def test_delete_my_data_leaves_no_row(harness: Harness) -> None:
     await harness.runtime.handle(KEY, ChoicePicked("start:KI1"), T0)
     for question, value in SAFE_ANSWERS:
         await harness.runtime.handle(KEY, ChoicePicked(f"ans:{question}:{value}"), T0)
-    await harness.runtime.handle(KEY, ChoicePicked("ready"), T0)
+    await harness.runtime.handle(KEY, TextReceived("ready"), T0)
     assert await harness.store.count_rows(KEY) > 0
     await harness.runtime.handle(KEY, TextReceived("delete my data"), T0)
     await harness.runtime.handle(KEY, ChoicePicked("delete:yes"), T0)
@@ -61,7 +64,7 @@ async def test_stale_session_after_restart_gets_one_short_notice(kb: Knowledge, 
     await first.runtime.handle(KEY, ChoicePicked("start:ST44"), T0)
     for question, value in SAFE_ANSWERS:
         await first.runtime.handle(KEY, ChoicePicked(f"ans:{question}:{value}"), T0)
-    await first.runtime.handle(KEY, ChoicePicked("ready"), T0)
+    await first.runtime.handle(KEY, TextReceived("ready"), T0)
     await first.store.close()
     later = T0 + timedelta(hours=1)
     second = await open_harness(kb, db, later)
@@ -102,3 +105,30 @@ async def test_people_are_kept_apart(harness: Harness) -> None:
     await harness.runtime.handle("console:b", ChoicePicked("delete:yes"), T0)
     assert await harness.store.count_rows("console:b") == 0
     assert [t for t, _ in await harness.store.pending_timers("console:a")] == ["reminder:1"]
+
+
+async def test_one_broken_timer_does_not_hold_up_anyone_else(harness: Harness) -> None:
+    await harness.runtime.handle("console:a", TextReceived("remind me at 10pm every night"), T0)
+    await harness.runtime.handle("console:b", TextReceived("remind me at 10pm every night"), T0)
+
+    def corrupt(conn: Connection) -> None:
+        conn.execute(update(conversations).where(conversations.c.key == "console:a").values(state="{broken"))
+
+    await harness.store.run(corrupt)
+    harness.sent.clear()
+    await harness.clock.advance(timedelta(hours=3).total_seconds())
+    assert [k for k, _ in harness.sent] == ["console:b"]
+
+
+async def test_emergency_advice_is_saved_before_it_is_sent(kb: Knowledge, tmp_path: Path) -> None:
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'u.sqlite3'}")
+
+    async def deliver(key: str, reply: Reply) -> None:
+        raise ConnectionError("network down")
+
+    try:
+        await Runtime(kb, store, deliver).handle(KEY, TextReceived("I have chest pain"), T0)
+        (kept,) = await store.pending_replies(KEY)
+        assert kept.reply.urgent and "998" in kept.reply.text
+    finally:
+        await store.close()

@@ -63,7 +63,7 @@ async def test_fired_timer_is_done_only_after_its_replies_are_delivered(store: S
     await store.commit_turn(KEY, Conversation(), (ScheduleTimer("s", T0),), T0)
     (due,) = await store.due_timers(T0)
     await store.commit_turn(KEY, Conversation(), (Reply("one"), Reply("two")), T0, fired_row=due.row)
-    assert not await store.is_pending(due.row)
+    assert await store.timer_status(due.row) == "fired"
     assert await store.due_timers(T0) == []
     first, second = await store.pending_replies(KEY)
     await store.mark_delivered([first])

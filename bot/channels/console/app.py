@@ -43,8 +43,6 @@ async def run_jsonl(settings: Settings, user: str, start: datetime, stdin: TextI
                 await clock.advance(item.seconds)
             elif item is not None:
                 await runtime.handle(key, item, clock.now)
-            else:
-                continue
             stdout.write(json.dumps({"idle": True, "t": round((clock.now - start).total_seconds(), 3)}) + "\n")
             stdout.flush()
     finally:

@@ -15,6 +15,9 @@ class Wait:
     seconds: float
 
 
+MAX_WAIT = 366 * 24 * 3600.0  # a year: more is surely a typo, and far-off datetimes overflow
+
+
 def parse_jsonl(line: str) -> Event | Wait | None:
     """One line of `chat --jsonl` input; None for a blank line."""
     stripped = line.strip()
@@ -31,14 +34,15 @@ def parse_jsonl(line: str) -> Event | Wait | None:
             if "choice" in data:
                 return ChoicePicked(str(data["choice"]))
             if "text" in data:
-                return TextReceived(str(data["text"]))
+                text = data["text"]
+                return TextReceived(text if isinstance(text, str) else "")
     return TextReceived(line.rstrip("\n"))
 
 
 def parse_typed(line: str, shown: tuple[Choice, ...]) -> Event:
     """What a person typed in the interactive chat: a button number picks that button."""
     typed = line.strip()
-    if typed.isdigit() and 1 <= int(typed) <= len(shown):
+    if typed.isascii() and typed.isdecimal() and 1 <= int(typed) <= len(shown):
         return ChoicePicked(shown[int(typed) - 1].id)
     return TextReceived(line.rstrip("\n"))
 
@@ -46,6 +50,8 @@ def parse_typed(line: str, shown: tuple[Choice, ...]) -> Event:
 def _seconds(value: object) -> float:
     try:
         seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0.0
-    return seconds if seconds == seconds and seconds >= 0 else 0.0  # NaN and negatives wait nothing
+    if seconds != seconds or seconds < 0:  # NaN and negatives wait nothing
+        return 0.0
+    return min(seconds, MAX_WAIT)
