@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import hashlib
 import logging
 import secrets
@@ -16,20 +17,35 @@ from bot.engine import (
     Event,
     Forget,
     Knowledge,
+    Record,
     Reply,
     ScheduleTimer,
     TimerFired,
+    Unreachable,
     step,
 )
 from bot.store import DueTimer, OutboxItem, SqlStore
 
 log = logging.getLogger("reflexbot.runtime")
 
+class RecipientGoneError(Exception):
+    """Raised by a channel's deliver when the person can never be reached (they blocked the bot)."""
+
+
 Deliver = Callable[[str, Reply], Awaitable[None]]
 """Sends one reply to a person (key); raises if it could not be delivered."""
 
 WakeAt = Callable[[datetime], None]
 """Asks the trigger to run due timers at (or soon after) an instant."""
+
+OnRecord = Callable[[str, Record], Awaitable[None]]
+"""Hands a stored record (a booking request) to whoever forwards it to the clinic."""
+
+
+class _Outcome(enum.Enum):
+    SENT = "sent"
+    FAILED = "failed"  # kept for another try
+    GONE = "gone"  # the person blocked the bot
 
 
 def log_key(key: str) -> str:
@@ -41,12 +57,13 @@ class Runtime:
     """Runs turns for many people: in order per person, each turn saved before its replies go out."""
 
     def __init__(self, kb: Knowledge, store: SqlStore, deliver: Deliver, *, default_tz: str = "",
-                 wake_at: WakeAt | None = None) -> None:
+                 wake_at: WakeAt | None = None, on_record: OnRecord | None = None) -> None:
         self.kb = kb
         self.store = store
         self.deliver = deliver
         self.default_tz = default_tz
         self.wake_at = wake_at
+        self.on_record = on_record
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, key: str) -> asyncio.Lock:
@@ -56,10 +73,11 @@ class Runtime:
             self._locks[key] = lock
         return lock
 
-    async def handle(self, key: str, event: Event, now: datetime) -> None:
-        """One event from a person: step, save, deliver."""
+    async def handle(self, key: str, event: Event, now: datetime, dedupe: tuple[str, str] | None = None) -> bool:
+        """One event from a person: step, save, deliver. With `dedupe` (channel, message id), a repeat
+        delivery of the same message is ignored; returns False then."""
         async with self._lock(key):
-            await self._turn(key, event, now, fired=None)
+            return await self._turn(key, event, now, fired=None, dedupe=dedupe)
 
     async def fire(self, timer: DueTimer, now: datetime) -> None:
         """A due timer: step it for its person unless it was cancelled meanwhile."""
@@ -82,19 +100,20 @@ class Runtime:
                     log.exception("timer %s of %s failed; marked failed", timer.timer_id, log_key(timer.key))
                     await self.store.mark_failed(timer.row)
                 fired += 1
-        await self.flush(key)
+        await self.flush(now, key)
         await self._rearm()
         return fired
 
-    async def flush(self, only: str | None = None) -> None:
+    async def flush(self, now: datetime, only: str | None = None) -> None:
         """Deliver replies left undelivered by a crash or a failed send (of one person, if given)."""
         for key in await self.store.keys_with_pending_replies():
             if only is not None and key != only:
                 continue
             async with self._lock(key):
-                await self._deliver(key, await self.store.pending_replies(key), [], None)
+                await self._deliver(key, await self.store.pending_replies(key), [], now)
 
-    async def _turn(self, key: str, event: Event, now: datetime, fired: int | None) -> None:
+    async def _turn(self, key: str, event: Event, now: datetime, fired: int | None,
+                    dedupe: tuple[str, str] | None = None) -> bool:
         def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Action, ...]]:
             state = saved or Conversation(tz=self.default_tz, salt=secrets.token_hex(3))
             new_state, actions = step(self.kb, state, event, now=now)
@@ -106,44 +125,64 @@ class Runtime:
         # after it, and a timer is done only once its replies are delivered (a crash can repeat such a
         # reply, never lose it). A person's ordinary turn delivers straight after the commit (a crash can
         # drop such a reply, never repeat it).
-        result = await self.store.run_turn(key, decide, now, fired, durable=fired is not None)
+        result = await self.store.run_turn(key, decide, now, fired, durable=fired is not None, dedupe=dedupe)
         if result is None:
-            return  # the timer was cancelled or already handled
+            return False  # the timer was cancelled or handled, or the message was seen before
         replies = [a for a in result.actions if isinstance(a, Reply)]
         if any(isinstance(a, Forget) for a in result.actions):
             for reply in replies:  # nothing about the person is kept, not even this goodbye
                 await self._send(key, reply)
-            return
+            return True
+        if self.on_record is not None:
+            for action in result.actions:
+                if isinstance(action, Record):
+                    await self.on_record(key, action)
         await self._deliver(key, result.undelivered, [] if result.stored else replies, now)
         if self.wake_at is not None:
             for action in result.actions:
                 if isinstance(action, ScheduleTimer):
                     self.wake_at(action.at)
+        return True
 
-    async def _deliver(self, key: str, stored: list[OutboxItem], fresh: list[Reply], now: datetime | None) -> None:
-        """Send saved replies (urgent ones first), then fresh ones, in order; what fails is kept for later."""
+    async def _deliver(self, key: str, stored: list[OutboxItem], fresh: list[Reply], now: datetime) -> None:
+        """Send saved replies (urgent ones first), then fresh ones, in order; what fails is kept for later.
+
+        If the person can no longer be reached (they blocked the bot), nothing is kept and every timer
+        of theirs stops, until they write again.
+        """
+        items = sorted(stored, key=lambda i: not i.reply.urgent)
         delivered: list[OutboxItem] = []
-        for item in sorted(stored, key=lambda i: not i.reply.urgent):
-            if not await self._send(key, item.reply):
+        for item in items:
+            outcome = await self._send(key, item.reply)
+            if outcome is _Outcome.GONE:
+                await self.store.mark_delivered(items)
+                await self._turn(key, Unreachable(), now, fired=None)
+                return
+            if outcome is _Outcome.FAILED:
                 await self.store.mark_delivered(delivered)
-                if now is not None:
-                    await self.store.keep_replies(key, fresh, now)
+                await self.store.keep_replies(key, fresh, now)
                 return
             delivered.append(item)
         await self.store.mark_delivered(delivered)
         for index, reply in enumerate(fresh):
-            if not await self._send(key, reply):
-                if now is not None:
-                    await self.store.keep_replies(key, fresh[index:], now)
+            outcome = await self._send(key, reply)
+            if outcome is _Outcome.GONE:
+                await self._turn(key, Unreachable(), now, fired=None)
+                return
+            if outcome is _Outcome.FAILED:
+                await self.store.keep_replies(key, fresh[index:], now)
                 return
 
-    async def _send(self, key: str, reply: Reply) -> bool:
+    async def _send(self, key: str, reply: Reply) -> _Outcome:
         try:
             await self.deliver(key, reply)
+        except RecipientGoneError:
+            log.warning("%s can no longer be reached; their timers stop", log_key(key))
+            return _Outcome.GONE
         except Exception:
             log.exception("delivery failed for %s; kept for retry", log_key(key))
-            return False
-        return True
+            return _Outcome.FAILED
+        return _Outcome.SENT
 
     async def _rearm(self) -> None:
         if self.wake_at is not None:

@@ -1,13 +1,23 @@
 """The pure conversation engine: events in, state and actions out; no I/O, no clock, no asyncio."""
 
 from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
-from bot.engine.events import ChoicePicked, Event, Reset, Started, TextReceived, TimerFired
+from bot.engine.events import (
+    ChoicePicked,
+    Event,
+    Reset,
+    StaffHandled,
+    Started,
+    TextReceived,
+    TimerFired,
+    TimezoneSet,
+    Unreachable,
+)
 from bot.engine.knowledge import Branch, Clinic, Knowledge, Policy
 from bot.engine.machine import prompt, step
 from bot.engine.state import Conversation
 
 __all__ = [
     "Action", "Branch", "CancelTimer", "Choice", "ChoicePicked", "Clinic", "Conversation", "Event",
-    "Forget", "Knowledge", "Policy", "Record", "Reply", "Reset", "ScheduleTimer", "Started",
-    "TextReceived", "TimerFired", "prompt", "step",
+    "Forget", "Knowledge", "Policy", "Record", "Reply", "Reset", "ScheduleTimer", "StaffHandled", "Started",
+    "TextReceived", "TimerFired", "TimezoneSet", "Unreachable", "prompt", "step",
 ]

@@ -41,4 +41,23 @@ class Reset:
     """Forget the current flow (not the person's data) and go back to the menu."""
 
 
-Event = Started | TextReceived | ChoicePicked | TimerFired | Reset
+@dataclass(frozen=True, slots=True)
+class TimezoneSet:
+    """The channel learned the person's time zone (a shared location, a phone number's country)."""
+
+    tz: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unreachable:
+    """Messages to the person are refused for good (they blocked the bot): stop every timer."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaffHandled:
+    """Clinic staff marked the person's booking request as handled."""
+
+    ref: str
+
+
+Event = Started | TextReceived | ChoicePicked | TimerFired | Reset | TimezoneSet | Unreachable | StaffHandled

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.engine import booking_flow, reminder_flow, safety_flow, session_flow
 from bot.engine.actions import Action, CancelTimer, Forget, Record, Reply
+from bot.engine.clock_math import zone
 from bot.engine.common import (
     Turn,
     button,
@@ -21,7 +22,17 @@ from bot.engine.common import (
     stop_session,
     to_idle,
 )
-from bot.engine.events import ChoicePicked, Event, Reset, Started, TextReceived, TimerFired
+from bot.engine.events import (
+    ChoicePicked,
+    Event,
+    Reset,
+    StaffHandled,
+    Started,
+    TextReceived,
+    TimerFired,
+    TimezoneSet,
+    Unreachable,
+)
 from bot.engine.knowledge import Knowledge
 from bot.engine.offer_flow import did_you_mean, offer
 from bot.engine.safety import HEDGES, OPTIONS, answers_after_red_flag, is_pregnant, says_pregnant, typed_answer
@@ -61,7 +72,17 @@ QUESTION_STATES = frozenset({DID_YOU_MEAN, REMINDER_TIME, BOOKING_BRANCH, BOOKIN
 def step(kb: Knowledge, state: Conversation, event: Event, *, now: datetime) -> Turn:
     """Advance one person's conversation by one event; never does I/O, never reads a clock."""
     if isinstance(event, TimerFired):
+        if state.unreachable:
+            return state, ()
         return _on_timer(kb, state, event, now)
+    if isinstance(event, Unreachable):
+        # They blocked the bot: every timer stops; their next message brings them back.
+        stopped = replace(to_idle(state), session=None, unreachable=True)
+        return stopped, reminder_flow.all_timers_off(state)
+    if isinstance(event, TimezoneSet):
+        return _set_timezone(kb, state, event.tz, now)
+    if isinstance(event, StaffHandled):
+        return state, (Reply(say(kb, state, "booking.handled", ref=event.ref)),)
     if isinstance(event, Reset):
         state, cancel = stop_session(state)
         state = to_idle(state)
@@ -72,9 +93,12 @@ def step(kb: Knowledge, state: Conversation, event: Event, *, now: datetime) -> 
         if understanding.red_flag:
             return _emergency(kb, state, understanding, now)
     intro: tuple[Action, ...] = ()
+    if state.unreachable:  # back after blocking the bot: reminders resume
+        state = replace(state, unreachable=False)
+        intro = reminder_flow.rearm(kb, state, now)
     if state.state == NEW or not state.intro_seen:
         state = replace(state, state=IDLE if state.state == NEW else state.state, intro_seen=True)
-        intro = (Reply(say(kb, state, "welcome") + "\n\n" + say(kb, state, "about")),)
+        intro = (*intro, Reply(say(kb, state, "welcome") + "\n\n" + say(kb, state, "about")))
     if isinstance(event, Started):
         state, actions = _on_started(kb, state, event)
     elif isinstance(event, ChoicePicked):
@@ -274,6 +298,13 @@ def _reminder_button(kb: Knowledge, state: Conversation, rest: str, now: datetim
             return safety_flow.request_start(kb, state, state.last_item, now)
         return to_idle(state), (Reply(say(kb, state, "reminder.how-feel"), menu_choices(kb, state)),)
     return reminder_flow.on_reminder_button(kb, state, verb, int(number), now)
+
+
+def _set_timezone(kb: Knowledge, state: Conversation, tz: str, now: datetime) -> Turn:
+    if zone(tz, "").key != tz:
+        return state, (Reply(say(kb, state, "timezone.unknown")),)
+    state = replace(state, tz=tz)
+    return state, (*reminder_flow.rearm(kb, state, now), Reply(say(kb, state, "timezone.set", tz=tz)))
 
 
 def _remind_at(kb: Knowledge, state: Conversation, rest: str, now: datetime) -> Turn:

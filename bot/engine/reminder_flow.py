@@ -147,6 +147,19 @@ def on_reminder_button(kb: Knowledge, state: Conversation, verb: str, rid: int, 
     return state, (CancelTimer(f"snooze:{rid}"), Reply(say(kb, state, "reminder.skipped")))
 
 
+def rearm(kb: Knowledge, state: Conversation, now: datetime) -> tuple[Action, ...]:
+    """Schedule every daily reminder's next night again (after a time zone change or a return)."""
+    tz = zone(state.tz, kb.policy.default_tz)
+    return tuple(ScheduleTimer(f"reminder:{r.id}", next_local(r.hour, r.minute, tz, now))
+                 for r in state.reminders if r.daily)
+
+
+def all_timers_off(state: Conversation) -> tuple[Action, ...]:
+    """Cancel every timer the person has: reminders, snoozes, "later" and a session's next step."""
+    session = (CancelTimer(state.session.timer_id),) if state.session and state.session.timer_id else ()
+    return (*session, *quiet_timers(state), *(CancelTimer(f"reminder:{r.id}") for r in state.reminders))
+
+
 def quiet_timers(state: Conversation) -> tuple[Action, ...]:
     """Cancel the nudges that are not reminders themselves: "remind me later" and every snooze."""
     return (CancelTimer(LATER), *(CancelTimer(f"snooze:{r.id}") for r in state.reminders))

@@ -109,6 +109,7 @@ class Conversation:
     reminders: tuple[Reminder, ...] = ()
     history: tuple[Feedback, ...] = ()
     booking: BookingDraft | None = None
+    unreachable: bool = False  # the channel refused delivery for good; cleared by their next message
 
     def to_json(self) -> str:
         """Serialise to compact JSON."""

@@ -13,10 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
 from bot.engine.state import Conversation
-from bot.store.schema import PERSON_TABLES, conversations, outbox, records, timers
+from bot.store.schema import PERSON_TABLES, conversations, inbound, outbox, records, timers
 
 # The hot statements, built once: building a statement costs more than running it on SQLite.
 _LOAD = select(conversations.c.state).where(conversations.c.key == bindparam("k"))
@@ -91,9 +93,15 @@ class TurnResult:
 
 
 def run_turn(conn: Connection, key: str, decide: Decide, now: datetime, fired_row: int | None,
-             durable: bool) -> TurnResult | None:
-    """Load, decide (the pure step) and save in one transaction; None if the fired timer is no longer pending."""
+             durable: bool, dedupe: tuple[str, str] | None = None) -> TurnResult | None:
+    """Load, decide (the pure step) and save in one transaction.
+
+    None, with nothing changed, if the fired timer is no longer pending or `dedupe` (channel, message
+    id) was seen before: a redelivered webhook is taken exactly once.
+    """
     if fired_row is not None and timer_status(conn, fired_row) != "pending":
+        return None
+    if dedupe is not None and not first_sight(conn, *dedupe, now):
         return None
     state, actions = decide(load_state(conn, key))
     # Emergency advice is always saved with its turn, so not even a crash can lose it.
@@ -153,6 +161,18 @@ def due_timers(conn: Connection, now: datetime, key: str | None, limit: int) -> 
     if key is not None:
         query = query.where(timers.c.key == key)
     return [DueTimer(r.id, r.key, r.timer_id, r.due_at, r.payload) for r in conn.execute(query)]
+
+
+def first_sight(conn: Connection, channel: str, message_id: str, now: datetime) -> bool:
+    """Record an inbound delivery; False if it was recorded before."""
+    upsert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    statement = upsert(inbound).values(channel=channel, message_id=message_id, created_at=now)
+    return bool(conn.execute(statement.on_conflict_do_nothing()).rowcount)
+
+
+def record_owner(conn: Connection, ref: str) -> str | None:
+    """Whose record (booking request) carries this reference."""
+    return conn.scalar(select(records.c.key).where(records.c.ref == ref).limit(1))
 
 
 def mark_failed(conn: Connection, row: int) -> None:

@@ -79,4 +79,13 @@ records = Table(
     Index("ix_records_key", "key"),
 )
 
+inbound = Table(
+    "inbound",
+    metadata,
+    # Webhook deliveries already taken (Telegram update_id, Twilio MessageSid): no person data here.
+    Column("channel", String(20), primary_key=True),
+    Column("message_id", String(64), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
 PERSON_TABLES = (conversations, timers, outbox, records)

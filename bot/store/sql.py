@@ -50,13 +50,14 @@ class SqlStore:
         return await self._runner.run(partial(ops.load_state, key=key))
 
     async def run_turn(self, key: str, decide: ops.Decide, now: datetime, fired_row: int | None = None, *,
-                       durable: bool = True) -> ops.TurnResult | None:
+                       durable: bool = True, dedupe: tuple[str, str] | None = None) -> ops.TurnResult | None:
         """Load, decide and save a turn in one transaction (one trip to the database).
 
         `decide` gets the saved state (None for someone new) and returns the new state and actions.
         With `fired_row`, nothing happens (None) unless that timer is still pending.
         """
-        work = partial(ops.run_turn, key=key, decide=decide, now=now, fired_row=fired_row, durable=durable)
+        work = partial(ops.run_turn, key=key, decide=decide, now=now, fired_row=fired_row, durable=durable,
+                       dedupe=dedupe)
         return await self._runner.run(work)
 
     async def commit_turn(self, key: str, state: Conversation, actions: tuple[Action, ...], now: datetime,
@@ -107,6 +108,10 @@ class SqlStore:
     async def count_rows(self, key: str) -> int:
         """How many rows in all tables are about this person."""
         return await self._runner.run(partial(ops.count_rows, key=key))
+
+    async def record_owner(self, ref: str) -> str | None:
+        """Whose booking request carries this reference."""
+        return await self._runner.run(partial(ops.record_owner, ref=ref))
 
     async def mark_failed(self, row: int) -> None:
         """Mark a timer whose turn raised, so it does not block the others."""

@@ -91,7 +91,7 @@ async def test_failed_delivery_is_kept_and_retried_in_order(kb: Knowledge, tmp_p
         await runtime.handle(KEY, TextReceived("hi"), T0)
         assert delivered == [] and len(await store.pending_replies(KEY)) == 2
         failing[0] = False
-        await runtime.flush()
+        await runtime.flush(T0)
         assert len(delivered) == 2 and "reflexbot" in delivered[0]
         assert await store.pending_replies(KEY) == []
     finally:

@@ -69,7 +69,7 @@ async def run_interactive(settings: Settings, user: str) -> int:
     loop = asyncio.get_running_loop()
     try:
         trigger.start()
-        await runtime.flush()
+        await runtime.flush(utc_now())
         await runtime.handle(key, Started(), utc_now())
         while True:
             line = await loop.run_in_executor(None, sys.stdin.readline)

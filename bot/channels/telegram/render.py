@@ -1,0 +1,43 @@
+"""Replies -> Telegram sendMessage arguments: plain text (no parse mode, so nothing to escape),
+split under 4096 characters, buttons as an inline keyboard on the last piece."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.channels.text_split import split_text
+from bot.engine import Choice, Reply
+
+MAX_TEXT = 4096
+BUTTONS_PER_ROW = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One Telegram message to send (or to edit into a live card)."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None
+
+
+def render(reply: Reply) -> list[Outgoing]:
+    """The messages a reply becomes, in order."""
+    pieces = split_text(reply.text, MAX_TEXT) if reply.text.strip() else ["…"]
+    keyboard = keyboard_of(reply.choices)
+    return [Outgoing(p, keyboard if i == len(pieces) - 1 else None) for i, p in enumerate(pieces)]
+
+
+def keyboard_of(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
+    """Buttons, two to a row (long labels get a row of their own)."""
+    if not choices:
+        return None
+    rows: list[list[InlineKeyboardButton]] = []
+    for choice in choices:
+        button = InlineKeyboardButton(choice.label[:64], callback_data=choice.id)
+        if rows and len(rows[-1]) < BUTTONS_PER_ROW and len(choice.label) <= 18 and len(rows[-1][0].text) <= 18:
+            rows[-1].append(button)
+        else:
+            rows.append([button])
+    return InlineKeyboardMarkup(rows)
