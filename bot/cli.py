@@ -30,6 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--lang", help="language code (detected when not given)")
     match.add_argument("text", help="the text, or - to read one text per line from stdin")
 
+    serve = commands.add_parser("serve", help="run the messaging server (Telegram webhook or polling)")
+    serve.add_argument("--config", help="path to config.toml")
+    serve.add_argument("--host", help="interface to listen on (default from config)")
+    serve.add_argument("--port", type=int, help="port (default from config)")
+
+    telegram = commands.add_parser("telegram", help="Telegram set-up")
+    telegram.add_argument("action", choices=["set-webhook", "delete-webhook", "info"])
+    telegram.add_argument("--config", help="path to config.toml")
+
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     content_commands.add_parser("check", help="validate content and cross-references")
@@ -48,6 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             return run_match(args.text, args.lang, sys.stdin, sys.stdout)
         if args.command == "content":
             return _content_check()
+        if args.command in ("serve", "telegram"):
+            from bot.serve import serve, telegram_admin
+
+            settings = load_settings(args.config)
+            if args.command == "telegram":
+                return asyncio.run(telegram_admin(settings, args.action))
+            return asyncio.run(serve(settings, args.host or settings.host, args.port or settings.port))
         return _chat(args)
     except ConfigError as error:
         print(f"reflexbot: {error}", file=sys.stderr)

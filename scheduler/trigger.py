@@ -47,6 +47,11 @@ class Trigger:
                                 replace_existing=True)
         self.wake_at(self._clock())
 
+    @property
+    def running(self) -> bool:
+        """True while the scheduler triggers."""
+        return bool(self._scheduler.running)
+
     def shutdown(self) -> None:
         """Stop triggering; timers stay in the store for the next start."""
         if self._scheduler.running:

@@ -109,6 +109,10 @@ class SqlStore:
         """How many rows in all tables are about this person."""
         return await self._runner.run(partial(ops.count_rows, key=key))
 
+    async def first_sight(self, channel: str, message_id: str, now: datetime) -> bool:
+        """Record an inbound delivery that needs no turn; False if it was seen before."""
+        return await self._runner.run(partial(ops.first_sight, channel=channel, message_id=message_id, now=now))
+
     async def record_owner(self, ref: str) -> str | None:
         """Whose booking request carries this reference."""
         return await self._runner.run(partial(ops.record_owner, ref=ref))

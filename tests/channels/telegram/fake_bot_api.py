@@ -251,6 +251,10 @@ class FakeBotApi:
             description = description or f"Too Many Requests: retry after {retry_after}"
         self._failures[method].append(ApiError(status, description or ERRORS.get(status, "Error"), retry_after))
 
+    def unblock(self, chat_id: int) -> None:
+        """The user unblocked the bot."""
+        self._blocked.discard(chat_id)
+
     def block(self, chat_id: int) -> None:
         """From now on, every call aimed at this chat answers 403 as when the user blocked the bot."""
         self._blocked.add(chat_id)

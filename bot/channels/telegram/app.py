@@ -1,0 +1,152 @@
+"""Telegram's I/O: a python-telegram-bot Application as transport (webhook or polling), feeding the runtime."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.pacing import Pacer, Sleep
+from bot.channels.telegram.parse import COMMANDS, STAFF_PREFIX, Inbound, parse_update
+from bot.channels.telegram.sender import TelegramSender
+from bot.engine import Knowledge, Record
+from bot.runtime import Runtime, log_key
+from bot.store import SqlStore
+
+log = logging.getLogger("reflexbot.telegram")
+Clock = Callable[[], datetime]
+
+
+def build_application(token: str, base_url: str, *, polling: bool) -> Application:  # type: ignore[type-arg]
+    """PTB as transport: our handler gets every update; PTB keeps no conversation state or jobs."""
+    builder = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(True)
+    if not polling:
+        builder = builder.updater(None)
+    return builder.build()
+
+
+class TelegramChannel:
+    """Turns updates into runtime turns and replies into Bot API calls."""
+
+    def __init__(self, application: Application, runtime: Runtime, store: SqlStore,  # type: ignore[type-arg]
+                 kb: Knowledge, clock: Clock, *, staff_chat_id: int = 0, sleep: Sleep = asyncio.sleep,
+                 pacer: Pacer | None = None) -> None:
+        self.application = application
+        self.runtime = runtime
+        self.store = store
+        self.kb = kb
+        self.clock = clock
+        self.staff_chat_id = staff_chat_id
+        self.sender = TelegramSender(application.bot, pacer, sleep=sleep)
+        self.processed = 0  # updates handled so far; `idle` is notified after each
+        self.idle = asyncio.Condition()
+        application.add_handler(TypeHandler(Update, self._on_update))
+
+    async def start(self, *, polling: bool) -> None:
+        """Initialise PTB, register the command menu, and start polling if asked."""
+        await self.application.initialize()
+        commands = [BotCommand(name, about) for name, about in COMMANDS.items()]
+        try:
+            await self.application.bot.set_my_commands(commands)
+        except TelegramError:
+            log.warning("could not register the command menu; will work without it")
+        await self.application.start()
+        if polling and self.application.updater is not None:
+            await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+
+    async def stop(self) -> None:
+        """Stop polling and PTB; turns in flight finish first."""
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def feed(self, update: Update) -> None:
+        """A webhook update: queued for PTB, which calls our handler (in order of arrival)."""
+        await self.application.update_queue.put(update)
+
+    async def process(self, update: Update) -> None:
+        """One update: answer buttons at once, then a turn for the person (each update exactly once)."""
+        inbound = parse_update(update, self.staff_chat_id)
+        if inbound is None:
+            return
+        if inbound.callback_id:
+            await self._answer_callback(inbound)
+        if inbound.staff:
+            await self._staff_handled(inbound, str(update.update_id))
+            return
+        if inbound.event is None:
+            if inbound.notice and await self.store.first_sight("telegram", str(update.update_id), self.clock()):
+                await self.sender.send_text(inbound.chat_id, self.kb.content.message("en", inbound.notice))
+            return
+        if inbound.callback_id == "":
+            await self._typing(inbound.chat_id)
+        await self.runtime.handle(inbound.key, inbound.event, self.clock(), dedupe=("telegram", str(update.update_id)))
+
+    async def forward_record(self, key: str, record: Record) -> None:
+        """A booking request (made with consent) goes to the clinic's staff chat with a "handled" button."""
+        data = dict(record.data)
+        if record.kind != "booking" or not self.staff_chat_id:
+            return
+        text = (f"New booking request {data.get('ref')}\nBranch: {data.get('branch')}\nName: {data.get('name')}\n"
+                f"Preferred: {data.get('when')}\n{data.get('summary')}")
+        ref = str(data.get("ref"))
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Handled ✓", callback_data=STAFF_PREFIX + ref)]])
+        try:
+            await self.sender.send_text(self.staff_chat_id, text, keyboard)
+        except Exception:
+            log.exception("could not forward booking %s to the staff chat", ref)
+
+    async def wait_processed(self, count: int) -> None:
+        """Wait until `count` updates have been handled in all (for tests and graceful shutdown)."""
+        async with self.idle:
+            await self.idle.wait_for(lambda: self.processed >= count)
+
+    async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update):
+            return
+        try:
+            await self.process(update)
+        except Exception:
+            log.exception("update %s failed", update.update_id)
+        finally:
+            async with self.idle:
+                self.processed += 1
+                self.idle.notify_all()
+
+    async def _answer_callback(self, inbound: Inbound) -> None:
+        """Stop the button's spinner, and take the keyboard off an answered question (not off the live card)."""
+        try:
+            await self.application.bot.answer_callback_query(inbound.callback_id)
+        except TelegramError:
+            log.warning("could not answer a callback query")
+        if inbound.message_id and not inbound.staff and not self.sender.is_card(inbound.chat_id, inbound.message_id):
+            # Already without buttons, or too old to edit: nothing to do either way.
+            with contextlib.suppress(TelegramError):
+                await self.application.bot.edit_message_reply_markup(inbound.chat_id, inbound.message_id,
+                                                                     reply_markup=None)
+
+    async def _staff_handled(self, inbound: Inbound, update_id: str) -> None:
+        event = inbound.event
+        ref = getattr(event, "ref", "")
+        owner = await self.store.record_owner(ref) if ref else None
+        if owner is None or event is None:
+            await self.sender.send_text(inbound.chat_id, f"No booking request {ref} (deleted meanwhile?).")
+            return
+        if await self.runtime.handle(owner, event, self.clock(), dedupe=("telegram", update_id)):
+            log.info("booking %s of %s handled by staff", ref, log_key(owner))
+            with contextlib.suppress(TelegramError):
+                await self.application.bot.edit_message_reply_markup(inbound.chat_id, inbound.message_id,
+                                                                     reply_markup=None)
+
+    async def _typing(self, chat_id: int) -> None:
+        with contextlib.suppress(TelegramError):  # a typing indicator is a courtesy, never a reason to fail
+            await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)

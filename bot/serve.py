@@ -1,0 +1,107 @@
+"""`reflexbot serve` and `reflexbot telegram ...`: wiring the runtime, the channels and the ASGI server."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import uvicorn
+from telegram import Bot, Update
+
+from bot.assembly import build_knowledge
+from bot.channels.telegram.app import TelegramChannel, build_application
+from bot.config import ConfigError, Settings
+from bot.engine import Reply
+from bot.runtime import Deliver, Runtime
+from bot.server import create_app
+from bot.store import SqlStore
+from scheduler import Trigger, utc_now
+
+TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+def telegram_section(settings: Settings) -> dict[str, Any]:
+    """The [telegram] table of config.toml."""
+    section: dict[str, Any] = settings.raw.get("telegram", {})
+    return section
+
+
+def telegram_token() -> str:
+    """The bot token, from the environment only."""
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+    if not token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set (create a bot with @BotFather)")
+    return token
+
+
+async def serve(settings: Settings, host: str, port: int) -> int:
+    """Run the webhook server (and Telegram polling, if configured) until interrupted."""
+    store = await SqlStore.open(settings.storage_url)
+    kb = build_knowledge(settings)
+    senders: dict[str, Deliver] = {}
+
+    async def deliver(key: str, reply: Reply) -> None:
+        channel = key.partition(":")[0]
+        if channel not in senders:
+            raise LookupError(f"channel {channel} is not enabled; reply kept")
+        await senders[channel](key, reply)
+
+    runtime = Runtime(kb, store, deliver, default_tz=settings.policy.default_tz)
+    trigger = Trigger(runtime.run_due)
+    runtime.wake_at = trigger.wake_at
+    telegram: TelegramChannel | None = None
+    section = telegram_section(settings)
+    polling = section.get("mode") == "polling"
+    if section.get("enabled"):
+        application = build_application(telegram_token(), str(section.get("api_base_url") or TELEGRAM_API),
+                                        polling=polling)
+        staff = int(settings.raw.get("clinic", {}).get("telegram_staff_chat_id") or 0)
+        telegram = TelegramChannel(application, runtime, store, kb, utc_now, staff_chat_id=staff)
+        senders["telegram"] = telegram.sender.deliver
+        runtime.on_record = telegram.forward_record
+
+    async def health() -> dict[str, object]:
+        try:
+            await store.next_due_at()
+            database = True
+        except Exception:
+            database = False
+        return {"ok": database and trigger.running, "database": database, "scheduler": trigger.running}
+
+    app = create_app(telegram=telegram, telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
+                     health=health)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    try:
+        if telegram is not None:
+            await telegram.start(polling=polling)
+        trigger.start()
+        await runtime.flush(utc_now())
+        await server.serve()
+    finally:
+        trigger.shutdown()
+        if telegram is not None:
+            await telegram.stop()
+        await store.close()
+    return 0
+
+
+async def telegram_admin(settings: Settings, action: str) -> int:
+    """set-webhook | delete-webhook | info."""
+    section = telegram_section(settings)
+    bot = Bot(telegram_token(), base_url=str(section.get("api_base_url") or TELEGRAM_API))
+    async with bot:
+        if action == "set-webhook":
+            secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+            if not secret or not settings.public_url:
+                raise ConfigError("set TELEGRAM_WEBHOOK_SECRET and [server] public_url first")
+            url = settings.public_url.rstrip("/") + "/telegram/webhook"
+            await bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+            print(f"webhook set: {url}")
+        elif action == "delete-webhook":
+            await bot.delete_webhook()
+            print("webhook deleted")
+        else:
+            info = await bot.get_webhook_info()
+            print(f"url: {info.url or '(none)'}\npending updates: {info.pending_update_count}\n"
+                  f"last error: {info.last_error_message or '(none)'}")
+    return 0
