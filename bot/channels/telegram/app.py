@@ -21,6 +21,7 @@ from bot.runtime import Runtime, log_key
 from bot.store import SqlStore
 
 log = logging.getLogger("reflexbot.telegram")
+TYPING_AFTER_SECONDS = 0.5
 Clock = Callable[[], datetime]
 
 
@@ -87,9 +88,13 @@ class TelegramChannel:
             if inbound.notice and await self.store.first_sight("telegram", str(update.update_id), self.clock()):
                 await self.sender.send_text(inbound.chat_id, self.kb.content.message("en", inbound.notice))
             return
-        if inbound.callback_id == "":
-            await self._typing(inbound.chat_id)
-        await self.runtime.handle(inbound.key, inbound.event, self.clock(), dedupe=("telegram", str(update.update_id)))
+        # "typing…" only when a reply takes a moment: most turns finish long before it would show.
+        typing = asyncio.create_task(self._typing_after(inbound.chat_id, TYPING_AFTER_SECONDS))
+        try:
+            await self.runtime.handle(inbound.key, inbound.event, self.clock(),
+                                      dedupe=("telegram", str(update.update_id)))
+        finally:
+            typing.cancel()
 
     async def forward_record(self, key: str, record: Record) -> None:
         """A booking request (made with consent) goes to the clinic's staff chat with a "handled" button."""
@@ -146,6 +151,11 @@ class TelegramChannel:
             with contextlib.suppress(TelegramError):
                 await self.application.bot.edit_message_reply_markup(inbound.chat_id, inbound.message_id,
                                                                      reply_markup=None)
+
+    async def _typing_after(self, chat_id: int, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        # Once under way, the request is left to finish even if the turn ends meanwhile.
+        await asyncio.shield(asyncio.ensure_future(self._typing(chat_id)))
 
     async def _typing(self, chat_id: int) -> None:
         with contextlib.suppress(TelegramError):  # a typing indicator is a courtesy, never a reason to fail
