@@ -46,6 +46,7 @@ class TelegramChannel:
         self.clock = clock
         self.staff_chat_id = staff_chat_id
         self.sender = TelegramSender(application.bot, pacer, sleep=sleep)
+        self._side_tasks: set[asyncio.Task[None]] = set()
         self.processed = 0  # updates handled so far; `idle` is notified after each
         self.idle = asyncio.Condition()
         application.add_handler(TypeHandler(Update, self._on_update))
@@ -80,7 +81,11 @@ class TelegramChannel:
         if inbound is None:
             return
         if inbound.callback_id:
-            await self._answer_callback(inbound)
+            # Answered on the side: the person's turn must queue for their lock before anything awaits,
+            # so their updates are handled in the order they arrived.
+            answering = asyncio.create_task(self._answer_callback(inbound))
+            self._side_tasks.add(answering)
+            answering.add_done_callback(self._side_tasks.discard)
         if inbound.staff:
             await self._staff_handled(inbound, str(update.update_id))
             return
@@ -123,6 +128,8 @@ class TelegramChannel:
         except Exception:
             log.exception("update %s failed", update.update_id)
         finally:
+            if self._side_tasks:
+                await asyncio.gather(*self._side_tasks, return_exceptions=True)
             async with self.idle:
                 self.processed += 1
                 self.idle.notify_all()
