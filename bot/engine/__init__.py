@@ -4,6 +4,8 @@ from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Repl
 from bot.engine.events import (
     ChoicePicked,
     Event,
+    OptIn,
+    OptOut,
     Reset,
     StaffHandled,
     Started,
@@ -18,6 +20,7 @@ from bot.engine.state import Conversation
 
 __all__ = [
     "Action", "Branch", "CancelTimer", "Choice", "ChoicePicked", "Clinic", "Conversation", "Event",
-    "Forget", "Knowledge", "Policy", "Record", "Reply", "Reset", "ScheduleTimer", "StaffHandled", "Started",
+    "Forget", "Knowledge", "OptIn", "OptOut", "Policy", "Record", "Reply", "Reset", "ScheduleTimer",
+    "StaffHandled", "Started",
     "TextReceived", "TimerFired", "TimezoneSet", "Unreachable", "prompt", "step",
 ]

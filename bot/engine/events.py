@@ -60,4 +60,15 @@ class StaffHandled:
     ref: str
 
 
-Event = Started | TextReceived | ChoicePicked | TimerFired | Reset | TimezoneSet | Unreachable | StaffHandled
+@dataclass(frozen=True, slots=True)
+class OptOut:
+    """A message that is just STOP (or another opt-out word): no more messages until OptIn."""
+
+
+@dataclass(frozen=True, slots=True)
+class OptIn:
+    """START after an opt-out: messages may flow again."""
+
+
+Event = (Started | TextReceived | ChoicePicked | TimerFired | Reset | TimezoneSet | Unreachable | StaffHandled
+         | OptOut | OptIn)

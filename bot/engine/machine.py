@@ -25,6 +25,8 @@ from bot.engine.common import (
 from bot.engine.events import (
     ChoicePicked,
     Event,
+    OptIn,
+    OptOut,
     Reset,
     StaffHandled,
     Started,
@@ -71,6 +73,20 @@ QUESTION_STATES = frozenset({DID_YOU_MEAN, REMINDER_TIME, BOOKING_BRANCH, BOOKIN
 
 def step(kb: Knowledge, state: Conversation, event: Event, *, now: datetime) -> Turn:
     """Advance one person's conversation by one event; never does I/O, never reads a clock."""
+    if isinstance(event, OptIn):
+        if not state.opted_out:
+            return state, (Reply(say(kb, state, "optin.already"), menu_choices(kb, state)),)
+        state = replace(state, opted_out=False)
+        welcome = Reply(say(kb, state, "optin.done"), menu_choices(kb, state))
+        return state, (*reminder_flow.rearm(kb, state, now), welcome)
+    if isinstance(event, OptOut):
+        if state.state in SESSION_STATES:  # "stop" in a session stops the session, not every message
+            state, actions = session_flow.on_control(kb, state, "stop", now)
+            return state, (*actions, Reply(say(kb, state, "optout.hint")))
+        quiet = replace(to_idle(state), session=None, opted_out=True)
+        return quiet, (*reminder_flow.all_timers_off(state), Reply(say(kb, state, "optout.done")))
+    if state.opted_out:
+        return state, ()  # nothing is sent after STOP until START
     if isinstance(event, TimerFired):
         if state.unreachable:
             return state, ()
@@ -92,6 +108,7 @@ def step(kb: Knowledge, state: Conversation, event: Event, *, now: datetime) -> 
         understanding = kb.matcher.understand(event.text, state.lang)
         if understanding.red_flag:
             return _emergency(kb, state, understanding, now)
+    state = replace(state, last_inbound=now.isoformat())  # the person wrote or tapped: their window opens
     intro: tuple[Action, ...] = ()
     if state.unreachable:  # back after blocking the bot: reminders resume
         state = replace(state, unreachable=False)

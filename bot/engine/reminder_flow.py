@@ -114,7 +114,8 @@ def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetim
         button(kb, state, f"rem:stop:{rid}", "button.stop-reminder-short"),
     )
     key = "reminder.due" if reminder is None or reminder.daily else "reminder.due-once"
-    return state, (*actions, Reply(say(kb, state, key), choices))
+    # Marked as the "reminder" template: a channel that may only send templates outside a window uses it.
+    return state, (*actions, Reply(say(kb, state, key), choices, template="reminder"))
 
 
 def on_later(kb: Knowledge, state: Conversation, event: TimerFired) -> Turn:

@@ -110,6 +110,8 @@ class Conversation:
     history: tuple[Feedback, ...] = ()
     booking: BookingDraft | None = None
     unreachable: bool = False  # the channel refused delivery for good; cleared by their next message
+    opted_out: bool = False  # said STOP: nothing is sent until START
+    last_inbound: str = ""  # when the person last wrote (ISO 8601): WhatsApp's 24-hour window
 
     def to_json(self) -> str:
         """Serialise to compact JSON."""

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
 from bot.engine.state import Conversation
-from bot.store.schema import PERSON_TABLES, conversations, inbound, outbox, records, timers
+from bot.store.schema import PERSON_TABLES, conversations, inbound, menus, outbox, records, timers
 
 # The hot statements, built once: building a statement costs more than running it on SQLite.
 _LOAD = select(conversations.c.state).where(conversations.c.key == bindparam("k"))
@@ -168,6 +168,19 @@ def first_sight(conn: Connection, channel: str, message_id: str, now: datetime) 
     upsert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
     statement = upsert(inbound).values(channel=channel, message_id=message_id, created_at=now)
     return bool(conn.execute(statement.on_conflict_do_nothing()).rowcount)
+
+
+def save_menu(conn: Connection, key: str, choices: list[tuple[str, str]]) -> None:
+    """Remember the numbered menu just sent to a person."""
+    raw = json.dumps(choices)
+    if conn.execute(update(menus).where(menus.c.key == key).values(choices=raw)).rowcount == 0:
+        conn.execute(insert(menus).values(key=key, choices=raw))
+
+
+def load_menu(conn: Connection, key: str) -> list[tuple[str, str]]:
+    """The numbered menu last sent to a person (id, label), or none."""
+    raw = conn.scalar(select(menus.c.choices).where(menus.c.key == key))
+    return [(str(i), str(label)) for i, label in json.loads(raw)] if raw else []
 
 
 def record_owner(conn: Connection, ref: str) -> str | None:

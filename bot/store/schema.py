@@ -88,4 +88,12 @@ inbound = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
-PERSON_TABLES = (conversations, timers, outbox, records)
+menus = Table(
+    "menus",
+    metadata,
+    # The buttons last shown as a numbered menu (channels without buttons): "2" means the second.
+    Column("key", String(200), primary_key=True),
+    Column("choices", Text, nullable=False),
+)
+
+PERSON_TABLES = (conversations, timers, outbox, records, menus)

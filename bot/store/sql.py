@@ -113,6 +113,14 @@ class SqlStore:
         """Record an inbound delivery that needs no turn; False if it was seen before."""
         return await self._runner.run(partial(ops.first_sight, channel=channel, message_id=message_id, now=now))
 
+    async def save_menu(self, key: str, choices: list[tuple[str, str]]) -> None:
+        """Remember the numbered menu just sent to a person."""
+        await self._runner.run(partial(ops.save_menu, key=key, choices=choices))
+
+    async def load_menu(self, key: str) -> list[tuple[str, str]]:
+        """The numbered menu last sent to a person."""
+        return await self._runner.run(partial(ops.load_menu, key=key))
+
     async def record_owner(self, ref: str) -> str | None:
         """Whose booking request carries this reference."""
         return await self._runner.run(partial(ops.record_owner, ref=ref))

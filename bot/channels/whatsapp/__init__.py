@@ -1,0 +1,1 @@
+"""WhatsApp through Twilio's Python SDK (async client): the transport only."""

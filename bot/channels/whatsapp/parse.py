@@ -1,0 +1,66 @@
+"""Twilio's inbound WhatsApp form -> engine events; numbered menus answered by number, label or spelling."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import timezone as phone_timezones
+from tzfpy import get_tz
+
+from bot.engine import Choice, ChoicePicked, Event, OptIn, OptOut, TextReceived, TimezoneSet
+from bot.nlu.labels import match_label
+
+# Opt-out words, as carriers and Twilio use them for SMS; only a message that is just the word counts.
+OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})
+OPT_IN = frozenset({"start", "unstop", "yes start", "subscribe"})
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One inbound WhatsApp message, understood."""
+
+    key: str  # "whatsapp:+9715..."
+    message_sid: str
+    event: Event | None
+    notice: str = ""  # a message id the channel answers with itself
+
+
+def parse_form(form: Mapping[str, str], shown: tuple[Choice, ...] = ()) -> Inbound | None:
+    """Map Twilio's form fields to an Inbound; `shown` are the buttons of the last menu sent."""
+    sender = form.get("From", "")
+    sid = form.get("MessageSid", "") or form.get("SmsSid", "")
+    if not sender.startswith("whatsapp:") or not sid:
+        return None
+    body = (form.get("Body") or "").strip()
+    payload = (form.get("ButtonPayload") or "").strip()
+    if payload:
+        return Inbound(sender, sid, ChoicePicked(payload))
+    if form.get("Latitude") and form.get("Longitude"):
+        try:
+            tz = get_tz(float(form["Longitude"]), float(form["Latitude"]))
+        except ValueError:
+            tz = ""
+        return Inbound(sender, sid, TimezoneSet(tz) if tz else None, "" if tz else "timezone.unknown")
+    word = " ".join(body.lower().split()).strip(".!")
+    if word in OPT_OUT:
+        return Inbound(sender, sid, OptOut())
+    if word in OPT_IN:
+        return Inbound(sender, sid, OptIn())
+    if not body and int(form.get("NumMedia") or 0) > 0:
+        return Inbound(sender, sid, None, "channel.non-text")
+    picked = match_label(body, [c.label for c in shown]) if shown else None
+    if picked is not None:
+        return Inbound(sender, sid, ChoicePicked(shown[picked].id))
+    return Inbound(sender, sid, TextReceived(body))
+
+
+def timezone_of(address: str, fallback: str) -> str:
+    """The time zone of a phone number's country (+971 -> Asia/Dubai), or the fallback."""
+    try:
+        number = phonenumbers.parse(address.removeprefix("whatsapp:"), None)
+    except phonenumbers.NumberParseException:
+        return fallback
+    zones = [z for z in phone_timezones.time_zones_for_number(number) if "/" in z and not z.startswith("Etc/")]
+    return zones[0] if len(set(zones)) == 1 else fallback
