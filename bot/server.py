@@ -2,27 +2,71 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
 from bot.channels.telegram.app import TelegramChannel
+from bot.channels.whatsapp.app import WhatsAppChannel
 
 log = logging.getLogger("reflexbot.server")
 MAX_BODY = 1_000_000  # bytes; a Telegram update is a few KB
 Health = Callable[[], Awaitable[dict[str, object]]]
 
 
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
 def create_app(*, telegram: TelegramChannel | None = None, telegram_secret: str = "",
-               health: Health | None = None) -> Starlette:
+               whatsapp: WhatsAppChannel | None = None, health: Health | None = None) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer."""
+    background: set[asyncio.Task[None]] = set()
+
+    async def signed_form(request: Request) -> FormData | Response:
+        """Twilio's form, if its signature holds for the public URL; else the 403 to send."""
+        assert whatsapp is not None
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return Response(status_code=413)
+        text = body.decode("utf-8", "replace")
+        pairs: list[tuple[str, str | UploadFile]] = list(parse_qsl(text, keep_blank_values=True))
+        form = FormData(pairs)
+        url = whatsapp.public(request.url.path, request.url.query)
+        if not whatsapp.signed(url, form, request.headers.get("x-twilio-signature", "")):
+            log.warning("whatsapp webhook refused: bad or missing signature")
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        return form
+
+    async def whatsapp_webhook(request: Request) -> Response:
+        if whatsapp is None:
+            return JSONResponse({"error": "whatsapp is not enabled"}, status_code=404)
+        form = await signed_form(request)
+        if isinstance(form, Response):
+            return form
+        fields = {k: str(v) for k, v in form.multi_items()}
+        task = asyncio.create_task(whatsapp.process(fields))  # answer Twilio now; the turn runs after
+        background.add(task)
+        task.add_done_callback(background.discard)
+        return Response(EMPTY_TWIML, media_type="text/xml")
+
+    async def whatsapp_status(request: Request) -> Response:
+        if whatsapp is None:
+            return JSONResponse({"error": "whatsapp is not enabled"}, status_code=404)
+        form = await signed_form(request)
+        if isinstance(form, Response):
+            return form
+        whatsapp.status({k: str(v) for k, v in form.multi_items()})
+        return Response(status_code=204)
 
     async def telegram_webhook(request: Request) -> Response:
         if telegram is None:
@@ -50,5 +94,7 @@ def create_app(*, telegram: TelegramChannel | None = None, telegram_secret: str 
 
     return Starlette(routes=[
         Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
+        Route("/whatsapp/webhook", whatsapp_webhook, methods=["POST"]),
+        Route("/whatsapp/status", whatsapp_status, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ])

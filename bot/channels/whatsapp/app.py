@@ -1,0 +1,65 @@
+"""WhatsApp's I/O: signed Twilio webhooks in, turns through the runtime, replies out through the SDK."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from twilio.request_validator import RequestValidator
+
+from bot.channels.whatsapp.parse import parse_form
+from bot.channels.whatsapp.sender import WhatsAppSender
+from bot.engine import Choice, Knowledge, Reply
+from bot.runtime import Runtime
+from bot.store import SqlStore
+
+log = logging.getLogger("reflexbot.whatsapp")
+Clock = Callable[[], datetime]
+FAILED = frozenset({"failed", "undelivered"})
+
+
+class WhatsAppChannel:
+    """Checks signatures, parses Twilio's form, and runs each message exactly once, in order per person."""
+
+    def __init__(self, runtime: Runtime, store: SqlStore, kb: Knowledge, clock: Clock, sender: WhatsAppSender,
+                 auth_token: str, public_url: str) -> None:
+        self.runtime = runtime
+        self.store = store
+        self.kb = kb
+        self.clock = clock
+        self.sender = sender
+        self.validator = RequestValidator(auth_token)
+        self.public_url = public_url.rstrip("/")
+        self.statuses: Counter[str] = Counter()  # delivery statuses seen, for logs and metrics
+
+    def public(self, path: str, query: str) -> str:
+        """The URL Twilio signed: the configured public address, this path and query (behind any proxy)."""
+        return f"{self.public_url}{path}" + (f"?{query}" if query else "")
+
+    def signed(self, url: str, form: Mapping[str, object], signature: str) -> bool:
+        """True when X-Twilio-Signature matches the URL and every form field (repeated keys included)."""
+        return bool(signature) and bool(self.validator.validate(url, form, signature))
+
+    async def process(self, form: Mapping[str, str]) -> None:
+        """One inbound message; a repeated MessageSid is taken once."""
+        sender = form.get("From", "")
+        menu = tuple(Choice(i, label) for i, label in await self.store.load_menu(sender)) if sender else ()
+        inbound = parse_form(form, menu)
+        if inbound is None:
+            log.warning("whatsapp webhook without From/MessageSid ignored")
+            return
+        if inbound.event is None:
+            if inbound.notice and await self.store.first_sight("whatsapp", inbound.message_sid, self.clock()):
+                await self.sender.deliver(inbound.key, Reply(self.kb.content.message("en", inbound.notice)))
+            return
+        await self.runtime.handle(inbound.key, inbound.event, self.clock(), dedupe=("whatsapp", inbound.message_sid))
+
+    def status(self, form: Mapping[str, str]) -> None:
+        """A delivery status callback: counted, and failures logged with Twilio's error code."""
+        status = form.get("MessageStatus", "")
+        self.statuses[status] += 1
+        if status in FAILED:
+            log.warning("whatsapp message %s %s (error %s)", form.get("MessageSid", ""), status,
+                        form.get("ErrorCode", "?"))

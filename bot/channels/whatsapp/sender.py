@@ -1,0 +1,137 @@
+"""Sending WhatsApp messages with Twilio's async client: paced per sender, retried on 429/5xx/timeouts,
+templates outside the 24-hour window, and the numbered menu remembered for the person's answer."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import aiohttp
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from bot.channels.pacing import Pacer, Sleep
+from bot.channels.whatsapp.render import render
+from bot.engine import Reply
+from bot.runtime import RecipientGoneError
+from bot.store import SqlStore
+
+log = logging.getLogger("reflexbot.whatsapp")
+WINDOW = timedelta(hours=24)
+WINDOW_CLOSED = 63016  # Twilio: free-form message outside the 24-hour window
+OPTED_OUT = 21610  # Twilio: the recipient replied STOP
+MAX_ATTEMPTS = 6
+Clock = Callable[[], datetime]
+
+
+class DeliveryFailedError(Exception):
+    """Twilio could not be reached after every retry; the runtime keeps the reply for later."""
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """An approved Content template: its SID and how to fill its variables."""
+
+    content_sid: str
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+class RedirectingHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]  # untyped SDK
+    """Twilio's async HTTP client, sent to another host (a local stand-in): works whatever
+    TWILIO_EDGE / TWILIO_REGION say, since it rewrites the final URL."""
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        target = urlsplit(base_url)
+        self._scheme, self._netloc = target.scheme, target.netloc
+
+    async def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        """Rewrite scheme and host, keep path and query."""
+        parts = urlsplit(url)
+        url = urlunsplit((self._scheme, self._netloc, parts.path, parts.query, parts.fragment))
+        return await super().request(method, url, *args, **kwargs)
+
+
+def make_client(account_sid: str, auth_token: str, base_url: str, timeout: float = 15.0) -> Client:
+    """A Twilio client on the async HTTP client, pointed at `base_url` unless it is Twilio itself."""
+    if base_url and urlsplit(base_url).netloc not in ("", "api.twilio.com"):
+        http: AsyncTwilioHttpClient = RedirectingHttpClient(base_url, timeout=timeout)
+    else:
+        http = AsyncTwilioHttpClient(timeout=timeout)
+    return Client(account_sid, auth_token, http_client=http)
+
+
+class WhatsAppSender:
+    """Delivers engine replies to "whatsapp:+<number>" keys."""
+
+    def __init__(self, client: Client, sender: str, store: SqlStore, clock: Clock, *,
+                 templates: dict[str, Template] | None = None, status_callback: str = "",
+                 pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep, hint: str = "Reply with a number.") -> None:
+        self.client = client
+        self.sender = sender
+        self.store = store
+        self.clock = clock
+        self.templates = templates or {}
+        self.status_callback = status_callback
+        self.pacer = pacer or Pacer(per_chat_seconds=0.0, per_second=10.0, sleep=sleep)
+        self._sleep = sleep
+        self.hint = hint
+
+    async def deliver(self, key: str, reply: Reply) -> None:
+        """Send a reply: free-form inside the window, its template outside (or not at all)."""
+        if reply.template and not await self._window_open(key):
+            await self._send_template(key, reply)
+            return
+        for body in render(reply, self.hint):
+            try:
+                await self._create(to=key, body=body)
+            except TwilioRestException as error:
+                if error.code == WINDOW_CLOSED and reply.template:
+                    await self._send_template(key, reply)
+                    return
+                raise
+        if reply.choices:
+            await self.store.save_menu(key, [(c.id, c.label) for c in reply.choices])
+
+    async def _window_open(self, key: str) -> bool:
+        state = await self.store.load(key)
+        if state is None or not state.last_inbound:
+            return False
+        return self.clock() - datetime.fromisoformat(state.last_inbound) < WINDOW
+
+    async def _send_template(self, key: str, reply: Reply) -> None:
+        template = self.templates.get(reply.template or "")
+        if template is None:
+            log.warning("%s outside the 24-hour window and no template configured: not attempted", reply.template)
+            return
+        await self._create(to=key, content_sid=template.content_sid,
+                           content_variables=json.dumps(template.variables))
+
+    async def _create(self, **params: Any) -> None:
+        if self.status_callback:
+            params["status_callback"] = self.status_callback
+        for attempt in range(MAX_ATTEMPTS):
+            await self.pacer.wait(self.sender)
+            try:
+                await self.client.messages.create_async(from_=self.sender, **params)
+                return
+            except TwilioRestException as error:
+                if error.code == OPTED_OUT:
+                    raise RecipientGoneError(str(error)) from error
+                if error.status == 429 or error.status >= 500:
+                    log.warning("twilio answered %s, attempt %d", error.status, attempt + 1)
+                    await self._sleep(min(30.0, 0.5 * 2**attempt))
+                    continue
+                raise
+            except (TimeoutError, OSError, aiohttp.ClientError) as error:
+                log.warning("twilio unreachable (%s), attempt %d", type(error).__name__, attempt + 1)
+                await self._sleep(min(30.0, 0.5 * 2**attempt))
+        raise DeliveryFailedError(f"gave up after {MAX_ATTEMPTS} attempts")
