@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -33,6 +34,13 @@ class WhatsAppChannel:
         self.validator = RequestValidator(auth_token)
         self.public_url = public_url.rstrip("/")
         self.statuses: Counter[str] = Counter()  # delivery statuses seen, for logs and metrics
+        self.processed = 0  # inbound messages handled so far; `idle` is notified after each
+        self.idle = asyncio.Condition()
+
+    async def wait_processed(self, count: int) -> None:
+        """Wait until `count` inbound messages have been handled (for tests and graceful shutdown)."""
+        async with self.idle:
+            await self.idle.wait_for(lambda: self.processed >= count)
 
     def public(self, path: str, query: str) -> str:
         """The URL Twilio signed: the configured public address, this path and query (behind any proxy)."""
@@ -44,6 +52,16 @@ class WhatsAppChannel:
 
     async def process(self, form: Mapping[str, str]) -> None:
         """One inbound message; a repeated MessageSid is taken once."""
+        try:
+            await self._process(form)
+        except Exception:
+            log.exception("whatsapp message failed")
+        finally:
+            async with self.idle:
+                self.processed += 1
+                self.idle.notify_all()
+
+    async def _process(self, form: Mapping[str, str]) -> None:
         sender = form.get("From", "")
         menu = tuple(Choice(i, label) for i, label in await self.store.load_menu(sender)) if sender else ()
         inbound = parse_form(form, menu)

@@ -45,28 +45,31 @@ class Template:
 
 
 class RedirectingHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]  # untyped SDK
-    """Twilio's async HTTP client, sent to another host (a local stand-in): works whatever
-    TWILIO_EDGE / TWILIO_REGION say, since it rewrites the final URL."""
+    """Twilio's async HTTP client, optionally sent to another host (a local stand-in): that works
+    whatever TWILIO_EDGE / TWILIO_REGION say, since it rewrites the final URL. It also sends the
+    credentials as an Authorization header (aiohttp 3.13 deprecates the `auth=` the SDK passes)."""
 
-    def __init__(self, base_url: str, **kwargs: Any) -> None:
+    def __init__(self, base_url: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         target = urlsplit(base_url)
         self._scheme, self._netloc = target.scheme, target.netloc
 
-    async def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
-        """Rewrite scheme and host, keep path and query."""
-        parts = urlsplit(url)
-        url = urlunsplit((self._scheme, self._netloc, parts.path, parts.query, parts.fragment))
-        return await super().request(method, url, *args, **kwargs)
+    async def request(self, method: str, url: str, *args: Any, auth: tuple[str, str] | None = None,
+                      headers: dict[str, str] | None = None, **kwargs: Any) -> Response:
+        """Rewrite scheme and host (keep path and query); credentials as a header."""
+        if self._netloc:
+            parts = urlsplit(url)
+            url = urlunsplit((self._scheme, self._netloc, parts.path, parts.query, parts.fragment))
+        headers = dict(headers or {})
+        if auth is not None:
+            headers["Authorization"] = aiohttp.encode_basic_auth(auth[0], auth[1])
+        return await super().request(method, url, *args, headers=headers, **kwargs)
 
 
 def make_client(account_sid: str, auth_token: str, base_url: str, timeout: float = 15.0) -> Client:
     """A Twilio client on the async HTTP client, pointed at `base_url` unless it is Twilio itself."""
-    if base_url and urlsplit(base_url).netloc not in ("", "api.twilio.com"):
-        http: AsyncTwilioHttpClient = RedirectingHttpClient(base_url, timeout=timeout)
-    else:
-        http = AsyncTwilioHttpClient(timeout=timeout)
-    return Client(account_sid, auth_token, http_client=http)
+    rewrite = base_url if base_url and urlsplit(base_url).netloc not in ("", "api.twilio.com") else ""
+    return Client(account_sid, auth_token, http_client=RedirectingHttpClient(rewrite, timeout=timeout))
 
 
 class WhatsAppSender:

@@ -1,0 +1,142 @@
+"""reflexbot on WhatsApp: the real twilio SDK against Prism (Twilio's spec), signed inbound webhooks."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from twilio.http.response import Response
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from bot.channels.pacing import Pacer
+from bot.channels.whatsapp.app import WhatsAppChannel
+from bot.channels.whatsapp.parse import timezone_of
+from bot.channels.whatsapp.sender import RedirectingHttpClient, Template, WhatsAppSender
+from bot.engine import Knowledge, Reply
+from bot.runtime import Runtime
+from bot.server import create_app
+from bot.store import SqlStore
+from scheduler import VirtualClock
+from tests.channels.whatsapp import prism as prism_server
+from tests.conftest import T0
+
+ACCOUNT = "AC" + "1" * 32
+TOKEN = "twilio-auth-token-for-tests"
+FROM = "whatsapp:+14155238886"
+PERSON = "whatsapp:+971501234567"
+PUBLIC = "https://bot.example.com"
+REMINDER_SID = "HX" + "2" * 32
+
+
+class RecordingHttpClient(RedirectingHttpClient):
+    """Our host-rewriting client, also keeping what the SDK sent (Prism answers a fixed example)."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(base_url)
+        self.sent: list[dict[str, Any]] = []
+
+    async def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        self.sent.append({"method": method, "url": url, "data": dict(kwargs.get("data") or {})})
+        return await super().request(method, url, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def prism() -> Iterator[prism_server.Prism]:
+    """Prism on Twilio's spec, installed from the npm registry on first use."""
+    if not prism_server.SPEC.exists():
+        pytest.skip(f"Twilio's spec is not at {prism_server.SPEC} (../shared/peers)")
+    reason = prism_server.install()
+    if reason:
+        pytest.skip(reason)
+    with prism_server.running() as running:
+        yield running
+
+
+@dataclass
+class WhatsAppRig:
+    """Everything a WhatsApp test needs."""
+
+    prism: prism_server.Prism
+    http_client: RecordingHttpClient
+    channel: WhatsAppChannel
+    store: SqlStore
+    clock: VirtualClock
+    http: httpx.AsyncClient
+    expected: int = 0
+    sids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    log_start: int = 0
+
+    def form(self, body: str = "", sender: str = PERSON, **extra: str) -> dict[str, str]:
+        """Twilio's inbound fields for one message."""
+        sid = f"SM{next(self.sids):032x}"
+        return {"MessageSid": sid, "SmsSid": sid, "AccountSid": ACCOUNT, "From": sender, "To": FROM,
+                "Body": body, "NumMedia": "0", "ProfileName": "Amira", "WaId": sender[10:], **extra}
+
+    async def post(self, form: dict[str, str], *, sign: bool = True, path: str = "/whatsapp/webhook",
+                   signature: str | None = None) -> httpx.Response:
+        """POST a form to our webhook signed as Twilio would, and wait until it was handled."""
+        headers = {}
+        if sign:
+            headers["X-Twilio-Signature"] = signature or RequestValidator(TOKEN).compute_signature(PUBLIC + path, form)
+        response = await self.http.post(path, data=form, headers=headers)
+        if response.status_code == 200 and path == "/whatsapp/webhook":
+            self.expected += 1
+            await self.channel.wait_processed(self.expected)
+        return response
+
+    async def say(self, body: str) -> httpx.Response:
+        """The person writes."""
+        return await self.post(self.form(body))
+
+    def bodies(self) -> list[str]:
+        """Message bodies the SDK sent, oldest first."""
+        return [str(s["data"].get("Body", "")) for s in self.messages()]
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Every Messages.json create the SDK sent."""
+        return [s for s in self.http_client.sent if s["url"].endswith("/Messages.json")]
+
+    def violations(self) -> list[str]:
+        """Prism's complaints since this test began."""
+        return self.prism.violations(self.log_start)
+
+
+@pytest_asyncio.fixture
+async def rig(kb: Knowledge, tmp_path: Path, prism: prism_server.Prism) -> AsyncIterator[WhatsAppRig]:
+    """Webhook in-process; SDK over HTTP to Prism; templates: only the reminder."""
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'wa.sqlite3'}")
+    http_client = RecordingHttpClient(prism.url)
+    client = Client(ACCOUNT, TOKEN, http_client=http_client)
+    holder: list[WhatsAppChannel] = []
+
+    async def deliver(key: str, reply: Reply) -> None:
+        await holder[0].sender.deliver(key, reply)
+
+    runtime = Runtime(kb, store, deliver, default_tz=kb.policy.default_tz)
+    runtime.tz_for = lambda key: timezone_of(key, kb.policy.default_tz)
+    clock = VirtualClock(T0, store, runtime.run_due)
+    slept: list[float] = []
+
+    async def no_wait(seconds: float) -> None:
+        slept.append(seconds)
+
+    sender = WhatsAppSender(client, FROM, store, clock, templates={"reminder": Template(REMINDER_SID, {"1": "22:00"})},
+                            pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait), sleep=no_wait)
+    channel = WhatsAppChannel(runtime, store, kb, clock, sender, TOKEN, PUBLIC)
+    holder.append(channel)
+    app = create_app(whatsapp=channel)
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC)
+    rig = WhatsAppRig(prism, http_client, channel, store, clock, http, log_start=len(prism.lines))
+    try:
+        yield rig
+    finally:
+        await http.aclose()
+        await http_client.close()
+        await store.close()
