@@ -10,8 +10,11 @@ from telegram import Bot, Update
 
 from bot.assembly import build_knowledge
 from bot.channels.telegram.app import TelegramChannel, build_application
+from bot.channels.whatsapp.app import WhatsAppChannel
+from bot.channels.whatsapp.parse import timezone_of
+from bot.channels.whatsapp.sender import Template, WhatsAppSender, make_client
 from bot.config import ConfigError, Settings
-from bot.engine import Reply
+from bot.engine import Knowledge, Reply
 from bot.runtime import Deliver, Runtime
 from bot.server import create_app
 from bot.store import SqlStore
@@ -68,8 +71,14 @@ async def serve(settings: Settings, host: str, port: int) -> int:
             database = False
         return {"ok": database and trigger.running, "database": database, "scheduler": trigger.running}
 
+    whatsapp = _whatsapp(settings, runtime, store, kb)
+    if whatsapp is not None:
+        senders["whatsapp"] = whatsapp.sender.deliver
+        runtime.tz_for = lambda key: (timezone_of(key, settings.policy.default_tz) if key.startswith("whatsapp:")
+                                      else settings.policy.default_tz)
+
     app = create_app(telegram=telegram, telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
-                     health=health)
+                     whatsapp=whatsapp, health=health)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     try:
         if telegram is not None:
@@ -83,6 +92,27 @@ async def serve(settings: Settings, host: str, port: int) -> int:
             await telegram.stop()
         await store.close()
     return 0
+
+
+def _whatsapp(settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge) -> WhatsAppChannel | None:
+    """The WhatsApp channel from [whatsapp] and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, if enabled."""
+    section: dict[str, Any] = settings.raw.get("whatsapp", {})
+    if not section.get("enabled"):
+        return None
+    account, token = os.environ.get("TWILIO_ACCOUNT_SID", ""), os.environ.get("TWILIO_AUTH_TOKEN", "")
+    if not account or not token:
+        raise ConfigError("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set for WhatsApp")
+    if not settings.public_url:
+        raise ConfigError("[server] public_url is needed to check Twilio's signatures")
+    templates = {
+        name: Template(str(t["content_sid"]), {str(k): str(v) for k, v in t.get("content_variables", {}).items()})
+        for name, t in section.get("templates", {}).items()
+    }
+    client = make_client(account, token, str(section.get("api_base_url") or ""))
+    sender = WhatsAppSender(client, str(section.get("from", "")), store, utc_now, templates=templates,
+                            status_callback=settings.public_url.rstrip("/") + "/whatsapp/status",
+                            hint=kb.content.message("en", "channel.reply-with-number"))
+    return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, settings.public_url)
 
 
 async def telegram_admin(settings: Settings, action: str) -> int:

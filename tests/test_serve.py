@@ -1,0 +1,54 @@
+"""`reflexbot serve` wiring: refuses to start without its secrets, and answers /healthz when it does."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.serve import serve
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_whatsapp_needs_twilio_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[whatsapp]\nenabled = true\n[server]\npublic_url = "https://bot.example.com"\n')
+    monkeypatch.delenv("TWILIO_ACCOUNT_SID", raising=False)
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    settings = load_settings(str(config), db=str(tmp_path / "s.sqlite3"))
+    with pytest.raises(ConfigError, match="TWILIO"):
+        await serve(settings, "127.0.0.1", free_port())
+
+
+@pytest.mark.slow
+def test_serve_answers_healthz_and_stops_cleanly(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    db = tmp_path / "serve.sqlite3"
+    config.write_text(f'[storage]\nurl = "sqlite:///{db}"\n[telegram]\nenabled = false\n[whatsapp]\nenabled = false\n')
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--config", str(config), "--port", str(port)],
+        env={**env, "REFLEXBOT_CONFIG": str(config)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+    )
+    try:
+        with httpx.Client(transport=httpx.HTTPTransport(retries=50)) as client:
+            response = client.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
+        assert response.status_code == 200
+        assert response.json() == {"ok": True, "database": True, "scheduler": True}
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=30)
+    assert "Traceback" not in err
