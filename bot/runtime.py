@@ -9,6 +9,7 @@ import logging
 import secrets
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 
 from bot.engine import (
@@ -64,7 +65,7 @@ class Runtime:
         self.default_tz = default_tz
         self.wake_at = wake_at
         self.on_record = on_record
-        self.tz_for: Callable[[str], str] | None = None  # a new person's time zone from their address
+        self.newcomer: Callable[[str], Conversation] | None = None  # a channel's start for someone new
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, key: str) -> asyncio.Lock:
@@ -116,8 +117,10 @@ class Runtime:
     async def _turn(self, key: str, event: Event, now: datetime, fired: int | None,
                     dedupe: tuple[str, str] | None = None) -> bool:
         def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Action, ...]]:
-            tz = self.tz_for(key) if self.tz_for is not None else self.default_tz
-            state = saved or Conversation(tz=tz, salt=secrets.token_hex(3))
+            if saved is None:
+                fresh = self.newcomer(key) if self.newcomer is not None else Conversation(tz=self.default_tz)
+                saved = replace(fresh, salt=secrets.token_hex(3))
+            state = saved
             new_state, actions = step(self.kb, state, event, now=now)
             log.info("turn %s event=%s state=%s->%s actions=%d", log_key(key), type(event).__name__,
                      state.state, new_state.state, len(actions))

@@ -14,7 +14,7 @@ from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.channels.whatsapp.parse import timezone_of
 from bot.channels.whatsapp.sender import Template, WhatsAppSender, make_client
 from bot.config import ConfigError, Settings
-from bot.engine import Knowledge, Reply
+from bot.engine import Conversation, Knowledge, Reply
 from bot.runtime import Deliver, Runtime
 from bot.server import create_app
 from bot.store import SqlStore
@@ -74,8 +74,14 @@ async def serve(settings: Settings, host: str, port: int) -> int:
     whatsapp = _whatsapp(settings, runtime, store, kb)
     if whatsapp is not None:
         senders["whatsapp"] = whatsapp.sender.deliver
-        runtime.tz_for = lambda key: (timezone_of(key, settings.policy.default_tz) if key.startswith("whatsapp:")
-                                      else settings.policy.default_tz)
+        per_round = settings.raw.get("whatsapp", {}).get("session_pacing", "per-round") == "per-round"
+
+        def newcomer(key: str) -> Conversation:
+            if key.startswith("whatsapp:"):  # time zone from the number's country; sessions a round a message
+                return Conversation(tz=timezone_of(key, settings.policy.default_tz), per_round=per_round)
+            return Conversation(tz=settings.policy.default_tz)
+
+        runtime.newcomer = newcomer
 
     app = create_app(telegram=telegram, telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
                      whatsapp=whatsapp, health=health)

@@ -50,5 +50,5 @@ def test_serve_answers_healthz_and_stops_cleanly(tmp_path: Path) -> None:
         assert response.json() == {"ok": True, "database": True, "scheduler": True}
     finally:
         process.terminate()
-        out, err = process.communicate(timeout=30)
+        _out, err = process.communicate(timeout=30)
     assert "Traceback" not in err

@@ -120,7 +120,7 @@ def _with_intro(actions: tuple[Action, ...], intro: str) -> tuple[Action, ...]:
 def _show_step(kb: Knowledge, state: Conversation, index: int, now: datetime) -> Turn:
     session = state.session
     assert session is not None
-    plan = plan_session(technique_of(kb.content, session.item), session.feet)
+    plan = plan_session(technique_of(kb.content, session.item), session.feet, state.per_round)
     step = plan[min(index, len(plan) - 1)]
     # A waiting session has an idle timer; a timed step replaces it.
     waiting: tuple[Action, ...] = ()
@@ -161,6 +161,12 @@ def _step_text(kb: Knowledge, state: Conversation, session: Session, step: Step,
         key = f"session.press.{tool}" if f"session.press.{tool}" in kb.content.messages["en"] else "session.press"
         return say(kb, state, key, rep=step.rep, reps=step.reps, seconds=step.seconds, rounds=rounds,
                    gently=gently)
+    if step.kind is StepKind.ROUND:
+        t = technique_of(kb.content, session.item)
+        timing = (say(kb, state, "session.round-timing", press=t.press_seconds, rest=t.rest_seconds, reps=t.reps)
+                  if t.rest_seconds else say(kb, state, "session.round-timing-quick", reps=t.reps))
+        return say(kb, state, "session.whole-round", round=step.round, rounds=step.rounds, timing=timing,
+                   seconds=step.seconds, gently=gently)
     if step.kind is StepKind.PRESS_SET:
         return say(kb, state, "session.press-set", reps=step.reps, rounds=rounds, gently=gently)
     if step.kind is StepKind.REST:

@@ -15,6 +15,7 @@ class StepKind(StrEnum):
     FIND = "find"  # locate the point on this foot; waits for "ready"
     PRESS = "press"  # one press, timed
     PRESS_SET = "press-set"  # a run of quick presses ("press 10 times"), timed as one
+    ROUND = "round"  # a whole round in one message that spells out its timing (per-round pacing)
     REST = "rest"
     ROUND_REST = "round-rest"
     DONE = "done"
@@ -44,14 +45,21 @@ def technique_of(content: Content, item: str) -> Technique:
 
 
 @functools.lru_cache(maxsize=256)
-def plan_session(technique: Technique, feet: tuple[str, ...]) -> tuple[Step, ...]:
-    """Every step of a session: find the point on each foot, then press/rest in rounds, then done."""
+def plan_session(technique: Technique, feet: tuple[str, ...], per_round: bool = False) -> tuple[Step, ...]:
+    """Every step of a session: find the point on each foot, then press/rest in rounds, then done.
+
+    `per_round` guides a whole round with one message (channels where each message costs money).
+    """
     steps: list[Step] = []
     t = technique
     for foot in feet:
         steps.append(Step(StepKind.FIND, foot, 0, rounds=t.rounds, reps=t.reps))
         for rnd in range(1, t.rounds + 1):
-            steps.extend(_round(t, foot, rnd))
+            if per_round:
+                seconds = sum(s.seconds for s in _round(t, foot, rnd))
+                steps.append(Step(StepKind.ROUND, foot, seconds, reps=t.reps, round=rnd, rounds=t.rounds))
+            else:
+                steps.extend(_round(t, foot, rnd))
             if rnd < t.rounds:
                 pause = t.round_rest_seconds or t.rest_seconds or 5
                 steps.append(Step(StepKind.ROUND_REST, foot, pause, round=rnd, rounds=t.rounds))

@@ -112,6 +112,7 @@ class Conversation:
     unreachable: bool = False  # the channel refused delivery for good; cleared by their next message
     opted_out: bool = False  # said STOP: nothing is sent until START
     last_inbound: str = ""  # when the person last wrote (ISO 8601): WhatsApp's 24-hour window
+    per_round: bool = False  # guide a session a round per message (set by channels that pay per message)
 
     def to_json(self) -> str:
         """Serialise to compact JSON."""

@@ -138,3 +138,16 @@ def test_a_paused_session_closes_itself_too(flow: Flow) -> None:
     flow.control("pause")
     flow.wait(flow.kb.policy.idle_session_minutes * 60)
     assert flow.state.session is None and flow.timers == {}
+
+
+def test_per_round_pacing_is_one_message_a_round(flow: Flow) -> None:
+    from dataclasses import replace
+
+    flow.state = replace(flow.state, per_round=True)
+    running(flow, "SP1")
+    assert "Round 1 of 3: press 10 times" in flow.text()
+    t0 = flow.now
+    sent = flow.wait(10 + 5)
+    assert [(s.at - t0).total_seconds() for s in sent] == [10, 15]
+    assert sent[0].reply.text == "Rest 5 s before round 2."
+    assert sent[1].reply.text.startswith("Round 2 of 3: press 10 times")

@@ -19,7 +19,7 @@ from bot.channels.pacing import Pacer
 from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.channels.whatsapp.parse import timezone_of
 from bot.channels.whatsapp.sender import RedirectingHttpClient, Template, WhatsAppSender
-from bot.engine import Knowledge, Reply
+from bot.engine import Conversation, Knowledge, Reply
 from bot.runtime import Runtime
 from bot.server import create_app
 from bot.store import SqlStore
@@ -120,7 +120,7 @@ async def rig(kb: Knowledge, tmp_path: Path, prism: prism_server.Prism) -> Async
         await holder[0].sender.deliver(key, reply)
 
     runtime = Runtime(kb, store, deliver, default_tz=kb.policy.default_tz)
-    runtime.tz_for = lambda key: timezone_of(key, kb.policy.default_tz)
+    runtime.newcomer = lambda key: Conversation(tz=timezone_of(key, kb.policy.default_tz), per_round=True)
     clock = VirtualClock(T0, store, runtime.run_due)
     slept: list[float] = []
 

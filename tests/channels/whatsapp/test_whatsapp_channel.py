@@ -19,12 +19,15 @@ async def test_a_whole_conversation_to_a_finished_session(rig: WhatsAppRig) -> N
     for number in SAFE_NUMBERS:
         await rig.say(number)
     assert "Left foot" in rig.bodies()[-1]
+    before = len(rig.messages())
     await rig.say("ready")
-    assert "Press 1 of" in rig.bodies()[-1]
+    assert "Round 1 of 1: press 5 s, rest 2 s, 12 times" in rig.bodies()[-1], "per-round pacing spells it out"
     await rig.clock.advance(600)
     await rig.say("ready")
     await rig.clock.advance(600)
     assert "How do you feel now?" in rig.bodies()[-1]
+    # Per round: the round (left), the next foot, the round (right), the end: 4 messages, not 48.
+    assert len(rig.messages()) - before == 4
     await rig.say("1")
     assert "Glad" in rig.bodies()[-1]
     assert all(m["data"]["From"] == "whatsapp:+14155238886" and m["data"]["To"] == PERSON for m in rig.messages())
