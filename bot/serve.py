@@ -14,7 +14,7 @@ from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.channels.whatsapp.parse import timezone_of
 from bot.channels.whatsapp.sender import Template, WhatsAppSender, make_client
 from bot.config import ConfigError, Settings
-from bot.engine import Conversation, Knowledge, Reply
+from bot.engine import Conversation, Knowledge, Record, Reply
 from bot.runtime import Deliver, Runtime
 from bot.server import create_app
 from bot.store import SqlStore
@@ -75,13 +75,23 @@ async def serve(settings: Settings, host: str, port: int) -> int:
     if whatsapp is not None:
         senders["whatsapp"] = whatsapp.sender.deliver
         per_round = settings.raw.get("whatsapp", {}).get("session_pacing", "per-round") == "per-round"
+        window = 0 if "reminder" in whatsapp.sender.templates else 24  # no template: say so when they set one
 
         def newcomer(key: str) -> Conversation:
             if key.startswith("whatsapp:"):  # time zone from the number's country; sessions a round a message
-                return Conversation(tz=timezone_of(key, settings.policy.default_tz), per_round=per_round)
+                return Conversation(tz=timezone_of(key, settings.policy.default_tz), per_round=per_round,
+                                    window_hours=window)
             return Conversation(tz=settings.policy.default_tz)
 
         runtime.newcomer = newcomer
+        previous = runtime.on_record
+
+        async def on_record(key: str, record: Record) -> None:
+            for forward in (previous, whatsapp.forward_record):  # to every staff channel configured
+                if forward is not None:
+                    await forward(key, record)
+
+        runtime.on_record = on_record
 
     app = create_app(telegram=telegram, telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
                      whatsapp=whatsapp, health=health)
@@ -118,7 +128,8 @@ def _whatsapp(settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowled
     sender = WhatsAppSender(client, str(section.get("from", "")), store, utc_now, templates=templates,
                             status_callback=settings.public_url.rstrip("/") + "/whatsapp/status",
                             hint=kb.content.message("en", "channel.reply-with-number"))
-    return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, settings.public_url)
+    staff = str(settings.raw.get("clinic", {}).get("whatsapp_staff_number") or "")
+    return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, settings.public_url, staff_number=staff)
 
 
 async def telegram_admin(settings: Settings, action: str) -> int:

@@ -54,6 +54,8 @@ def set_reminder(kb: Knowledge, state: Conversation, when: When, now: datetime) 
     key = "reminder.set-daily" if reminder.daily else "reminder.set-once"
     text = say(kb, state, key, time=f"{reminder.hour:02d}:{reminder.minute:02d}", tz=tz.key,
                date=at.astimezone(tz).strftime("%a %d %b"))
+    if state.window_hours:
+        text += "\n\n" + say(kb, state, "reminder.window-note", hours=state.window_hours)
     return state, (
         ScheduleTimer(f"reminder:{number}", at),
         Reply(text, (button(kb, state, "rem:list", "button.my-reminders"), button(kb, state, "menu", "button.menu"))),

@@ -113,6 +113,7 @@ class Conversation:
     opted_out: bool = False  # said STOP: nothing is sent until START
     last_inbound: str = ""  # when the person last wrote (ISO 8601): WhatsApp's 24-hour window
     per_round: bool = False  # guide a session a round per message (set by channels that pay per message)
+    window_hours: int = 0  # the channel may write first only this long after the person (WhatsApp: 24)
 
     def to_json(self) -> str:
         """Serialise to compact JSON."""

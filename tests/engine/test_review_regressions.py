@@ -125,3 +125,11 @@ def test_superscript_digits_are_text_not_numbers(flow: Flow) -> None:
     assert replies and isinstance(replies[0], Reply)
     assert flow.tap("rem:snooze:²")
     assert flow.tap("remat:²:00")
+
+
+def test_a_channel_with_a_reply_window_says_so_when_a_reminder_is_set(flow: Flow) -> None:
+    from dataclasses import replace
+
+    flow.state = replace(flow.state, window_hours=24)
+    flow.say("remind me at 10pm every night")
+    assert "within 24 hours" in flow.text()

@@ -11,8 +11,8 @@ from datetime import datetime
 from twilio.request_validator import RequestValidator
 
 from bot.channels.whatsapp.parse import parse_form
-from bot.channels.whatsapp.sender import WhatsAppSender
-from bot.engine import Choice, Knowledge, Reply
+from bot.channels.whatsapp.sender import Template, WhatsAppSender
+from bot.engine import Choice, Knowledge, Record, Reply
 from bot.runtime import Runtime
 from bot.store import SqlStore
 
@@ -25,7 +25,7 @@ class WhatsAppChannel:
     """Checks signatures, parses Twilio's form, and runs each message exactly once, in order per person."""
 
     def __init__(self, runtime: Runtime, store: SqlStore, kb: Knowledge, clock: Clock, sender: WhatsAppSender,
-                 auth_token: str, public_url: str) -> None:
+                 auth_token: str, public_url: str, *, staff_number: str = "") -> None:
         self.runtime = runtime
         self.store = store
         self.kb = kb
@@ -33,6 +33,7 @@ class WhatsAppChannel:
         self.sender = sender
         self.validator = RequestValidator(auth_token)
         self.public_url = public_url.rstrip("/")
+        self.staff_number = staff_number  # "whatsapp:+971..."
         self.statuses: Counter[str] = Counter()  # delivery statuses seen, for logs and metrics
         self.processed = 0  # inbound messages handled so far; `idle` is notified after each
         self.idle = asyncio.Condition()
@@ -73,6 +74,20 @@ class WhatsAppChannel:
                 await self.sender.deliver(inbound.key, Reply(self.kb.content.message("en", inbound.notice)))
             return
         await self.runtime.handle(inbound.key, inbound.event, self.clock(), dedupe=("whatsapp", inbound.message_sid))
+
+    async def forward_record(self, key: str, record: Record) -> None:
+        """A booking request (made with consent) goes to the clinic staff's WhatsApp number, as the
+        approved "staff_booking" template (staff seldom have an open 24-hour window with the bot)."""
+        template = self.sender.templates.get("staff_booking")
+        if record.kind != "booking" or not self.staff_number or template is None:
+            return
+        data = dict(record.data)
+        values = {"1": data.get("ref", ""), "2": data.get("name", ""), "3": data.get("when", ""),
+                  "4": data.get("branch", ""), "5": data.get("summary", "")[:900]}
+        try:
+            await self.sender.send_template(self.staff_number, Template(template.content_sid, values))
+        except Exception:
+            log.exception("could not forward booking %s to the staff number", data.get("ref"))
 
     def status(self, form: Mapping[str, str]) -> None:
         """A delivery status callback: counted, and failures logged with Twilio's error code."""

@@ -63,7 +63,9 @@ class RedirectingHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]  # unt
         headers = dict(headers or {})
         if auth is not None:
             headers["Authorization"] = aiohttp.encode_basic_auth(auth[0], auth[1])
-        return await super().request(method, url, *args, headers=headers, **kwargs)
+        # The SDK's async client forgets its own timeout unless each call passes one: enforce it here.
+        async with asyncio.timeout(self.timeout):
+            return await super().request(method, url, *args, headers=headers, **kwargs)
 
 
 def make_client(account_sid: str, auth_token: str, base_url: str, timeout: float = 15.0) -> Client:
@@ -115,8 +117,11 @@ class WhatsAppSender:
         if template is None:
             log.warning("%s outside the 24-hour window and no template configured: not attempted", reply.template)
             return
-        await self._create(to=key, content_sid=template.content_sid,
-                           content_variables=json.dumps(template.variables))
+        await self.send_template(key, template)
+
+    async def send_template(self, to: str, template: Template) -> None:
+        """An approved template: content SID and variables, no body."""
+        await self._create(to=to, content_sid=template.content_sid, content_variables=json.dumps(template.variables))
 
     async def _create(self, **params: Any) -> None:
         if self.status_callback:

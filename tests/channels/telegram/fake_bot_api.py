@@ -154,8 +154,8 @@ async def read_params(request: Request, spec: Spec, pointer: str | None) -> Json
     return {k: spec.decode_field(pointer, k, v) if isinstance(v, str) else v for k, v in fields} | data
 
 
-class _Server(uvicorn.Server):
-    """A uvicorn server that says when it is listening."""
+class ListeningServer(uvicorn.Server):
+    """A uvicorn server that says when it is listening (shared by the tests' local stand-ins)."""
 
     def __init__(self, config: uvicorn.Config):
         super().__init__(config)
@@ -204,7 +204,7 @@ class FakeBotApi:
         api = cls(token, **options)
         config = uvicorn.Config(api.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off",
                                 access_log=False, timeout_graceful_shutdown=2)
-        server = _Server(config)
+        server = ListeningServer(config)
         task = asyncio.create_task(server.serve())
         ready = asyncio.ensure_future(server.ready.wait())
         try:

@@ -153,3 +153,33 @@ async def test_status_callbacks_are_signed_and_counted(rig: WhatsAppRig) -> None
     assert (await rig.post(form, path="/whatsapp/status", sign=False)).status_code == 403
     assert (await rig.post(form, path="/whatsapp/status")).status_code == 204
     assert rig.channel.statuses["undelivered"] == 1
+
+
+async def test_booking_with_consent_reaches_the_staff_number(rig: WhatsAppRig) -> None:
+    from bot.channels.whatsapp.sender import Template
+
+    staff = "whatsapp:+971585699858"
+    rig.channel.staff_number = staff
+    rig.channel.sender.templates["staff_booking"] = Template("HX" + "4" * 32)
+    rig.channel.runtime.on_record = rig.channel.forward_record
+    await rig.say("cant sleep")
+    await rig.say("book")
+    await rig.say("1")
+    await rig.say("Saturday morning")
+    await rig.say("Amira")
+    await rig.say("1")  # yes, share it
+    (to_staff,) = [m["data"] for m in rig.messages() if m["data"]["To"] == staff]
+    assert to_staff["ContentSid"] == "HX" + "4" * 32 and "Body" not in to_staff
+    assert "Amira" in to_staff["ContentVariables"] and "RB-" in to_staff["ContentVariables"]
+    assert rig.violations() == []
+
+
+async def test_without_consent_nothing_reaches_staff(rig: WhatsAppRig) -> None:
+    from bot.channels.whatsapp.sender import Template
+
+    rig.channel.staff_number = "whatsapp:+971585699858"
+    rig.channel.sender.templates["staff_booking"] = Template("HX" + "4" * 32)
+    rig.channel.runtime.on_record = rig.channel.forward_record
+    for text in ("book", "1", "Saturday morning", "Amira", "2"):
+        await rig.say(text)
+    assert all(m["data"]["To"] == PERSON for m in rig.messages())

@@ -1,0 +1,89 @@
+"""Twilio answering 429, 500 or not at all: the message is delivered exactly once after retries.
+Prism cannot fail on purpose, so a small stand-in of our own plays Twilio here."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.channels.pacing import Pacer
+from bot.channels.whatsapp.sender import WhatsAppSender, make_client
+from bot.engine import Reply
+from bot.store import SqlStore
+from tests.channels.telegram.fake_bot_api import ListeningServer
+from tests.channels.whatsapp.conftest import ACCOUNT, FROM, PERSON, TOKEN
+from tests.conftest import T0
+
+
+@dataclass
+class StandIn:
+    """Answers the scripted failures first, then 201 like Twilio; counts every create it accepted."""
+
+    script: list[str] = field(default_factory=list)  # "429", "500", "hang"
+    accepted: list[dict[str, str]] = field(default_factory=list)
+    attempts: int = 0
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def messages(self, request: Request) -> JSONResponse:
+        self.attempts += 1
+        body = (await request.body()).decode()
+        if self.script:
+            failure = self.script.pop(0)
+            if failure == "hang":
+                await self.release.wait()  # never answers within the client's timeout
+            elif failure == "429":
+                return JSONResponse({"code": 20429, "message": "Too Many Requests", "status": 429}, status_code=429)
+            else:
+                return JSONResponse({"code": 20500, "message": "Internal Server Error", "status": 500}, status_code=500)
+        form = dict(pair.split("=", 1) for pair in body.split("&") if "=" in pair)
+        self.accepted.append(form)
+        return JSONResponse({"sid": "SM" + "a" * 32, "status": "queued", "account_sid": ACCOUNT}, status_code=201)
+
+
+@pytest_asyncio.fixture
+async def stand_in() -> AsyncIterator[tuple[StandIn, str]]:
+    twilio = StandIn()
+    app = Starlette(routes=[Route("/2010-04-01/Accounts/{account}/Messages.json", twilio.messages, methods=["POST"])])
+    server = ListeningServer(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    await server.ready.wait()
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield twilio, f"http://127.0.0.1:{port}"
+    finally:
+        twilio.release.set()
+        server.should_exit = True
+        await task
+
+
+@pytest.mark.parametrize("script", [["429"], ["500", "500"], ["hang"], ["429", "500", "hang"]])
+async def test_delivered_once_after_retries(stand_in: tuple[StandIn, str], tmp_path: Path, script: list[str]) -> None:
+    twilio, url = stand_in
+    twilio.script = list(script)
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    waits: list[float] = []
+
+    async def no_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    client = make_client(ACCOUNT, TOKEN, url, timeout=0.3)
+    sender = WhatsAppSender(client, FROM, store, lambda: T0, sleep=no_wait,
+                            pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait))
+    try:
+        await sender.deliver(PERSON, Reply("Time for a few minutes of foot care."))
+    finally:
+        await client.http_client.close()
+        await store.close()
+    assert len(twilio.accepted) == 1, "delivered exactly once"
+    assert twilio.attempts == len(script) + 1
+    assert len(waits) == len(script), "a backoff before every retry"
