@@ -127,7 +127,8 @@ def _whatsapp(settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowled
     client = make_client(account, token, str(section.get("api_base_url") or ""))
     sender = WhatsAppSender(client, str(section.get("from", "")), store, utc_now, templates=templates,
                             status_callback=settings.public_url.rstrip("/") + "/whatsapp/status",
-                            hint=kb.content.message("en", "channel.reply-with-number"))
+                            hint=kb.content.message("en", "channel.reply-with-number"),
+                            choice_templates={str(k): str(v) for k, v in section.get("choice_templates", {}).items()})
     staff = str(settings.raw.get("clinic", {}).get("whatsapp_staff_number") or "")
     return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, settings.public_url, staff_number=staff)
 

@@ -79,7 +79,8 @@ class WhatsAppSender:
 
     def __init__(self, client: Client, sender: str, store: SqlStore, clock: Clock, *,
                  templates: dict[str, Template] | None = None, status_callback: str = "",
-                 pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep, hint: str = "Reply with a number.") -> None:
+                 pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep, hint: str = "Reply with a number.",
+                 choice_templates: dict[str, str] | None = None) -> None:
         self.client = client
         self.sender = sender
         self.store = store
@@ -89,11 +90,18 @@ class WhatsAppSender:
         self.pacer = pacer or Pacer(per_chat_seconds=0.0, per_second=10.0, sleep=sleep)
         self._sleep = sleep
         self.hint = hint
+        # Quick-reply Content templates by choice set ("feel:better,feel:same,feel:worse" -> HX...):
+        # their buttons' payloads are the choice ids, and variable 1 carries the reply's text.
+        self.choice_templates = choice_templates or {}
 
     async def deliver(self, key: str, reply: Reply) -> None:
         """Send a reply: free-form inside the window, its template outside (or not at all)."""
         if reply.template and not await self._window_open(key):
             await self._send_template(key, reply)
+            return
+        quick = self.choice_templates.get(",".join(c.id for c in reply.choices))
+        if quick is not None and len(reply.text) <= 1024:
+            await self._create(to=key, content_sid=quick, content_variables=json.dumps({"1": reply.text}))
             return
         for body in render(reply, self.hint):
             try:

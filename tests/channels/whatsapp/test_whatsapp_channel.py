@@ -183,3 +183,21 @@ async def test_without_consent_nothing_reaches_staff(rig: WhatsAppRig) -> None:
     for text in ("book", "1", "Saturday morning", "Amira", "2"):
         await rig.say(text)
     assert all(m["data"]["To"] == PERSON for m in rig.messages())
+
+
+async def test_a_configured_quick_reply_template_replaces_the_menu(rig: WhatsAppRig) -> None:
+    sid = "HX" + "5" * 32
+    rig.channel.sender.choice_templates["feel:better,feel:same,feel:worse"] = sid
+    await rig.say("I feel bloated")
+    await rig.say("1")
+    for number in SAFE_NUMBERS:
+        await rig.say(number)
+    await rig.say("ready")
+    await rig.clock.advance(600)
+    await rig.say("ready")
+    await rig.clock.advance(600)
+    last = rig.messages()[-1]["data"]
+    assert last["ContentSid"] == sid and "Body" not in last and "How do you feel" in last["ContentVariables"]
+    await rig.post(rig.form("Better", ButtonPayload="feel:better", ButtonText="Better"))
+    assert "Glad" in rig.bodies()[-1]
+    assert rig.violations() == []
