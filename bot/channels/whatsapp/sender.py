@@ -93,6 +93,7 @@ class WhatsAppSender:
         # Quick-reply Content templates by choice set ("feel:better,feel:same,feel:worse" -> HX...):
         # their buttons' payloads are the choice ids, and variable 1 carries the reply's text.
         self.choice_templates = choice_templates or {}
+        self._closed: dict[str, datetime] = {}  # Twilio said 63016 (window closed) at this time
 
     async def deliver(self, key: str, reply: Reply) -> None:
         """Send a reply: free-form inside the window, its template outside (or not at all)."""
@@ -107,10 +108,14 @@ class WhatsAppSender:
             try:
                 await self._create(to=key, body=body)
             except TwilioRestException as error:
-                if error.code == WINDOW_CLOSED and reply.template:
+                if error.code != WINDOW_CLOSED:
+                    raise
+                self._closed[key] = self.clock()  # until they write again
+                if reply.template:
                     await self._send_template(key, reply)
                     return
-                raise
+                log.warning("a free-form reply outside the 24-hour window was refused (63016); dropped")
+                return
         if reply.choices:
             await self.store.save_menu(key, [(c.id, c.label) for c in reply.choices])
 
@@ -118,7 +123,11 @@ class WhatsAppSender:
         state = await self.store.load(key)
         if state is None or not state.last_inbound:
             return False
-        return self.clock() - datetime.fromisoformat(state.last_inbound) < WINDOW
+        last = datetime.fromisoformat(state.last_inbound)
+        closed = self._closed.get(key)
+        if closed is not None and closed >= last:
+            return False
+        return self.clock() - last < WINDOW
 
     async def _send_template(self, key: str, reply: Reply) -> None:
         template = self.templates.get(reply.template or "")

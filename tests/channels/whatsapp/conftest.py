@@ -136,6 +136,7 @@ async def rig(kb: Knowledge, tmp_path: Path, prism: prism_server.Prism) -> Async
     rig = WhatsAppRig(prism, http_client, channel, store, clock, http, log_start=len(prism.lines))
     try:
         yield rig
+        assert rig.violations() == [], "Prism found requests that break Twilio's spec"
     finally:
         await http.aclose()
         await http_client.close()

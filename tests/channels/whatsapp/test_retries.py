@@ -41,6 +41,9 @@ class StandIn:
             failure = self.script.pop(0)
             if failure == "hang":
                 await self.release.wait()  # never answers within the client's timeout
+            elif failure == "63016":
+                return JSONResponse({"code": 63016, "message": "Outside the allowed window", "status": 400},
+                                    status_code=400)
             elif failure == "429":
                 return JSONResponse({"code": 20429, "message": "Too Many Requests", "status": 429}, status_code=429)
             else:
@@ -87,3 +90,30 @@ async def test_delivered_once_after_retries(stand_in: tuple[StandIn, str], tmp_p
     assert len(twilio.accepted) == 1, "delivered exactly once"
     assert twilio.attempts == len(script) + 1
     assert len(waits) == len(script), "a backoff before every retry"
+
+
+async def test_63016_marks_the_window_closed_and_reminders_go_as_the_template(
+        stand_in: tuple[StandIn, str], tmp_path: Path) -> None:
+    from bot.channels.whatsapp.sender import Template
+    from bot.engine import Conversation
+
+    twilio, url = stand_in
+    twilio.script = ["63016"]
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    await store.commit_turn(PERSON, Conversation(last_inbound=T0.isoformat()), (), T0)  # window looks open
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    client = make_client(ACCOUNT, TOKEN, url)
+    sender = WhatsAppSender(client, FROM, store, lambda: T0, sleep=no_wait,
+                            templates={"reminder": Template("HX" + "6" * 32)},
+                            pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait))
+    try:
+        await sender.deliver(PERSON, Reply("Time for foot care.", template="reminder"))
+        await sender.deliver(PERSON, Reply("Time for foot care.", template="reminder"))
+    finally:
+        await client.http_client.close()
+        await store.close()
+    assert [f.get("ContentSid") for f in twilio.accepted] == ["HX" + "6" * 32] * 2
+    assert twilio.attempts == 3, "after the 63016 the body is not even tried again"
