@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine import CancelTimer, Choice, Conversation, Forget, Record, Reply, ScheduleTimer
 from bot.store import SqlStore, database_url
 from bot.store.operations import reply_from_json, reply_to_json
+from bot.store.schema import metadata
 
 T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
 KEY = "console:x"
 
 
-@pytest_asyncio.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    s = await SqlStore.open(f"sqlite:///{tmp_path / 'nested' / 'db.sqlite3'}")
+POSTGRES = os.environ.get("REFLEXBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
+    """The same suite on every backend: a SQLite file, and the machine's PostgreSQL (emptied first)."""
+    if request.param == "sqlite":
+        s = await SqlStore.open(f"sqlite:///{tmp_path / 'nested' / 'db.sqlite3'}")
+    else:
+        try:
+            s = await SqlStore.open(POSTGRES)
+        except (OSError, SQLAlchemyError) as error:
+            pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
+        await s.run(_empty)
     yield s
     await s.close()
+
+
+def _empty(conn: Connection) -> None:
+    for table in reversed(metadata.sorted_tables):
+        conn.execute(table.delete())
 
 
 def test_urls_get_their_drivers() -> None:
@@ -89,3 +109,25 @@ async def test_naive_datetimes_are_refused(store: SqlStore) -> None:
     assert await store.load(KEY) is None, "the whole turn rolled back"
 
 
+
+
+async def test_a_turn_with_a_seen_message_changes_nothing(store: SqlStore) -> None:
+    def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Reply, ...]]:
+        return Conversation(state="idle", counter=(saved.counter if saved else 0) + 1), (Reply("hi"),)
+
+    first = await store.run_turn(KEY, decide, T0, durable=False, dedupe=("telegram", "42"))
+    again = await store.run_turn(KEY, decide, T0, durable=False, dedupe=("telegram", "42"))
+    other = await store.run_turn(KEY, decide, T0, durable=False, dedupe=("whatsapp", "42"))
+    assert first is not None and again is None and other is not None
+    saved = await store.load(KEY)
+    assert saved is not None and saved.counter == 2
+    assert await store.first_sight("telegram", "43", T0)
+    assert not await store.first_sight("telegram", "43", T0)
+
+
+async def test_menus_are_kept_per_person_and_forgotten_with_them(store: SqlStore) -> None:
+    await store.save_menu(KEY, [("a", "A"), ("b", "B")])
+    await store.save_menu(KEY, [("c", "C")])
+    assert await store.load_menu(KEY) == [("c", "C")]
+    await store.commit_turn(KEY, Conversation(), (Forget(),), T0)
+    assert await store.load_menu(KEY) == []
