@@ -21,7 +21,12 @@ from bot.engine.state import Conversation
 from bot.store.schema import PERSON_TABLES, conversations, inbound, menus, outbox, records, timers
 
 # The hot statements, built once: building a statement costs more than running it on SQLite.
-_LOAD = select(conversations.c.state).where(conversations.c.key == bindparam("k"))
+# FOR UPDATE: on a server, one person's turns queue on their row, whichever worker runs them (SQLite,
+# which has one writer anyway, leaves the clause out).
+_LOAD = select(conversations.c.state).where(conversations.c.key == bindparam("k")).with_for_update()
+# SKIP LOCKED: a due timer is claimed by exactly one worker; the others pass it by.
+_CLAIM = (select(timers.c.status).where(timers.c.id == bindparam("row"))
+          .with_for_update(skip_locked=True))
 _UPDATE_STATE = (update(conversations).where(conversations.c.key == bindparam("k"))
                  .values(state=bindparam("raw"), updated_at=bindparam("now")))
 _INSERT_STATE = insert(conversations).values(key=bindparam("k"), state=bindparam("raw"), updated_at=bindparam("now"))
@@ -99,8 +104,8 @@ def run_turn(conn: Connection, key: str, decide: Decide, now: datetime, fired_ro
     None, with nothing changed, if the fired timer is no longer pending or `dedupe` (channel, message
     id) was seen before: a redelivered webhook is taken exactly once.
     """
-    if fired_row is not None and timer_status(conn, fired_row) != "pending":
-        return None
+    if fired_row is not None and conn.scalar(_CLAIM, {"row": fired_row}) != "pending":
+        return None  # handled, cancelled, or being handled by another worker right now
     if dedupe is not None and not first_sight(conn, *dedupe, now):
         return None
     state, actions = decide(load_state(conn, key))

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine import CancelTimer, Choice, Conversation, Forget, Record, Reply, ScheduleTimer
 from bot.store import SqlStore, database_url
 from bot.store.operations import reply_from_json, reply_to_json
-from bot.store.schema import metadata
+from bot.store.runners import AsyncRunner
+from bot.store.schema import metadata, timers
 
 T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
 KEY = "console:x"
@@ -30,13 +31,26 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     if request.param == "sqlite":
         s = await SqlStore.open(f"sqlite:///{tmp_path / 'nested' / 'db.sqlite3'}")
     else:
-        try:
-            s = await SqlStore.open(POSTGRES)
-        except (OSError, SQLAlchemyError) as error:
-            pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
-        await s.run(_empty)
+        s = await _open_postgres()
     yield s
     await s.close()
+
+
+@pytest_asyncio.fixture
+async def postgres_store() -> AsyncIterator[SqlStore]:
+    """The machine's PostgreSQL only: for what only a server with several workers can show."""
+    s = await _open_postgres()
+    yield s
+    await s.close()
+
+
+async def _open_postgres() -> SqlStore:
+    try:
+        s = await SqlStore.open(POSTGRES)
+    except (OSError, SQLAlchemyError) as error:
+        pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
+    await s.run(_empty)
+    return s
 
 
 def _empty(conn: Connection) -> None:
@@ -131,3 +145,22 @@ async def test_menus_are_kept_per_person_and_forgotten_with_them(store: SqlStore
     assert await store.load_menu(KEY) == [("c", "C")]
     await store.commit_turn(KEY, Conversation(), (Forget(),), T0)
     assert await store.load_menu(KEY) == []
+
+
+async def test_a_timer_being_handled_elsewhere_is_passed_by(postgres_store: SqlStore) -> None:
+    """Two workers, one due timer: while one holds it, the other's claim skips it instead of waiting."""
+    store = postgres_store
+    await store.commit_turn(KEY, Conversation(), (ScheduleTimer("reminder:1", T0),), T0)
+    (due,) = await store.due_timers(T0)
+    runner = store._runner
+    assert isinstance(runner, AsyncRunner)
+
+    def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Reply, ...]]:
+        return saved or Conversation(), (Reply("due"),)
+
+    async with runner.engine.connect() as other_worker:
+        transaction = await other_worker.begin()
+        await other_worker.execute(select(timers.c.id).where(timers.c.id == due.row).with_for_update())
+        assert await store.run_turn(KEY, decide, T0, fired_row=due.row) is None
+        await transaction.rollback()
+    assert await store.run_turn(KEY, decide, T0, fired_row=due.row) is not None
