@@ -25,6 +25,7 @@ from bot.engine import (
     Unreachable,
     step,
 )
+from bot.metrics import Metrics, channel_of
 from bot.store import DueTimer, OutboxItem, SqlStore
 
 log = logging.getLogger("reflexbot.runtime")
@@ -58,13 +59,15 @@ class Runtime:
     """Runs turns for many people: in order per person, each turn saved before its replies go out."""
 
     def __init__(self, kb: Knowledge, store: SqlStore, deliver: Deliver, *, default_tz: str = "",
-                 wake_at: WakeAt | None = None, on_record: OnRecord | None = None) -> None:
+                 wake_at: WakeAt | None = None, on_record: OnRecord | None = None,
+                 metrics: Metrics | None = None) -> None:
         self.kb = kb
         self.store = store
         self.deliver = deliver
         self.default_tz = default_tz
         self.wake_at = wake_at
         self.on_record = on_record
+        self.metrics = metrics or Metrics()
         self.newcomer: Callable[[str], Conversation] | None = None  # a channel's start for someone new
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -78,11 +81,14 @@ class Runtime:
     async def handle(self, key: str, event: Event, now: datetime, dedupe: tuple[str, str] | None = None) -> bool:
         """One event from a person: step, save, deliver. With `dedupe` (channel, message id), a repeat
         delivery of the same message is ignored; returns False then."""
+        self.metrics.updates.labels(channel_of(key)).inc()
         async with self._lock(key):
             return await self._turn(key, event, now, fired=None, dedupe=dedupe)
 
     async def fire(self, timer: DueTimer, now: datetime) -> None:
         """A due timer: step it for its person unless it was cancelled meanwhile."""
+        self.metrics.timers.inc()
+        self.metrics.lateness.observe(max(0.0, (now - timer.due_at).total_seconds()))
         async with self._lock(timer.key):
             event = TimerFired(timer.timer_id, timer.due_at, timer.payload)
             await self._turn(timer.key, event, now, fired=timer.row)
@@ -95,6 +101,7 @@ class Runtime:
         """
         fired = 0
         while batch := await self.store.due_timers(now, key):
+            self.metrics.due.set(len(batch))
             for timer in batch:
                 try:
                     await self.fire(timer, now)
@@ -186,7 +193,9 @@ class Runtime:
             return _Outcome.GONE
         except Exception:
             log.exception("delivery failed for %s; kept for retry", log_key(key))
+            self.metrics.send_failures.labels(channel_of(key)).inc()
             return _Outcome.FAILED
+        self.metrics.replies.labels(channel_of(key)).inc()
         return _Outcome.SENT
 
     async def _rearm(self) -> None:

@@ -94,7 +94,7 @@ async def serve(settings: Settings, host: str, port: int) -> int:
         runtime.on_record = on_record
 
     app = create_app(telegram=telegram, telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
-                     whatsapp=whatsapp, health=health)
+                     whatsapp=whatsapp, health=health, metrics=runtime.metrics)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     try:
         if telegram is not None:

@@ -18,6 +18,7 @@ from telegram import Update
 
 from bot.channels.telegram.app import TelegramChannel
 from bot.channels.whatsapp.app import WhatsAppChannel
+from bot.metrics import Metrics
 
 log = logging.getLogger("reflexbot.server")
 MAX_BODY = 1_000_000  # bytes; a Telegram update is a few KB
@@ -28,7 +29,8 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
 def create_app(*, telegram: TelegramChannel | None = None, telegram_secret: str = "",
-               whatsapp: WhatsAppChannel | None = None, health: Health | None = None) -> Starlette:
+               whatsapp: WhatsAppChannel | None = None, health: Health | None = None,
+               metrics: Metrics | None = None) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer."""
     background: set[asyncio.Task[None]] = set()
 
@@ -92,7 +94,13 @@ def create_app(*, telegram: TelegramChannel | None = None, telegram_secret: str 
         report = await health() if health is not None else {"ok": True}
         return JSONResponse(report, status_code=200 if report.get("ok") else 503)
 
+    async def metrics_route(request: Request) -> Response:
+        if metrics is None:
+            return JSONResponse({"error": "no metrics"}, status_code=404)
+        return Response(metrics.export(), media_type="text/plain; version=0.0.4")
+
     return Starlette(routes=[
+        Route("/metrics", metrics_route, methods=["GET"]),
         Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
         Route("/whatsapp/webhook", whatsapp_webhook, methods=["POST"]),
         Route("/whatsapp/status", whatsapp_status, methods=["POST"]),

@@ -48,6 +48,9 @@ def test_serve_answers_healthz_and_stops_cleanly(tmp_path: Path) -> None:
             response = client.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
         assert response.status_code == 200
         assert response.json() == {"ok": True, "database": True, "scheduler": True}
+        with httpx.Client() as client:
+            metrics = client.get(f"http://127.0.0.1:{port}/metrics", timeout=30)
+        assert metrics.status_code == 200 and "reflexbot_timers_fired_total" in metrics.text
     finally:
         process.terminate()
         _out, err = process.communicate(timeout=30)

@@ -132,3 +132,14 @@ async def test_emergency_advice_is_saved_before_it_is_sent(kb: Knowledge, tmp_pa
         assert kept.reply.urgent and "998" in kept.reply.text
     finally:
         await store.close()
+
+
+async def test_metrics_count_updates_replies_failures_and_timers(harness: Harness) -> None:
+    await harness.runtime.handle("console:m", TextReceived("hi"), T0)
+    await harness.runtime.handle("console:m", TextReceived("remind me in an hour"), T0)
+    await harness.clock.advance(3600)
+    text = harness.runtime.metrics.export().decode()
+    assert 'reflexbot_updates_total{channel="console"} 2.0' in text
+    assert 'reflexbot_replies_total{channel="console"}' in text
+    assert "reflexbot_timers_fired_total 1.0" in text
+    assert "Amira" not in text and "hi" not in text.split("# HELP")[0]
