@@ -38,17 +38,15 @@ def parse_form(form: Mapping[str, str], shown: tuple[Choice, ...] = ()) -> Inbou
     if payload:
         return Inbound(sender, sid, ChoicePicked(payload))
     if form.get("Latitude") and form.get("Longitude"):
-        try:
-            tz = get_tz(float(form["Longitude"]), float(form["Latitude"]))
-        except ValueError:
-            tz = ""
+        tz = _timezone_at(form["Latitude"], form["Longitude"])
         return Inbound(sender, sid, TimezoneSet(tz) if tz else None, "" if tz else "timezone.unknown")
     word = " ".join(body.lower().split()).strip(".!")
     if word in OPT_OUT:
         return Inbound(sender, sid, OptOut())
     if word in OPT_IN:
         return Inbound(sender, sid, OptIn())
-    if not body and int(form.get("NumMedia") or 0) > 0:
+    media = form.get("NumMedia") or "0"
+    if not body and media.isascii() and media.isdecimal() and int(media) > 0:
         return Inbound(sender, sid, None, "channel.non-text")
     picked = match_label(body, [c.label for c in shown]) if shown else None
     if picked is not None:
@@ -64,3 +62,14 @@ def timezone_of(address: str, fallback: str) -> str:
         return fallback
     zones = [z for z in phone_timezones.time_zones_for_number(number) if "/" in z and not z.startswith("Etc/")]
     return zones[0] if len(set(zones)) == 1 else fallback
+
+
+def _timezone_at(latitude: str, longitude: str) -> str:
+    """The time zone at a shared location, or "" for anything that is not a place on Earth."""
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except ValueError:
+        return ""
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):  # also refuses NaN
+        return ""
+    return str(get_tz(lon, lat) or "")
