@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import StaticPool
 
-from bot.store.schema import metadata
+from bot.store.migrate import upgrade
 
 T = TypeVar("T")
 Work = Callable[[Connection], T]
@@ -53,8 +53,9 @@ class SqliteRunner:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(self._url, poolclass=StaticPool)
         event.listen(engine, "connect", _sqlite_pragmas)
-        metadata.create_all(engine)
         self._conn = engine.connect()
+        with self._conn.begin():
+            upgrade(self._conn)
 
     async def run(self, work: Work[T]) -> T:
         """Run `work` on the SQLite thread in a transaction."""
@@ -85,9 +86,9 @@ class AsyncRunner:
         self.engine = create_async_engine(url, pool_pre_ping=True)
 
     async def start(self) -> None:
-        """Create the schema if it is missing."""
+        """Bring the schema to the newest revision."""
         async with self.engine.begin() as conn:
-            await conn.run_sync(metadata.create_all)
+            await conn.run_sync(upgrade)
 
     async def run(self, work: Work[T]) -> T:
         """Run `work` in a transaction on a pooled connection."""

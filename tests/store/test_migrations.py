@@ -1,0 +1,101 @@
+"""The schema is versioned: a new database gets the newest revision, and one made by the first release
+(tables created directly, no version table) upgrades in place, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, create_engine, insert, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.engine import Conversation
+from bot.store import SqlStore, database_url
+from bot.store.schema import conversations, metadata
+
+POSTGRES = os.environ.get("REFLEXBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
+
+
+async def raw(url: str, work: Callable[[Connection], Any]) -> Any:
+    """Run sync work on a plain connection (no migrations), in a transaction."""
+    target = database_url(url)
+    if target.get_backend_name() == "sqlite":
+        engine = create_engine(target)
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        finally:
+            engine.dispose()
+    async_engine = create_async_engine(target)
+    try:
+        async with async_engine.begin() as conn:
+            return await conn.run_sync(work)
+    finally:
+        await async_engine.dispose()
+
+
+def drop_everything(conn: Connection) -> None:
+    metadata.drop_all(conn)
+    conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each kind."""
+    address = f"sqlite:///{tmp_path / 'm.sqlite3'}" if request.param == "sqlite" else POSTGRES
+    try:
+        await raw(address, drop_everything)
+    except (OSError, SQLAlchemyError) as error:
+        pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
+    return address
+
+
+def version_and_tables(conn: Connection) -> tuple[str, set[str]]:
+    version = conn.scalar(text("SELECT version_num FROM alembic_version"))
+    return str(version), set(inspect(conn).get_table_names())
+
+
+def schema_differences(conn: Connection) -> list[Any]:
+    return list(compare_metadata(MigrationContext.configure(conn), metadata))
+
+
+async def test_a_new_database_gets_the_newest_revision(url: str) -> None:
+    store = await SqlStore.open(url)
+    await store.close()
+    version, tables = await raw(url, version_and_tables)
+    assert version == "0001"
+    assert {t.name for t in metadata.sorted_tables} <= tables
+    assert await raw(url, schema_differences) == [], "the migrations build exactly schema.py's tables"
+
+
+async def test_a_first_release_database_upgrades_in_place(url: str) -> None:
+    def first_release(conn: Connection) -> None:  # as the first release made it: create_all, no versions
+        metadata.create_all(conn)
+        conn.execute(insert(conversations).values(key="console:x", state=Conversation(counter=7).to_json(),
+                                                  updated_at=T0))
+
+    await raw(url, first_release)
+    store = await SqlStore.open(url)
+    try:
+        saved = await store.load("console:x")
+        assert saved is not None and saved.counter == 7, "nothing lost"
+    finally:
+        await store.close()
+    version, _ = await raw(url, version_and_tables)
+    assert version == "0001"
+
+
+async def test_opening_twice_changes_nothing(url: str) -> None:
+    for _ in range(2):
+        store = await SqlStore.open(url)
+        await store.close()
+    version, _ = await raw(url, version_and_tables)
+    assert version == "0001"
