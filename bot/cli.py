@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from datetime import datetime
 
 from bot.config import ConfigError, load_settings
 from bot.engine.clock_math import zone
+from bot.logs import configure as configure_logs
 from scheduler import utc_now
 
 
@@ -48,8 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `reflexbot` console script."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=os.environ.get("REFLEXBOT_LOG_LEVEL", "WARNING"),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logs(os.environ.get("REFLEXBOT_LOG_LEVEL", "WARNING"), os.environ.get("REFLEXBOT_LOG_FORMAT", "text"))
     try:
         if args.command == "match":
             from bot.match_command import run_match

@@ -103,7 +103,10 @@ async def serve(settings: Settings, host: str, port: int) -> int:
         await runtime.flush(utc_now())
         await server.serve()
     finally:
+        # Graceful: no new triggers, turns in flight finish, then the channels and the store close.
         trigger.shutdown()
+        if whatsapp is not None:
+            await whatsapp.drain()
         if telegram is not None:
             await telegram.stop()
         await store.close()

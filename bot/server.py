@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
@@ -32,7 +31,6 @@ def create_app(*, telegram: TelegramChannel | None = None, telegram_secret: str 
                whatsapp: WhatsAppChannel | None = None, health: Health | None = None,
                metrics: Metrics | None = None) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer."""
-    background: set[asyncio.Task[None]] = set()
 
     async def signed_form(request: Request) -> FormData | Response:
         """Twilio's form, if its signature holds for the public URL; else the 403 to send."""
@@ -55,10 +53,7 @@ def create_app(*, telegram: TelegramChannel | None = None, telegram_secret: str 
         form = await signed_form(request)
         if isinstance(form, Response):
             return form
-        fields = {k: str(v) for k, v in form.multi_items()}
-        task = asyncio.create_task(whatsapp.process(fields))  # answer Twilio now; the turn runs after
-        background.add(task)
-        task.add_done_callback(background.discard)
+        whatsapp.accept({k: str(v) for k, v in form.multi_items()})  # answer Twilio now; the turn runs after
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     async def whatsapp_status(request: Request) -> Response:

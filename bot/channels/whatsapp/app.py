@@ -37,6 +37,18 @@ class WhatsAppChannel:
         self.statuses: Counter[str] = Counter()  # delivery statuses seen, for logs and metrics
         self.processed = 0  # inbound messages handled so far; `idle` is notified after each
         self.idle = asyncio.Condition()
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    def accept(self, form: Mapping[str, str]) -> None:
+        """Take a signed message: its turn runs after Twilio has its answer (kept until done)."""
+        task = asyncio.create_task(self.process(form))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def drain(self) -> None:
+        """Let every accepted message finish (graceful shutdown)."""
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
 
     async def wait_processed(self, count: int) -> None:
         """Wait until `count` inbound messages have been handled (for tests and graceful shutdown)."""
