@@ -40,17 +40,16 @@ from bot.runtime import Runtime
 from bot.server import create_app
 from bot.store import SqlStore
 from scheduler import utc_now
-from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi
+from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi, ListeningServer
 
 SECRET = "bench-secret"
 
 
 async def serve(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
     """Run an ASGI app on a free port; returns the server, its task and its URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    server = ListeningServer(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 (a benchmark waiting for its own server to bind)
-        await asyncio.sleep(0.01)
+    await server.ready.wait()
     port = server.servers[0].sockets[0].getsockname()[1]
     return server, task, f"http://127.0.0.1:{port}"
 

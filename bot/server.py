@@ -32,9 +32,11 @@ def create_app(*, telegram: TelegramChannel | None = None, telegram_secret: str 
                metrics: Metrics | None = None) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer."""
 
-    async def signed_form(request: Request) -> FormData | Response:
-        """Twilio's form, if its signature holds for the public URL; else the 403 to send."""
-        assert whatsapp is not None
+    async def signed_form(request: Request) -> dict[str, str] | Response:
+        """Twilio's form fields, if WhatsApp is on and the signature holds for the public URL; else the
+        answer to send (404, 413 or 403)."""
+        if whatsapp is None:
+            return JSONResponse({"error": "whatsapp is not enabled"}, status_code=404)
         body = await request.body()
         if len(body) > MAX_BODY:
             return Response(status_code=413)
@@ -45,24 +47,22 @@ def create_app(*, telegram: TelegramChannel | None = None, telegram_secret: str 
         if not whatsapp.signed(url, form, request.headers.get("x-twilio-signature", "")):
             log.warning("whatsapp webhook refused: bad or missing signature")
             return JSONResponse({"error": "forbidden"}, status_code=403)
-        return form
+        return {k: str(v) for k, v in form.multi_items()}
 
     async def whatsapp_webhook(request: Request) -> Response:
-        if whatsapp is None:
-            return JSONResponse({"error": "whatsapp is not enabled"}, status_code=404)
-        form = await signed_form(request)
-        if isinstance(form, Response):
-            return form
-        whatsapp.accept({k: str(v) for k, v in form.multi_items()})  # answer Twilio now; the turn runs after
+        fields = await signed_form(request)
+        if isinstance(fields, Response):
+            return fields
+        assert whatsapp is not None
+        whatsapp.accept(fields)  # answer Twilio now; the turn runs after
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     async def whatsapp_status(request: Request) -> Response:
-        if whatsapp is None:
-            return JSONResponse({"error": "whatsapp is not enabled"}, status_code=404)
-        form = await signed_form(request)
-        if isinstance(form, Response):
-            return form
-        whatsapp.status({k: str(v) for k, v in form.multi_items()})
+        fields = await signed_form(request)
+        if isinstance(fields, Response):
+            return fields
+        assert whatsapp is not None
+        whatsapp.status(fields)
         return Response(status_code=204)
 
     async def telegram_webhook(request: Request) -> Response:
