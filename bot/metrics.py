@@ -16,6 +16,8 @@ class Metrics:
                                registry=self.registry)
         self.send_failures = Counter("reflexbot_send_failures", "Deliveries that failed (kept for retry)",
                                      ["channel"], registry=self.registry)
+        self.resent = Counter("reflexbot_resent", "Replies sent again because the worker sending them died "
+                              "(each may have reached the person twice)", ["channel"], registry=self.registry)
         self.timers = Counter("reflexbot_timers_fired", "Timers fired", registry=self.registry)
         self.lateness = Histogram("reflexbot_timer_lateness_seconds", "How late timers fired",
                                   buckets=(0.5, 1, 2, 5, 15, 60, 300, 3600), registry=self.registry)

@@ -60,7 +60,7 @@ class Runtime:
 
     def __init__(self, kb: Knowledge, store: SqlStore, deliver: Deliver, *, default_tz: str = "",
                  wake_at: WakeAt | None = None, on_record: OnRecord | None = None,
-                 metrics: Metrics | None = None) -> None:
+                 metrics: Metrics | None = None, parallel: int = 1) -> None:
         self.kb = kb
         self.store = store
         self.deliver = deliver
@@ -69,6 +69,7 @@ class Runtime:
         self.on_record = on_record
         self.metrics = metrics or Metrics()
         self.newcomer: Callable[[str], Conversation] | None = None  # a channel's start for someone new
+        self.parallel = parallel  # how many people's due timers run at once (each person's in order)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, key: str) -> asyncio.Lock:
@@ -96,30 +97,43 @@ class Runtime:
     async def run_due(self, now: datetime, key: str | None = None) -> int:
         """Fire every timer due by `now` (of one person, if given), earliest first; returns how many.
 
-        One person's broken turn never holds up anyone else's: its timer is marked failed and logged.
-        Replies left undelivered by an earlier failure are retried here too.
+        Timers come in batches this worker claims (other workers take other batches). Up to `parallel`
+        people's timers run at once, each person's in order. One person's broken turn never holds up
+        anyone else's: its timer is marked failed and logged. Replies left undelivered by an earlier
+        failure, or by a worker that died, are delivered here too.
         """
         fired = 0
-        while batch := await self.store.due_timers(now, key):
+        slots = asyncio.Semaphore(self.parallel)
+
+        async def fire_in_order(timers: list[DueTimer]) -> None:
+            async with slots:
+                for timer in timers:
+                    try:
+                        await self.fire(timer, now)
+                    except Exception:
+                        log.exception("timer %s of %s failed; marked failed", timer.timer_id, log_key(timer.key))
+                        await self.store.mark_failed(timer.row)
+
+        while batch := await self.store.claim_due_timers(now, key):
             self.metrics.due.set(len(batch))
+            people: dict[str, list[DueTimer]] = {}
             for timer in batch:
-                try:
-                    await self.fire(timer, now)
-                except Exception:
-                    log.exception("timer %s of %s failed; marked failed", timer.timer_id, log_key(timer.key))
-                    await self.store.mark_failed(timer.row)
-                fired += 1
+                people.setdefault(timer.key, []).append(timer)
+            async with asyncio.TaskGroup() as group:
+                for timers in people.values():
+                    group.create_task(fire_in_order(timers))
+            fired += len(batch)
         await self.flush(now, key)
         await self._rearm()
         return fired
 
     async def flush(self, now: datetime, only: str | None = None) -> None:
         """Deliver replies left undelivered by a crash or a failed send (of one person, if given)."""
-        for key in await self.store.keys_with_pending_replies():
+        for key in await self.store.keys_with_pending_replies(now):
             if only is not None and key != only:
                 continue
             async with self._lock(key):
-                await self._deliver(key, await self.store.pending_replies(key), [], now)
+                await self._deliver(key, await self.store.claim_replies(key, now), [], now)
 
     async def _turn(self, key: str, event: Event, now: datetime, fired: int | None,
                     dedupe: tuple[str, str] | None = None) -> bool:
@@ -163,8 +177,13 @@ class Runtime:
         of theirs stops, until they write again.
         """
         items = sorted(stored, key=lambda i: not i.reply.urgent)
+        doubtful = sum(i.in_doubt for i in items)
+        if doubtful:  # a worker died while delivering these: it may have sent them already
+            log.warning("%d replies to %s are sent again: the worker delivering them stopped", doubtful,
+                        log_key(key))
+            self.metrics.resent.labels(channel_of(key)).inc(doubtful)
         delivered: list[OutboxItem] = []
-        for item in items:
+        for index, item in enumerate(items):
             outcome = await self._send(key, item.reply)
             if outcome is _Outcome.GONE:
                 await self.store.mark_delivered(items)
@@ -172,6 +191,7 @@ class Runtime:
                 return
             if outcome is _Outcome.FAILED:
                 await self.store.mark_delivered(delivered)
+                await self.store.release_replies(items[index:])
                 await self.store.keep_replies(key, fresh, now)
                 return
             delivered.append(item)

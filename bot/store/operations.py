@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -62,6 +62,15 @@ class OutboxItem:
     key: str
     reply: Reply
     timer_row: int | None
+    in_doubt: bool = False  # an earlier claim ran out: a worker died while delivering it, maybe after sending
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A worker's hold on rows: its token, and when the hold runs out if the worker dies."""
+
+    token: str
+    until: datetime
 
 
 def reply_to_json(reply: Reply) -> str:
@@ -84,6 +93,21 @@ def load_state(conn: Connection, key: str) -> Conversation | None:
     return None if raw is None else Conversation.from_json(raw)
 
 
+def lock_person(conn: Connection, key: str, now: datetime) -> Conversation | None:
+    """Load a person's conversation, holding their row until the transaction ends; None for someone new.
+
+    Someone new gets an empty row at once, so two workers taking their first two messages at the same
+    moment queue on it like on any other row: the second waits, then finds the first one's state.
+    """
+    raw = conn.scalar(_LOAD, {"k": key})
+    if raw is None:
+        if conn.execute(_upsert(conn, conversations).values(key=key, state="", updated_at=now)
+                        .on_conflict_do_nothing()).rowcount:
+            return None  # the row is ours (and locked) until commit
+        raw = conn.scalar(_LOAD, {"k": key})  # another worker made it first: now it is committed
+    return Conversation.from_json(raw) if raw else None
+
+
 Decide = Callable[[Conversation | None], tuple[Conversation, tuple[Action, ...]]]
 
 
@@ -98,7 +122,7 @@ class TurnResult:
 
 
 def run_turn(conn: Connection, key: str, decide: Decide, now: datetime, fired_row: int | None,
-             durable: bool, dedupe: tuple[str, str] | None = None) -> TurnResult | None:
+             durable: bool, claim: Claim, dedupe: tuple[str, str] | None = None) -> TurnResult | None:
     """Load, decide (the pure step) and save in one transaction.
 
     None, with nothing changed, if the fired timer is no longer pending or `dedupe` (channel, message
@@ -108,16 +132,19 @@ def run_turn(conn: Connection, key: str, decide: Decide, now: datetime, fired_ro
         return None  # handled, cancelled, or being handled by another worker right now
     if dedupe is not None and not first_sight(conn, *dedupe, now):
         return None
-    state, actions = decide(load_state(conn, key))
+    state, actions = decide(lock_person(conn, key, now))
     # Emergency advice is always saved with its turn, so not even a crash can lose it.
     durable = durable or any(isinstance(a, Reply) and a.urgent for a in actions)
-    undelivered = commit_turn(conn, key, state, actions, now, fired_row, durable)
+    undelivered = commit_turn(conn, key, state, actions, now, fired_row, durable, claim)
     return TurnResult(state, actions, undelivered, durable)
 
 
 def commit_turn(conn: Connection, key: str, state: Conversation, actions: tuple[Action, ...], now: datetime,
-                fired_row: int | None, durable: bool) -> list[OutboxItem]:
-    """Save a turn: state, timers, records and (when `durable`) replies; returns undelivered replies."""
+                fired_row: int | None, durable: bool, claim: Claim) -> list[OutboxItem]:
+    """Save a turn: state, timers, records and (when `durable`) replies.
+
+    Returns the person's undelivered replies that no other worker holds, now claimed for delivery.
+    """
     if any(isinstance(a, Forget) for a in actions):
         for table in PERSON_TABLES:
             conn.execute(delete(table).where(table.c.key == key))
@@ -132,7 +159,7 @@ def commit_turn(conn: Connection, key: str, state: Conversation, actions: tuple[
             _apply(conn, key, action, now, fired_row)
     if fired_row is not None:
         _finish_timer(conn, fired_row)
-    return outbox_of(conn, key)
+    return claim_replies(conn, key, now, claim)
 
 
 def keep_replies(conn: Connection, key: str, replies: list[Reply], now: datetime) -> None:
@@ -147,9 +174,33 @@ def outbox_of(conn: Connection, key: str) -> list[OutboxItem]:
     return [OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row) for r in rows]
 
 
-def keys_with_pending_replies(conn: Connection) -> list[str]:
-    """Everyone who has undelivered replies."""
-    return list(conn.scalars(select(outbox.c.key).distinct()))
+def keys_with_pending_replies(conn: Connection, now: datetime) -> list[str]:
+    """Everyone who has undelivered replies that no worker holds and whose retry time has come."""
+    return list(conn.scalars(select(outbox.c.key).where(_free(outbox, now)).distinct()))
+
+
+def claim_replies(conn: Connection, key: str, now: datetime, claim: Claim) -> list[OutboxItem]:
+    """Take a person's undelivered replies that no other worker holds, oldest first."""
+    rows = conn.execute(select(outbox).where(and_(outbox.c.key == key, _free(outbox, now)))
+                        .order_by(outbox.c.id).with_for_update(skip_locked=True)).all()
+    if not rows:
+        return []
+    conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows]))
+                 .values(claim=claim.token, claimed_until=claim.until))
+    return [OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row, r.claim is not None) for r in rows]
+
+
+def release_replies(conn: Connection, items: list[OutboxItem], retry_at: datetime | None) -> None:
+    """Give back replies that could not be delivered now, to be tried again from `retry_at`."""
+    conn.execute(update(outbox).where(outbox.c.id.in_([i.row for i in items]))
+                 .values(claim=None, claimed_until=retry_at))
+
+
+def release_all(conn: Connection) -> int:
+    """Drop every claim: only when this process is the database's one worker (SQLite), at start."""
+    for table in (timers, outbox):
+        conn.execute(update(table).where(table.c.claim.is_not(None)).values(claimed_until=None))
+    return int(conn.scalar(select(func.count()).select_from(outbox).where(outbox.c.claim.is_not(None))) or 0)
 
 
 def mark_delivered(conn: Connection, items: list[OutboxItem]) -> None:
@@ -159,20 +210,38 @@ def mark_delivered(conn: Connection, items: list[OutboxItem]) -> None:
         _finish_timer(conn, row)
 
 
-def due_timers(conn: Connection, now: datetime, key: str | None, limit: int) -> list[DueTimer]:
-    """Pending timers due at or before `now` (of one person, if given), earliest first."""
-    query = (select(timers).where(and_(timers.c.status == "pending", timers.c.due_at <= now))
-             .order_by(timers.c.due_at, timers.c.id).limit(limit))
+def claim_due_timers(conn: Connection, now: datetime, key: str | None, limit: int, claim: Claim) -> list[DueTimer]:
+    """Take up to `limit` pending timers due at or before `now` (of one person, if given), earliest first.
+
+    Timers another worker holds are passed by (SKIP LOCKED while choosing, the lease afterwards), so
+    workers take disjoint batches; a dead worker's batch is taken over once its lease runs out.
+    """
+    pick = select(timers.c.id).where(and_(timers.c.status == "pending", timers.c.due_at <= now, _free(timers, now)))
     if key is not None:
-        query = query.where(timers.c.key == key)
+        pick = pick.where(timers.c.key == key)
+    pick = pick.order_by(timers.c.due_at, timers.c.id).limit(limit).with_for_update(skip_locked=True)
+    ids = list(conn.scalars(pick))
+    if not ids:
+        return []
+    conn.execute(update(timers).where(timers.c.id.in_(ids)).values(claim=claim.token, claimed_until=claim.until))
+    query = select(timers).where(timers.c.id.in_(ids)).order_by(timers.c.due_at, timers.c.id)
     return [DueTimer(r.id, r.key, r.timer_id, r.due_at, r.payload) for r in conn.execute(query)]
 
 
 def first_sight(conn: Connection, channel: str, message_id: str, now: datetime) -> bool:
     """Record an inbound delivery; False if it was recorded before."""
-    upsert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
-    statement = upsert(inbound).values(channel=channel, message_id=message_id, created_at=now)
+    statement = _upsert(conn, inbound).values(channel=channel, message_id=message_id, created_at=now)
     return bool(conn.execute(statement.on_conflict_do_nothing()).rowcount)
+
+
+def _upsert(conn: Connection, table: Table) -> Any:
+    """INSERT ... ON CONFLICT for the connection's dialect."""
+    return (sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert)(table)
+
+
+def _free(table: Table, now: datetime) -> ColumnElement[bool]:
+    """Rows no worker holds (never claimed, or the claim ran out) and not waiting for a retry time."""
+    return or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now)
 
 
 def save_menu(conn: Connection, key: str, choices: list[tuple[str, str]]) -> None:

@@ -52,6 +52,10 @@ timers = Table(
     Column("payload", String(200), nullable=False, default=""),
     # pending -> fired (stepped; replies in the outbox) -> done (replies delivered); or cancelled
     Column("status", String(12), nullable=False, default="pending"),
+    # A worker that takes a due timer (or a reply to deliver) claims it until a lease runs out: the other
+    # workers pass it by, and if that worker dies, the lease runs out and another takes it over.
+    Column("claim", String(32), nullable=True),
+    Column("claimed_until", UtcDateTime, nullable=True),
     Index("ix_timers_due", "status", "due_at"),
     Index("ix_timers_key", "key", "timer_id"),
 )
@@ -64,6 +68,8 @@ outbox = Table(
     Column("timer_row", Integer, nullable=True),  # the timers.id whose firing produced it
     Column("reply", Text, nullable=False),  # the Reply as JSON
     Column("created_at", UtcDateTime, nullable=False),
+    Column("claim", String(32), nullable=True),
+    Column("claimed_until", UtcDateTime, nullable=True),  # also: not before (a failed send's retry)
     Index("ix_outbox_key", "key", "id"),
 )
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from bot.engine.actions import Action, Reply
 from bot.engine.state import Conversation
 from bot.store import operations as ops
-from bot.store.operations import DueTimer, OutboxItem
+from bot.store.operations import Claim, DueTimer, OutboxItem
 from bot.store.runners import AsyncRunner, Runner, SqliteRunner, T, Work
 
 
@@ -22,20 +23,41 @@ def database_url(url: str) -> URL:
     return parsed.set(drivername=drivers.get(parsed.drivername, parsed.drivername))
 
 
-class SqlStore:
-    """State, timers, outbox and records of everyone, behind async methods."""
+LEASE = timedelta(seconds=120)
+"""How long a worker holds the timers and replies it took before others may take them over."""
 
-    def __init__(self, runner: Runner) -> None:
+
+class SqlStore:
+    """State, timers, outbox and records of everyone, behind async methods.
+
+    Several processes may share one server database: what a worker takes (a batch of due timers,
+    a person's replies to deliver) it claims until `lease` runs out, so each is handled by one worker,
+    and a dead worker's share is taken over once its lease has run out.
+    """
+
+    def __init__(self, runner: Runner, lease: timedelta = LEASE) -> None:
         self._runner = runner
+        self.lease = lease
+        self.single_process = isinstance(runner, SqliteRunner)
 
     @classmethod
-    async def open(cls, url: str) -> SqlStore:
+    async def open(cls, url: str, lease: timedelta = LEASE) -> SqlStore:
         """Connect, creating the SQLite file (and its folder) and the schema on first run."""
         target = database_url(url)
         runner: SqliteRunner | AsyncRunner
         runner = SqliteRunner(target) if target.get_backend_name() == "sqlite" else AsyncRunner(target)
         await runner.start()
-        return cls(runner)
+        return cls(runner, lease)
+
+    def _claim(self, now: datetime) -> Claim:
+        return Claim(secrets.token_hex(16), now + self.lease)
+
+    async def release_all(self) -> int:
+        """At the start of the one process a SQLite file has: what a killed run held is free at once.
+
+        Returns how many replies were in doubt (taken for delivery by the killed run, maybe sent).
+        """
+        return await self._runner.run(ops.release_all)
 
     async def close(self) -> None:
         """Release connections."""
@@ -57,7 +79,7 @@ class SqlStore:
         With `fired_row`, nothing happens (None) unless that timer is still pending.
         """
         work = partial(ops.run_turn, key=key, decide=decide, now=now, fired_row=fired_row, durable=durable,
-                       dedupe=dedupe)
+                       claim=self._claim(now), dedupe=dedupe)
         return await self._runner.run(work)
 
     async def commit_turn(self, key: str, state: Conversation, actions: tuple[Action, ...], now: datetime,
@@ -68,7 +90,7 @@ class SqlStore:
         turn's when `durable`. Forget deletes everything about the person instead.
         """
         work = partial(ops.commit_turn, key=key, state=state, actions=actions, now=now, fired_row=fired_row,
-                       durable=durable)
+                       durable=durable, claim=self._claim(now))
         return await self._runner.run(work)
 
     async def keep_replies(self, key: str, replies: list[Reply], now: datetime) -> None:
@@ -77,21 +99,31 @@ class SqlStore:
             await self._runner.run(partial(ops.keep_replies, key=key, replies=replies, now=now))
 
     async def pending_replies(self, key: str) -> list[OutboxItem]:
-        """Replies saved but not yet delivered, oldest first."""
+        """Replies saved but not yet delivered, oldest first (claimed or not)."""
         return await self._runner.run(partial(ops.outbox_of, key=key))
 
-    async def keys_with_pending_replies(self) -> list[str]:
-        """Everyone who has undelivered replies (after a restart)."""
-        return await self._runner.run(ops.keys_with_pending_replies)
+    async def claim_replies(self, key: str, now: datetime) -> list[OutboxItem]:
+        """Take a person's undelivered replies that no other worker holds, to deliver them."""
+        return await self._runner.run(partial(ops.claim_replies, key=key, now=now, claim=self._claim(now)))
+
+    async def release_replies(self, items: list[OutboxItem], retry_at: datetime | None = None) -> None:
+        """Give back replies that could not be delivered, to be tried again (from `retry_at`)."""
+        if items:
+            await self._runner.run(partial(ops.release_replies, items=items, retry_at=retry_at))
+
+    async def keys_with_pending_replies(self, now: datetime) -> list[str]:
+        """Everyone with undelivered replies that are free to deliver now (after a restart or a failure)."""
+        return await self._runner.run(partial(ops.keys_with_pending_replies, now=now))
 
     async def mark_delivered(self, items: list[OutboxItem]) -> None:
         """Drop delivered replies; a timer is done once all its replies are delivered."""
         if items:
             await self._runner.run(partial(ops.mark_delivered, items=items))
 
-    async def due_timers(self, now: datetime, key: str | None = None, limit: int = 500) -> list[DueTimer]:
-        """Pending timers due at or before `now` (of one person, if given), earliest first."""
-        return await self._runner.run(partial(ops.due_timers, now=now, key=key, limit=limit))
+    async def claim_due_timers(self, now: datetime, key: str | None = None, limit: int = 100) -> list[DueTimer]:
+        """Take pending timers due by `now` (of one person, if given) that no other worker holds."""
+        return await self._runner.run(partial(ops.claim_due_timers, now=now, key=key, limit=limit,
+                                              claim=self._claim(now)))
 
     async def next_due_at(self, key: str | None = None) -> datetime | None:
         """When the earliest pending timer (of one person, if given) is due."""

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.engine import Conversation
 from bot.store import SqlStore, database_url
-from bot.store.schema import conversations, metadata
+from bot.store.migrate import upgrade
+from bot.store.schema import conversations, metadata, outbox, timers
 
 POSTGRES = os.environ.get("REFLEXBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
@@ -58,6 +59,9 @@ async def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return address
 
 
+NEWEST = "0002"
+
+
 def version_and_tables(conn: Connection) -> tuple[str, set[str]]:
     version = conn.scalar(text("SELECT version_num FROM alembic_version"))
     return str(version), set(inspect(conn).get_table_names())
@@ -71,14 +75,15 @@ async def test_a_new_database_gets_the_newest_revision(url: str) -> None:
     store = await SqlStore.open(url)
     await store.close()
     version, tables = await raw(url, version_and_tables)
-    assert version == "0001"
+    assert version == NEWEST
     assert {t.name for t in metadata.sorted_tables} <= tables
     assert await raw(url, schema_differences) == [], "the migrations build exactly schema.py's tables"
 
 
 async def test_a_first_release_database_upgrades_in_place(url: str) -> None:
-    def first_release(conn: Connection) -> None:  # as the first release made it: create_all, no versions
-        metadata.create_all(conn)
+    def first_release(conn: Connection) -> None:  # as the first release made it: its tables, no versions
+        upgrade(conn, "0001")  # exactly as that release built it
+        conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(insert(conversations).values(key="console:x", state=Conversation(counter=7).to_json(),
                                                   updated_at=T0))
 
@@ -90,7 +95,34 @@ async def test_a_first_release_database_upgrades_in_place(url: str) -> None:
     finally:
         await store.close()
     version, _ = await raw(url, version_and_tables)
-    assert version == "0001"
+    assert version == NEWEST
+    assert await raw(url, schema_differences) == []
+
+
+async def test_a_0001_database_with_work_in_flight_gains_claims(url: str) -> None:
+    def release_one(conn: Connection) -> None:  # a timer and an undelivered reply, as 0001 kept them
+        upgrade(conn, "0001")  # exactly as that release built it
+        conn.execute(text("INSERT INTO timers (key, timer_id, due_at, payload, status) "
+                          "VALUES ('console:x', 'reminder', :due, '', 'pending')"), {"due": T0.replace(tzinfo=None)})
+        conn.execute(text("INSERT INTO outbox (key, timer_row, reply, created_at) VALUES ('console:x', NULL, "
+                          "'{\"text\": \"hi\", \"choices\": [], \"template\": null, \"image\": null}', :at)"),
+                     {"at": T0.replace(tzinfo=None)})
+
+    await raw(url, release_one)
+    store = await SqlStore.open(url)
+    try:
+        (timer,) = await store.claim_due_timers(T0)
+        assert timer.timer_id == "reminder", "the old timer is claimable"
+        (reply,) = await store.claim_replies("console:x", T0)
+        assert reply.reply.text == "hi" and not reply.in_doubt
+    finally:
+        await store.close()
+
+    def columns(conn: Connection) -> set[str]:
+        return {c["name"] for t in (timers, outbox) for c in inspect(conn).get_columns(t.name)}
+
+    assert {"claim", "claimed_until"} <= await raw(url, columns)
+    assert (await raw(url, version_and_tables))[0] == NEWEST
 
 
 async def test_opening_twice_changes_nothing(url: str) -> None:
@@ -98,4 +130,4 @@ async def test_opening_twice_changes_nothing(url: str) -> None:
         store = await SqlStore.open(url)
         await store.close()
     version, _ = await raw(url, version_and_tables)
-    assert version == "0001"
+    assert version == NEWEST

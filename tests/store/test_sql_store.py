@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -87,7 +88,7 @@ async def test_schedule_replaces_pending_timer_with_same_id(store: SqlStore) -> 
 async def test_due_timers_in_order_and_aware(store: SqlStore) -> None:
     actions = (ScheduleTimer("b", T0 + timedelta(seconds=2)), ScheduleTimer("a", T0 + timedelta(seconds=1)))
     await store.commit_turn(KEY, Conversation(), actions, T0)
-    due = await store.due_timers(T0 + timedelta(seconds=5))
+    due = await store.claim_due_timers(T0 + timedelta(seconds=5))
     assert [d.timer_id for d in due] == ["a", "b"]
     assert due[0].due_at.tzinfo is not None and due[0].due_at == T0 + timedelta(seconds=1)
     assert await store.next_due_at() == T0 + timedelta(seconds=1)
@@ -95,10 +96,10 @@ async def test_due_timers_in_order_and_aware(store: SqlStore) -> None:
 
 async def test_fired_timer_is_done_only_after_its_replies_are_delivered(store: SqlStore) -> None:
     await store.commit_turn(KEY, Conversation(), (ScheduleTimer("s", T0),), T0)
-    (due,) = await store.due_timers(T0)
+    (due,) = await store.claim_due_timers(T0)
     await store.commit_turn(KEY, Conversation(), (Reply("one"), Reply("two")), T0, fired_row=due.row)
     assert await store.timer_status(due.row) == "fired"
-    assert await store.due_timers(T0) == []
+    assert await store.claim_due_timers(T0) == []
     first, second = await store.pending_replies(KEY)
     await store.mark_delivered([first])
     assert await store.timer_status(due.row) == "fired"
@@ -151,7 +152,7 @@ async def test_a_timer_being_handled_elsewhere_is_passed_by(postgres_store: SqlS
     """Two workers, one due timer: while one holds it, the other's claim skips it instead of waiting."""
     store = postgres_store
     await store.commit_turn(KEY, Conversation(), (ScheduleTimer("reminder:1", T0),), T0)
-    (due,) = await store.due_timers(T0)
+    (due,) = await store.claim_due_timers(T0)
     runner = store._runner
     assert isinstance(runner, AsyncRunner)
 
@@ -164,3 +165,60 @@ async def test_a_timer_being_handled_elsewhere_is_passed_by(postgres_store: SqlS
         assert await store.run_turn(KEY, decide, T0, fired_row=due.row) is None
         await transaction.rollback()
     assert await store.run_turn(KEY, decide, T0, fired_row=due.row) is not None
+
+
+async def test_workers_take_disjoint_batches_and_a_dead_workers_batch_after_its_lease(store: SqlStore) -> None:
+    actions = tuple(ScheduleTimer(f"t{i}", T0) for i in range(5))
+    await store.commit_turn(KEY, Conversation(), actions, T0)
+    first = await store.claim_due_timers(T0, limit=3)
+    second = await store.claim_due_timers(T0, limit=3)
+    assert [t.timer_id for t in first] == ["t0", "t1", "t2"] and [t.timer_id for t in second] == ["t3", "t4"]
+    assert await store.claim_due_timers(T0) == [], "everything is held"
+    # The first worker died: once its lease runs out, its timers (still pending) are taken over.
+    after_lease = T0 + store.lease
+    assert [t.timer_id for t in await store.claim_due_timers(after_lease)] == ["t0", "t1", "t2", "t3", "t4"]
+
+
+async def test_replies_held_by_one_worker_are_not_delivered_by_another(store: SqlStore) -> None:
+    (taken,) = await store.commit_turn(KEY, Conversation(), (Reply("one"),), T0)
+    assert not taken.in_doubt
+    assert await store.keys_with_pending_replies(T0) == [] and await store.claim_replies(KEY, T0) == []
+    later = T0 + store.lease
+    assert await store.keys_with_pending_replies(later) == [KEY]
+    (again,) = await store.claim_replies(KEY, later)
+    assert again.row == taken.row and again.in_doubt, "its worker died: maybe sent, so flagged"
+    await store.release_replies([again], retry_at=later + timedelta(seconds=30))
+    assert await store.claim_replies(KEY, later) == [], "a failed send waits for its retry time"
+    (retried,) = await store.claim_replies(KEY, later + timedelta(seconds=30))
+    assert not retried.in_doubt, "given back on purpose: certainly not sent"
+    await store.mark_delivered([retried])
+    assert await store.pending_replies(KEY) == []
+
+
+async def test_a_restarted_single_process_frees_what_it_held_at_once(store: SqlStore) -> None:
+    await store.commit_turn(KEY, Conversation(), (Reply("one"), ScheduleTimer("t", T0)), T0)
+    assert len(await store.claim_due_timers(T0)) == 1
+    assert await store.release_all() == 1, "one reply was being delivered: in doubt"
+    assert len(await store.claim_due_timers(T0)) == 1
+    (reply,) = await store.claim_replies(KEY, T0)
+    assert reply.in_doubt
+
+
+async def test_two_workers_taking_a_new_persons_first_messages_at_once(postgres_store: SqlStore) -> None:
+    """The row lock needs a row: a new person's row is made first, so the second turn waits on it."""
+    other = await SqlStore.open(POSTGRES)
+
+    def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Reply, ...]]:
+        return Conversation(counter=(saved.counter if saved else 0) + 1), ()
+
+    try:
+        people = [f"telegram:{n}" for n in range(40)]
+        for key in people:
+            results = await asyncio.gather(*(s.run_turn(key, decide, T0, durable=False)
+                                             for s in (postgres_store, other)))
+            assert all(r is not None for r in results)
+        for key in people:
+            saved = await postgres_store.load(key)
+            assert saved is not None and saved.counter == 2, "both turns ran, one after the other"
+    finally:
+        await other.close()
