@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", help="path to config.toml")
     serve.add_argument("--host", help="interface to listen on (default from config)")
     serve.add_argument("--port", type=int, help="port (default from config)")
+    serve.add_argument("--workers", type=int, help="worker processes (default from config, 1); >1 needs PostgreSQL")
 
     telegram = commands.add_parser("telegram", help="Telegram set-up")
     telegram.add_argument("action", choices=["set-webhook", "delete-webhook", "info"])
@@ -57,12 +58,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "content":
             return _content_check()
         if args.command in ("serve", "telegram"):
-            from bot.serve import serve, telegram_admin
+            from bot.serve import serve, serve_workers, server_section, telegram_admin
 
+            if args.config:  # worker processes read the same file
+                os.environ["REFLEXBOT_CONFIG"] = os.path.abspath(args.config)
             settings = load_settings(args.config)
             if args.command == "telegram":
                 return asyncio.run(telegram_admin(settings, args.action))
-            return asyncio.run(serve(settings, args.host or settings.host, args.port or settings.port))
+            host, port = args.host or settings.host, args.port or settings.port
+            workers = args.workers or int(server_section(settings).get("workers", 1))
+            if workers > 1:
+                return serve_workers(settings, host, port, workers)
+            return asyncio.run(serve(settings, host, port))
         return _chat(args)
     except ConfigError as error:
         print(f"reflexbot: {error}", file=sys.stderr)

@@ -62,7 +62,9 @@ def load_settings(path: str | None = None, *, db: str | None = None, tz: str | N
         later_minutes=int(session.get("later_minutes", 60)),
         max_points_offered=int(session.get("max_points_offered", 3)),
     )
-    url = str(data.get("storage", {}).get("url") or "") or default_storage_url()
+    # A server's URL carries a password: $REFLEXBOT_DATABASE_URL keeps it out of the file.
+    url = (os.environ.get("REFLEXBOT_DATABASE_URL") or str(data.get("storage", {}).get("url") or "")
+           or default_storage_url())
     if db:
         url = db if "://" in db else f"sqlite:///{Path(db).expanduser().resolve()}"
     server = data.get("server", {})

@@ -70,6 +70,9 @@ class Runtime:
         self.metrics = metrics or Metrics()
         self.newcomer: Callable[[str], Conversation] | None = None  # a channel's start for someone new
         self.parallel = parallel  # how many people's due timers run at once (each person's in order)
+        self._stopping = False
+        self._running = 0  # run_due calls in progress
+        self._quiet = asyncio.Condition()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, key: str) -> asyncio.Lock:
@@ -102,19 +105,32 @@ class Runtime:
         anyone else's: its timer is marked failed and logged. Replies left undelivered by an earlier
         failure, or by a worker that died, are delivered here too.
         """
+        self._running += 1
+        try:
+            return await self._run_due(now, key)
+        finally:
+            self._running -= 1
+            async with self._quiet:
+                self._quiet.notify_all()
+
+    async def _run_due(self, now: datetime, key: str | None) -> int:
         fired = 0
         slots = asyncio.Semaphore(self.parallel)
+        unfired: list[DueTimer] = []
 
         async def fire_in_order(timers: list[DueTimer]) -> None:
             async with slots:
                 for timer in timers:
+                    if self._stopping:  # shutting down: give the rest back for another worker or the next start
+                        unfired.append(timer)
+                        continue
                     try:
                         await self.fire(timer, now)
                     except Exception:
                         log.exception("timer %s of %s failed; marked failed", timer.timer_id, log_key(timer.key))
                         await self.store.mark_failed(timer.row)
 
-        while batch := await self.store.claim_due_timers(now, key):
+        while not self._stopping and (batch := await self.store.claim_due_timers(now, key)):
             self.metrics.due.set(len(batch))
             people: dict[str, list[DueTimer]] = {}
             for timer in batch:
@@ -122,10 +138,19 @@ class Runtime:
             async with asyncio.TaskGroup() as group:
                 for timers in people.values():
                     group.create_task(fire_in_order(timers))
-            fired += len(batch)
+            fired += len(batch) - len(unfired)
+        await self.store.release_timers(unfired)
+        if self._stopping:
+            return fired
         await self.flush(now, key)
         await self._rearm()
         return fired
+
+    async def stop(self) -> None:
+        """Take no more timers; wait for the turns in flight to finish and give back what was not started."""
+        self._stopping = True
+        async with self._quiet:
+            await self._quiet.wait_for(lambda: self._running == 0)
 
     async def flush(self, now: datetime, only: str | None = None) -> None:
         """Deliver replies left undelivered by a crash or a failed send (of one person, if given)."""

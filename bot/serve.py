@@ -1,31 +1,48 @@
-"""`reflexbot serve` and `reflexbot telegram ...`: wiring the runtime, the channels and the ASGI server."""
+"""`reflexbot serve` and `reflexbot telegram ...`: wiring the runtime, the channels and the ASGI server.
+
+One process (`--workers 1`) or several: uvicorn's supervisor starts N worker processes on one socket,
+each builds its own `Service` (store connection, trigger, channels), and they share the database
+(PostgreSQL) and the send budget (Redis).
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import uvicorn
+from starlette.types import Receive, Scope, Send
 from telegram import Bot, Update
 
 from bot.assembly import build_knowledge
+from bot.channels.pacing import Pace, Pacer, SharedPacer
 from bot.channels.telegram.app import TelegramChannel, build_application
 from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.channels.whatsapp.parse import timezone_of
 from bot.channels.whatsapp.sender import Template, WhatsAppSender, make_client
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.engine import Conversation, Knowledge, Record, Reply
 from bot.runtime import Deliver, Runtime
 from bot.server import create_app
-from bot.store import SqlStore
+from bot.store import SqlStore, database_url
 from scheduler import Trigger, utc_now
 
+log = logging.getLogger("reflexbot.serve")
 TELEGRAM_API = "https://api.telegram.org/bot"
 
 
 def telegram_section(settings: Settings) -> dict[str, Any]:
     """The [telegram] table of config.toml."""
     section: dict[str, Any] = settings.raw.get("telegram", {})
+    return section
+
+
+def server_section(settings: Settings) -> dict[str, Any]:
+    """The [server] table of config.toml."""
+    section: dict[str, Any] = settings.raw.get("server", {})
     return section
 
 
@@ -37,9 +54,78 @@ def telegram_token() -> str:
     return token
 
 
-async def serve(settings: Settings, host: str, port: int) -> int:
-    """Run the webhook server (and Telegram polling, if configured) until interrupted."""
-    store = await SqlStore.open(settings.storage_url)
+def redis_url(settings: Settings) -> str:
+    """Where the shared send budget lives: $REFLEXBOT_REDIS_URL, else [server] redis_url, else nowhere."""
+    return os.environ.get("REFLEXBOT_REDIS_URL") or str(server_section(settings).get("redis_url") or "")
+
+
+def preflight(settings: Settings, workers: int) -> None:
+    """Refuse, before anything starts, what cannot work: missing secrets, or workers that cannot share."""
+    if telegram_section(settings).get("enabled"):
+        telegram_token()
+    _whatsapp_credentials(settings)
+    if workers > 1:
+        if database_url(settings.storage_url).get_backend_name() == "sqlite":
+            raise ConfigError("several workers need a database server: set [storage] url to PostgreSQL "
+                              "(SQLite is for one process)")
+        if telegram_section(settings).get("enabled") and telegram_section(settings).get("mode") == "polling":
+            raise ConfigError("Telegram polling allows one poller: use webhook mode with several workers")
+
+
+@dataclass
+class Service:
+    """One process's share of the bot: its store connection, runtime, trigger, channels and web app."""
+
+    settings: Settings
+    store: SqlStore
+    runtime: Runtime
+    trigger: Trigger
+    telegram: TelegramChannel | None = None
+    whatsapp: WhatsAppChannel | None = None
+    pacers: list[Pace] = field(default_factory=list)
+    app: Any = None
+
+    async def start(self) -> None:
+        """Channels up, then the trigger; replies a stopped process left behind go out."""
+        if self.store.single_process:  # nobody else can hold what a killed run of this process held
+            doubtful = await self.store.release_all()
+            if doubtful:
+                log.warning("%d replies were being sent when the last run stopped: sending them again", doubtful)
+        if self.telegram is not None:
+            await self.telegram.start(polling=telegram_section(self.settings).get("mode") == "polling")
+        self.trigger.start()
+        await self.runtime.flush(utc_now())
+
+    async def stop(self) -> None:
+        """Graceful: no new triggers, turns in flight finish, then the channels and the store close."""
+        self.trigger.shutdown()
+        await self.runtime.stop()
+        if self.whatsapp is not None:
+            await self.whatsapp.drain()
+        if self.telegram is not None:
+            await self.telegram.stop()
+        for pacer in self.pacers:
+            if isinstance(pacer, SharedPacer):
+                await pacer.close()
+        await self.store.close()
+
+
+def _pace(settings: Settings, channel: str, workers: int, per_chat_seconds: float, per_second: float) -> Pace:
+    """Redis when configured (one budget for every worker); else each of `workers` gets its share."""
+    url = redis_url(settings)
+    if url:
+        prefix = str(server_section(settings).get("redis_prefix") or "reflexbot")
+        return SharedPacer.from_url(url, f"{prefix}:pace:{channel}", per_chat_seconds, per_second)
+    if workers > 1:
+        log.warning("no redis_url: each of %d workers sends at 1/%d of the %s rate", workers, workers, channel)
+    return Pacer(per_chat_seconds, per_second / workers)
+
+
+async def build_service(settings: Settings, workers: int = 1) -> Service:
+    """Everything one process runs, wired; nothing started yet."""
+    preflight(settings, workers)
+    server = server_section(settings)
+    store = await SqlStore.open(settings.storage_url, timedelta(seconds=float(server.get("claim_seconds", 120))))
     kb = build_knowledge(settings)
     senders: dict[str, Deliver] = {}
 
@@ -49,19 +135,23 @@ async def serve(settings: Settings, host: str, port: int) -> int:
             raise LookupError(f"channel {channel} is not enabled; reply kept")
         await senders[channel](key, reply)
 
-    runtime = Runtime(kb, store, deliver, default_tz=settings.policy.default_tz)
+    runtime = Runtime(kb, store, deliver, default_tz=settings.policy.default_tz,
+                      parallel=int(server.get("parallel_timers", 8)))
     trigger = Trigger(runtime.run_due)
     runtime.wake_at = trigger.wake_at
-    telegram: TelegramChannel | None = None
+    service = Service(settings, store, runtime, trigger)
     section = telegram_section(settings)
-    polling = section.get("mode") == "polling"
     if section.get("enabled"):
+        polling = section.get("mode") == "polling"
         application = build_application(telegram_token(), str(section.get("api_base_url") or TELEGRAM_API),
-                                        polling=polling)
+                                        polling=polling, timeout=float(section.get("timeout_seconds", 10)))
         staff = int(settings.raw.get("clinic", {}).get("telegram_staff_chat_id") or 0)
-        telegram = TelegramChannel(application, runtime, store, kb, utc_now, staff_chat_id=staff)
-        senders["telegram"] = telegram.sender.deliver
-        runtime.on_record = telegram.forward_record
+        pacer = _pace(settings, "telegram", workers, float(section.get("per_chat_seconds", 1.0)),
+                      float(section.get("per_second", 30)))
+        service.pacers.append(pacer)
+        service.telegram = TelegramChannel(application, runtime, store, kb, utc_now, staff_chat_id=staff, pacer=pacer)
+        senders["telegram"] = service.telegram.sender.deliver
+        runtime.on_record = service.telegram.forward_record
 
     async def health() -> dict[str, object]:
         try:
@@ -71,8 +161,10 @@ async def serve(settings: Settings, host: str, port: int) -> int:
             database = False
         return {"ok": database and trigger.running, "database": database, "scheduler": trigger.running}
 
-    whatsapp = _whatsapp(settings, runtime, store, kb)
+    whatsapp = _whatsapp(settings, runtime, store, kb, workers)
     if whatsapp is not None:
+        service.whatsapp = whatsapp
+        service.pacers.append(whatsapp.sender.pacer)
         senders["whatsapp"] = whatsapp.sender.deliver
         per_round = settings.raw.get("whatsapp", {}).get("session_pacing", "per-round") == "per-round"
         window = 0 if "reminder" in whatsapp.sender.templates else 24  # no template: say so when they set one
@@ -93,43 +185,97 @@ async def serve(settings: Settings, host: str, port: int) -> int:
 
         runtime.on_record = on_record
 
-    app = create_app(telegram=telegram, telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
-                     whatsapp=whatsapp, health=health, metrics=runtime.metrics)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    service.app = create_app(telegram=service.telegram, whatsapp=whatsapp, health=health, metrics=runtime.metrics,
+                             telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""))
+    return service
+
+
+async def serve(settings: Settings, host: str, port: int) -> int:
+    """Run one process: the webhook server (and Telegram polling, if configured) until interrupted."""
+    service = await build_service(settings)
+    server = uvicorn.Server(uvicorn.Config(service.app, host=host, port=port, log_level="warning", lifespan="off"))
     try:
-        if telegram is not None:
-            await telegram.start(polling=polling)
-        trigger.start()
-        await runtime.flush(utc_now())
+        await service.start()
         await server.serve()
     finally:
-        # Graceful: no new triggers, turns in flight finish, then the channels and the store close.
-        trigger.shutdown()
-        if whatsapp is not None:
-            await whatsapp.drain()
-        if telegram is not None:
-            await telegram.stop()
-        await store.close()
+        await service.stop()
     return 0
 
 
-def _whatsapp(settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge) -> WhatsAppChannel | None:
-    """The WhatsApp channel from [whatsapp] and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, if enabled."""
-    section: dict[str, Any] = settings.raw.get("whatsapp", {})
-    if not section.get("enabled"):
+def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
+    """Run `workers` processes on one socket (uvicorn's supervisor restarts any that dies)."""
+    preflight(settings, workers)
+    os.environ["REFLEXBOT_WORKERS"] = str(workers)  # each worker process reads its config again
+    uvicorn.run("bot.serve:worker_app", factory=True, host=host, port=port, workers=workers, lifespan="on",
+                log_level="warning")
+    return 0
+
+
+class WorkerApp:
+    """A worker process's ASGI app: builds and starts its Service at lifespan start, stops it at the end."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        self.settings = settings
+        self.workers = workers
+        self.service: Service | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Lifespan events here; requests to the service's app."""
+        if scope["type"] != "lifespan":
+            assert self.service is not None, "lifespan startup first"
+            await self.service.app(scope, receive, send)
+            return
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    self.service = await build_service(self.settings, self.workers)
+                    await self.service.start()
+                except Exception as error:
+                    log.exception("worker could not start")
+                    await send({"type": "lifespan.startup.failed", "message": str(error)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.service is not None:
+                    await self.service.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def worker_app() -> WorkerApp:
+    """uvicorn's factory, called in each worker process: the config comes from $REFLEXBOT_CONFIG."""
+    return WorkerApp(load_settings(), int(os.environ.get("REFLEXBOT_WORKERS", "1")))
+
+
+def _whatsapp_credentials(settings: Settings) -> tuple[str, str] | None:
+    """TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN when WhatsApp is enabled (refused if missing)."""
+    if not settings.raw.get("whatsapp", {}).get("enabled"):
         return None
     account, token = os.environ.get("TWILIO_ACCOUNT_SID", ""), os.environ.get("TWILIO_AUTH_TOKEN", "")
     if not account or not token:
         raise ConfigError("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set for WhatsApp")
     if not settings.public_url:
         raise ConfigError("[server] public_url is needed to check Twilio's signatures")
+    return account, token
+
+
+def _whatsapp(settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge,
+              workers: int) -> WhatsAppChannel | None:
+    """The WhatsApp channel from [whatsapp] and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, if enabled."""
+    credentials = _whatsapp_credentials(settings)
+    if credentials is None:
+        return None
+    account, token = credentials
+    section: dict[str, Any] = settings.raw.get("whatsapp", {})
     templates = {
         name: Template(str(t["content_sid"]), {str(k): str(v) for k, v in t.get("content_variables", {}).items()})
         for name, t in section.get("templates", {}).items()
     }
     client = make_client(account, token, str(section.get("api_base_url") or ""))
+    pacer = _pace(settings, "whatsapp", workers, 0.0, float(section.get("per_second", 10)))
     sender = WhatsAppSender(client, str(section.get("from", "")), store, utc_now, templates=templates,
-                            status_callback=settings.public_url.rstrip("/") + "/whatsapp/status",
+                            status_callback=settings.public_url.rstrip("/") + "/whatsapp/status", pacer=pacer,
                             hint=kb.content.message("en", "channel.reply-with-number"),
                             choice_templates={str(k): str(v) for k, v in section.get("choice_templates", {}).items()})
     staff = str(settings.raw.get("clinic", {}).get("whatsapp_staff_number") or "")

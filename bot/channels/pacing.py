@@ -1,13 +1,33 @@
-"""An outbound pace: at most one message per interval per chat, and a global rate across chats."""
+"""An outbound pace: at most one message per interval per chat, and a rate across chats.
+
+`Pacer` keeps the pace within one process. `SharedPacer` keeps it in Redis, so several workers share
+one budget: each send reserves the next free slot with one atomic script on Redis's own clock.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from redis.asyncio import Redis
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
+
+
+class Pace(Protocol):
+    """What senders need from a pace."""
+
+    async def wait(self, chat: object) -> None:
+        """Wait for this chat's next slot (and the overall one)."""
+        ...
+
+    async def hold(self, seconds: float) -> None:
+        """Everyone waits (a 429 with retry_after applies to the whole bot)."""
+        ...
 
 
 class Pacer:
@@ -37,3 +57,73 @@ class Pacer:
         """Everyone waits (a 429 with retry_after applies to the whole bot)."""
         self._global_next = max(self._global_next, self._clock() + seconds)
         await self._sleep(seconds)
+
+
+# KEYS: the overall slot, the chat's slot. ARGV: overall gap, chat gap, hold (all microseconds).
+# Returns {wait, slot} in microseconds on Redis's clock: one clock for every worker.
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local overall = tonumber(redis.call('GET', KEYS[1]) or '0')
+local hold = tonumber(ARGV[3])
+if hold > 0 then
+  local till = math.max(overall, now + hold)
+  redis.call('SET', KEYS[1], string.format('%d', till), 'PX', math.floor((till - now) / 1000) + 60000)
+  return {0, till}
+end
+local chat_gap = tonumber(ARGV[2])
+local chat = 0
+if chat_gap > 0 then chat = tonumber(redis.call('GET', KEYS[2]) or '0') end
+local slot = math.max(now, overall, chat)
+local next_overall = slot + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], string.format('%d', next_overall), 'PX', math.floor((next_overall - now) / 1000) + 60000)
+if chat_gap > 0 then
+  local next_chat = slot + chat_gap
+  redis.call('SET', KEYS[2], string.format('%d', next_chat), 'PX', math.floor((next_chat - now) / 1000) + 1000)
+end
+return {slot - now, slot}
+"""
+
+
+class SharedPacer:
+    """The same pace as `Pacer`, kept in Redis and shared by every worker that uses the same `name`.
+
+    Chats appear in Redis only as a hash, and their keys expire once their slot has passed.
+    """
+
+    def __init__(self, redis: Redis, name: str, per_chat_seconds: float = 1.0, per_second: float = 30.0, *,
+                 sleep: Sleep = asyncio.sleep) -> None:
+        self.redis = redis
+        self.name = name
+        self._overall_gap = round(1_000_000 / per_second)
+        self._chat_gap = round(per_chat_seconds * 1_000_000)
+        self._sleep = sleep
+        self._script = redis.register_script(_RESERVE)
+
+    @classmethod
+    def from_url(cls, url: str, name: str, per_chat_seconds: float = 1.0, per_second: float = 30.0) -> SharedPacer:
+        """Connect lazily to Redis at `url`."""
+        return cls(Redis.from_url(url), name, per_chat_seconds, per_second)
+
+    async def reserve(self, chat: object) -> tuple[float, int]:
+        """Take the next slot for `chat`: (seconds to wait, the slot on Redis's clock in microseconds)."""
+        tag = hashlib.sha256(str(chat).encode()).hexdigest()[:16]
+        wait, slot = await self._script(keys=[f"{self.name}:overall", f"{self.name}:chat:{tag}"],
+                                        args=[self._overall_gap, self._chat_gap, 0])
+        return int(wait) / 1_000_000, int(slot)
+
+    async def wait(self, chat: object) -> None:
+        """Wait for this chat's next slot (and the overall one), across all workers."""
+        seconds, _slot = await self.reserve(chat)
+        if seconds > 0:
+            await self._sleep(seconds)
+
+    async def hold(self, seconds: float) -> None:
+        """Every worker waits: no overall slot is given out before `seconds` from now."""
+        await self._script(keys=[f"{self.name}:overall", f"{self.name}:chat:-"],
+                           args=[self._overall_gap, self._chat_gap, round(seconds * 1_000_000)])
+        await self._sleep(seconds)
+
+    async def close(self) -> None:
+        """Release the connection pool."""
+        await self.redis.aclose()

@@ -196,6 +196,11 @@ def release_replies(conn: Connection, items: list[OutboxItem], retry_at: datetim
                  .values(claim=None, claimed_until=retry_at))
 
 
+def release_timers(conn: Connection, rows: list[int]) -> None:
+    """Give back claimed timers this worker will not fire (it is shutting down)."""
+    conn.execute(update(timers).where(timers.c.id.in_(rows)).values(claim=None, claimed_until=None))
+
+
 def release_all(conn: Connection) -> int:
     """Drop every claim: only when this process is the database's one worker (SQLite), at start."""
     for table in (timers, outbox):

@@ -111,6 +111,11 @@ class SqlStore:
         if items:
             await self._runner.run(partial(ops.release_replies, items=items, retry_at=retry_at))
 
+    async def release_timers(self, timers: list[DueTimer]) -> None:
+        """Give back claimed timers that will not be fired here, for any worker to take at once."""
+        if timers:
+            await self._runner.run(partial(ops.release_timers, rows=[t.row for t in timers]))
+
     async def keys_with_pending_replies(self, now: datetime) -> list[str]:
         """Everyone with undelivered replies that are free to deliver now (after a restart or a failure)."""
         return await self._runner.run(partial(ops.keys_with_pending_replies, now=now))

@@ -13,7 +13,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.pacing import Pacer, Sleep
+from bot.channels.pacing import Pace, Sleep
 from bot.channels.telegram.parse import COMMANDS, STAFF_PREFIX, Inbound, parse_update
 from bot.channels.telegram.sender import TelegramSender
 from bot.engine import Knowledge, Record
@@ -25,9 +25,14 @@ TYPING_AFTER_SECONDS = 0.5
 Clock = Callable[[], datetime]
 
 
-def build_application(token: str, base_url: str, *, polling: bool) -> Application:  # type: ignore[type-arg]
-    """PTB as transport: our handler gets every update; PTB keeps no conversation state or jobs."""
-    builder = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(True)
+def build_application(token: str, base_url: str, *, polling: bool,
+                      timeout: float = 10.0) -> Application:  # type: ignore[type-arg]
+    """PTB as transport: our handler gets every update; PTB keeps no conversation state or jobs.
+
+    `timeout` bounds each Bot API call (connect, write, read, pool); a call that times out is retried.
+    """
+    builder = (ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(True)
+               .connect_timeout(timeout).read_timeout(timeout).write_timeout(timeout).pool_timeout(timeout))
     if not polling:
         builder = builder.updater(None)
     return builder.build()
@@ -38,7 +43,7 @@ class TelegramChannel:
 
     def __init__(self, application: Application, runtime: Runtime, store: SqlStore,  # type: ignore[type-arg]
                  kb: Knowledge, clock: Clock, *, staff_chat_id: int = 0, sleep: Sleep = asyncio.sleep,
-                 pacer: Pacer | None = None) -> None:
+                 pacer: Pace | None = None) -> None:
         self.application = application
         self.runtime = runtime
         self.store = store

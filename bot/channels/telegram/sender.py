@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.channels.pacing import Pacer, Sleep
+from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.telegram.render import Outgoing, render
 from bot.engine import Reply
 from bot.runtime import RecipientGoneError
@@ -27,9 +27,9 @@ class DeliveryFailedError(Exception):
 class TelegramSender:
     """Delivers engine replies to chats; a live session card is edited in place instead of re-sent."""
 
-    def __init__(self, bot: Bot, pacer: Pacer | None = None, *, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(self, bot: Bot, pacer: Pace | None = None, *, sleep: Sleep = asyncio.sleep) -> None:
         self.bot = bot
-        self.pacer = pacer or Pacer(sleep=sleep)
+        self.pacer: Pace = pacer or Pacer(sleep=sleep)
         self._sleep = sleep
         self._cards: dict[tuple[int, str], int] = {}  # (chat, card) -> message id
 

@@ -18,7 +18,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from bot.channels.pacing import Pacer, Sleep
+from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.whatsapp.render import render
 from bot.engine import Reply
 from bot.runtime import RecipientGoneError
@@ -79,7 +79,7 @@ class WhatsAppSender:
 
     def __init__(self, client: Client, sender: str, store: SqlStore, clock: Clock, *,
                  templates: dict[str, Template] | None = None, status_callback: str = "",
-                 pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep, hint: str = "Reply with a number.",
+                 pacer: Pace | None = None, sleep: Sleep = asyncio.sleep, hint: str = "Reply with a number.",
                  choice_templates: dict[str, str] | None = None) -> None:
         self.client = client
         self.sender = sender
@@ -87,7 +87,7 @@ class WhatsAppSender:
         self.clock = clock
         self.templates = templates or {}
         self.status_callback = status_callback
-        self.pacer = pacer or Pacer(per_chat_seconds=0.0, per_second=10.0, sleep=sleep)
+        self.pacer: Pace = pacer or Pacer(per_chat_seconds=0.0, per_second=10.0, sleep=sleep)
         self._sleep = sleep
         self.hint = hint
         # Quick-reply Content templates by choice set ("feel:better,feel:same,feel:worse" -> HX...):

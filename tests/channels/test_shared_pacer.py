@@ -1,0 +1,76 @@
+"""The send budget shared by several workers, kept in the machine's Redis (CI has it on 127.0.0.1:6379)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from bot.channels.pacing import SharedPacer
+
+REDIS = os.environ.get("REFLEXBOT_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest_asyncio.fixture
+async def redis() -> AsyncIterator[Redis]:
+    client = Redis.from_url(REDIS)
+    try:
+        await client.ping()
+    except (RedisConnectionError, OSError) as error:
+        await client.aclose()
+        pytest.skip(f"Redis at {REDIS} is not reachable ({type(error).__name__}); CI has it")
+    yield client
+    await client.aclose()
+
+
+def workers(redis: Redis, count: int, **pace: float) -> tuple[list[SharedPacer], list[float]]:
+    """`count` pacers sharing one budget, as `count` worker processes would; their waits are recorded."""
+    name = f"reflexbot-test:{uuid.uuid4().hex}"
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    return [SharedPacer(redis, name, sleep=sleep, **pace) for _ in range(count)], waited
+
+
+async def test_two_workers_share_the_overall_rate(redis: Redis) -> None:
+    (one, two), _ = workers(redis, 2, per_chat_seconds=1.0, per_second=100.0)
+    slots = [(await (one if n % 3 else two).reserve(f"chat{n}"))[1] for n in range(60)]
+    gaps = {b - a for a, b in itertools.pairwise(slots)}
+    assert gaps == {10_000}, "one slot every 10 ms (100/s) whichever worker sends"
+
+
+async def test_one_chat_gets_one_slot_a_second_across_workers(redis: Redis) -> None:
+    (one, two), _ = workers(redis, 2, per_chat_seconds=1.0, per_second=100.0)
+    _, first = await one.reserve("telegram:42")
+    _, other_chat = await two.reserve("telegram:43")
+    _, second = await two.reserve("telegram:42")
+    assert other_chat - first == 10_000, "another chat only waits for the overall slot"
+    assert second - first == 1_000_000, "the same chat waits a second, even on another worker"
+
+
+async def test_a_429_on_one_worker_holds_every_worker(redis: Redis) -> None:
+    (one, two), waited = workers(redis, 2, per_chat_seconds=0.0, per_second=1000.0)
+    _, before = await two.reserve("a")
+    await one.hold(2.0)
+    assert waited == [2.0]
+    seconds, after = await two.reserve("b")
+    assert after - before >= 2_000_000 - 50_000 and seconds > 1.9, "the other worker waits too"
+    await two.wait("c")
+    assert waited[-1] > 1.9
+
+
+async def test_chats_are_kept_only_as_hashes_that_expire(redis: Redis) -> None:
+    (one,), _ = workers(redis, 1, per_chat_seconds=1.0, per_second=30.0)
+    await one.reserve("whatsapp:+971500000001")
+    keys = [k.decode() async for k in redis.scan_iter(f"{one.name}:*")]
+    assert keys and not any("971500000001" in k for k in keys)
+    ttls = [await redis.pttl(k) for k in keys]
+    assert all(0 < ttl <= 61_100 for ttl in ttls), ttls
