@@ -33,6 +33,12 @@ _INSERT_STATE = insert(conversations).values(key=bindparam("k"), state=bindparam
 _OUTBOX_OF = select(outbox).where(outbox.c.key == bindparam("k")).order_by(outbox.c.id)
 _INSERT_REPLY = insert(outbox).values(key=bindparam("k"), timer_row=bindparam("trow"), reply=bindparam("body"),
                                       created_at=bindparam("now"))
+_FREE_OUTBOX = or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until <= bindparam("now"))
+_CLAIMABLE = (select(outbox).where(and_(outbox.c.key == bindparam("k"), _FREE_OUTBOX)).order_by(outbox.c.id)
+              .with_for_update(skip_locked=True))
+_TAKE_REPLIES = (update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+                 .values(claim=bindparam("token"), claimed_until=bindparam("until")))
+_DELETE_REPLIES = delete(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
 _CANCEL = (update(timers).where(and_(timers.c.key == bindparam("k"), timers.c.timer_id == bindparam("tid"),
                                      timers.c.status == "pending")).values(status="cancelled"))
 _INSERT_TIMER = insert(timers).values(key=bindparam("k"), timer_id=bindparam("tid"), due_at=bindparam("due"),
@@ -181,12 +187,10 @@ def keys_with_pending_replies(conn: Connection, now: datetime) -> list[str]:
 
 def claim_replies(conn: Connection, key: str, now: datetime, claim: Claim) -> list[OutboxItem]:
     """Take a person's undelivered replies that no other worker holds, oldest first."""
-    rows = conn.execute(select(outbox).where(and_(outbox.c.key == key, _free(outbox, now)))
-                        .order_by(outbox.c.id).with_for_update(skip_locked=True)).all()
+    rows = conn.execute(_CLAIMABLE, {"k": key, "now": now}).all()
     if not rows:
         return []
-    conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows]))
-                 .values(claim=claim.token, claimed_until=claim.until))
+    conn.execute(_TAKE_REPLIES, {"ids": [r.id for r in rows], "token": claim.token, "until": claim.until})
     return [OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row, r.claim is not None) for r in rows]
 
 
@@ -210,7 +214,7 @@ def release_all(conn: Connection) -> int:
 
 def mark_delivered(conn: Connection, items: list[OutboxItem]) -> None:
     """Drop delivered replies; a timer is done once all its replies are delivered."""
-    conn.execute(delete(outbox).where(outbox.c.id.in_([i.row for i in items])))
+    conn.execute(_DELETE_REPLIES, {"ids": [i.row for i in items]})
     for row in sorted({i.timer_row for i in items if i.timer_row is not None}):
         _finish_timer(conn, row)
 
