@@ -13,12 +13,27 @@ was a reply in doubt when a worker died), 429s from the stand-in, the rate (whol
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import tempfile
 from pathlib import Path
 
-from tests.prod.cluster import POSTGRES
+import asyncpg
+
 from tests.prod.fanout import fan_out
+
+BENCH_DATABASE = "postgresql://postgres@127.0.0.1:5432/reflexbot_bench"
+
+
+async def ensure_database(url: str) -> None:
+    """The benchmark's own database (never the tests' one), made on first use."""
+    server, _, name = url.rpartition("/")
+    connection = await asyncpg.connect(server + "/postgres")
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
 
 RUNS = {
     "pg1": {"database": "pg", "workers": 1, "kill": False},
@@ -37,11 +52,13 @@ def main() -> None:
     parser.add_argument("--claim-seconds", type=float, default=30.0,
                         help="lease before a dead worker's share is retaken")
     parser.add_argument("--out", default="")
+    parser.add_argument("--postgres", default=BENCH_DATABASE, help="a database of its own: it is emptied")
     args = parser.parse_args()
+    asyncio.run(ensure_database(args.postgres))
     for name in args.runs.split(","):
         spec = RUNS[name]
         with tempfile.TemporaryDirectory() as folder:
-            database = POSTGRES if spec["database"] == "pg" else f"sqlite:///{Path(folder) / 'fanout.sqlite3'}"
+            database = args.postgres if spec["database"] == "pg" else f"sqlite:///{Path(folder) / 'fanout.sqlite3'}"
             result = fan_out(Path(folder), database, args.people, workers=int(spec["workers"]), rate=args.rate,
                              kill=bool(spec["kill"]), claim_seconds=args.claim_seconds)
         line = json.dumps({"run": name, **result.summary()})

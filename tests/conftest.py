@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.assembly import build_knowledge
 from bot.config import REPO_CONFIG, load_settings
 from bot.engine import Knowledge, Reply
 from bot.runtime import Runtime
 from bot.store import SqlStore
+from bot.store.schema import metadata
 from scheduler import VirtualClock
 from tests.flow import Flow
 
 # 2026-11-21 16:00 UTC = 20:00 in Dubai.
 T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
+POSTGRES = os.environ.get("REFLEXBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(scope="session")
@@ -44,9 +49,9 @@ class Harness:
         return [r.text for k, r in self.sent if key is None or k == key]
 
 
-async def open_harness(kb: Knowledge, db: Path, start: datetime = T0) -> Harness:
-    """Open (or reopen) a harness on a SQLite file."""
-    store = await SqlStore.open(f"sqlite:///{db}")
+async def open_harness(kb: Knowledge, db: Path | str, start: datetime = T0) -> Harness:
+    """Open (or reopen) a harness on a SQLite file (or a database URL)."""
+    store = await SqlStore.open(db if isinstance(db, str) else f"sqlite:///{db}")
     sent: list[tuple[str, Reply]] = []
 
     async def deliver(key: str, reply: Reply) -> None:
@@ -57,9 +62,21 @@ async def open_harness(kb: Knowledge, db: Path, start: datetime = T0) -> Harness
     return Harness(runtime, store, clock, sent)
 
 
-@pytest_asyncio.fixture
-async def harness(kb: Knowledge, tmp_path: Path) -> AsyncIterator[Harness]:
-    """A fresh SQLite-backed runtime."""
-    h = await open_harness(kb, tmp_path / "bot.sqlite3")
+def _empty(conn: Connection) -> None:
+    for table in reversed(metadata.sorted_tables):
+        conn.execute(table.delete())
+
+
+@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
+async def harness(request: pytest.FixtureRequest, kb: Knowledge, tmp_path: Path) -> AsyncIterator[Harness]:
+    """A fresh runtime on each backend: a SQLite file, and the machine's PostgreSQL (emptied first)."""
+    if request.param == "sqlite":
+        h = await open_harness(kb, tmp_path / "bot.sqlite3")
+    else:
+        try:
+            h = await open_harness(kb, POSTGRES)
+        except (OSError, SQLAlchemyError) as error:
+            pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
+        await h.store.run(_empty)
     yield h
     await h.store.close()

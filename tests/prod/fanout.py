@@ -91,9 +91,9 @@ def fan_out(folder: Path, database: str, people: int, *, workers: int = 1, rate:
         stats = standin.wait_delivered(people, deadline)
         wall = time.monotonic() - started
         sampler.stop()
-        left = run(leftovers(database))
-        logs += server.stop()
+        logs += server.stop()  # graceful: what is in flight finishes
         server = None
+        left = run(leftovers(database))
         counts = standin.counts()
         stats = standin.stats()
         return FanOut(people, workers, database, rate, stats, counts, resent_tags(logs), left, sampler.cpu,
