@@ -121,8 +121,13 @@ def test_duplicate_webhooks_over_two_workers_get_one_reply_each(tmp_path: Path, 
         standin.stop()
 
 
+async def deliver_once(people: int, port: int) -> set[int]:
+    """POST one "hello" update from each of `people` new people."""
+    return await deliver_twice(people, [port])
+
+
 async def deliver_twice(people: int, ports: list[int]) -> set[int]:
-    """POST each update to every worker at the same moment, as Telegram's retries might."""
+    """POST each update to every worker (port) at the same moment, as Telegram's retries might."""
     limit = asyncio.Semaphore(64)
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 
