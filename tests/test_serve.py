@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.serve import serve
+from bot.serve import preflight, serve
 
 
 def free_port() -> int:
@@ -55,3 +55,38 @@ def test_serve_answers_healthz_and_stops_cleanly(tmp_path: Path) -> None:
         process.terminate()
         _out, err = process.communicate(timeout=30)
     assert "Traceback" not in err
+
+
+def test_several_workers_need_a_database_server(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[telegram]\nenabled = false\n[whatsapp]\nenabled = false\n')
+    settings = load_settings(str(config), db=str(tmp_path / "one.sqlite3"))
+    preflight(settings, 1)
+    with pytest.raises(ConfigError, match="PostgreSQL"):
+        preflight(settings, 2)
+
+
+def test_polling_allows_one_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[storage]\nurl = "postgresql://postgres@127.0.0.1:5432/test"\n'
+                      '[telegram]\nenabled = true\nmode = "polling"\n[whatsapp]\nenabled = false\n')
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
+    with pytest.raises(ConfigError, match="polling"):
+        preflight(load_settings(str(config)), 2)
+
+
+def test_the_cli_says_why_it_will_not_start_workers(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import main
+
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[storage]\nurl = "sqlite:///{tmp_path / "x.sqlite3"}"\n[telegram]\nenabled = false\n')
+    monkeypatch.setenv("REFLEXBOT_CONFIG", str(config))  # so it is undone after: the CLI sets it for its workers
+    assert main(["serve", "--config", str(config), "--workers", "2"]) == 2
+    assert "PostgreSQL" in capsys.readouterr().err
+
+
+def test_the_database_url_may_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFLEXBOT_DATABASE_URL", "postgresql://bot:secret@db:5432/reflexbot")
+    assert load_settings(str(tmp_path / "none.toml")).storage_url == "postgresql://bot:secret@db:5432/reflexbot"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
@@ -143,3 +144,38 @@ async def test_metrics_count_updates_replies_failures_and_timers(harness: Harnes
     assert 'reflexbot_replies_total{channel="console"}' in text
     assert "reflexbot_timers_fired_total 1.0" in text
     assert "Amira" not in text and "hi" not in text.split("# HELP")[0]
+
+
+async def test_a_graceful_stop_finishes_the_turn_in_flight_and_gives_back_the_rest(kb: Knowledge,
+                                                                                   tmp_path: Path) -> None:
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'stop.sqlite3'}")
+    hold = asyncio.Event()  # set: sends wait for `proceed`
+    sending, proceed = asyncio.Event(), asyncio.Event()
+    sent: list[str] = []
+
+    async def deliver(key: str, reply: Reply) -> None:
+        if hold.is_set():
+            sending.set()
+            await proceed.wait()
+        sent.append(key)
+
+    runtime = Runtime(kb, store, deliver, default_tz=kb.policy.default_tz)
+    people = [f"console:p{n}" for n in range(3)]
+    try:
+        for key in people:
+            await runtime.handle(key, TextReceived("remind me in an hour"), T0)
+        sent.clear()
+        hold.set()
+        due = T0 + timedelta(hours=1, minutes=1)
+        fan_out = asyncio.create_task(runtime.run_due(due))
+        await sending.wait()  # the first person's reminder is on its way
+        stopping = asyncio.create_task(runtime.stop())
+        done, _ = await asyncio.wait({stopping}, timeout=0)  # let stop() run up to its wait
+        assert not done, "stop waits for the turn in flight"
+        proceed.set()
+        assert await fan_out == 1 and sent == [people[0]]
+        await stopping
+        given_back = await store.claim_due_timers(due)
+        assert sorted(t.key for t in given_back) == people[1:], "the others are free at once, for any worker"
+    finally:
+        await store.close()
