@@ -10,7 +10,7 @@ import secrets
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.engine import (
     Action,
@@ -71,6 +71,7 @@ class Runtime:
         self.newcomer: Callable[[str], Conversation] | None = None  # a channel's start for someone new
         self.parallel = parallel  # how many people's due timers run at once (each person's in order)
         self._stopping = False
+        self._pruned_at: datetime | None = None
         self._running = 0  # run_due calls in progress
         self._quiet = asyncio.Condition()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -143,6 +144,9 @@ class Runtime:
         if self._stopping:
             return fired
         await self.flush(now, key)
+        if key is None and (self._pruned_at is None or now - self._pruned_at >= timedelta(hours=1)):
+            self._pruned_at = now
+            await self.store.prune(now)
         await self._rearm()
         return fired
 

@@ -271,6 +271,13 @@ def record_owner(conn: Connection, ref: str) -> str | None:
     return conn.scalar(select(records.c.key).where(records.c.ref == ref).limit(1))
 
 
+def prune(conn: Connection, timers_before: datetime, inbound_before: datetime) -> int:
+    """Forget finished timers due before one instant and webhook ids seen before another; how many rows."""
+    finished = delete(timers).where(and_(timers.c.status.in_(("done", "cancelled")), timers.c.due_at < timers_before))
+    removed = conn.execute(finished).rowcount
+    return int(removed + conn.execute(delete(inbound).where(inbound.c.created_at < inbound_before)).rowcount)
+
+
 def mark_failed(conn: Connection, row: int) -> None:
     """A timer whose turn raised: kept for inspection, never retried in a loop."""
     conn.execute(update(timers).where(timers.c.id == row).values(status="failed"))

@@ -162,6 +162,16 @@ class SqlStore:
         """Whose booking request carries this reference."""
         return await self._runner.run(partial(ops.record_owner, ref=ref))
 
+    async def prune(self, now: datetime, keep_timers: timedelta = timedelta(days=7),
+                    keep_inbound: timedelta = timedelta(days=3)) -> int:
+        """Forget finished timers and seen webhook ids once nobody needs them; returns how many rows.
+
+        Telegram keeps an unanswered update for 24 hours and Twilio retries within minutes, so three
+        days of ids is ample to drop a repeat; failed timers stay for inspection.
+        """
+        return await self._runner.run(partial(ops.prune, timers_before=now - keep_timers,
+                                              inbound_before=now - keep_inbound))
+
     async def mark_failed(self, row: int) -> None:
         """Mark a timer whose turn raised, so it does not block the others."""
         await self._runner.run(partial(ops.mark_failed, row=row))

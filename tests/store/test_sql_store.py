@@ -222,3 +222,18 @@ async def test_two_workers_taking_a_new_persons_first_messages_at_once(postgres_
             assert saved is not None and saved.counter == 2, "both turns ran, one after the other"
     finally:
         await other.close()
+
+
+async def test_finished_timers_and_old_webhook_ids_are_pruned(store: SqlStore) -> None:
+    week_ago = T0 - timedelta(days=8)
+    await store.commit_turn(KEY, Conversation(), (ScheduleTimer("old", week_ago), ScheduleTimer("gone", week_ago),
+                                                  ScheduleTimer("waiting", week_ago)), week_ago)
+    await store.commit_turn(KEY, Conversation(), (CancelTimer("gone"),), week_ago)
+    old, waiting = await store.claim_due_timers(week_ago)
+    await store.commit_turn(KEY, Conversation(), (), week_ago, fired_row=old.row)  # no replies: done at once
+    assert await store.first_sight("telegram", "1", week_ago)
+    assert await store.first_sight("telegram", "2", T0)
+    assert await store.prune(T0) == 3, "the done and the cancelled timer, and the old webhook id"
+    assert await store.timer_status(waiting.row) == "pending", "a pending timer stays, however old"
+    assert not await store.first_sight("telegram", "2", T0), "a recent id still drops a repeat"
+    assert await store.first_sight("telegram", "1", T0)
