@@ -131,16 +131,18 @@ class Runtime:
                         log.exception("timer %s of %s failed; marked failed", timer.timer_id, log_key(timer.key))
                         await self.store.mark_failed(timer.row)
 
-        while not self._stopping and (batch := await self.store.claim_due_timers(now, key)):
-            self.metrics.due.set(len(batch))
-            people: dict[str, list[DueTimer]] = {}
-            for timer in batch:
-                people.setdefault(timer.key, []).append(timer)
-            async with asyncio.TaskGroup() as group:
-                for timers in people.values():
-                    group.create_task(fire_in_order(timers))
-            fired += len(batch) - len(unfired)
-        await self.store.release_timers(unfired)
+        try:
+            while not self._stopping and (batch := await self.store.claim_due_timers(now, key)):
+                self.metrics.due.set(len(batch))
+                people: dict[str, list[DueTimer]] = {}
+                for timer in batch:
+                    people.setdefault(timer.key, []).append(timer)
+                async with asyncio.TaskGroup() as group:
+                    for timers in people.values():
+                        group.create_task(fire_in_order(timers))
+                fired += len(batch) - len(unfired)
+        finally:
+            await self.store.release_timers(unfired)
         if self._stopping:
             return fired
         await self.flush(now, key)
@@ -159,6 +161,8 @@ class Runtime:
     async def flush(self, now: datetime, only: str | None = None) -> None:
         """Deliver replies left undelivered by a crash or a failed send (of one person, if given)."""
         for key in await self.store.keys_with_pending_replies(now):
+            if self._stopping:
+                return  # what is left is delivered by another worker, or at the next start
             if only is not None and key != only:
                 continue
             async with self._lock(key):

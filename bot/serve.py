@@ -97,9 +97,11 @@ class Service:
         await self.runtime.flush(utc_now())
 
     async def stop(self) -> None:
-        """Graceful: no new triggers, turns in flight finish, then the channels and the store close."""
-        self.trigger.shutdown()
+        """Graceful: turns in flight finish (timers not started are given back), then no more triggers,
+        then the channels and the store close. The runtime stops first: stopping APScheduler cancels a
+        job that is running."""
         await self.runtime.stop()
+        self.trigger.shutdown()
         if self.whatsapp is not None:
             await self.whatsapp.drain()
         if self.telegram is not None:
@@ -125,7 +127,8 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
     """Everything one process runs, wired; nothing started yet."""
     preflight(settings, workers)
     server = server_section(settings)
-    store = await SqlStore.open(settings.storage_url, timedelta(seconds=float(server.get("claim_seconds", 120))))
+    store = await SqlStore.open(settings.storage_url, timedelta(seconds=float(server.get("claim_seconds", 120))),
+                                clock=utc_now)
     kb = build_knowledge(settings)
     senders: dict[str, Deliver] = {}
 
@@ -233,6 +236,8 @@ class WorkerApp:
                     await self.service.start()
                 except Exception as error:
                     log.exception("worker could not start")
+                    if self.service is not None:
+                        await self.service.stop()
                     await send({"type": "lifespan.startup.failed", "message": str(error)})
                     return
                 await send({"type": "lifespan.startup.complete"})

@@ -24,9 +24,9 @@ from bot.store.schema import PERSON_TABLES, conversations, inbound, menus, outbo
 # FOR UPDATE: on a server, one person's turns queue on their row, whichever worker runs them (SQLite,
 # which has one writer anyway, leaves the clause out).
 _LOAD = select(conversations.c.state).where(conversations.c.key == bindparam("k")).with_for_update()
-# SKIP LOCKED: a due timer is claimed by exactly one worker; the others pass it by.
-_CLAIM = (select(timers.c.status).where(timers.c.id == bindparam("row"))
-          .with_for_update(skip_locked=True))
+# Taken after the person's row, like every turn takes its locks (person first, then their timers), so
+# two workers' turns for one person queue instead of deadlocking.
+_CLAIM = select(timers.c.status).where(timers.c.id == bindparam("row")).with_for_update()
 _UPDATE_STATE = (update(conversations).where(conversations.c.key == bindparam("k"))
                  .values(state=bindparam("raw"), updated_at=bindparam("now")))
 _INSERT_STATE = insert(conversations).values(key=bindparam("k"), state=bindparam("raw"), updated_at=bindparam("now"))
@@ -58,6 +58,7 @@ class DueTimer:
     timer_id: str
     due_at: datetime
     payload: str
+    claim: str | None = None  # the token of the worker holding it
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class OutboxItem:
     reply: Reply
     timer_row: int | None
     in_doubt: bool = False  # an earlier claim ran out: a worker died while delivering it, maybe after sending
+    claim: str | None = None  # the token of the worker holding it
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +136,16 @@ def run_turn(conn: Connection, key: str, decide: Decide, now: datetime, fired_ro
     None, with nothing changed, if the fired timer is no longer pending or `dedupe` (channel, message
     id) was seen before: a redelivered webhook is taken exactly once.
     """
-    if fired_row is not None and conn.scalar(_CLAIM, {"row": fired_row}) != "pending":
-        return None  # handled, cancelled, or being handled by another worker right now
-    if dedupe is not None and not first_sight(conn, *dedupe, now):
-        return None
-    state, actions = decide(lock_person(conn, key, now))
+    if fired_row is not None:
+        raw = conn.scalar(_LOAD, {"k": key})  # the person's row first, as in every turn
+        if not raw or conn.scalar(_CLAIM, {"row": fired_row}) != "pending":
+            return None  # they were forgotten, or the timer was handled or cancelled meanwhile
+        saved: Conversation | None = Conversation.from_json(raw)
+    else:
+        if dedupe is not None and not first_sight(conn, *dedupe, now):
+            return None
+        saved = lock_person(conn, key, now)
+    state, actions = decide(saved)
     # Emergency advice is always saved with its turn, so not even a crash can lose it.
     durable = durable or any(isinstance(a, Reply) and a.urgent for a in actions)
     undelivered = commit_turn(conn, key, state, actions, now, fired_row, durable, claim)
@@ -191,18 +198,26 @@ def claim_replies(conn: Connection, key: str, now: datetime, claim: Claim) -> li
     if not rows:
         return []
     conn.execute(_TAKE_REPLIES, {"ids": [r.id for r in rows], "token": claim.token, "until": claim.until})
-    return [OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row, r.claim is not None) for r in rows]
+    return [OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row, r.claim is not None, claim.token)
+            for r in rows]
 
 
 def release_replies(conn: Connection, items: list[OutboxItem], retry_at: datetime | None) -> None:
-    """Give back replies that could not be delivered now, to be tried again from `retry_at`."""
-    conn.execute(update(outbox).where(outbox.c.id.in_([i.row for i in items]))
-                 .values(claim=None, claimed_until=retry_at))
+    """Give back replies that could not be delivered now, to be tried again from `retry_at`.
+
+    Only those still held under this worker's claim: if its lease ran out and another worker took them
+    over, they are that worker's now.
+    """
+    for item in items:
+        conn.execute(update(outbox).where(and_(outbox.c.id == item.row, outbox.c.claim == item.claim))
+                     .values(claim=None, claimed_until=retry_at))
 
 
-def release_timers(conn: Connection, rows: list[int]) -> None:
-    """Give back claimed timers this worker will not fire (it is shutting down)."""
-    conn.execute(update(timers).where(timers.c.id.in_(rows)).values(claim=None, claimed_until=None))
+def release_timers(conn: Connection, due: list[DueTimer]) -> None:
+    """Give back claimed timers this worker will not fire (it is shutting down), if still its own."""
+    for timer in due:
+        conn.execute(update(timers).where(and_(timers.c.id == timer.row, timers.c.claim == timer.claim))
+                     .values(claim=None, claimed_until=None))
 
 
 def release_all(conn: Connection) -> int:
@@ -234,7 +249,7 @@ def claim_due_timers(conn: Connection, now: datetime, key: str | None, limit: in
         return []
     conn.execute(update(timers).where(timers.c.id.in_(ids)).values(claim=claim.token, claimed_until=claim.until))
     query = select(timers).where(timers.c.id.in_(ids)).order_by(timers.c.due_at, timers.c.id)
-    return [DueTimer(r.id, r.key, r.timer_id, r.due_at, r.payload) for r in conn.execute(query)]
+    return [DueTimer(r.id, r.key, r.timer_id, r.due_at, r.payload, claim.token) for r in conn.execute(query)]
 
 
 def first_sight(conn: Connection, channel: str, message_id: str, now: datetime) -> bool:
@@ -279,8 +294,10 @@ def prune(conn: Connection, timers_before: datetime, inbound_before: datetime) -
 
 
 def mark_failed(conn: Connection, row: int) -> None:
-    """A timer whose turn raised: kept for inspection, never retried in a loop."""
-    conn.execute(update(timers).where(timers.c.id == row).values(status="failed"))
+    """A timer whose turn raised: kept for inspection, never retried in a loop (unless it was finished
+    or cancelled meanwhile)."""
+    conn.execute(update(timers).where(and_(timers.c.id == row, timers.c.status.in_(("pending", "fired"))))
+                 .values(status="failed"))
 
 
 def timer_status(conn: Connection, row: int) -> str | None:

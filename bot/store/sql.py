@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -35,22 +36,28 @@ class SqlStore:
     and a dead worker's share is taken over once its lease has run out.
     """
 
-    def __init__(self, runner: Runner, lease: timedelta = LEASE) -> None:
+    def __init__(self, runner: Runner, lease: timedelta = LEASE, clock: Callable[[], datetime] | None = None) -> None:
         self._runner = runner
         self.lease = lease
+        self.clock = clock
         self.single_process = isinstance(runner, SqliteRunner)
 
     @classmethod
-    async def open(cls, url: str, lease: timedelta = LEASE) -> SqlStore:
-        """Connect, creating the SQLite file (and its folder) and the schema on first run."""
+    async def open(cls, url: str, lease: timedelta = LEASE, clock: Callable[[], datetime] | None = None) -> SqlStore:
+        """Connect, creating the SQLite file (and its folder) and the schema on first run.
+
+        `clock` (the real one, in servers) starts each lease when the claim is made: the `now` a turn
+        carries may be the start of a long fan-out. Without it (virtual time), leases start at `now`.
+        """
         target = database_url(url)
         runner: SqliteRunner | AsyncRunner
         runner = SqliteRunner(target) if target.get_backend_name() == "sqlite" else AsyncRunner(target)
         await runner.start()
-        return cls(runner, lease)
+        return cls(runner, lease, clock)
 
     def _claim(self, now: datetime) -> Claim:
-        return Claim(secrets.token_hex(16), now + self.lease)
+        start = max(now, self.clock()) if self.clock is not None else now
+        return Claim(secrets.token_hex(16), start + self.lease)
 
     async def release_all(self) -> int:
         """At the start of the one process a SQLite file has: what a killed run held is free at once.
@@ -114,7 +121,7 @@ class SqlStore:
     async def release_timers(self, timers: list[DueTimer]) -> None:
         """Give back claimed timers that will not be fired here, for any worker to take at once."""
         if timers:
-            await self._runner.run(partial(ops.release_timers, rows=[t.row for t in timers]))
+            await self._runner.run(partial(ops.release_timers, due=timers))
 
     async def keys_with_pending_replies(self, now: datetime) -> list[str]:
         """Everyone with undelivered replies that are free to deliver now (after a restart or a failure)."""

@@ -41,19 +41,19 @@ def workers(redis: Redis, count: int, **pace: float) -> tuple[list[SharedPacer],
 
 
 async def test_two_workers_share_the_overall_rate(redis: Redis) -> None:
-    (one, two), _ = workers(redis, 2, per_chat_seconds=1.0, per_second=100.0)
-    slots = [(await (one if n % 3 else two).reserve(f"chat{n}"))[1] for n in range(60)]
+    (one, two), _ = workers(redis, 2, per_chat_seconds=1.0, per_second=2.0)
+    slots = [(await (one if n % 3 else two).reserve(f"chat{n}"))[1] for n in range(30)]
     gaps = {b - a for a, b in itertools.pairwise(slots)}
-    assert gaps == {10_000}, "one slot every 10 ms (100/s) whichever worker sends"
+    assert gaps == {500_000}, "one slot every 0.5 s (2/s) whichever worker sends"
 
 
 async def test_one_chat_gets_one_slot_a_second_across_workers(redis: Redis) -> None:
-    (one, two), _ = workers(redis, 2, per_chat_seconds=1.0, per_second=100.0)
+    (one, two), _ = workers(redis, 2, per_chat_seconds=10.0, per_second=2.0)
     _, first = await one.reserve("telegram:42")
     _, other_chat = await two.reserve("telegram:43")
     _, second = await two.reserve("telegram:42")
-    assert other_chat - first == 10_000, "another chat only waits for the overall slot"
-    assert second - first == 1_000_000, "the same chat waits a second, even on another worker"
+    assert other_chat - first == 500_000, "another chat only waits for the overall slot"
+    assert second - first == 10_000_000, "the same chat waits its interval, even on another worker"
 
 
 async def test_a_429_on_one_worker_holds_every_worker(redis: Redis) -> None:

@@ -64,9 +64,13 @@ class FanOut:
 
 
 def fan_out(folder: Path, database: str, people: int, *, workers: int = 1, rate: float = 100.0,
-            kill: bool = False, fail: float = 0.0, claim_seconds: float = 120, timeout: float = 10.0,
+            kill: bool = False, restart: bool = False, fail: float = 0.0, claim_seconds: float = 120,
+            timeout: float = 10.0,
             hold: float = 3.0, deadline: float = 3600) -> FanOut:
-    """Run one fan-out to the end and collect what the stand-in, the workers and the store saw."""
+    """Run one fan-out to the end and collect what the stand-in, the workers and the store saw.
+
+    `kill`: kill -9 a worker a third of the way in. `restart`: stop gracefully there and start again.
+    """
     standin = StandInProcess(rate=rate, fail=fail, hold=hold).start()
     server: Server | None = None
     try:
@@ -76,6 +80,13 @@ def fan_out(folder: Path, database: str, people: int, *, workers: int = 1, rate:
         server = Server(config, workers=workers).start()
         sampler = _Sampler(server)
         logs = ""
+        if restart:  # a graceful stop (SIGTERM) a third of the way in, then a new start
+            standin.wait_delivered(people // 3, deadline)
+            sampler.stop()
+            cpu_before = sampler.cpu
+            logs += server.stop()
+            server = Server(config, workers=workers).start()
+            sampler = _Sampler(server, cpu_before, sampler.rss)
         if kill:
             standin.wait_delivered(people // 3, deadline)
             if workers > 1:  # one of the supervisor's workers; the supervisor starts a new one

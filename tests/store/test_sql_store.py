@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine import CancelTimer, Choice, Conversation, Forget, Record, Reply, ScheduleTimer
 from bot.store import SqlStore, database_url
 from bot.store.operations import reply_from_json, reply_to_json
 from bot.store.runners import AsyncRunner
-from bot.store.schema import metadata, timers
+from bot.store.schema import conversations, metadata, timers
 
 T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
 KEY = "console:x"
@@ -148,8 +148,10 @@ async def test_menus_are_kept_per_person_and_forgotten_with_them(store: SqlStore
     assert await store.load_menu(KEY) == []
 
 
-async def test_a_timer_being_handled_elsewhere_is_passed_by(postgres_store: SqlStore) -> None:
-    """Two workers, one due timer: while one holds it, the other's claim skips it instead of waiting."""
+async def test_a_timer_and_a_message_of_one_person_on_two_workers_queue_without_deadlock(
+        postgres_store: SqlStore) -> None:
+    """Worker A runs the person's message (their row locked) and cancels their timer; worker B fires that
+    timer meanwhile. Both take the person's row first, so B waits, then finds the timer cancelled."""
     store = postgres_store
     await store.commit_turn(KEY, Conversation(), (ScheduleTimer("reminder:1", T0),), T0)
     (due,) = await store.claim_due_timers(T0)
@@ -159,12 +161,20 @@ async def test_a_timer_being_handled_elsewhere_is_passed_by(postgres_store: SqlS
     def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Reply, ...]]:
         return saved or Conversation(), (Reply("due"),)
 
-    async with runner.engine.connect() as other_worker:
-        transaction = await other_worker.begin()
-        await other_worker.execute(select(timers.c.id).where(timers.c.id == due.row).with_for_update())
-        assert await store.run_turn(KEY, decide, T0, fired_row=due.row) is None
-        await transaction.rollback()
-    assert await store.run_turn(KEY, decide, T0, fired_row=due.row) is not None
+    async with runner.engine.connect() as worker_a:
+        transaction = await worker_a.begin()
+        await worker_a.execute(select(conversations.c.key).where(conversations.c.key == KEY).with_for_update())
+        worker_b = asyncio.create_task(store.run_turn(KEY, decide, T0, fired_row=due.row))
+        for _ in range(1000):  # until B is waiting for A's lock (the statistics view is a snapshot: renew it)
+            await worker_a.execute(text("SELECT pg_stat_clear_snapshot()"))
+            waiting = await worker_a.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                                                 "'Lock' AND datname = current_database()"))
+            if waiting:
+                break
+        assert waiting == 1, "B waits for the person's row"
+        await worker_a.execute(update(timers).where(timers.c.id == due.row).values(status="cancelled"))
+        await transaction.commit()
+    assert await worker_b is None, "B saw the timer cancelled; nothing fired, nobody deadlocked"
 
 
 async def test_workers_take_disjoint_batches_and_a_dead_workers_batch_after_its_lease(store: SqlStore) -> None:
