@@ -17,6 +17,10 @@ from redis.asyncio import Redis
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 
+LATE = 0.02
+"""A sender that wakes later than this after its slot (a busy event loop) gives the slot up and takes a new
+one, so late sends never bunch up into a burst over the rate."""
+
 
 class Pace(Protocol):
     """What senders need from a pace."""
@@ -44,14 +48,17 @@ class Pacer:
 
     async def wait(self, chat: object) -> None:
         """Wait for this chat's next slot (and the global one)."""
-        now = self._clock()
-        slot = max(now, self._chat_next.get(chat, 0.0), self._global_next)
-        self._chat_next[chat] = slot + self.per_chat_seconds
-        self._global_next = slot + self.global_gap
-        if len(self._chat_next) > 10_000:  # forget chats whose slot has passed
-            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-        if slot > now:
-            await self._sleep(slot - now)
+        for _ in range(5):
+            now = self._clock()
+            slot = max(now, self._chat_next.get(chat, 0.0), self._global_next)
+            self._chat_next[chat] = slot + self.per_chat_seconds
+            self._global_next = slot + self.global_gap
+            if len(self._chat_next) > 10_000:  # forget chats whose slot has passed
+                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+            if slot > now:
+                await self._sleep(slot - now)
+            if self._clock() - slot <= LATE:
+                return
 
     async def hold(self, seconds: float) -> None:
         """Everyone waits (a 429 with retry_after applies to the whole bot)."""
@@ -114,9 +121,13 @@ class SharedPacer:
 
     async def wait(self, chat: object) -> None:
         """Wait for this chat's next slot (and the overall one), across all workers."""
-        seconds, _slot = await self.reserve(chat)
-        if seconds > 0:
-            await self._sleep(seconds)
+        for _ in range(5):
+            start = time.monotonic()
+            seconds, _slot = await self.reserve(chat)
+            if seconds > 0:
+                await self._sleep(seconds)
+            if time.monotonic() - start - seconds <= LATE + 0.005:  # the reservation's round trip counts too
+                return
 
     async def hold(self, seconds: float) -> None:
         """Every worker waits: no overall slot is given out before `seconds` from now."""

@@ -100,6 +100,11 @@ def fan_out(folder: Path, database: str, people: int, *, workers: int = 1, rate:
                 server = Server(config, workers=1).start()
                 sampler = _Sampler(server, cpu_before, sampler.rss)
         stats = standin.wait_delivered(people, deadline)
+        # A reply a killed worker had sent, unknown to the store, is sent again once its lease runs out:
+        # wait until the store has nothing left to do, not only until everyone got something.
+        settle = time.monotonic() + claim_seconds + 60
+        while kill and any(run(leftovers(database)).values()) and time.monotonic() < settle:
+            time.sleep(0.5)  # polling other processes' progress
         wall = time.monotonic() - started
         sampler.stop()
         logs += server.stop()  # graceful: what is in flight finishes

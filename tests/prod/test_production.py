@@ -41,16 +41,17 @@ def postgres() -> str:
 
 
 def delivered_once_each(result: FanOut) -> None:
-    assert result.missing == 0, "every reminder delivered"
-    assert result.left == {"outbox": 0, "due": 0, "failed": 0}, "nothing left undone in the store"
-    assert result.stats["limited"] == 0, "never over Telegram's limits: no 429 from the stand-in"
+    summary = result.summary()
+    assert result.missing == 0, f"every reminder delivered: {summary}"
+    assert result.left == {"outbox": 0, "due": 0, "failed": 0}, f"nothing left undone in the store: {summary}"
+    assert result.stats["limited"] == 0, f"never over Telegram's limits: no 429 from the stand-in: {summary}"
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_fan_out_goes_at_the_configured_rate(tmp_path: Path, postgres: str, workers: int) -> None:
     result = fan_out(tmp_path, postgres, 400, workers=workers, rate=50.0)
     delivered_once_each(result)
-    assert result.twice == [], "nobody got it twice"
+    assert result.twice == [], f"nobody got it twice: {result.summary()}"
     assert result.stats["steady_rate"] == pytest.approx(50.0, rel=0.05), result.summary()
 
 
