@@ -120,27 +120,44 @@ class Runtime:
         unfired: list[DueTimer] = []
 
         async def fire_in_order(timers: list[DueTimer]) -> None:
-            async with slots:
+            nonlocal fired
+            try:
                 for timer in timers:
                     if self._stopping:  # shutting down: give the rest back for another worker or the next start
                         unfired.append(timer)
                         continue
+                    fired += 1
                     try:
                         await self.fire(timer, now)
                     except Exception:
                         log.exception("timer %s of %s failed; marked failed", timer.timer_id, log_key(timer.key))
                         await self.store.mark_failed(timer.row)
+            finally:
+                slots.release()
 
         try:
-            while not self._stopping and (batch := await self.store.claim_due_timers(now, key)):
-                self.metrics.due.set(len(batch))
-                people: dict[str, list[DueTimer]] = {}
-                for timer in batch:
-                    people.setdefault(timer.key, []).append(timer)
-                async with asyncio.TaskGroup() as group:
+            async with asyncio.TaskGroup() as group:
+                # A flow, not batch after batch: the next batch is claimed as soon as the last person of
+                # this one has started, so the send pace never waits for a batch's slowest turn.
+                while not self._stopping:
+                    try:
+                        batch = await self.store.claim_due_timers(now, key)
+                    except Exception:
+                        log.exception("claiming due timers failed; the turns in flight finish, the sweep retries")
+                        break
+                    if not batch:
+                        break
+                    self.metrics.due.set(len(batch))
+                    people: dict[str, list[DueTimer]] = {}
+                    for timer in batch:
+                        people.setdefault(timer.key, []).append(timer)
                     for timers in people.values():
+                        await slots.acquire()
+                        if self._stopping:
+                            unfired.extend(timers)
+                            slots.release()
+                            continue
                         group.create_task(fire_in_order(timers))
-                fired += len(batch) - len(unfired)
         finally:
             await self.store.release_timers(unfired)
         if self._stopping:
