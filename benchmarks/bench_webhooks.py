@@ -19,7 +19,8 @@ from pathlib import Path
 
 from benchmarks.bench_fanout import BENCH_DATABASE, ensure_database
 from bot.store import SqlStore
-from tests.prod.cluster import Server, StandInProcess, empty_database, run, write_config
+from tests.conftest import drop_everything
+from tests.prod.cluster import Server, StandInProcess, run, write_config
 from tests.prod.test_production import deliver_once, first_reply_pieces
 
 RUNS = {"sqlite1": ("sqlite", 1), "pg1": ("pg", 1), "pg2": ("pg", 2)}
@@ -28,7 +29,7 @@ RUNS = {"sqlite1": ("sqlite", 1), "pg1": ("pg", 1), "pg2": ("pg", 2)}
 async def empty(url: str) -> None:
     store = await SqlStore.open(url)
     try:
-        await store.run(empty_database)
+        await store.run(drop_everything)
     finally:
         await store.close()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.assembly import build_knowledge
@@ -24,6 +24,7 @@ from tests.flow import Flow
 # 2026-11-21 16:00 UTC = 20:00 in Dubai.
 T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
 POSTGRES = os.environ.get("REFLEXBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("REFLEXBOT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture(scope="session")
@@ -62,9 +63,16 @@ async def open_harness(kb: Knowledge, db: Path | str, start: datetime = T0) -> H
     return Harness(runtime, store, clock, sent)
 
 
-def _empty(conn: Connection) -> None:
+def empty_tables(conn: Connection) -> None:
+    """Every row gone, the schema kept (a shared PostgreSQL database between tests)."""
     for table in reversed(metadata.sorted_tables):
         conn.execute(table.delete())
+
+
+def drop_everything(conn: Connection) -> None:
+    """The tables and the migration version gone: an empty database."""
+    metadata.drop_all(conn)
+    conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 @pytest_asyncio.fixture(params=["sqlite", "postgresql"])
@@ -77,6 +85,6 @@ async def harness(request: pytest.FixtureRequest, kb: Knowledge, tmp_path: Path)
             h = await open_harness(kb, POSTGRES)
         except (OSError, SQLAlchemyError) as error:
             pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
-        await h.store.run(_empty)
+        await h.store.run(empty_tables)
     yield h
     await h.store.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import uuid
 from collections.abc import AsyncIterator
 
@@ -13,8 +12,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.channels.pacing import SharedPacer
-
-REDIS = os.environ.get("REFLEXBOT_TEST_REDIS", "redis://127.0.0.1:6379/0")
+from tests.conftest import REDIS
 
 
 @pytest_asyncio.fixture

@@ -27,12 +27,11 @@ from bot.assembly import build_knowledge
 from bot.config import load_settings
 from bot.engine import Conversation, ScheduleTimer, TextReceived, step
 from bot.store import SqlStore
-from bot.store.schema import conversations, metadata, timers
+from bot.store.schema import conversations, timers
 from scheduler import utc_now
+from tests.conftest import REDIS, drop_everything
 
 ROOT = Path(__file__).resolve().parents[2]
-POSTGRES = os.environ.get("REFLEXBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("REFLEXBOT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 TOKEN = "7000001:reflexbot-test-token"
 SECRET = "proof-secret"
 
@@ -173,11 +172,6 @@ def write_config(folder: Path, database: str, standin: StandInProcess, *, rate: 
     return config
 
 
-def empty_database(conn: Connection) -> None:
-    metadata.drop_all(conn)
-    conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-
-
 async def seed_reminders(database: str, config: Path, people: int, due: datetime) -> None:
     """`people` Telegram users with a daily 22:00 reminder (made by the engine), all due at `due`.
 
@@ -186,7 +180,7 @@ async def seed_reminders(database: str, config: Path, people: int, due: datetime
     """
     store = await SqlStore.open(database)
     try:
-        await store.run(empty_database)
+        await store.run(drop_everything)
     finally:
         await store.close()
     store = await SqlStore.open(database)

@@ -20,7 +20,8 @@ from bot.config import load_settings
 from bot.engine import Conversation, Reply, TextReceived, step
 from bot.store import SqlStore
 from scheduler import utc_now
-from tests.prod.cluster import POSTGRES, SECRET, Server, StandInProcess, empty_database, run, write_config
+from tests.conftest import POSTGRES, drop_everything
+from tests.prod.cluster import SECRET, Server, StandInProcess, run, write_config
 from tests.prod.fanout import FanOut, fan_out
 
 pytestmark = pytest.mark.slow
@@ -101,7 +102,7 @@ def test_duplicate_webhooks_over_two_workers_get_one_reply_each(tmp_path: Path, 
 
         async def empty() -> None:
             store = await SqlStore.open(postgres)
-            await store.run(empty_database)
+            await store.run(drop_everything)
             await store.close()
 
         run(empty())

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,8 +19,8 @@ from bot.engine import Conversation
 from bot.store import SqlStore, database_url
 from bot.store.migrate import upgrade
 from bot.store.schema import conversations, metadata, outbox, timers
+from tests.conftest import POSTGRES, drop_everything
 
-POSTGRES = os.environ.get("REFLEXBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
 
 
@@ -41,11 +40,6 @@ async def raw(url: str, work: Callable[[Connection], Any]) -> Any:
             return await conn.run_sync(work)
     finally:
         await async_engine.dispose()
-
-
-def drop_everything(conn: Connection) -> None:
-    metadata.drop_all(conn)
-    conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine import CancelTimer, Choice, Conversation, Forget, Record, Reply, ScheduleTimer
 from bot.store import SqlStore, database_url
 from bot.store.operations import reply_from_json, reply_to_json
 from bot.store.runners import AsyncRunner
-from bot.store.schema import conversations, metadata, timers
+from bot.store.schema import conversations, timers
+from tests.conftest import POSTGRES, empty_tables
 
 T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
 KEY = "console:x"
 
 
-POSTGRES = os.environ.get("REFLEXBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @pytest_asyncio.fixture(params=["sqlite", "postgresql"])
@@ -50,13 +49,9 @@ async def _open_postgres() -> SqlStore:
         s = await SqlStore.open(POSTGRES)
     except (OSError, SQLAlchemyError) as error:
         pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
-    await s.run(_empty)
+    await s.run(empty_tables)
     return s
 
-
-def _empty(conn: Connection) -> None:
-    for table in reversed(metadata.sorted_tables):
-        conn.execute(table.delete())
 
 
 def test_urls_get_their_drivers() -> None:
