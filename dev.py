@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Set up what reflexbot needs (a local .venv), then run it. Needs only python3 >= 3.11.
 
-    python3 dev.py chat [ARGS...]   set up, then start `reflexbot chat` (the terminal chat)
-    python3 dev.py test [ARGS...]   set up, then run ruff, mypy and the whole test suite (pytest ARGS)
-    python3 dev.py run ARGS...      set up, then run `reflexbot ARGS...`
+python3 dev.py chat [ARGS...]   set up, then start `reflexbot chat` (the terminal chat)
+python3 dev.py test [ARGS...]   set up, then run ruff (lint and format), mypy and the whole test suite (pytest ARGS)
+python3 dev.py run ARGS...      set up, then run `reflexbot ARGS...`
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "reflexbot"), "chat", *rest])
     if command == "run":
         return subprocess.call([str(BIN / "reflexbot"), *rest])
-    for check in (["ruff", "check", "."], ["mypy"]):
+    for check in (["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]):
         print("$", " ".join(check), flush=True)
         if code := subprocess.call([str(BIN / check[0]), *check[1:]]):
             return code

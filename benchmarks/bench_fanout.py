@@ -35,6 +35,7 @@ async def ensure_database(url: str) -> None:
     finally:
         await connection.close()
 
+
 RUNS = {
     "pg1": {"database": "pg", "workers": 1, "kill": False},
     "pg2": {"database": "pg", "workers": 2, "kill": False},
@@ -49,8 +50,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--runs", default="pg1,pg2,pg2-kill,sqlite-kill")
-    parser.add_argument("--claim-seconds", type=float, default=30.0,
-                        help="lease before a dead worker's share is retaken")
+    parser.add_argument(
+        "--claim-seconds", type=float, default=30.0, help="lease before a dead worker's share is retaken"
+    )
     parser.add_argument("--out", default="")
     parser.add_argument("--postgres", default=BENCH_DATABASE, help="a database of its own: it is emptied")
     args = parser.parse_args()
@@ -59,8 +61,15 @@ def main() -> None:
         spec = RUNS[name]
         with tempfile.TemporaryDirectory() as folder:
             database = args.postgres if spec["database"] == "pg" else f"sqlite:///{Path(folder) / 'fanout.sqlite3'}"
-            result = fan_out(Path(folder), database, args.people, workers=int(spec["workers"]), rate=args.rate,
-                             kill=bool(spec["kill"]), claim_seconds=args.claim_seconds)
+            result = fan_out(
+                Path(folder),
+                database,
+                args.people,
+                workers=int(spec["workers"]),
+                rate=args.rate,
+                kill=bool(spec["kill"]),
+                claim_seconds=args.claim_seconds,
+            )
         line = json.dumps({"run": name, **result.summary()})
         print(line, flush=True)
         if args.out:

@@ -1,6 +1,6 @@
 """Matching speed: texts/s and p50/p99 per text over the eval utterances and typical variants.
 
-    .venv/bin/python benchmarks/bench_match.py [--rounds 50]
+.venv/bin/python benchmarks/bench_match.py [--rounds 50]
 """
 
 from __future__ import annotations
@@ -15,8 +15,16 @@ from bot.nlu import Matcher
 from content.loader import default_content
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRA = ["I feel bloated and cant sleep", "no headache, just tired", "my back is killing me lately",
-         "period cramps", "so tired lately", "hi", "what time is it", "x" * 2_000]
+EXTRA = [
+    "I feel bloated and cant sleep",
+    "no headache, just tired",
+    "my back is killing me lately",
+    "period cramps",
+    "so tired lately",
+    "hi",
+    "what time is it",
+    "x" * 2_000,
+]
 
 
 def texts() -> list[str]:
@@ -48,8 +56,10 @@ def main() -> None:
     per_text.sort()
     p99 = per_text[int(len(per_text) * 0.99) - 1]
     print(f"matcher load {load_ms:.0f} ms; {len(per_text)} matches of {len(sample)} texts")
-    print(f"texts/s {len(per_text) / total:,.0f}; p50 {statistics.median(per_text):.3f} ms; "
-          f"p99 {p99:.3f} ms; max {per_text[-1]:.3f} ms")
+    print(
+        f"texts/s {len(per_text) / total:,.0f}; p50 {statistics.median(per_text):.3f} ms; "
+        f"p99 {p99:.3f} ms; max {per_text[-1]:.3f} ms"
+    )
 
 
 if __name__ == "__main__":

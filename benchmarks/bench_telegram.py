@@ -54,8 +54,14 @@ async def serve(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
     return server, task, f"http://127.0.0.1:{port}"
 
 
-async def drive(url: str, api: FakeBotApi, chats: list[int], updates: int,
-                processed: Callable[[int], Awaitable[None]], done_before: int) -> tuple[float, list[float]]:
+async def drive(
+    url: str,
+    api: FakeBotApi,
+    chats: list[int],
+    updates: int,
+    processed: Callable[[int], Awaitable[None]],
+    done_before: int,
+) -> tuple[float, list[float]]:
     """POST `updates` text updates spread over `chats`; throughput (updates/s) and latencies (ms)."""
     latencies: list[float] = []
     async with httpx.AsyncClient(base_url=url, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as http:
@@ -86,8 +92,14 @@ async def reflexbot_run(api: FakeBotApi, chats: list[int], updates: int) -> tupl
             await holder[0].sender.deliver(key, reply)
 
         runtime = Runtime(kb, store, deliver)
-        channel = TelegramChannel(build_application(TOKEN, api.base_url, polling=False), runtime, store, kb,
-                                  utc_now, pacer=Pacer(per_chat_seconds=0.0, per_second=1e9))
+        channel = TelegramChannel(
+            build_application(TOKEN, api.base_url, polling=False),
+            runtime,
+            store,
+            kb,
+            utc_now,
+            pacer=Pacer(per_chat_seconds=0.0, per_second=1e9),
+        )
         holder.append(channel)
         await channel.start(polling=False)
         server, task, url = await serve(create_app(telegram=channel, telegram_secret=SECRET))
@@ -107,8 +119,9 @@ async def reflexbot_run(api: FakeBotApi, chats: list[int], updates: int) -> tupl
 
 async def echo_run(api: FakeBotApi, chats: list[int], updates: int) -> tuple[float, list[float]]:
     """A bare PTB echo bot behind the same kind of Starlette webhook."""
-    application = ApplicationBuilder().token(TOKEN).base_url(api.base_url).updater(None).concurrent_updates(True)\
-        .build()
+    application = (
+        ApplicationBuilder().token(TOKEN).base_url(api.base_url).updater(None).concurrent_updates(True).build()
+    )
     done = [0]
     cond = asyncio.Condition()
 
@@ -151,9 +164,11 @@ async def main(updates: int, people: int) -> None:
             results[name] = rate
             for violation in api.violations[:5]:
                 print("   violation:", violation[:300])
-            print(f"{name:14s} {rate:7.0f} updates/s ({updates} in flight); latency one at a time: "
-                  f"p50 {statistics.median(latencies):.1f} ms, p99 {latencies[int(len(latencies) * 0.99) - 1]:.1f} ms;"
-                  f" spec violations {len(api.violations)}")
+            print(
+                f"{name:14s} {rate:7.0f} updates/s ({updates} in flight); latency one at a time: "
+                f"p50 {statistics.median(latencies):.1f} ms, p99 {latencies[int(len(latencies) * 0.99) - 1]:.1f} ms;"
+                f" spec violations {len(api.violations)}"
+            )
     print(f"ratio reflexbot / bare echo: {results['reflexbot'] / results['bare PTB echo']:.2f}")
 
 

@@ -23,10 +23,18 @@ from bot.engine.state import Conversation
 from bot.runtime import Runtime
 from bot.store import SqlStore
 
-SCRIPT: list[Event] = [TextReceived("I feel bloated"), ChoicePicked("start:ST44"), ChoicePicked("ans:acute:none"),
-                       ChoicePicked("ans:pressure:no"), ChoicePicked("ans:pregnancy:no"), ChoicePicked("ans:clot:no"),
-                       ChoicePicked("ans:foot:no"), ChoicePicked("ans:chronic:no"), ChoicePicked("ready"),
-                       TextReceived("pause")]
+SCRIPT: list[Event] = [
+    TextReceived("I feel bloated"),
+    ChoicePicked("start:ST44"),
+    ChoicePicked("ans:acute:none"),
+    ChoicePicked("ans:pressure:no"),
+    ChoicePicked("ans:pregnancy:no"),
+    ChoicePicked("ans:clot:no"),
+    ChoicePicked("ans:foot:no"),
+    ChoicePicked("ans:chronic:no"),
+    ChoicePicked("ready"),
+    TextReceived("pause"),
+]
 
 
 async def run(people: int, concurrent: bool) -> None:
@@ -70,8 +78,10 @@ async def run(people: int, concurrent: bool) -> None:
     latencies.sort()
     turns = len(latencies)
     mode = f"{people} people at once" if concurrent else "one turn at a time"
-    print(f"full turns with SQLite ({mode}): {turns / elapsed:,.0f} turns/s ({turns} turns, {delivered} replies); "
-          f"p50 {statistics.median(latencies):.2f} ms; p99 {latencies[int(turns * 0.99) - 1]:.2f} ms")
+    print(
+        f"full turns with SQLite ({mode}): {turns / elapsed:,.0f} turns/s ({turns} turns, {delivered} replies); "
+        f"p50 {statistics.median(latencies):.2f} ms; p99 {latencies[int(turns * 0.99) - 1]:.2f} ms"
+    )
 
 
 def main() -> None:

@@ -61,10 +61,20 @@ def main() -> None:
                 if server is not None:
                     server.stop()
                 standin.stop()
-        print(json.dumps({"run": name, "people": args.people, "replies": stats["delivered"],
-                          "updates_per_second": round(args.people / seconds, 1),
-                          "cpu_ms_per_update": round(1000 * cpu / args.people, 2),
-                          "peak_worker_rss_mb": round(rss / 1e6, 1), "limited_429": stats["limited"]}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "run": name,
+                    "people": args.people,
+                    "replies": stats["delivered"],
+                    "updates_per_second": round(args.people / seconds, 1),
+                    "cpu_ms_per_update": round(1000 * cpu / args.people, 2),
+                    "peak_worker_rss_mb": round(rss / 1e6, 1),
+                    "limited_429": stats["limited"],
+                }
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

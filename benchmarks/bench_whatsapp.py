@@ -60,7 +60,8 @@ async def main(updates: int, people: int) -> None:
         return JSONResponse({"sid": "SM" + "a" * 32, "status": "queued"}, status_code=201)
 
     twilio, twilio_task, twilio_url = await serve(
-        Starlette(routes=[Route("/2010-04-01/Accounts/{a}/Messages.json", messages, methods=["POST"])]))
+        Starlette(routes=[Route("/2010-04-01/Accounts/{a}/Messages.json", messages, methods=["POST"])])
+    )
     kb = build_knowledge(load_settings(str(REPO_CONFIG)))
     with tempfile.TemporaryDirectory() as tmp:
         store = await SqlStore.open(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
@@ -79,8 +80,13 @@ async def main(updates: int, people: int) -> None:
         sid = iter(range(1, 10**9))
 
         def signed(person: int, body: str) -> tuple[dict[str, str], dict[str, str]]:
-            form = {"MessageSid": f"SM{next(sid):032x}", "From": f"whatsapp:+9715{person:08d}", "To": FROM,
-                    "Body": body, "NumMedia": "0"}
+            form = {
+                "MessageSid": f"SM{next(sid):032x}",
+                "From": f"whatsapp:+9715{person:08d}",
+                "To": FROM,
+                "Body": body,
+                "NumMedia": "0",
+            }
             return form, {"X-Twilio-Signature": validator.compute_signature(PUBLIC + "/whatsapp/webhook", form)}
 
         try:
@@ -112,9 +118,11 @@ async def main(updates: int, people: int) -> None:
     twilio.should_exit = True
     await twilio_task
     latencies.sort()
-    print(f"whatsapp webhook: {rate:.0f} updates/s ({updates} in flight, {people} people); latency one at a time: "
-          f"p50 {statistics.median(latencies):.1f} ms, p99 {latencies[int(len(latencies) * 0.99) - 1]:.1f} ms; "
-          f"{created[0]} messages created")
+    print(
+        f"whatsapp webhook: {rate:.0f} updates/s ({updates} in flight, {people} people); latency one at a time: "
+        f"p50 {statistics.median(latencies):.1f} ms, p99 {latencies[int(len(latencies) * 0.99) - 1]:.1f} ms; "
+        f"{created[0]} messages created"
+    )
 
 
 if __name__ == "__main__":

@@ -111,6 +111,8 @@ def _content_check() -> int:
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"content ok: {len(content.points)} points, {len(content.zones)} zones, "
-          f"{len(content.symptoms)} symptoms, {len(content.red_flags)} red flags, {len(content.faqs)} FAQ")
+    print(
+        f"content ok: {len(content.points)} points, {len(content.zones)} zones, "
+        f"{len(content.symptoms)} symptoms, {len(content.red_flags)} red flags, {len(content.faqs)} FAQ"
+    )
     return 0

@@ -63,15 +63,24 @@ def load_settings(path: str | None = None, *, db: str | None = None, tz: str | N
         max_points_offered=int(session.get("max_points_offered", 3)),
     )
     # A server's URL carries a password: $REFLEXBOT_DATABASE_URL keeps it out of the file.
-    url = (os.environ.get("REFLEXBOT_DATABASE_URL") or str(data.get("storage", {}).get("url") or "")
-           or default_storage_url())
+    url = (
+        os.environ.get("REFLEXBOT_DATABASE_URL")
+        or str(data.get("storage", {}).get("url") or "")
+        or default_storage_url()
+    )
     if db:
         url = db if "://" in db else f"sqlite:///{Path(db).expanduser().resolve()}"
     server = data.get("server", {})
-    return Settings(storage_url=url, clinic=_clinic(data.get("clinic", {})), policy=policy,
-                    default_language=str(bot.get("default_language", "en")),
-                    public_url=str(server.get("public_url", "")), host=str(server.get("host", "127.0.0.1")),
-                    port=int(server.get("port", 8080)), raw=data)
+    return Settings(
+        storage_url=url,
+        clinic=_clinic(data.get("clinic", {})),
+        policy=policy,
+        default_language=str(bot.get("default_language", "en")),
+        public_url=str(server.get("public_url", "")),
+        host=str(server.get("host", "127.0.0.1")),
+        port=int(server.get("port", 8080)),
+        raw=data,
+    )
 
 
 def _clinic(section: dict[str, Any]) -> Clinic:
@@ -82,7 +91,15 @@ def _clinic(section: dict[str, Any]) -> Clinic:
             raise ConfigError(f"[[clinic.branches]] #{number}: missing {', '.join(missing)}")
         if not str(b["whatsapp"]).startswith("https://wa.me/"):
             raise ConfigError(f"[[clinic.branches]] #{number}: whatsapp must be a https://wa.me/ link")
-        branches.append(Branch(id=str(b["id"]), name=str(b["name"]), address=str(b.get("address", "")),
-                               phone=str(b["phone"]), whatsapp=str(b["whatsapp"]), map_url=str(b.get("map", "")),
-                               hours=str(b.get("hours", ""))))
+        branches.append(
+            Branch(
+                id=str(b["id"]),
+                name=str(b["name"]),
+                address=str(b.get("address", "")),
+                phone=str(b["phone"]),
+                whatsapp=str(b["whatsapp"]),
+                map_url=str(b.get("map", "")),
+                hours=str(b.get("hours", "")),
+            )
+        )
     return Clinic(name=str(section.get("name", "the clinic")), branches=tuple(branches))

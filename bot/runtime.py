@@ -30,6 +30,7 @@ from bot.store import DueTimer, OutboxItem, SqlStore
 
 log = logging.getLogger("reflexbot.runtime")
 
+
 class RecipientGoneError(Exception):
     """Raised by a channel's deliver when the person can never be reached (they blocked the bot)."""
 
@@ -58,9 +59,18 @@ def log_key(key: str) -> str:
 class Runtime:
     """Runs turns for many people: in order per person, each turn saved before its replies go out."""
 
-    def __init__(self, kb: Knowledge, store: SqlStore, deliver: Deliver, *, default_tz: str = "",
-                 wake_at: WakeAt | None = None, on_record: OnRecord | None = None,
-                 metrics: Metrics | None = None, parallel: int = 1) -> None:
+    def __init__(
+        self,
+        kb: Knowledge,
+        store: SqlStore,
+        deliver: Deliver,
+        *,
+        default_tz: str = "",
+        wake_at: WakeAt | None = None,
+        on_record: OnRecord | None = None,
+        metrics: Metrics | None = None,
+        parallel: int = 1,
+    ) -> None:
         self.kb = kb
         self.store = store
         self.deliver = deliver
@@ -185,16 +195,23 @@ class Runtime:
             async with self._lock(key):
                 await self._deliver(key, await self.store.claim_replies(key, now), [], now)
 
-    async def _turn(self, key: str, event: Event, now: datetime, fired: int | None,
-                    dedupe: tuple[str, str] | None = None) -> bool:
+    async def _turn(
+        self, key: str, event: Event, now: datetime, fired: int | None, dedupe: tuple[str, str] | None = None
+    ) -> bool:
         def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Action, ...]]:
             if saved is None:
                 fresh = self.newcomer(key) if self.newcomer is not None else Conversation(tz=self.default_tz)
                 saved = replace(fresh, salt=secrets.token_hex(3))
             state = saved
             new_state, actions = step(self.kb, state, event, now=now)
-            log.info("turn %s event=%s state=%s->%s actions=%d", log_key(key), type(event).__name__,
-                     state.state, new_state.state, len(actions))
+            log.info(
+                "turn %s event=%s state=%s->%s actions=%d",
+                log_key(key),
+                type(event).__name__,
+                state.state,
+                new_state.state,
+                len(actions),
+            )
             return new_state, actions
 
         # A timer's replies, and emergency advice, go through the outbox: saved with the turn, delivered
@@ -229,8 +246,7 @@ class Runtime:
         items = sorted(stored, key=lambda i: not i.reply.urgent)
         doubtful = sum(i.in_doubt for i in items)
         if doubtful:  # a worker died while delivering these: it may have sent them already
-            log.warning("%d replies to %s are sent again: the worker delivering them stopped", doubtful,
-                        log_key(key))
+            log.warning("%d replies to %s are sent again: the worker delivering them stopped", doubtful, log_key(key))
             self.metrics.resent.labels(channel_of(key)).inc(doubtful)
         delivered: list[OutboxItem] = []
         for index, item in enumerate(items):

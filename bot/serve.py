@@ -66,8 +66,9 @@ def preflight(settings: Settings, workers: int) -> None:
     _whatsapp_credentials(settings)
     if workers > 1:
         if database_url(settings.storage_url).get_backend_name() == "sqlite":
-            raise ConfigError("several workers need a database server: set [storage] url to PostgreSQL "
-                              "(SQLite is for one process)")
+            raise ConfigError(
+                "several workers need a database server: set [storage] url to PostgreSQL (SQLite is for one process)"
+            )
         if telegram_section(settings).get("enabled") and telegram_section(settings).get("mode") == "polling":
             raise ConfigError("Telegram polling allows one poller: use webhook mode with several workers")
 
@@ -127,8 +128,9 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
     """Everything one process runs, wired; nothing started yet."""
     preflight(settings, workers)
     server = server_section(settings)
-    store = await SqlStore.open(settings.storage_url, timedelta(seconds=float(server.get("claim_seconds", 120))),
-                                clock=utc_now)
+    store = await SqlStore.open(
+        settings.storage_url, timedelta(seconds=float(server.get("claim_seconds", 120))), clock=utc_now
+    )
     kb = build_knowledge(settings)
     senders: dict[str, Deliver] = {}
 
@@ -138,19 +140,29 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
             raise LookupError(f"channel {channel} is not enabled; reply kept")
         await senders[channel](key, reply)
 
-    runtime = Runtime(kb, store, deliver, default_tz=settings.policy.default_tz,
-                      parallel=int(server.get("parallel_timers", 8)))
+    runtime = Runtime(
+        kb, store, deliver, default_tz=settings.policy.default_tz, parallel=int(server.get("parallel_timers", 8))
+    )
     trigger = Trigger(runtime.run_due)
     runtime.wake_at = trigger.wake_at
     service = Service(settings, store, runtime, trigger)
     section = telegram_section(settings)
     if section.get("enabled"):
         polling = section.get("mode") == "polling"
-        application = build_application(telegram_token(), str(section.get("api_base_url") or TELEGRAM_API),
-                                        polling=polling, timeout=float(section.get("timeout_seconds", 10)))
+        application = build_application(
+            telegram_token(),
+            str(section.get("api_base_url") or TELEGRAM_API),
+            polling=polling,
+            timeout=float(section.get("timeout_seconds", 10)),
+        )
         staff = int(settings.raw.get("clinic", {}).get("telegram_staff_chat_id") or 0)
-        pacer = _pace(settings, "telegram", workers, float(section.get("per_chat_seconds", 1.0)),
-                      float(section.get("per_second", 30)))
+        pacer = _pace(
+            settings,
+            "telegram",
+            workers,
+            float(section.get("per_chat_seconds", 1.0)),
+            float(section.get("per_second", 30)),
+        )
         service.pacers.append(pacer)
         service.telegram = TelegramChannel(application, runtime, store, kb, utc_now, staff_chat_id=staff, pacer=pacer)
         senders["telegram"] = service.telegram.sender.deliver
@@ -174,8 +186,9 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
 
         def newcomer(key: str) -> Conversation:
             if key.startswith("whatsapp:"):  # time zone from the number's country; sessions a round a message
-                return Conversation(tz=timezone_of(key, settings.policy.default_tz), per_round=per_round,
-                                    window_hours=window)
+                return Conversation(
+                    tz=timezone_of(key, settings.policy.default_tz), per_round=per_round, window_hours=window
+                )
             return Conversation(tz=settings.policy.default_tz)
 
         runtime.newcomer = newcomer
@@ -188,8 +201,13 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
 
         runtime.on_record = on_record
 
-    service.app = create_app(telegram=service.telegram, whatsapp=whatsapp, health=health, metrics=runtime.metrics,
-                             telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""))
+    service.app = create_app(
+        telegram=service.telegram,
+        whatsapp=whatsapp,
+        health=health,
+        metrics=runtime.metrics,
+        telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
+    )
     return service
 
 
@@ -209,8 +227,9 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
     """Run `workers` processes on one socket (uvicorn's supervisor restarts any that dies)."""
     preflight(settings, workers)
     os.environ["REFLEXBOT_WORKERS"] = str(workers)  # each worker process reads its config again
-    uvicorn.run("bot.serve:worker_app", factory=True, host=host, port=port, workers=workers, lifespan="on",
-                log_level="warning")
+    uvicorn.run(
+        "bot.serve:worker_app", factory=True, host=host, port=port, workers=workers, lifespan="on", log_level="warning"
+    )
     return 0
 
 
@@ -265,8 +284,9 @@ def _whatsapp_credentials(settings: Settings) -> tuple[str, str] | None:
     return account, token
 
 
-def _whatsapp(settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge,
-              workers: int) -> WhatsAppChannel | None:
+def _whatsapp(
+    settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge, workers: int
+) -> WhatsAppChannel | None:
     """The WhatsApp channel from [whatsapp] and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, if enabled."""
     credentials = _whatsapp_credentials(settings)
     if credentials is None:
@@ -279,10 +299,17 @@ def _whatsapp(settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowled
     }
     client = make_client(account, token, str(section.get("api_base_url") or ""))
     pacer = _pace(settings, "whatsapp", workers, 0.0, float(section.get("per_second", 10)))
-    sender = WhatsAppSender(client, str(section.get("from", "")), store, utc_now, templates=templates,
-                            status_callback=settings.public_url.rstrip("/") + "/whatsapp/status", pacer=pacer,
-                            hint=kb.content.message("en", "channel.reply-with-number"),
-                            choice_templates={str(k): str(v) for k, v in section.get("choice_templates", {}).items()})
+    sender = WhatsAppSender(
+        client,
+        str(section.get("from", "")),
+        store,
+        utc_now,
+        templates=templates,
+        status_callback=settings.public_url.rstrip("/") + "/whatsapp/status",
+        pacer=pacer,
+        hint=kb.content.message("en", "channel.reply-with-number"),
+        choice_templates={str(k): str(v) for k, v in section.get("choice_templates", {}).items()},
+    )
     staff = str(settings.raw.get("clinic", {}).get("whatsapp_staff_number") or "")
     return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, settings.public_url, staff_number=staff)
 
@@ -304,6 +331,8 @@ async def telegram_admin(settings: Settings, action: str) -> int:
             print("webhook deleted")
         else:
             info = await bot.get_webhook_info()
-            print(f"url: {info.url or '(none)'}\npending updates: {info.pending_update_count}\n"
-                  f"last error: {info.last_error_message or '(none)'}")
+            print(
+                f"url: {info.url or '(none)'}\npending updates: {info.pending_update_count}\n"
+                f"last error: {info.last_error_message or '(none)'}"
+            )
     return 0

@@ -27,9 +27,14 @@ Health = Callable[[], Awaitable[dict[str, object]]]
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
-def create_app(*, telegram: TelegramChannel | None = None, telegram_secret: str = "",
-               whatsapp: WhatsAppChannel | None = None, health: Health | None = None,
-               metrics: Metrics | None = None) -> Starlette:
+def create_app(
+    *,
+    telegram: TelegramChannel | None = None,
+    telegram_secret: str = "",
+    whatsapp: WhatsAppChannel | None = None,
+    health: Health | None = None,
+    metrics: Metrics | None = None,
+) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer."""
 
     async def signed_form(request: Request) -> dict[str, str] | Response:
@@ -94,10 +99,12 @@ def create_app(*, telegram: TelegramChannel | None = None, telegram_secret: str 
             return JSONResponse({"error": "no metrics"}, status_code=404)
         return Response(metrics.export(), media_type="text/plain; version=0.0.4")
 
-    return Starlette(routes=[
-        Route("/metrics", metrics_route, methods=["GET"]),
-        Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
-        Route("/whatsapp/webhook", whatsapp_webhook, methods=["POST"]),
-        Route("/whatsapp/status", whatsapp_status, methods=["POST"]),
-        Route("/healthz", healthz, methods=["GET"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/metrics", metrics_route, methods=["GET"]),
+            Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
+            Route("/whatsapp/webhook", whatsapp_webhook, methods=["POST"]),
+            Route("/whatsapp/status", whatsapp_status, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )

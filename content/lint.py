@@ -16,9 +16,30 @@ from content.model import Content
 
 ZONE_IDS = ("toes", "ball", "arch", "heel", "inner-edge", "outer-edge")
 INTENT_IDS = (
-    "help", "start-over", "about", "delete-data", "language", "remind", "reminders-list",
-    "reminders-stop", "book", "clinic", "stop", "pause", "resume", "too-painful", "better", "same",
-    "worse", "yes", "no", "ready", "greeting", "thanks", "skip", "snooze",
+    "help",
+    "start-over",
+    "about",
+    "delete-data",
+    "language",
+    "remind",
+    "reminders-list",
+    "reminders-stop",
+    "book",
+    "clinic",
+    "stop",
+    "pause",
+    "resume",
+    "too-painful",
+    "better",
+    "same",
+    "worse",
+    "yes",
+    "no",
+    "ready",
+    "greeting",
+    "thanks",
+    "skip",
+    "snooze",
 )
 MAX_CHOICE_BYTES = 64  # Telegram's callback_data limit
 
@@ -141,8 +162,9 @@ def _phrases(problems: list[str], content: Content) -> None:
             for phrase in flag.phrases.get(lang, ()):
                 key = normalise(phrase)
                 if key in owner:
-                    problems.append(f"safety.toml: {flag.id}: phrase {phrase!r} is also a phrase of "
-                                    f"symptom {owner[key]}")
+                    problems.append(
+                        f"safety.toml: {flag.id}: phrase {phrase!r} is also a phrase of symptom {owner[key]}"
+                    )
 
 
 def check(content: Content, choice_ids: Iterable[str] = ()) -> list[str]:

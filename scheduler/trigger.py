@@ -43,8 +43,7 @@ class Trigger:
     def start(self) -> None:
         """Start in the running event loop; handle whatever became due while we were down."""
         self._scheduler.start()
-        self._scheduler.add_job(self._run, "interval", seconds=self._sweep_seconds, id=SWEEP_JOB,
-                                replace_existing=True)
+        self._scheduler.add_job(self._run, "interval", seconds=self._sweep_seconds, id=SWEEP_JOB, replace_existing=True)
         self.wake_at(self._clock())
 
     @property

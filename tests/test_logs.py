@@ -18,8 +18,9 @@ def test_json_lines() -> None:
     assert entry["level"] == "WARNING" and entry["message"] == "turn ab12" and entry["logger"] == "reflexbot.runtime"
 
 
-async def test_no_message_text_or_address_in_logs(harness: Harness, kb: Knowledge,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+async def test_no_message_text_or_address_in_logs(
+    harness: Harness, kb: Knowledge, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     secret = "my neighbour Fatima thinks my ankle is broken"
     await harness.runtime.handle("telegram:987654321", TextReceived(secret), T0)

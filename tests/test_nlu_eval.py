@@ -27,7 +27,12 @@ def test_nlu_eval(name: str) -> None:
     command = f"{shlex.quote(sys.executable)} -m bot match -"
     result = subprocess.run(
         [sys.executable, str(EVAL), str(SETS[name]), "--cmd", command, "--min-acc", "0.95", "--show"],
-        cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=300, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "false red flags 0" in result.stdout

@@ -10,11 +10,27 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PURE = ("bot/nlu", "bot/engine")
-FORBIDDEN_MODULES = frozenset({
-    "asyncio", "telegram", "twilio", "apscheduler", "sqlalchemy", "aiosqlite", "httpx", "aiohttp", "starlette",
-})
-CLOCK_CALLS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
-               ("time", "time"), ("time", "sleep")}
+FORBIDDEN_MODULES = frozenset(
+    {
+        "asyncio",
+        "telegram",
+        "twilio",
+        "apscheduler",
+        "sqlalchemy",
+        "aiosqlite",
+        "httpx",
+        "aiohttp",
+        "starlette",
+    }
+)
+CLOCK_CALLS = {
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("date", "today"),
+    ("time", "time"),
+    ("time", "sleep"),
+}
 CLOCK_IMPORTS = {("time", "time"), ("time", "sleep")}
 
 
@@ -32,16 +48,25 @@ def violations(source: str, filename: str = "<src>") -> list[str]:
     found: list[str] = []
     for node in ast.walk(ast.parse(source, filename)):
         if isinstance(node, ast.Import):
-            found += [f"{filename}:{node.lineno}: import {a.name}" for a in node.names
-                      if a.name.split(".")[0] in FORBIDDEN_MODULES]
+            found += [
+                f"{filename}:{node.lineno}: import {a.name}"
+                for a in node.names
+                if a.name.split(".")[0] in FORBIDDEN_MODULES
+            ]
         elif isinstance(node, ast.ImportFrom) and node.module:
             root = node.module.split(".")[0]
             if root in FORBIDDEN_MODULES:
                 found.append(f"{filename}:{node.lineno}: from {node.module} import ...")
-            found += [f"{filename}:{node.lineno}: from {node.module} import {a.name}" for a in node.names
-                      if (node.module, a.name) in CLOCK_IMPORTS]
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and (_owner(node.func.value), node.func.attr) in CLOCK_CALLS):
+            found += [
+                f"{filename}:{node.lineno}: from {node.module} import {a.name}"
+                for a in node.names
+                if (node.module, a.name) in CLOCK_IMPORTS
+            ]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and (_owner(node.func.value), node.func.attr) in CLOCK_CALLS
+        ):
             found.append(f"{filename}:{node.lineno}: {ast.unparse(node.func)}()")
     return found
 
@@ -79,7 +104,13 @@ def test_scanner_catches(source: str) -> None:
     assert violations(source)
 
 
-@pytest.mark.parametrize("source", ["from datetime import datetime, timedelta\nx = datetime(2026, 1, 1)",
-                                    "import re\nre.compile('x')", "now = when.now"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from datetime import datetime, timedelta\nx = datetime(2026, 1, 1)",
+        "import re\nre.compile('x')",
+        "now = when.now",
+    ],
+)
 def test_scanner_allows(source: str) -> None:
     assert violations(source) == []

@@ -40,7 +40,10 @@ def test_serve_answers_healthz_and_stops_cleanly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--config", str(config), "--port", str(port)],
-        env={**env, "REFLEXBOT_CONFIG": str(config)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**env, "REFLEXBOT_CONFIG": str(config)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         cwd=tmp_path,
     )
     try:
@@ -59,7 +62,7 @@ def test_serve_answers_healthz_and_stops_cleanly(tmp_path: Path) -> None:
 
 def test_several_workers_need_a_database_server(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
-    config.write_text('[telegram]\nenabled = false\n[whatsapp]\nenabled = false\n')
+    config.write_text("[telegram]\nenabled = false\n[whatsapp]\nenabled = false\n")
     settings = load_settings(str(config), db=str(tmp_path / "one.sqlite3"))
     preflight(settings, 1)
     with pytest.raises(ConfigError, match="PostgreSQL"):
@@ -68,17 +71,19 @@ def test_several_workers_need_a_database_server(tmp_path: Path) -> None:
 
 def test_polling_allows_one_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "config.toml"
-    config.write_text('[storage]\nurl = "postgresql://postgres@127.0.0.1:5432/test"\n'
-                      '[telegram]\nenabled = true\nmode = "polling"\n[whatsapp]\nenabled = false\n')
+    config.write_text(
+        '[storage]\nurl = "postgresql://postgres@127.0.0.1:5432/test"\n'
+        '[telegram]\nenabled = true\nmode = "polling"\n[whatsapp]\nenabled = false\n'
+    )
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
     with pytest.raises(ConfigError, match="polling"):
         preflight(load_settings(str(config)), 2)
 
 
-def test_the_cli_says_why_it_will_not_start_workers(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_says_why_it_will_not_start_workers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot.cli import main
-
 
     config = tmp_path / "config.toml"
     config.write_text(f'[storage]\nurl = "sqlite:///{tmp_path / "x.sqlite3"}"\n[telegram]\nenabled = false\n')

@@ -38,8 +38,14 @@ class Pace(Protocol):
 class Pacer:
     """Reserves send slots ahead of time, so concurrent senders queue up fairly without a lock."""
 
-    def __init__(self, per_chat_seconds: float = 1.0, per_second: float = 30.0, *, clock: Clock = time.monotonic,
-                 sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        per_chat_seconds: float = 1.0,
+        per_second: float = 30.0,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self.per_chat_seconds = per_chat_seconds
         self.global_gap = 1.0 / per_second
         self._clock = clock
@@ -99,8 +105,15 @@ class SharedPacer:
     Chats appear in Redis only as a hash, and their keys expire once their slot has passed.
     """
 
-    def __init__(self, redis: Redis, name: str, per_chat_seconds: float = 1.0, per_second: float = 30.0, *,
-                 sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        name: str,
+        per_chat_seconds: float = 1.0,
+        per_second: float = 30.0,
+        *,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self.redis = redis
         self.name = name
         self._overall_gap = round(1_000_000 / per_second)
@@ -116,8 +129,9 @@ class SharedPacer:
     async def reserve(self, chat: object) -> tuple[float, int]:
         """Take the next slot for `chat`: (seconds to wait, the slot on Redis's clock in microseconds)."""
         tag = hashlib.sha256(str(chat).encode()).hexdigest()[:16]
-        wait, slot = await self._script(keys=[f"{self.name}:overall", f"{self.name}:chat:{tag}"],
-                                        args=[self._overall_gap, self._chat_gap, 0])
+        wait, slot = await self._script(
+            keys=[f"{self.name}:overall", f"{self.name}:chat:{tag}"], args=[self._overall_gap, self._chat_gap, 0]
+        )
         return int(wait) / 1_000_000, int(slot)
 
     async def wait(self, chat: object) -> None:
@@ -134,8 +148,10 @@ class SharedPacer:
 
     async def hold(self, seconds: float) -> None:
         """Every worker waits: no overall slot is given out before `seconds` from now."""
-        await self._script(keys=[f"{self.name}:overall", f"{self.name}:chat:-"],
-                           args=[self._overall_gap, self._chat_gap, round(seconds * 1_000_000)])
+        await self._script(
+            keys=[f"{self.name}:overall", f"{self.name}:chat:-"],
+            args=[self._overall_gap, self._chat_gap, round(seconds * 1_000_000)],
+        )
         await self._sleep(seconds)
 
     async def close(self) -> None:

@@ -32,8 +32,12 @@ def show_clinic(kb: Knowledge, state: Conversation) -> Turn:
 
 def branch_card(kb: Knowledge, state: Conversation, branch: Branch) -> str:
     """One branch as a few lines of text."""
-    lines = [branch.name, branch.address, say(kb, state, "clinic.phone", phone=branch.phone),
-             say(kb, state, "clinic.whatsapp", link=branch.whatsapp)]
+    lines = [
+        branch.name,
+        branch.address,
+        say(kb, state, "clinic.phone", phone=branch.phone),
+        say(kb, state, "clinic.whatsapp", link=branch.whatsapp),
+    ]
     if branch.map_url:
         lines.append(say(kb, state, "clinic.map", link=branch.map_url))
     if branch.hours:
@@ -56,12 +60,21 @@ def prompt(kb: Knowledge, state: Conversation) -> Reply:
         return Reply(say(kb, state, "booking.ask-when"))
     if state.state == BOOKING_NAME:
         return Reply(say(kb, state, "booking.ask-name"))
-    consent = (button(kb, state, "consent:yes", "button.consent-yes"),
-               button(kb, state, "consent:no", "button.consent-no"))
+    consent = (
+        button(kb, state, "consent:yes", "button.consent-yes"),
+        button(kb, state, "consent:no", "button.consent-no"),
+    )
     draft = state.booking or BookingDraft()
     branch = kb.clinic.branch(draft.branch)
-    text = say(kb, state, "booking.ask-consent", branch=branch.name if branch else "", name=draft.name,
-               when=draft.when, summary=summary(kb, state))
+    text = say(
+        kb,
+        state,
+        "booking.ask-consent",
+        branch=branch.name if branch else "",
+        name=draft.name,
+        when=draft.when,
+        summary=summary(kb, state),
+    )
     return Reply(text, consent)
 
 
@@ -101,8 +114,17 @@ def on_consent(kb: Knowledge, state: Conversation, agreed: bool, now: datetime) 
     brief = summary(kb, state)
     message = say(kb, state, "booking.wa-text", ref=ref, name=draft.name, when=draft.when, summary=brief)
     link = f"{branch.whatsapp}?text={quote(message)}"
-    record = Record("booking", (("ref", ref), ("branch", branch.id), ("when", draft.when), ("name", draft.name),
-                                ("summary", brief), ("created_at", now.isoformat())))
+    record = Record(
+        "booking",
+        (
+            ("ref", ref),
+            ("branch", branch.id),
+            ("when", draft.when),
+            ("name", draft.name),
+            ("summary", brief),
+            ("created_at", now.isoformat()),
+        ),
+    )
     text = say(kb, state, "booking.sent", ref=ref, branch=branch.name, link=link)
     state = replace(to_idle(state), counter=number)
     return state, (record, Reply(text, menu_choices(kb, state)))
@@ -118,5 +140,11 @@ def summary(kb: Knowledge, state: Conversation) -> str:
             labels.append(symptom.text.get(state.lang, symptom.text["en"]).label)
     answers = [f"{q}: {a.value}" for q, a in sorted(state.answers.items())]
     tried = [f"{item_name(kb, state, f.item)} ({f.feeling})" for f in state.history[-5:]]
-    return say(kb, state, "booking.summary", symptoms=", ".join(labels) or none,
-               answers=", ".join(answers) or none, tried=", ".join(tried) or none)
+    return say(
+        kb,
+        state,
+        "booking.summary",
+        symptoms=", ".join(labels) or none,
+        answers=", ".join(answers) or none,
+        tried=", ".join(tried) or none,
+    )

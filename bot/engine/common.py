@@ -36,9 +36,11 @@ def item_name(kb: Knowledge, state: Conversation, item: str) -> str:
 
 
 def start_buttons(kb: Knowledge, state: Conversation, items: tuple[str, ...]) -> tuple[Choice, ...]:
-    """"Start <item>" buttons, never for an item the safety answers rule out (pregnancy)."""
-    return tuple(Choice(f"start:{i}", say(kb, state, "button.start", name=item_name(kb, state, i)))
-                 for i in allowed_items(kb, state.answers, items))
+    """ "Start <item>" buttons, never for an item the safety answers rule out (pregnancy)."""
+    return tuple(
+        Choice(f"start:{i}", say(kb, state, "button.start", name=item_name(kb, state, i)))
+        for i in allowed_items(kb, state.answers, items)
+    )
 
 
 def feel_buttons(kb: Knowledge, state: Conversation) -> tuple[Choice, ...]:

@@ -70,5 +70,15 @@ class OptIn:
     """START after an opt-out: messages may flow again."""
 
 
-Event = (Started | TextReceived | ChoicePicked | TimerFired | Reset | TimezoneSet | Unreachable | StaffHandled
-         | OptOut | OptIn)
+Event = (
+    Started
+    | TextReceived
+    | ChoicePicked
+    | TimerFired
+    | Reset
+    | TimezoneSet
+    | Unreachable
+    | StaffHandled
+    | OptOut
+    | OptIn
+)

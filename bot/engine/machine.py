@@ -60,12 +60,27 @@ from bot.nlu import Understanding, When
 from bot.nlu.labels import match_label
 
 # Intents that give way when the same message names a symptom ("hi, I feel bloated").
-WEAK_INTENTS = frozenset({"greeting", "thanks", "yes", "no", "ready", "better", "same", "worse", "stop",
-                          "pause", "resume", "skip", "snooze", "too-painful"})
+WEAK_INTENTS = frozenset(
+    {
+        "greeting",
+        "thanks",
+        "yes",
+        "no",
+        "ready",
+        "better",
+        "same",
+        "worse",
+        "stop",
+        "pause",
+        "resume",
+        "skip",
+        "snooze",
+        "too-painful",
+    }
+)
 # Commands that work even while a free-text answer or a session is expected.
 ALWAYS = frozenset({"help", "start-over", "about", "delete-data"})
-SESSION_INTENTS = {"ready": "ready", "pause": "pause", "resume": "resume", "stop": "stop",
-                   "too-painful": "painful"}
+SESSION_INTENTS = {"ready": "ready", "pause": "pause", "resume": "resume", "stop": "stop", "too-painful": "painful"}
 FEELINGS = ("better", "same", "worse")
 # States that wait for an answer: an unrelated message gets the question again, not the menu.
 QUESTION_STATES = frozenset({DID_YOU_MEAN, REMINDER_TIME, BOOKING_BRANCH, BOOKING_CONSENT, DELETE_CONFIRM})
@@ -250,8 +265,7 @@ def _on_intent(kb: Knowledge, state: Conversation, u: Understanding, now: dateti
     if intent == "language":
         return state, (_languages(kb, state),)
     simple = {"help": "help", "about": "about", "greeting": "greeting", "thanks": "thanks"}
-    key = simple.get(intent, "nothing-running" if intent in SESSION_INTENTS or intent in ("skip", "snooze")
-                     else "menu")
+    key = simple.get(intent, "nothing-running" if intent in SESSION_INTENTS or intent in ("skip", "snooze") else "menu")
     return state, (Reply(say(kb, state, key), menu_choices(kb, state)),)
 
 
@@ -356,8 +370,7 @@ def _languages(kb: Knowledge, state: Conversation) -> Reply:
 
 
 def _delete_question(kb: Knowledge, state: Conversation) -> Reply:
-    choices = (button(kb, state, "delete:yes", "button.delete-yes"),
-               button(kb, state, "delete:no", "button.delete-no"))
+    choices = (button(kb, state, "delete:yes", "button.delete-yes"), button(kb, state, "delete:no", "button.delete-no"))
     return Reply(say(kb, state, "delete.confirm"), choices)
 
 

@@ -64,14 +64,20 @@ def describe(kb: Knowledge, state: Conversation, item: str) -> str:
     if item.startswith("zone:"):
         zone = kb.content.zones[item.removeprefix("zone:")]
         z = zone.text.get(state.lang, zone.text["en"])
-        lines += [say(kb, state, "offer.why-zone", areas=z.body_areas), say(kb, state, "offer.where", where=z.location),
-                  say(kb, state, "offer.how", how=z.how)]
+        lines += [
+            say(kb, state, "offer.why-zone", areas=z.body_areas),
+            say(kb, state, "offer.where", where=z.location),
+            say(kb, state, "offer.how", how=z.how),
+        ]
     else:
         point = kb.content.point(item)
         assert point is not None
         p = point.text.get(state.lang, point.text["en"])
-        lines += [say(kb, state, "offer.why", why=p.why), say(kb, state, "offer.where", where=p.location),
-                  say(kb, state, "offer.how", how=p.how)]
+        lines += [
+            say(kb, state, "offer.why", why=p.why),
+            say(kb, state, "offer.where", where=p.location),
+            say(kb, state, "offer.how", how=p.how),
+        ]
         if p.safety:
             lines.append(say(kb, state, "offer.care", care=p.safety))
         if is_pregnant(state.answers) and pregnancy_rule(kb, item) is Pregnancy.CAUTION:

@@ -42,18 +42,26 @@ def set_reminder(kb: Knowledge, state: Conversation, when: When, now: datetime) 
     elif when.hour is not None:
         minute = when.minute or 0
         at = next_local(when.hour, minute, tz, now)
-        reminder = Reminder(number, daily=when.daily, hour=when.hour, minute=minute,
-                            once_at=None if when.daily else at.isoformat())
+        reminder = Reminder(
+            number, daily=when.daily, hour=when.hour, minute=minute, once_at=None if when.daily else at.isoformat()
+        )
     else:
         return ask_time(kb, state)
-    if reminder.daily and any(r.daily and (r.hour, r.minute) == (reminder.hour, reminder.minute)
-                              for r in state.reminders):
+    if reminder.daily and any(
+        r.daily and (r.hour, r.minute) == (reminder.hour, reminder.minute) for r in state.reminders
+    ):
         text = say(kb, state, "reminder.exists", time=f"{reminder.hour:02d}:{reminder.minute:02d}")
         return to_idle(state), (Reply(text, (button(kb, state, "rem:list", "button.my-reminders"),)),)
     state = replace(to_idle(state), counter=number, reminders=(*state.reminders, reminder))
     key = "reminder.set-daily" if reminder.daily else "reminder.set-once"
-    text = say(kb, state, key, time=f"{reminder.hour:02d}:{reminder.minute:02d}", tz=tz.key,
-               date=at.astimezone(tz).strftime("%a %d %b"))
+    text = say(
+        kb,
+        state,
+        key,
+        time=f"{reminder.hour:02d}:{reminder.minute:02d}",
+        tz=tz.key,
+        date=at.astimezone(tz).strftime("%a %d %b"),
+    )
     if state.window_hours:
         text += "\n\n" + say(kb, state, "reminder.window-note", hours=state.window_hours)
     return state, (
@@ -153,8 +161,9 @@ def on_reminder_button(kb: Knowledge, state: Conversation, verb: str, rid: int, 
 def rearm(kb: Knowledge, state: Conversation, now: datetime) -> tuple[Action, ...]:
     """Schedule every daily reminder's next night again (after a time zone change or a return)."""
     tz = zone(state.tz, kb.policy.default_tz)
-    return tuple(ScheduleTimer(f"reminder:{r.id}", next_local(r.hour, r.minute, tz, now))
-                 for r in state.reminders if r.daily)
+    return tuple(
+        ScheduleTimer(f"reminder:{r.id}", next_local(r.hour, r.minute, tz, now)) for r in state.reminders if r.daily
+    )
 
 
 def all_timers_off(state: Conversation) -> tuple[Action, ...]:

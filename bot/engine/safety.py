@@ -60,8 +60,27 @@ RED_FLAG_ANSWERS: dict[str, dict[str, str]] = {
     "diabetic-foot": {"foot": "both", "chronic": "yes"},
 }
 # Typed answers are taken only when the whole message is a plain answer; anything hedged is asked again.
-HEDGES = frozenset({"but", "although", "though", "except", "maybe", "perhaps", "might", "could", "possibly",
-                    "unsure", "sure", "trying", "think", "dont", "know", "only", "sometimes"})
+HEDGES = frozenset(
+    {
+        "but",
+        "although",
+        "though",
+        "except",
+        "maybe",
+        "perhaps",
+        "might",
+        "could",
+        "possibly",
+        "unsure",
+        "sure",
+        "trying",
+        "think",
+        "dont",
+        "know",
+        "only",
+        "sometimes",
+    }
+)
 PREGNANT_WORDS = frozenset({"pregnant", "pregnancy", "expecting"})
 NEGATIONS = frozenset({"not", "no", "never", "nor", "isnt", "arent", "without"})
 
@@ -75,7 +94,7 @@ def answers_after_red_flag(kind: str, answers: dict[str, SafetyAnswer], now: dat
 def says_pregnant(words: list[str]) -> bool:
     """True when a message says the person is pregnant ("I'm pregnant and ...", not "not pregnant")."""
     for index, word in enumerate(words):
-        if word in PREGNANT_WORDS and not NEGATIONS & set(words[max(0, index - 3):index]):
+        if word in PREGNANT_WORDS and not NEGATIONS & set(words[max(0, index - 3) : index]):
             return True
     return False
 
@@ -89,8 +108,9 @@ def typed_answer(question: str, words: list[str], intent: str | None) -> str | N
     options = OPTIONS[question]
     if not words:
         return None
-    if question == "pregnancy" and (set(words) & {"maybe", "possibly", "trying", "might", "could"} or
-                                    says_pregnant(words)):
+    if question == "pregnancy" and (
+        set(words) & {"maybe", "possibly", "trying", "might", "could"} or says_pregnant(words)
+    ):
         return "yes"
     if set(words) & HEDGES or len(words) > 4:
         return None

@@ -87,8 +87,9 @@ def reprompt(kb: Knowledge, state: Conversation) -> Reply:
     return Reply(say(kb, state, "session.in-progress"), _buttons(kb, state, ("pause", "painful", "stop")))
 
 
-def _halt(kb: Knowledge, state: Conversation, to: str, message_id: str, controls: tuple[str, ...],
-          now: datetime) -> Turn:
+def _halt(
+    kb: Knowledge, state: Conversation, to: str, message_id: str, controls: tuple[str, ...], now: datetime
+) -> Turn:
     session = state.session
     assert session is not None
     actions: tuple[Action, ...] = (CancelTimer(session.timer_id),) if session.timer_id else ()
@@ -114,7 +115,7 @@ def _with_intro(actions: tuple[Action, ...], intro: str) -> tuple[Action, ...]:
     index = next(i for i, a in enumerate(actions) if isinstance(a, Reply))
     first = actions[index]
     assert isinstance(first, Reply)
-    return (*actions[:index], replace(first, text=f"{intro}\n\n{first.text}"), *actions[index + 1:])
+    return (*actions[:index], replace(first, text=f"{intro}\n\n{first.text}"), *actions[index + 1 :])
 
 
 def _show_step(kb: Knowledge, state: Conversation, index: int, now: datetime) -> Turn:
@@ -154,19 +155,28 @@ def _step_text(kb: Knowledge, state: Conversation, session: Session, step: Step,
         if session.item.startswith("zone:"):
             key += "-zone"
         inline = say(kb, state, f"foot.{step.foot}.inline")
-        return say(kb, state, key, foot=foot, foot_inline=inline, name=item_name(kb, state, session.item),
-                   where=where)
+        return say(kb, state, key, foot=foot, foot_inline=inline, name=item_name(kb, state, session.item), where=where)
     if step.kind is StepKind.PRESS:
         tool = technique_of(kb.content, session.item).tool
         key = f"session.press.{tool}" if f"session.press.{tool}" in kb.content.messages["en"] else "session.press"
-        return say(kb, state, key, rep=step.rep, reps=step.reps, seconds=step.seconds, rounds=rounds,
-                   gently=gently)
+        return say(kb, state, key, rep=step.rep, reps=step.reps, seconds=step.seconds, rounds=rounds, gently=gently)
     if step.kind is StepKind.ROUND:
         t = technique_of(kb.content, session.item)
-        timing = (say(kb, state, "session.round-timing", press=t.press_seconds, rest=t.rest_seconds, reps=t.reps)
-                  if t.rest_seconds else say(kb, state, "session.round-timing-quick", reps=t.reps))
-        return say(kb, state, "session.whole-round", round=step.round, rounds=step.rounds, timing=timing,
-                   seconds=step.seconds, gently=gently)
+        timing = (
+            say(kb, state, "session.round-timing", press=t.press_seconds, rest=t.rest_seconds, reps=t.reps)
+            if t.rest_seconds
+            else say(kb, state, "session.round-timing-quick", reps=t.reps)
+        )
+        return say(
+            kb,
+            state,
+            "session.whole-round",
+            round=step.round,
+            rounds=step.rounds,
+            timing=timing,
+            seconds=step.seconds,
+            gently=gently,
+        )
     if step.kind is StepKind.PRESS_SET:
         return say(kb, state, "session.press-set", reps=step.reps, rounds=rounds, gently=gently)
     if step.kind is StepKind.REST:
@@ -189,8 +199,9 @@ def _buttons(kb: Knowledge, state: Conversation, controls: tuple[str, ...]) -> t
     """Session buttons carry the session number (and Ready its step), so an old button cannot act."""
     session = state.session
     assert session is not None
-    return tuple(button(kb, state, f"{control}:{session.number}:{session.step}", f"button.{control}")
-                 for control in controls)
+    return tuple(
+        button(kb, state, f"{control}:{session.number}:{session.step}", f"button.{control}") for control in controls
+    )
 
 
 def is_current(state: Conversation, control: str, rest: str) -> bool:

@@ -69,15 +69,12 @@ def plan_session(technique: Technique, feet: tuple[str, ...], per_round: bool = 
 
 def _round(t: Technique, foot: str, rnd: int) -> list[Step]:
     if t.rest_seconds == 0:
-        return [Step(StepKind.PRESS_SET, foot, t.press_seconds * t.reps, reps=t.reps, round=rnd,
-                     rounds=t.rounds)]
+        return [Step(StepKind.PRESS_SET, foot, t.press_seconds * t.reps, reps=t.reps, round=rnd, rounds=t.rounds)]
     steps: list[Step] = []
     for rep in range(1, t.reps + 1):
-        steps.append(Step(StepKind.PRESS, foot, t.press_seconds, rep=rep, reps=t.reps, round=rnd,
-                          rounds=t.rounds))
+        steps.append(Step(StepKind.PRESS, foot, t.press_seconds, rep=rep, reps=t.reps, round=rnd, rounds=t.rounds))
         if rep < t.reps:
-            steps.append(Step(StepKind.REST, foot, t.rest_seconds, rep=rep, reps=t.reps, round=rnd,
-                              rounds=t.rounds))
+            steps.append(Step(StepKind.REST, foot, t.rest_seconds, rep=rep, reps=t.reps, round=rnd, rounds=t.rounds))
     return steps
 
 

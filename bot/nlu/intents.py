@@ -24,11 +24,23 @@ MAX_TAIL_AFTER_ONE_WORD = 8
 MAX_FUZZY_WORDS = 4  # close spellings are tried on short messages only
 
 # Commands that may lead or sit inside a longer message; the others must be the whole message.
-LEADING = frozenset({
-    "remind", "reminders-list", "reminders-stop", "book", "clinic", "delete-data", "language",
-    "snooze", "about", "too-painful", "start-over",
-})
+LEADING = frozenset(
+    {
+        "remind",
+        "reminders-list",
+        "reminders-stop",
+        "book",
+        "clinic",
+        "delete-data",
+        "language",
+        "snooze",
+        "about",
+        "too-painful",
+        "start-over",
+    }
+)
 OPENERS = frozenset({"greeting", "thanks"})
+
 
 def _by_end(pads: tuple[str, ...], first: bool) -> dict[str, list[tuple[str, ...]]]:
     """Padding phrases keyed by the word they start (or end) with, longest first."""
@@ -40,12 +52,40 @@ def _by_end(pads: tuple[str, ...], first: bool) -> dict[str, list[tuple[str, ...
 
 _PADDING = {
     "en": (
-        _by_end((
-            "i would like to", "i would like", "id like to", "i want to", "i need to", "i want", "i need",
-            "can you please", "could you please", "can you", "could you", "would you", "will you",
-            "can i", "could i", "may i", "let me", "please", "pls", "plz", "just", "ok", "okay", "so",
-            "um", "uh", "well", "hey", "oh",
-        ), first=True),
+        _by_end(
+            (
+                "i would like to",
+                "i would like",
+                "id like to",
+                "i want to",
+                "i need to",
+                "i want",
+                "i need",
+                "can you please",
+                "could you please",
+                "can you",
+                "could you",
+                "would you",
+                "will you",
+                "can i",
+                "could i",
+                "may i",
+                "let me",
+                "please",
+                "pls",
+                "plz",
+                "just",
+                "ok",
+                "okay",
+                "so",
+                "um",
+                "uh",
+                "well",
+                "hey",
+                "oh",
+            ),
+            first=True,
+        ),
         _by_end(("please", "pls", "plz", "now", "for me", "thanks", "thank you"), first=False),
     ),
 }
@@ -59,10 +99,10 @@ def _strip(words: list[str], lang: str) -> list[str]:
         changed = False
         for pad in leading.get(words[0], ()):
             if len(words) > len(pad) and tuple(words[: len(pad)]) == pad:
-                words, changed = words[len(pad):], True
+                words, changed = words[len(pad) :], True
                 break
         for pad in trailing.get(words[-1], ()):
-            if len(words) > len(pad) and tuple(words[-len(pad):]) == pad:
+            if len(words) > len(pad) and tuple(words[-len(pad) :]) == pad:
                 words, changed = words[: -len(pad)], True
                 break
     return words
@@ -109,8 +149,7 @@ def _inside(table: IntentTable, words: list[str]) -> str | None:
     return None
 
 
-def detect_intent(table: IntentTable, text: str, lang: str, *, fuzzy: bool = True,
-                  nested: bool = False) -> str | None:
+def detect_intent(table: IntentTable, text: str, lang: str, *, fuzzy: bool = True, nested: bool = False) -> str | None:
     """The intents.toml id a normalised text expresses, or None; `fuzzy` allows close spellings."""
     words = [w for w in text.split() if w != CLAUSE]
     if not words:
@@ -132,7 +171,7 @@ def detect_intent(table: IntentTable, text: str, lang: str, *, fuzzy: bool = Tru
         if nested:
             return lead[0]
         opener = lead[0]
-        rest = " ".join(stripped[lead[1]:])
+        rest = " ".join(stripped[lead[1] :])
         return detect_intent(table, rest, lang, fuzzy=fuzzy, nested=True) or opener
     if lead is not None:
         return lead[0]

@@ -66,10 +66,14 @@ class PhraseIndex:
                 self.texts[text] = label
             if stems in self.exact:
                 continue
-            content = tuple(dict.fromkeys(s for t, s in zip(tokens, stems, strict=True)
-                                          if t not in words.stopwords))
-            phrase = Phrase(label, text, stems, content if len(content) >= 2 else (),
-                            any(token in NEGATION_WORDS for token in tokens))
+            content = tuple(dict.fromkeys(s for t, s in zip(tokens, stems, strict=True) if t not in words.stopwords))
+            phrase = Phrase(
+                label,
+                text,
+                stems,
+                content if len(content) >= 2 else (),
+                any(token in NEGATION_WORDS for token in tokens),
+            )
             self.exact[stems] = phrase
             self.prefixes.update(stems[:size] for size in range(1, len(stems) + 1))
             self.phrases.append(phrase)
@@ -122,10 +126,12 @@ class Language:
         self.known = self.vocabulary | self.words.common | self.words.stopwords
         self.speller = Speller(
             counts,
-            ((first, second)
-             for index in (self.symptoms, self.red_flags, self.faqs)
-             for phrase in index.texts
-             for first, second in zip(phrase.split(), phrase.split()[1:], strict=False)),
+            (
+                (first, second)
+                for index in (self.symptoms, self.red_flags, self.faqs)
+                for phrase in index.texts
+                for first, second in zip(phrase.split(), phrase.split()[1:], strict=False)
+            ),
             self.words,
         )
 

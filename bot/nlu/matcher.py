@@ -79,8 +79,9 @@ class Matcher:
                 best, best_count = lang, count
         return best
 
-    def _red_flags(self, long_tokens: dict[str, tuple[Token, ...]], lang: str,
-                   symptom_hits: Sequence[Hit]) -> RedFlagReading:
+    def _red_flags(
+        self, long_tokens: dict[str, tuple[Token, ...]], lang: str, symptom_hits: Sequence[Hit]
+    ) -> RedFlagReading:
         negated: list[str] = []
         for code, tokens in long_tokens.items():
             language = self.lexicon.languages[code]
@@ -106,8 +107,9 @@ class Matcher:
         reading = match_symptoms(language, tokens)
         red = self._red_flags(long_tokens, language.lang, reading.hits)
         if red.flag is not None:
-            return Understanding(short_text, lang, red.flag, red.kind, red.negated, (), (), (), (), (),
-                                 None, None, None)
+            return Understanding(
+                short_text, lang, red.flag, red.kind, red.negated, (), (), (), (), (), None, None, None
+            )
         unsure = not reading.confident and not reading.maybe
         intent = detect_intent(language.intents, short_text, language.lang, fuzzy=unsure)
         faq = match_faq(language, tokens)

@@ -31,8 +31,16 @@ _CONTRACTIONS = re.compile(
     r"|'s\b"
 )
 _WHOLE_WORDS = {
-    "im": "i am", "i'm": "i am", "i'd": "i would", "let's": "let us", "gonna": "going to",
-    "wanna": "want to", "gotta": "got to", "u": "you", "ur": "your", "'s": "",
+    "im": "i am",
+    "i'm": "i am",
+    "i'd": "i would",
+    "let's": "let us",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "u": "you",
+    "ur": "your",
+    "'s": "",
 }
 
 
@@ -50,8 +58,10 @@ def _expand(match: re.Match[str]) -> str:
     return _WHOLE_WORDS.get(match.group(), match.group())
 
 
-_MAYBE_CONTRACTED = re.compile(r"\b(?:cant|cannt|caant|cnat|can not|wont|aint|\w+nt|ive|im|its|whats|thats|theres"
-                               r"|hes|shes|wheres|whos|hows|gonna|wanna|gotta|u|ur)\b")
+_MAYBE_CONTRACTED = re.compile(
+    r"\b(?:cant|cannt|caant|cnat|can not|wont|aint|\w+nt|ive|im|its|whats|thats|theres"
+    r"|hes|shes|wheres|whos|hows|gonna|wanna|gotta|u|ur)\b"
+)
 _CLAUSE_MARK = "\x00"  # placeholder between the character pass and the token pass
 
 

@@ -30,8 +30,26 @@ class RedFlagReading:
 
 # A one-word red flag used as a verb on an object is not an emergency: "stroke my foot gently".
 _VERB_OBJECTS = {
-    "en": frozenset({"my", "the", "your", "his", "her", "their", "its", "it", "gently", "lightly", "softly",
-                     "slowly", "along", "across", "each", "both"}),
+    "en": frozenset(
+        {
+            "my",
+            "the",
+            "your",
+            "his",
+            "her",
+            "their",
+            "its",
+            "it",
+            "gently",
+            "lightly",
+            "softly",
+            "slowly",
+            "along",
+            "across",
+            "each",
+            "both",
+        }
+    ),
 }
 _VERB_SUBJECTS = {"en": frozenset({"a", "had", "having", "has"})}
 
@@ -40,8 +58,9 @@ def _used_as_verb(hit: Hit, tokens: Sequence[Token], lang: str) -> bool:
     if len(hit.positions) != 1 or hit.end >= len(tokens) or tokens[hit.end].clause != tokens[hit.start].clause:
         return False
     before = tokens[hit.start - 1].word if hit.start > 0 else ""
-    return (tokens[hit.end].word in _VERB_OBJECTS.get(lang, frozenset())
-            and before not in _VERB_SUBJECTS.get(lang, frozenset()))
+    return tokens[hit.end].word in _VERB_OBJECTS.get(lang, frozenset()) and before not in _VERB_SUBJECTS.get(
+        lang, frozenset()
+    )
 
 
 def _covered(hit: Hit, symptom_hits: Sequence[Hit]) -> bool:
@@ -49,11 +68,15 @@ def _covered(hit: Hit, symptom_hits: Sequence[Hit]) -> bool:
     return any(positions < set(s.positions) for s in symptom_hits)
 
 
-def scan_red_flags(language: Language, tokens: Sequence[Token], kinds: Mapping[str, str],
-                   symptom_hits: Sequence[Hit] = ()) -> RedFlagReading:
+def scan_red_flags(
+    language: Language, tokens: Sequence[Token], kinds: Mapping[str, str], symptom_hits: Sequence[Hit] = ()
+) -> RedFlagReading:
     """The strongest red flag in the tokens, and the red flags they say are absent."""
-    hits = [h for h in resolve(spot(language.red_flags, tokens, cross_clauses=True,
-                                     fuzzy_cutoff=RED_FLAG_FUZZY)) if h.score >= CONFIDENT]
+    hits = [
+        h
+        for h in resolve(spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY))
+        if h.score >= CONFIDENT
+    ]
     negated_numbers = negated_hits(hits, tokens, language.lang)
     raised: list[Hit] = []
     negated: dict[str, None] = {}
@@ -67,5 +90,6 @@ def scan_red_flags(language: Language, tokens: Sequence[Token], kinds: Mapping[s
     if not raised:
         return RedFlagReading(None, None, tuple(negated))
     best = max(raised, key=lambda h: (h.score, h.size, -h.start))
-    return RedFlagReading(best.label, kinds.get(best.label, "emergency"),
-                          tuple(label for label in negated if label != best.label))
+    return RedFlagReading(
+        best.label, kinds.get(best.label, "emergency"), tuple(label for label in negated if label != best.label)
+    )

@@ -84,8 +84,9 @@ class Speller:
         letters = sorted(word)
         found = [
             (distance, sorted(target) != letters, str(target))
-            for target, distance, _ in process.extract(word, self._targets.get(word[0], []), scorer=OSA.distance,
-                                                       score_cutoff=limit, limit=None)
+            for target, distance, _ in process.extract(
+                word, self._targets.get(word[0], []), scorer=OSA.distance, score_cutoff=limit, limit=None
+            )
         ]
         if len(word) < 7:
             found = [item for item in found if not item[1]]

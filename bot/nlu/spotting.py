@@ -145,15 +145,17 @@ def _closest(query: str, texts: list[str], cutoff: float) -> tuple[int, float] |
         return None if found is None else (found[2], float(found[1]))
     if len(query) < 5:
         return None
-    for _, score, index in process.extract(query, texts, scorer=fuzz.ratio, processor=None,
-                                           score_cutoff=max(cutoff, WORD_FUZZY), limit=3):
+    for _, score, index in process.extract(
+        query, texts, scorer=fuzz.ratio, processor=None, score_cutoff=max(cutoff, WORD_FUZZY), limit=3
+    ):
         if texts[index][0] == query[0] and len(texts[index]) >= 5:
             return index, float(score)
     return None
 
 
-def spot(index: PhraseIndex, tokens: Sequence[Token], *, cross_clauses: bool = False,
-         fuzzy_cutoff: float | None = UNSURE) -> list[Hit]:
+def spot(
+    index: PhraseIndex, tokens: Sequence[Token], *, cross_clauses: bool = False, fuzzy_cutoff: float | None = UNSURE
+) -> list[Hit]:
     """Every place a phrase of the index occurs in the tokens (overlapping hits included)."""
     if not tokens or not index.phrases:
         return []

@@ -32,13 +32,35 @@ class When:
 
 
 _NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "couple": 2, "few": 5,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+    "couple": 2,
+    "few": 5,
 }
 _HOUR_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-_NUM = r"(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|" \
-       r"twenty|thirty|forty|fifty|sixty|ninety|(?:a )?couple(?: of)?|(?:a )?few)"
+_NUM = (
+    r"(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|fifty|sixty|ninety|(?:a )?couple(?: of)?|(?:a )?few)"
+)
 _UNIT = r"(minutes?|mins?|m|hours?|hrs?|hr|h)"
 _RELATIVE = re.compile(rf"\b(?:in|after) {_NUM} ?{_UNIT}(?: and (?:a half|{_NUM} ?{_UNIT}))?\b")
 _FROM_NOW = re.compile(rf"\b{_NUM} ?{_UNIT}(?: from now| later)\b")
@@ -49,10 +71,14 @@ _CLOCK = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
 _OCLOCK = re.compile(rf"\b(\d{{1,2}}|{_HOUR_WORDS}) ?oclock\b")
 _AT = re.compile(rf"\b(?:at|around|about|by|before) (\d{{1,2}}|{_HOUR_WORDS})\b(?! ?(?:min|hour|hr|h\b|day|week))")
 _PAST = re.compile(rf"\b(half|quarter) (past|to) (\d{{1,2}}|{_HOUR_WORDS})\b")
-_PART_OF_DAY = re.compile(rf"\b(\d{{1,2}}|{_HOUR_WORDS}) (?:tonight|at night|in the (?:evening|afternoon|morning)|"
-                          r"this (?:evening|afternoon|morning))\b")
-_DAILY = re.compile(r"\b(?:every ?(?:single )?(?:day|night|evening|morning|afternoon)|daily|nightly|"
-                    r"each (?:day|night|evening|morning)|once a day|every bedtime)\b")
+_PART_OF_DAY = re.compile(
+    rf"\b(\d{{1,2}}|{_HOUR_WORDS}) (?:tonight|at night|in the (?:evening|afternoon|morning)|"
+    r"this (?:evening|afternoon|morning))\b"
+)
+_DAILY = re.compile(
+    r"\b(?:every ?(?:single )?(?:day|night|evening|morning|afternoon)|daily|nightly|"
+    r"each (?:day|night|evening|morning)|once a day|every bedtime)\b"
+)
 _MORNING = re.compile(r"\b(?:morning|mornings|breakfast|sunrise)\b")
 
 

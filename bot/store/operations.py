@@ -27,26 +27,42 @@ _LOAD = select(conversations.c.state).where(conversations.c.key == bindparam("k"
 # Taken after the person's row, like every turn takes its locks (person first, then their timers), so
 # two workers' turns for one person queue instead of deadlocking.
 _CLAIM = select(timers.c.status).where(timers.c.id == bindparam("row")).with_for_update()
-_UPDATE_STATE = (update(conversations).where(conversations.c.key == bindparam("k"))
-                 .values(state=bindparam("raw"), updated_at=bindparam("now")))
+_UPDATE_STATE = (
+    update(conversations)
+    .where(conversations.c.key == bindparam("k"))
+    .values(state=bindparam("raw"), updated_at=bindparam("now"))
+)
 _INSERT_STATE = insert(conversations).values(key=bindparam("k"), state=bindparam("raw"), updated_at=bindparam("now"))
 _OUTBOX_OF = select(outbox).where(outbox.c.key == bindparam("k")).order_by(outbox.c.id)
-_INSERT_REPLY = insert(outbox).values(key=bindparam("k"), timer_row=bindparam("trow"), reply=bindparam("body"),
-                                      created_at=bindparam("now"))
+_INSERT_REPLY = insert(outbox).values(
+    key=bindparam("k"), timer_row=bindparam("trow"), reply=bindparam("body"), created_at=bindparam("now")
+)
 _FREE_OUTBOX = or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until <= bindparam("now"))
-_CLAIMABLE = (select(outbox).where(and_(outbox.c.key == bindparam("k"), _FREE_OUTBOX)).order_by(outbox.c.id)
-              .with_for_update(skip_locked=True))
-_TAKE_REPLIES = (update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
-                 .values(claim=bindparam("token"), claimed_until=bindparam("until")))
+_CLAIMABLE = (
+    select(outbox)
+    .where(and_(outbox.c.key == bindparam("k"), _FREE_OUTBOX))
+    .order_by(outbox.c.id)
+    .with_for_update(skip_locked=True)
+)
+_TAKE_REPLIES = (
+    update(outbox)
+    .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+    .values(claim=bindparam("token"), claimed_until=bindparam("until"))
+)
 _DELETE_REPLIES = delete(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
-_CANCEL = (update(timers).where(and_(timers.c.key == bindparam("k"), timers.c.timer_id == bindparam("tid"),
-                                     timers.c.status == "pending")).values(status="cancelled"))
-_INSERT_TIMER = insert(timers).values(key=bindparam("k"), timer_id=bindparam("tid"), due_at=bindparam("due"),
-                                      payload=bindparam("pl"), status="pending")
+_CANCEL = (
+    update(timers)
+    .where(and_(timers.c.key == bindparam("k"), timers.c.timer_id == bindparam("tid"), timers.c.status == "pending"))
+    .values(status="cancelled")
+)
+_INSERT_TIMER = insert(timers).values(
+    key=bindparam("k"), timer_id=bindparam("tid"), due_at=bindparam("due"), payload=bindparam("pl"), status="pending"
+)
 _SET_FIRED = update(timers).where(timers.c.id == bindparam("row")).values(status="fired")
 _WAITING = select(func.count()).select_from(outbox).where(outbox.c.timer_row == bindparam("row"))
-_SET_DONE = (update(timers).where(and_(timers.c.id == bindparam("row"), timers.c.status == "fired"))
-             .values(status="done"))
+_SET_DONE = (
+    update(timers).where(and_(timers.c.id == bindparam("row"), timers.c.status == "fired")).values(status="done")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +99,29 @@ class Claim:
 
 def reply_to_json(reply: Reply) -> str:
     """A Reply as JSON for the outbox."""
-    return json.dumps({"text": reply.text, "choices": [[c.id, c.label] for c in reply.choices],
-                       "template": reply.template, "image": reply.image, "urgent": reply.urgent,
-                       "card": reply.card})
+    return json.dumps(
+        {
+            "text": reply.text,
+            "choices": [[c.id, c.label] for c in reply.choices],
+            "template": reply.template,
+            "image": reply.image,
+            "urgent": reply.urgent,
+            "card": reply.card,
+        }
+    )
 
 
 def reply_from_json(raw: str) -> Reply:
     """A Reply back from the outbox."""
     data = json.loads(raw)
-    return Reply(data["text"], tuple(Choice(i, label) for i, label in data["choices"]), data["template"],
-                 data["image"], data.get("urgent", False), data.get("card"))
+    return Reply(
+        data["text"],
+        tuple(Choice(i, label) for i, label in data["choices"]),
+        data["template"],
+        data["image"],
+        data.get("urgent", False),
+        data.get("card"),
+    )
 
 
 def load_state(conn: Connection, key: str) -> Conversation | None:
@@ -109,8 +138,9 @@ def lock_person(conn: Connection, key: str, now: datetime) -> Conversation | Non
     """
     raw = conn.scalar(_LOAD, {"k": key})
     if raw is None:
-        if conn.execute(_upsert(conn, conversations).values(key=key, state="", updated_at=now)
-                        .on_conflict_do_nothing()).rowcount:
+        if conn.execute(
+            _upsert(conn, conversations).values(key=key, state="", updated_at=now).on_conflict_do_nothing()
+        ).rowcount:
             return None  # the row is ours (and locked) until commit
         raw = conn.scalar(_LOAD, {"k": key})  # another worker made it first: now it is committed
     return Conversation.from_json(raw) if raw else None
@@ -129,8 +159,16 @@ class TurnResult:
     stored: bool  # this turn's replies are among `undelivered`
 
 
-def run_turn(conn: Connection, key: str, decide: Decide, now: datetime, fired_row: int | None,
-             durable: bool, claim: Claim, dedupe: tuple[str, str] | None = None) -> TurnResult | None:
+def run_turn(
+    conn: Connection,
+    key: str,
+    decide: Decide,
+    now: datetime,
+    fired_row: int | None,
+    durable: bool,
+    claim: Claim,
+    dedupe: tuple[str, str] | None = None,
+) -> TurnResult | None:
     """Load, decide (the pure step) and save in one transaction.
 
     None, with nothing changed, if the fired timer is no longer pending or `dedupe` (channel, message
@@ -152,8 +190,16 @@ def run_turn(conn: Connection, key: str, decide: Decide, now: datetime, fired_ro
     return TurnResult(state, actions, undelivered, durable)
 
 
-def commit_turn(conn: Connection, key: str, state: Conversation, actions: tuple[Action, ...], now: datetime,
-                fired_row: int | None, durable: bool, claim: Claim) -> list[OutboxItem]:
+def commit_turn(
+    conn: Connection,
+    key: str,
+    state: Conversation,
+    actions: tuple[Action, ...],
+    now: datetime,
+    fired_row: int | None,
+    durable: bool,
+    claim: Claim,
+) -> list[OutboxItem]:
     """Save a turn: state, timers, records and (when `durable`) replies.
 
     Returns the person's undelivered replies that no other worker holds, now claimed for delivery.
@@ -198,8 +244,9 @@ def claim_replies(conn: Connection, key: str, now: datetime, claim: Claim) -> li
     if not rows:
         return []
     conn.execute(_TAKE_REPLIES, {"ids": [r.id for r in rows], "token": claim.token, "until": claim.until})
-    return [OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row, r.claim is not None, claim.token)
-            for r in rows]
+    return [
+        OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row, r.claim is not None, claim.token) for r in rows
+    ]
 
 
 def release_replies(conn: Connection, items: list[OutboxItem], retry_at: datetime | None) -> None:
@@ -209,15 +256,21 @@ def release_replies(conn: Connection, items: list[OutboxItem], retry_at: datetim
     over, they are that worker's now.
     """
     for item in items:
-        conn.execute(update(outbox).where(and_(outbox.c.id == item.row, outbox.c.claim == item.claim))
-                     .values(claim=None, claimed_until=retry_at))
+        conn.execute(
+            update(outbox)
+            .where(and_(outbox.c.id == item.row, outbox.c.claim == item.claim))
+            .values(claim=None, claimed_until=retry_at)
+        )
 
 
 def release_timers(conn: Connection, due: list[DueTimer]) -> None:
     """Give back claimed timers this worker will not fire (it is shutting down), if still its own."""
     for timer in due:
-        conn.execute(update(timers).where(and_(timers.c.id == timer.row, timers.c.claim == timer.claim))
-                     .values(claim=None, claimed_until=None))
+        conn.execute(
+            update(timers)
+            .where(and_(timers.c.id == timer.row, timers.c.claim == timer.claim))
+            .values(claim=None, claimed_until=None)
+        )
 
 
 def release_all(conn: Connection) -> int:
@@ -296,8 +349,11 @@ def prune(conn: Connection, timers_before: datetime, inbound_before: datetime) -
 def mark_failed(conn: Connection, row: int) -> None:
     """A timer whose turn raised: kept for inspection, never retried in a loop (unless it was finished
     or cancelled meanwhile)."""
-    conn.execute(update(timers).where(and_(timers.c.id == row, timers.c.status.in_(("pending", "fired"))))
-                 .values(status="failed"))
+    conn.execute(
+        update(timers)
+        .where(and_(timers.c.id == row, timers.c.status.in_(("pending", "fired"))))
+        .values(status="failed")
+    )
 
 
 def timer_status(conn: Connection, row: int) -> str | None:
@@ -316,8 +372,11 @@ def next_due_at(conn: Connection, key: str | None) -> datetime | None:
 
 def pending_timers(conn: Connection, key: str) -> list[tuple[str, datetime]]:
     """A person's pending timers (id, due), earliest first."""
-    query = (select(timers.c.timer_id, timers.c.due_at)
-             .where(and_(timers.c.key == key, timers.c.status == "pending")).order_by(timers.c.due_at))
+    query = (
+        select(timers.c.timer_id, timers.c.due_at)
+        .where(and_(timers.c.key == key, timers.c.status == "pending"))
+        .order_by(timers.c.due_at)
+    )
     return [(r.timer_id, r.due_at) for r in conn.execute(query)]
 
 
@@ -344,8 +403,11 @@ def _apply(conn: Connection, key: str, action: Action, now: datetime, fired_row:
         _cancel(conn, key, action.timer_id)
     elif isinstance(action, Record):
         data = dict(action.data)
-        conn.execute(insert(records).values(key=key, kind=action.kind, ref=data.get("ref"), data=json.dumps(data),
-                                            created_at=now))
+        conn.execute(
+            insert(records).values(
+                key=key, kind=action.kind, ref=data.get("ref"), data=json.dumps(data), created_at=now
+            )
+        )
 
 
 def _cancel(conn: Connection, key: str, timer_id: str) -> None:

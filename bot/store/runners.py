@@ -68,6 +68,7 @@ class SqliteRunner:
 
     async def close(self) -> None:
         """Close the connection and the thread."""
+
         def _close() -> None:
             if self._conn is not None:
                 engine = self._conn.engine

@@ -78,26 +78,58 @@ class SqlStore:
         """The saved conversation, or None for someone new."""
         return await self._runner.run(partial(ops.load_state, key=key))
 
-    async def run_turn(self, key: str, decide: ops.Decide, now: datetime, fired_row: int | None = None, *,
-                       durable: bool = True, dedupe: tuple[str, str] | None = None) -> ops.TurnResult | None:
+    async def run_turn(
+        self,
+        key: str,
+        decide: ops.Decide,
+        now: datetime,
+        fired_row: int | None = None,
+        *,
+        durable: bool = True,
+        dedupe: tuple[str, str] | None = None,
+    ) -> ops.TurnResult | None:
         """Load, decide and save a turn in one transaction (one trip to the database).
 
         `decide` gets the saved state (None for someone new) and returns the new state and actions.
         With `fired_row`, nothing happens (None) unless that timer is still pending.
         """
-        work = partial(ops.run_turn, key=key, decide=decide, now=now, fired_row=fired_row, durable=durable,
-                       claim=self._claim(now), dedupe=dedupe)
+        work = partial(
+            ops.run_turn,
+            key=key,
+            decide=decide,
+            now=now,
+            fired_row=fired_row,
+            durable=durable,
+            claim=self._claim(now),
+            dedupe=dedupe,
+        )
         return await self._runner.run(work)
 
-    async def commit_turn(self, key: str, state: Conversation, actions: tuple[Action, ...], now: datetime,
-                          fired_row: int | None = None, *, durable: bool = True) -> list[OutboxItem]:
+    async def commit_turn(
+        self,
+        key: str,
+        state: Conversation,
+        actions: tuple[Action, ...],
+        now: datetime,
+        fired_row: int | None = None,
+        *,
+        durable: bool = True,
+    ) -> list[OutboxItem]:
         """Save a turn in one transaction: state, timers, records and (when `durable`) its replies.
 
         Returns the person's undelivered replies, oldest first: leftovers of earlier turns, then this
         turn's when `durable`. Forget deletes everything about the person instead.
         """
-        work = partial(ops.commit_turn, key=key, state=state, actions=actions, now=now, fired_row=fired_row,
-                       durable=durable, claim=self._claim(now))
+        work = partial(
+            ops.commit_turn,
+            key=key,
+            state=state,
+            actions=actions,
+            now=now,
+            fired_row=fired_row,
+            durable=durable,
+            claim=self._claim(now),
+        )
         return await self._runner.run(work)
 
     async def keep_replies(self, key: str, replies: list[Reply], now: datetime) -> None:
@@ -134,8 +166,9 @@ class SqlStore:
 
     async def claim_due_timers(self, now: datetime, key: str | None = None, limit: int = 100) -> list[DueTimer]:
         """Take pending timers due by `now` (of one person, if given) that no other worker holds."""
-        return await self._runner.run(partial(ops.claim_due_timers, now=now, key=key, limit=limit,
-                                              claim=self._claim(now)))
+        return await self._runner.run(
+            partial(ops.claim_due_timers, now=now, key=key, limit=limit, claim=self._claim(now))
+        )
 
     async def next_due_at(self, key: str | None = None) -> datetime | None:
         """When the earliest pending timer (of one person, if given) is due."""
@@ -169,15 +202,17 @@ class SqlStore:
         """Whose booking request carries this reference."""
         return await self._runner.run(partial(ops.record_owner, ref=ref))
 
-    async def prune(self, now: datetime, keep_timers: timedelta = timedelta(days=7),
-                    keep_inbound: timedelta = timedelta(days=3)) -> int:
+    async def prune(
+        self, now: datetime, keep_timers: timedelta = timedelta(days=7), keep_inbound: timedelta = timedelta(days=3)
+    ) -> int:
         """Forget finished timers and seen webhook ids once nobody needs them; returns how many rows.
 
         Telegram keeps an unanswered update for 24 hours and Twilio retries within minutes, so three
         days of ids is ample to drop a repeat; failed timers stay for inspection.
         """
-        return await self._runner.run(partial(ops.prune, timers_before=now - keep_timers,
-                                              inbound_before=now - keep_inbound))
+        return await self._runner.run(
+            partial(ops.prune, timers_before=now - keep_timers, inbound_before=now - keep_inbound)
+        )
 
     async def mark_failed(self, row: int) -> None:
         """Mark a timer whose turn raised, so it does not block the others."""

@@ -17,8 +17,7 @@ def test_real_content_loads() -> None:
     assert len(content.points) >= 15
     assert set(content.zones) == {"toes", "ball", "arch", "heel", "inner-edge", "outer-edge"}
     assert len(content.symptoms) >= 15
-    assert {flag.kind for flag in content.red_flags} == {"emergency", "self-harm", "dvt", "diabetic-foot",
-                                                         "pregnancy"}
+    assert {flag.kind for flag in content.red_flags} == {"emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy"}
     assert default_content() is default_content()
 
 
@@ -39,9 +38,21 @@ def test_article_points_corrected() -> None:
 
 @pytest.mark.parametrize(
     ("code", "pregnancy"),
-    [("SP6", "forbidden"), ("BL60", "forbidden"), ("BL67", "forbidden"), ("EX-LE11", "forbidden"),
-     ("KI1", "caution"), ("KI6", "caution"), ("SP4", "caution"), ("BL62", "caution"), ("GB41", "caution"),
-     ("LR3", "caution"), ("ST36", "caution"), ("KI3", "none"), ("SP1", "none")],
+    [
+        ("SP6", "forbidden"),
+        ("BL60", "forbidden"),
+        ("BL67", "forbidden"),
+        ("EX-LE11", "forbidden"),
+        ("KI1", "caution"),
+        ("KI6", "caution"),
+        ("SP4", "caution"),
+        ("BL62", "caution"),
+        ("GB41", "caution"),
+        ("LR3", "caution"),
+        ("ST36", "caution"),
+        ("KI3", "none"),
+        ("SP1", "none"),
+    ],
 )
 def test_pregnancy_levels(code: str, pregnancy: str) -> None:
     assert default_content().points[code].pregnancy.value == pregnancy
@@ -71,23 +82,24 @@ def test_extra_language_is_listed(content_copy: Path) -> None:
     [
         ("points.toml", 'region = "foot"', 'region = "hand"', "points.toml: KI1.region: 'hand' is not one of"),
         ("points.toml", 'pregnancy = "caution"', 'pregnancy = "maybe"', "points.toml: KI1.pregnancy:"),
-        ("points.toml", "bilateral = true", 'bilateral = "yes"',
-         "points.toml: KI1.bilateral: expected true or false"),
+        ("points.toml", "bilateral = true", 'bilateral = "yes"', "points.toml: KI1.bilateral: expected true or false"),
         ("points.toml", "press_seconds = 30", "press_seconds = 0", "KI1.technique.press_seconds: must be at least 1"),
         ("points.toml", "reps = 3", "reps = -3", "KI1.technique.reps: must be at least 1"),
         ("points.toml", "reps = 3", "reps = 2.5", "KI1.technique.reps: expected an integer"),
         ("points.toml", 'tool = "thumb-circles"', 'tool = "elbow"', "KI1.technique.tool: 'elbow' is not one of"),
-        ("points.toml", 'name = "Yongquan (Bubbling Spring)"', 'name = "  "',
-         "KI1.text.en.name: must not be empty"),
+        ("points.toml", 'name = "Yongquan (Bubbling Spring)"', 'name = "  "', "KI1.text.en.name: must not be empty"),
         ("points.toml", 'name = "Yongquan (Bubbling Spring)"', 'nme = "x"', "KI1.text.en.nme: unknown key"),
         ("points.toml", "[KI1.text.en]", "[KI1.text.english]", "KI1.text.english: not a language code"),
         ("zones.toml", 'body_areas = "head, brain', 'body_area = "head, brain', "zones.toml: toes.text.en.body_area"),
-        ("symptoms.toml", 'label = "bloating"', "label = 3",
-         "symptoms.toml: bloating.text.en.label: expected a string"),
+        (
+            "symptoms.toml",
+            'label = "bloating"',
+            "label = 3",
+            "symptoms.toml: bloating.text.en.label: expected a string",
+        ),
         ("symptoms.toml", '"bloating", "bloated",', '"bloating", 7,', "bloating.text.en.phrases: item 2 must be"),
         ("safety.toml", 'kind = "dvt"', 'kind = "urgent"', "safety.toml: dvt.kind: 'urgent' is not one of"),
-        ("faq.toml", "answer = \"A good time", "answer = \"\"\n# \"",
-         "faq.toml: best-time.text.en.answer: must not be"),
+        ("faq.toml", 'answer = "A good time', 'answer = ""\n# "', "faq.toml: best-time.text.en.answer: must not be"),
         ("intents.toml", "[help.text.en]", "[help.txt.en]", "intents.toml: help.txt: unknown key"),
         ("points.toml", "[KI1]", "[KI1]\n[KI1]", "points.toml: not valid TOML"),
     ],
@@ -106,6 +118,6 @@ def test_missing_file(content_copy: Path) -> None:
 
 
 def test_message_must_be_text(content_copy: Path) -> None:
-    (content_copy / "messages" / "de.toml").write_text('welcome = 3\n', encoding="utf-8")
+    (content_copy / "messages" / "de.toml").write_text("welcome = 3\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"messages/de\.toml: welcome: expected a string"):
         load_content(content_copy)

@@ -9,8 +9,14 @@ from bot.engine import ChoicePicked
 from bot.engine import state as S
 from tests.flow import Flow
 
-SAFE_ANSWERS = (("acute", "none"), ("pressure", "no"), ("pregnancy", "no"), ("clot", "no"), ("foot", "no"),
-                ("chronic", "no"))
+SAFE_ANSWERS = (
+    ("acute", "none"),
+    ("pressure", "no"),
+    ("pregnancy", "no"),
+    ("clot", "no"),
+    ("foot", "no"),
+    ("chronic", "no"),
+)
 
 
 def answer_all(flow: Flow, answers: dict[str, str] | None = None) -> None:
@@ -75,6 +81,7 @@ def to_booking(step_name: str) -> Callable[[Flow], None]:
         if step_name == S.BOOKING_NAME:
             return
         flow.say("Sara")
+
     return go
 
 

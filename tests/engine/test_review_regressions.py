@@ -36,11 +36,14 @@ def test_bleeding_in_pregnancy_records_the_pregnancy(flow: Flow) -> None:
     assert flow.state.session is None
 
 
-@pytest.mark.parametrize(("question", "typed"), [
-    ("pregnancy", "No, but could be, we are trying"),
-    ("chronic", "nope, although i have diabetes"),
-    ("foot", "not on the left, the right one has a blister"),
-])
+@pytest.mark.parametrize(
+    ("question", "typed"),
+    [
+        ("pregnancy", "No, but could be, we are trying"),
+        ("chronic", "nope, although i have diabetes"),
+        ("foot", "not on the left, the right one has a blister"),
+    ],
+)
 def test_hedged_typed_answers_are_not_taken_as_no(flow: Flow, question: str, typed: str) -> None:
     flow.tap("start:KI1")
     while flow.state.question != question:

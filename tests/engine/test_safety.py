@@ -49,12 +49,15 @@ def test_slow_answers_are_asked_again_after_the_reask_period(flow: Flow) -> None
     assert flow.state.question == "pressure"
 
 
-@pytest.mark.parametrize(("question", "value", "phrase"), [
-    ("acute", "fever", "fever"),
-    ("pressure", "yes", "blood pressure"),
-    ("clot", "yes", "clot"),
-    ("foot", "both", "both feet"),
-])
+@pytest.mark.parametrize(
+    ("question", "value", "phrase"),
+    [
+        ("acute", "fever", "fever"),
+        ("pressure", "yes", "blood pressure"),
+        ("clot", "yes", "clot"),
+        ("foot", "both", "both feet"),
+    ],
+)
 def test_no_massage_today(flow: Flow, question: str, value: str, phrase: str) -> None:
     start(flow, "KI1", {question: value})
     assert flow.state.state == S.IDLE and flow.state.session is None

@@ -35,8 +35,15 @@ def test_stdin_lines_keep_order_and_blanks() -> None:
     assert run_match("-", "en", io.StringIO("\n".join(texts) + "\n"), out) == 0
     reports = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [r["text"] for r in reports] == texts
-    assert reports[1] == {"text": "", "lang": "en", "red_flag": None, "symptoms": [], "negated": [],
-                          "points": [], "zones": []}
+    assert reports[1] == {
+        "text": "",
+        "lang": "en",
+        "red_flag": None,
+        "symptoms": [],
+        "negated": [],
+        "points": [],
+        "zones": [],
+    }
     assert reports[3]["negated"] == ["headache"]
     assert "👍" in out.getvalue()  # ensure_ascii=False
 

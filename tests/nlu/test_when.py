@@ -64,8 +64,18 @@ def test_parse_when(text: str, expected: When) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "I am 30 years old", "for 3 days", "3 times a day", "25:00", "in 0 minutes", "in 20000 hours",
-     "headache", "👍", "at 99"],
+    [
+        "",
+        "I am 30 years old",
+        "for 3 days",
+        "3 times a day",
+        "25:00",
+        "in 0 minutes",
+        "in 20000 hours",
+        "headache",
+        "👍",
+        "at 99",
+    ],
 )
 def test_no_time(text: str) -> None:
     assert parse_when(text) is None

@@ -62,8 +62,22 @@ class StandInProcess:
 
     def start(self) -> StandInProcess:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.prod.standin", "--port", str(self.port), "--rate", str(self.rate),
-             "--fail", str(self.fail), "--hold", str(self.hold)], cwd=ROOT, text=True)
+            [
+                sys.executable,
+                "-m",
+                "tests.prod.standin",
+                "--port",
+                str(self.port),
+                "--rate",
+                str(self.rate),
+                "--fail",
+                str(self.fail),
+                "--hold",
+                str(self.hold),
+            ],
+            cwd=ROOT,
+            text=True,
+        )
         wait_for(f"{self.base}/_stats")
         return self
 
@@ -79,8 +93,11 @@ class StandInProcess:
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
-            stats = dict(httpx.get(f"{self.base}/_wait", params={"delivered": count, "timeout": min(left, 30)},
-                                   timeout=60).json())
+            stats = dict(
+                httpx.get(
+                    f"{self.base}/_wait", params={"delivered": count, "timeout": min(left, 30)}, timeout=60
+                ).json()
+            )
             if stats["delivered"] >= count or left <= 0:
                 return stats
 
@@ -105,13 +122,33 @@ class Server:
 
     def start(self) -> Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_", "REFLEXBOT_"))}
-        env |= {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET, "REFLEXBOT_CONFIG": str(self.config),
-                "REFLEXBOT_LOG_LEVEL": "WARNING"}
+        env |= {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "REFLEXBOT_CONFIG": str(self.config),
+            "REFLEXBOT_LOG_LEVEL": "WARNING",
+        }
         self.log = self.config.with_name(f"serve-{self.port}-{uuid.uuid4().hex[:6]}.log")
         with self.log.open("w") as sink:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "serve", "--config", str(self.config), "--port", str(self.port),
-                 "--workers", str(self.workers)], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, text=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "bot",
+                    "serve",
+                    "--config",
+                    str(self.config),
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(self.workers),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
         wait_for(f"http://127.0.0.1:{self.port}/healthz")
         return self
 
@@ -157,8 +194,17 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def write_config(folder: Path, database: str, standin: StandInProcess, *, rate: float, claim_seconds: float = 120,
-                 per_chat_seconds: float = 1.0, timeout: float = 10.0, redis: bool = True) -> Path:
+def write_config(
+    folder: Path,
+    database: str,
+    standin: StandInProcess,
+    *,
+    rate: float,
+    claim_seconds: float = 120,
+    per_chat_seconds: float = 1.0,
+    timeout: float = 10.0,
+    redis: bool = True,
+) -> Path:
     """A config.toml for workers that talk to the stand-in."""
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "config.toml"
@@ -168,7 +214,8 @@ def write_config(folder: Path, database: str, standin: StandInProcess, *, rate: 
         f'[server]\npublic_url = "https://bot.example.com"\nclaim_seconds = {claim_seconds}\n{redis_line}'
         f'[telegram]\nenabled = true\nmode = "webhook"\napi_base_url = "{standin.base}/bot"\n'
         f"per_second = {rate}\nper_chat_seconds = {per_chat_seconds}\ntimeout_seconds = {timeout}\n"
-        f"[whatsapp]\nenabled = false\n")
+        f"[whatsapp]\nenabled = false\n"
+    )
     return config
 
 
@@ -186,17 +233,31 @@ async def seed_reminders(database: str, config: Path, people: int, due: datetime
     store = await SqlStore.open(database)
     try:
         kb = build_knowledge(load_settings(str(config)))
-        state, actions = step(kb, Conversation(tz="Asia/Dubai"), TextReceived("remind me at 10pm every night"),
-                              now=utc_now())
+        state, actions = step(
+            kb, Conversation(tz="Asia/Dubai"), TextReceived("remind me at 10pm every night"), now=utc_now()
+        )
         (timer,) = [a for a in actions if isinstance(a, ScheduleTimer)]
         raw = state.to_json()
         now = utc_now()
 
         def insert_people(conn: Connection, start: int, stop: int) -> None:
-            conn.execute(insert(conversations), [{"key": f"telegram:{n}", "state": raw, "updated_at": now}
-                                                 for n in range(start, stop)])
-            conn.execute(insert(timers), [{"key": f"telegram:{n}", "timer_id": timer.timer_id, "due_at": due,
-                                           "payload": "", "status": "pending"} for n in range(start, stop)])
+            conn.execute(
+                insert(conversations),
+                [{"key": f"telegram:{n}", "state": raw, "updated_at": now} for n in range(start, stop)],
+            )
+            conn.execute(
+                insert(timers),
+                [
+                    {
+                        "key": f"telegram:{n}",
+                        "timer_id": timer.timer_id,
+                        "due_at": due,
+                        "payload": "",
+                        "status": "pending",
+                    }
+                    for n in range(start, stop)
+                ],
+            )
 
         for start in range(1, people + 1, 5000):
             stop = min(people + 1, start + 5000)
@@ -209,11 +270,17 @@ async def leftovers(database: str) -> dict[str, int]:
     """What the store still holds undone: reminders not fired, replies not delivered."""
     store = await SqlStore.open(database)
     try:
+
         def count(conn: Connection) -> dict[str, int]:
             return {
                 "outbox": int(conn.scalar(text("SELECT count(*) FROM outbox")) or 0),
-                "due": int(conn.scalar(text("SELECT count(*) FROM timers WHERE status IN ('pending', 'fired') "
-                                            "AND due_at <= :now"), {"now": utc_now() - timedelta(seconds=1)}) or 0),
+                "due": int(
+                    conn.scalar(
+                        text("SELECT count(*) FROM timers WHERE status IN ('pending', 'fired') AND due_at <= :now"),
+                        {"now": utc_now() - timedelta(seconds=1)},
+                    )
+                    or 0
+                ),
                 "failed": int(conn.scalar(text("SELECT count(*) FROM timers WHERE status = 'failed'")) or 0),
             }
 

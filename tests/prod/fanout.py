@@ -50,23 +50,43 @@ class FanOut:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "people": self.people, "workers": self.workers, "database": self.database.split(":", 1)[0],
-            "killed": self.killed, "configured_rate": self.rate, "delivered": self.stats["delivered"],
-            "missing": self.missing, "twice": len(self.twice), "resent_after_kill": len(self.resent),
-            "unexplained_twice": len(self.unexplained_twice()), "limited_429": self.stats["limited"],
-            "injected_failures": self.stats["injected"], "rate": round(self.stats["rate"], 2),
+            "people": self.people,
+            "workers": self.workers,
+            "database": self.database.split(":", 1)[0],
+            "killed": self.killed,
+            "configured_rate": self.rate,
+            "delivered": self.stats["delivered"],
+            "missing": self.missing,
+            "twice": len(self.twice),
+            "resent_after_kill": len(self.resent),
+            "unexplained_twice": len(self.unexplained_twice()),
+            "limited_429": self.stats["limited"],
+            "injected_failures": self.stats["injected"],
+            "rate": round(self.stats["rate"], 2),
             "steady_rate": round(self.stats["steady_rate"], 2),
             "rate_error_pct": round(100 * (self.stats["steady_rate"] / self.rate - 1), 2),
             "cpu_ms_per_reminder": round(1000 * self.cpu_seconds / max(1, self.stats["delivered"]), 2),
-            "peak_worker_rss_mb": round(self.peak_rss / 1e6, 1), "wall_seconds": round(self.wall, 1),
+            "peak_worker_rss_mb": round(self.peak_rss / 1e6, 1),
+            "wall_seconds": round(self.wall, 1),
             "left_in_store": self.left,
         }
 
 
-def fan_out(folder: Path, database: str, people: int, *, workers: int = 1, rate: float = 100.0,
-            kill: bool = False, restart: bool = False, fail: float = 0.0, claim_seconds: float = 120,
-            timeout: float = 10.0,
-            hold: float = 3.0, deadline: float = 3600) -> FanOut:
+def fan_out(
+    folder: Path,
+    database: str,
+    people: int,
+    *,
+    workers: int = 1,
+    rate: float = 100.0,
+    kill: bool = False,
+    restart: bool = False,
+    fail: float = 0.0,
+    claim_seconds: float = 120,
+    timeout: float = 10.0,
+    hold: float = 3.0,
+    deadline: float = 3600,
+) -> FanOut:
     """Run one fan-out to the end and collect what the stand-in, the workers and the store saw.
 
     `kill`: kill -9 a worker a third of the way in. `restart`: stop gracefully there and start again.
@@ -112,8 +132,20 @@ def fan_out(folder: Path, database: str, people: int, *, workers: int = 1, rate:
         left = run(leftovers(database))
         counts = standin.counts()
         stats = standin.stats()
-        return FanOut(people, workers, database, rate, stats, counts, resent_tags(logs), left, sampler.cpu,
-                      sampler.rss, wall, kill)
+        return FanOut(
+            people,
+            workers,
+            database,
+            rate,
+            stats,
+            counts,
+            resent_tags(logs),
+            left,
+            sampler.cpu,
+            sampler.rss,
+            wall,
+            kill,
+        )
     finally:
         if server is not None:
             server.stop()

@@ -90,16 +90,23 @@ class StandIn:
         self.next_id += 1
         async with self.changed:
             self.changed.notify_all()
-        message = {"message_id": self.next_id, "from": BOT, "date": int(time.time()),
-                   "chat": {"id": chat, "type": "private", "first_name": "P"}, "text": str(params.get("text", ""))}
+        message = {
+            "message_id": self.next_id,
+            "from": BOT,
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private", "first_name": "P"},
+            "text": str(params.get("text", "")),
+        }
         return JSONResponse({"ok": True, "result": message})
 
     def stats(self) -> dict[str, Any]:
         times = self.times
-        middle = times[len(times) // 20: len(times) - len(times) // 20]  # the middle 90 %: steady state
+        middle = times[len(times) // 20 : len(times) - len(times) // 20]  # the middle 90 %: steady state
         return {
-            "delivered": len(times), "people": len(self.counts),
-            "twice": sum(1 for c in self.counts.values() if c > 1), "limited": self.limited,
+            "delivered": len(times),
+            "people": len(self.counts),
+            "twice": sum(1 for c in self.counts.values() if c > 1),
+            "limited": self.limited,
             "injected": dict(self.injected),
             "seconds": times[-1] - times[0] if len(times) > 1 else 0.0,
             "rate": (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0,
@@ -129,9 +136,17 @@ def create(standin: StandIn) -> Starlette:
         name = request.path_params["method"]
         params = await params_of(request)
         if name == "getMe":
-            return JSONResponse({"ok": True, "result": {**BOT, "can_join_groups": False,
-                                                        "can_read_all_group_messages": False,
-                                                        "supports_inline_queries": False}})
+            return JSONResponse(
+                {
+                    "ok": True,
+                    "result": {
+                        **BOT,
+                        "can_join_groups": False,
+                        "can_read_all_group_messages": False,
+                        "supports_inline_queries": False,
+                    },
+                }
+            )
         if name == "sendMessage":
             return await standin.send_message(params)
         return JSONResponse({"ok": True, "result": True})
@@ -151,10 +166,14 @@ def create(standin: StandIn) -> Starlette:
                 await asyncio.wait_for(standin.changed.wait_for(lambda: len(standin.times) >= wanted), timeout)
         return JSONResponse(standin.stats())
 
-    return Starlette(routes=[
-        Route("/_stats", stats), Route("/_counts", counts), Route("/_wait", wait),
-        Route("/bot{token}/{method}", method, methods=["GET", "POST"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/_stats", stats),
+            Route("/_counts", counts),
+            Route("/_wait", wait),
+            Route("/bot{token}/{method}", method, methods=["GET", "POST"]),
+        ]
+    )
 
 
 def main() -> None:

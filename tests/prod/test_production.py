@@ -30,6 +30,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def postgres() -> str:
     """The machine's PostgreSQL (CI has it); emptied by each run."""
+
     async def reachable() -> None:
         store = await SqlStore.open(POSTGRES)
         await store.close()
@@ -150,11 +151,15 @@ async def deliver_twice(people: int, ports: list[int]) -> set[int]:
     async with httpx.AsyncClient(timeout=60) as client:
         jobs = []
         for n in range(1, people + 1):
-            update = {"update_id": 100_000 + n, "message": {
-                "message_id": 1, "date": 1_800_000_000, "text": "hello",
-                "chat": {"id": n, "type": "private", "first_name": "P"},
-                "from": {"id": n, "is_bot": False, "first_name": "P"}}}
+            update = {
+                "update_id": 100_000 + n,
+                "message": {
+                    "message_id": 1,
+                    "date": 1_800_000_000,
+                    "text": "hello",
+                    "chat": {"id": n, "type": "private", "first_name": "P"},
+                    "from": {"id": n, "is_bot": False, "first_name": "P"},
+                },
+            }
             jobs += [post(client, port, update) for port in ports]
         return set(await asyncio.gather(*jobs))
-
-

@@ -117,8 +117,9 @@ async def test_remind_me_in_an_hour(harness: Harness) -> None:
 
 async def _done_times(h: Harness) -> list[tuple[datetime, str]]:
     def query(conn: Connection) -> list[tuple[datetime, str]]:
-        rows = conn.execute(select(timers.c.due_at, timers.c.timer_id)
-                            .where(timers.c.status == "done").order_by(timers.c.due_at))
+        rows = conn.execute(
+            select(timers.c.due_at, timers.c.timer_id).where(timers.c.status == "done").order_by(timers.c.due_at)
+        )
         return [(r.due_at, r.timer_id) for r in rows]
 
     return await h.store.run(query)

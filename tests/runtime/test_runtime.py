@@ -20,9 +20,14 @@ KEY = "console:sara"
 
 
 async def book(h: Harness, consent: bool) -> None:
-    for event in (TextReceived("cant sleep"), TextReceived("book"), ChoicePicked("branch:dhcc"),
-                  TextReceived("Tuesday evening"), TextReceived("Sara"),
-                  ChoicePicked("consent:yes" if consent else "consent:no")):
+    for event in (
+        TextReceived("cant sleep"),
+        TextReceived("book"),
+        ChoicePicked("branch:dhcc"),
+        TextReceived("Tuesday evening"),
+        TextReceived("Sara"),
+        ChoicePicked("consent:yes" if consent else "consent:no"),
+    ):
         await h.runtime.handle(KEY, event, T0)
 
 
@@ -146,8 +151,9 @@ async def test_metrics_count_updates_replies_failures_and_timers(harness: Harnes
     assert "Amira" not in text and "hi" not in text.split("# HELP")[0]
 
 
-async def test_a_graceful_stop_finishes_the_turn_in_flight_and_gives_back_the_rest(kb: Knowledge,
-                                                                                   tmp_path: Path) -> None:
+async def test_a_graceful_stop_finishes_the_turn_in_flight_and_gives_back_the_rest(
+    kb: Knowledge, tmp_path: Path
+) -> None:
     store = await SqlStore.open(f"sqlite:///{tmp_path / 'stop.sqlite3'}")
     hold = asyncio.Event()  # set: sends wait for `proceed`
     sending, proceed = asyncio.Event(), asyncio.Event()

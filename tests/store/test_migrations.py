@@ -78,8 +78,9 @@ async def test_a_first_release_database_upgrades_in_place(url: str) -> None:
     def first_release(conn: Connection) -> None:  # as the first release made it: its tables, no versions
         upgrade(conn, "0001")  # exactly as that release built it
         conn.execute(text("DROP TABLE alembic_version"))
-        conn.execute(insert(conversations).values(key="console:x", state=Conversation(counter=7).to_json(),
-                                                  updated_at=T0))
+        conn.execute(
+            insert(conversations).values(key="console:x", state=Conversation(counter=7).to_json(), updated_at=T0)
+        )
 
     await raw(url, first_release)
     store = await SqlStore.open(url)
@@ -96,11 +97,20 @@ async def test_a_first_release_database_upgrades_in_place(url: str) -> None:
 async def test_a_0001_database_with_work_in_flight_gains_claims(url: str) -> None:
     def release_one(conn: Connection) -> None:  # a timer and an undelivered reply, as 0001 kept them
         upgrade(conn, "0001")  # exactly as that release built it
-        conn.execute(text("INSERT INTO timers (key, timer_id, due_at, payload, status) "
-                          "VALUES ('console:x', 'reminder', :due, '', 'pending')"), {"due": T0.replace(tzinfo=None)})
-        conn.execute(text("INSERT INTO outbox (key, timer_row, reply, created_at) VALUES ('console:x', NULL, "
-                          "'{\"text\": \"hi\", \"choices\": [], \"template\": null, \"image\": null}', :at)"),
-                     {"at": T0.replace(tzinfo=None)})
+        conn.execute(
+            text(
+                "INSERT INTO timers (key, timer_id, due_at, payload, status) "
+                "VALUES ('console:x', 'reminder', :due, '', 'pending')"
+            ),
+            {"due": T0.replace(tzinfo=None)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO outbox (key, timer_row, reply, created_at) VALUES ('console:x', NULL, "
+                '\'{"text": "hi", "choices": [], "template": null, "image": null}\', :at)'
+            ),
+            {"at": T0.replace(tzinfo=None)},
+        )
 
     await raw(url, release_one)
     store = await SqlStore.open(url)

@@ -23,8 +23,6 @@ T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
 KEY = "console:x"
 
 
-
-
 @pytest_asyncio.fixture(params=["sqlite", "postgresql"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
     """The same suite on every backend: a SQLite file, and the machine's PostgreSQL (emptied first)."""
@@ -51,7 +49,6 @@ async def _open_postgres() -> SqlStore:
         pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
     await s.run(empty_tables)
     return s
-
 
 
 def test_urls_get_their_drivers() -> None:
@@ -119,8 +116,6 @@ async def test_naive_datetimes_are_refused(store: SqlStore) -> None:
     assert await store.load(KEY) is None, "the whole turn rolled back"
 
 
-
-
 async def test_a_turn_with_a_seen_message_changes_nothing(store: SqlStore) -> None:
     def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Reply, ...]]:
         return Conversation(state="idle", counter=(saved.counter if saved else 0) + 1), (Reply("hi"),)
@@ -144,7 +139,8 @@ async def test_menus_are_kept_per_person_and_forgotten_with_them(store: SqlStore
 
 
 async def test_a_timer_and_a_message_of_one_person_on_two_workers_queue_without_deadlock(
-        postgres_store: SqlStore) -> None:
+    postgres_store: SqlStore,
+) -> None:
     """Worker A runs the person's message (their row locked) and cancels their timer; worker B fires that
     timer meanwhile. Both take the person's row first, so B waits, then finds the timer cancelled."""
     store = postgres_store
@@ -162,8 +158,12 @@ async def test_a_timer_and_a_message_of_one_person_on_two_workers_queue_without_
         worker_b = asyncio.create_task(store.run_turn(KEY, decide, T0, fired_row=due.row))
         for _ in range(1000):  # until B is waiting for A's lock (the statistics view is a snapshot: renew it)
             await worker_a.execute(text("SELECT pg_stat_clear_snapshot()"))
-            waiting = await worker_a.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
-                                                 "'Lock' AND datname = current_database()"))
+            waiting = await worker_a.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                    "'Lock' AND datname = current_database()"
+                )
+            )
             if waiting:
                 break
         assert waiting == 1, "B waits for the person's row"
@@ -219,8 +219,9 @@ async def test_two_workers_taking_a_new_persons_first_messages_at_once(postgres_
     try:
         people = [f"telegram:{n}" for n in range(40)]
         for key in people:
-            results = await asyncio.gather(*(s.run_turn(key, decide, T0, durable=False)
-                                             for s in (postgres_store, other)))
+            results = await asyncio.gather(
+                *(s.run_turn(key, decide, T0, durable=False) for s in (postgres_store, other))
+            )
             assert all(r is not None for r in results)
         for key in people:
             saved = await postgres_store.load(key)
@@ -231,8 +232,12 @@ async def test_two_workers_taking_a_new_persons_first_messages_at_once(postgres_
 
 async def test_finished_timers_and_old_webhook_ids_are_pruned(store: SqlStore) -> None:
     week_ago = T0 - timedelta(days=8)
-    await store.commit_turn(KEY, Conversation(), (ScheduleTimer("old", week_ago), ScheduleTimer("gone", week_ago),
-                                                  ScheduleTimer("waiting", week_ago)), week_ago)
+    await store.commit_turn(
+        KEY,
+        Conversation(),
+        (ScheduleTimer("old", week_ago), ScheduleTimer("gone", week_ago), ScheduleTimer("waiting", week_ago)),
+        week_ago,
+    )
     await store.commit_turn(KEY, Conversation(), (CancelTimer("gone"),), week_ago)
     old, waiting = await store.claim_due_timers(week_ago)
     await store.commit_turn(KEY, Conversation(), (), week_ago, fired_row=old.row)  # no replies: done at once

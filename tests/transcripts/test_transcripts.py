@@ -18,7 +18,11 @@ def run_chat(lines: list[str], db: Path, *args: str) -> list[dict[str, Any]]:
     """Run the scripted chat as a real process; returns its output objects."""
     done = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--jsonl", "--db", str(db), *args],
-        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120, check=False,
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Traceback" not in done.stderr

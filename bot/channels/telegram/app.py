@@ -25,14 +25,21 @@ TYPING_AFTER_SECONDS = 0.5
 Clock = Callable[[], datetime]
 
 
-def build_application(token: str, base_url: str, *, polling: bool,
-                      timeout: float = 10.0) -> Application:  # type: ignore[type-arg]
+def build_application(token: str, base_url: str, *, polling: bool, timeout: float = 10.0) -> Application:  # type: ignore[type-arg]
     """PTB as transport: our handler gets every update; PTB keeps no conversation state or jobs.
 
     `timeout` bounds each Bot API call (connect, write, read, pool); a call that times out is retried.
     """
-    builder = (ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(True)
-               .connect_timeout(timeout).read_timeout(timeout).write_timeout(timeout).pool_timeout(timeout))
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .concurrent_updates(True)
+        .connect_timeout(timeout)
+        .read_timeout(timeout)
+        .write_timeout(timeout)
+        .pool_timeout(timeout)
+    )
     if not polling:
         builder = builder.updater(None)
     return builder.build()
@@ -41,9 +48,18 @@ def build_application(token: str, base_url: str, *, polling: bool,
 class TelegramChannel:
     """Turns updates into runtime turns and replies into Bot API calls."""
 
-    def __init__(self, application: Application, runtime: Runtime, store: SqlStore,  # type: ignore[type-arg]
-                 kb: Knowledge, clock: Clock, *, staff_chat_id: int = 0, sleep: Sleep = asyncio.sleep,
-                 pacer: Pace | None = None) -> None:
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        runtime: Runtime,
+        store: SqlStore,
+        kb: Knowledge,
+        clock: Clock,
+        *,
+        staff_chat_id: int = 0,
+        sleep: Sleep = asyncio.sleep,
+        pacer: Pace | None = None,
+    ) -> None:
         self.application = application
         self.runtime = runtime
         self.store = store
@@ -101,8 +117,9 @@ class TelegramChannel:
         # "typing…" only when a reply takes a moment: most turns finish long before it would show.
         typing = asyncio.create_task(self._typing_after(inbound.chat_id, TYPING_AFTER_SECONDS))
         try:
-            await self.runtime.handle(inbound.key, inbound.event, self.clock(),
-                                      dedupe=("telegram", str(update.update_id)))
+            await self.runtime.handle(
+                inbound.key, inbound.event, self.clock(), dedupe=("telegram", str(update.update_id))
+            )
         finally:
             typing.cancel()
 
@@ -111,8 +128,10 @@ class TelegramChannel:
         data = dict(record.data)
         if record.kind != "booking" or not self.staff_chat_id:
             return
-        text = (f"New booking request {data.get('ref')}\nBranch: {data.get('branch')}\nName: {data.get('name')}\n"
-                f"Preferred: {data.get('when')}\n{data.get('summary')}")
+        text = (
+            f"New booking request {data.get('ref')}\nBranch: {data.get('branch')}\nName: {data.get('name')}\n"
+            f"Preferred: {data.get('when')}\n{data.get('summary')}"
+        )
         ref = str(data.get("ref"))
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Handled ✓", callback_data=STAFF_PREFIX + ref)]])
         try:
@@ -148,8 +167,9 @@ class TelegramChannel:
         if inbound.message_id and not inbound.staff and not self.sender.is_card(inbound.chat_id, inbound.message_id):
             # Already without buttons, or too old to edit: nothing to do either way.
             with contextlib.suppress(TelegramError):
-                await self.application.bot.edit_message_reply_markup(inbound.chat_id, inbound.message_id,
-                                                                     reply_markup=None)
+                await self.application.bot.edit_message_reply_markup(
+                    inbound.chat_id, inbound.message_id, reply_markup=None
+                )
 
     async def _staff_handled(self, inbound: Inbound, update_id: str) -> None:
         event = inbound.event
@@ -161,8 +181,9 @@ class TelegramChannel:
         if await self.runtime.handle(owner, event, self.clock(), dedupe=("telegram", update_id)):
             log.info("booking %s of %s handled by staff", ref, log_key(owner))
             with contextlib.suppress(TelegramError):
-                await self.application.bot.edit_message_reply_markup(inbound.chat_id, inbound.message_id,
-                                                                     reply_markup=None)
+                await self.application.bot.edit_message_reply_markup(
+                    inbound.chat_id, inbound.message_id, reply_markup=None
+                )
 
     async def _typing_after(self, chat_id: int, seconds: float) -> None:
         await asyncio.sleep(seconds)

@@ -18,8 +18,13 @@ COMMANDS: dict[str, str] = {
     "language": "Choose a language",
     "delete": "Delete my data",
 }
-COMMAND_TEXT = {"help": "help", "remind": "remind me", "book": "book", "language": "language",
-                "delete": "delete my data"}
+COMMAND_TEXT = {
+    "help": "help",
+    "remind": "remind me",
+    "book": "book",
+    "language": "language",
+    "delete": "delete my data",
+}
 STAFF_PREFIX = "staff:"
 
 
@@ -50,8 +55,14 @@ def parse_update(update: Update, staff_chat_id: int = 0) -> Inbound | None:
         data = query.data or ""
         message_id = message.message_id if message is not None else 0
         if data.startswith(STAFF_PREFIX) and staff_chat_id and chat_id == staff_chat_id:
-            return Inbound(key_of(chat_id), chat_id, StaffHandled(data.removeprefix(STAFF_PREFIX)),
-                           callback_id=query.id, message_id=message_id, staff=True)
+            return Inbound(
+                key_of(chat_id),
+                chat_id,
+                StaffHandled(data.removeprefix(STAFF_PREFIX)),
+                callback_id=query.id,
+                message_id=message_id,
+                staff=True,
+            )
         return Inbound(key_of(chat_id), chat_id, ChoicePicked(data), callback_id=query.id, message_id=message_id)
     message = update.message
     if message is None:
@@ -61,8 +72,9 @@ def parse_update(update: Update, staff_chat_id: int = 0) -> Inbound | None:
         return Inbound(key_of(chat_id), chat_id, notice="channel.private-only")
     if message.location is not None:
         tz = get_tz(message.location.longitude, message.location.latitude)
-        return Inbound(key_of(chat_id), chat_id, TimezoneSet(tz) if tz else None,
-                       notice="" if tz else "timezone.unknown")
+        return Inbound(
+            key_of(chat_id), chat_id, TimezoneSet(tz) if tz else None, notice="" if tz else "timezone.unknown"
+        )
     if message.text is None:
         return Inbound(key_of(chat_id), chat_id, notice="channel.non-text")
     return Inbound(key_of(chat_id), chat_id, _text_event(message.text))

@@ -62,8 +62,12 @@ class TelegramSender:
 
     async def _edit(self, chat_id: int, message_id: int, piece: Outgoing) -> bool:
         try:
-            await self.call(chat_id, lambda: self.bot.edit_message_text(
-                piece.text, chat_id=chat_id, message_id=message_id, reply_markup=piece.keyboard))
+            await self.call(
+                chat_id,
+                lambda: self.bot.edit_message_text(
+                    piece.text, chat_id=chat_id, message_id=message_id, reply_markup=piece.keyboard
+                ),
+            )
         except BadRequest as error:
             # "not modified" is fine; any other refusal means the card is gone: send a new one.
             return "not modified" in str(error).lower()

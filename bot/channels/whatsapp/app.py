@@ -24,8 +24,18 @@ FAILED = frozenset({"failed", "undelivered"})
 class WhatsAppChannel:
     """Checks signatures, parses Twilio's form, and runs each message exactly once, in order per person."""
 
-    def __init__(self, runtime: Runtime, store: SqlStore, kb: Knowledge, clock: Clock, sender: WhatsAppSender,
-                 auth_token: str, public_url: str, *, staff_number: str = "") -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        store: SqlStore,
+        kb: Knowledge,
+        clock: Clock,
+        sender: WhatsAppSender,
+        auth_token: str,
+        public_url: str,
+        *,
+        staff_number: str = "",
+    ) -> None:
         self.runtime = runtime
         self.store = store
         self.kb = kb
@@ -94,8 +104,13 @@ class WhatsAppChannel:
         if record.kind != "booking" or not self.staff_number or template is None:
             return
         data = dict(record.data)
-        values = {"1": data.get("ref", ""), "2": data.get("name", ""), "3": data.get("when", ""),
-                  "4": data.get("branch", ""), "5": data.get("summary", "")[:900]}
+        values = {
+            "1": data.get("ref", ""),
+            "2": data.get("name", ""),
+            "3": data.get("when", ""),
+            "4": data.get("branch", ""),
+            "5": data.get("summary", "")[:900],
+        }
         try:
             await self.sender.send_template(self.staff_number, Template(template.content_sid, values))
         except Exception:
@@ -106,5 +121,6 @@ class WhatsAppChannel:
         status = form.get("MessageStatus", "")
         self.statuses[status] += 1
         if status in FAILED:
-            log.warning("whatsapp message %s %s (error %s)", form.get("MessageSid", ""), status,
-                        form.get("ErrorCode", "?"))
+            log.warning(
+                "whatsapp message %s %s (error %s)", form.get("MessageSid", ""), status, form.get("ErrorCode", "?")
+            )

@@ -54,8 +54,15 @@ class RedirectingHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]  # unt
         target = urlsplit(base_url)
         self._scheme, self._netloc = target.scheme, target.netloc
 
-    async def request(self, method: str, url: str, *args: Any, auth: tuple[str, str] | None = None,
-                      headers: dict[str, str] | None = None, **kwargs: Any) -> Response:
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *args: Any,
+        auth: tuple[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Response:
         """Rewrite scheme and host (keep path and query); credentials as a header."""
         if self._netloc:
             parts = urlsplit(url)
@@ -77,10 +84,20 @@ def make_client(account_sid: str, auth_token: str, base_url: str, timeout: float
 class WhatsAppSender:
     """Delivers engine replies to "whatsapp:+<number>" keys."""
 
-    def __init__(self, client: Client, sender: str, store: SqlStore, clock: Clock, *,
-                 templates: dict[str, Template] | None = None, status_callback: str = "",
-                 pacer: Pace | None = None, sleep: Sleep = asyncio.sleep, hint: str = "Reply with a number.",
-                 choice_templates: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        client: Client,
+        sender: str,
+        store: SqlStore,
+        clock: Clock,
+        *,
+        templates: dict[str, Template] | None = None,
+        status_callback: str = "",
+        pacer: Pace | None = None,
+        sleep: Sleep = asyncio.sleep,
+        hint: str = "Reply with a number.",
+        choice_templates: dict[str, str] | None = None,
+    ) -> None:
         self.client = client
         self.sender = sender
         self.store = store

@@ -122,8 +122,9 @@ async def _start(kb: Knowledge, tmp_path: Path, api: FakeBotApi, *, polling: boo
     runtime = Runtime(kb, store, deliver, default_tz=kb.policy.default_tz)
     clock = VirtualClock(T0, store, runtime.run_due)
     pacer = Pacer(clock=fake_time.monotonic, sleep=fake_time.sleep)
-    channel = TelegramChannel(application, runtime, store, kb, clock, staff_chat_id=STAFF_CHAT,
-                              sleep=fake_time.sleep, pacer=pacer)
+    channel = TelegramChannel(
+        application, runtime, store, kb, clock, staff_chat_id=STAFF_CHAT, sleep=fake_time.sleep, pacer=pacer
+    )
     holder.append(channel)
     runtime.on_record = channel.forward_record
     await channel.start(polling=polling)

@@ -36,11 +36,22 @@ from starlette.routing import Route
 SPEC_PATH = Path(__file__).resolve().parents[3].parent / "shared" / "peers" / "telegram_bot_api_8.1.openapi.json"
 TOKEN = "123456:AAHfakeTokenForReflexbotTests"
 SPEC_URI = "urn:telegram-bot-api-8.1"
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup are exactly "
-                "the same as a current content and reply markup of the message")
-ERRORS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
-          429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-          504: "Gateway Timeout"}
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
+ERRORS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 JsonDict = dict[str, Any]
 
 
@@ -92,8 +103,10 @@ class Spec:
 
     def errors(self, pointer: str, instance: Any, what: str) -> list[str]:
         """Every way `instance` breaks the schema at `pointer`, as readable lines."""
-        return [f"{what} at /{'/'.join(map(str, e.absolute_path))}: {e.message}"
-                for e in self.validator(pointer).iter_errors(instance)]
+        return [
+            f"{what} at /{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in self.validator(pointer).iter_errors(instance)
+        ]
 
     def request_pointer(self, method: str) -> str | None:
         """Pointer to the request body schema (None for methods that take no parameters)."""
@@ -175,12 +188,24 @@ class FakeBotApi:
     by a getUpdates offset) and `polling` (an event set while a long poll waits).
     """
 
-    def __init__(self, token: str = TOKEN, *, username: str = "reflexbot_test_bot", poll_cap: float = 5.0,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        token: str = TOKEN,
+        *,
+        username: str = "reflexbot_test_bot",
+        poll_cap: float = 5.0,
+        clock: Callable[[], float] = time.time,
+    ):
         self.token, self.poll_cap, self.clock, self.spec = token, poll_cap, clock, load_spec()
-        self.me: JsonDict = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "Reflexbot",
-                             "username": username, "can_join_groups": True, "can_read_all_group_messages": False,
-                             "supports_inline_queries": False}
+        self.me: JsonDict = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "Reflexbot",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
         self.base_url = ""
         self.sent: list[Call] = []
         self.violations: list[str] = []
@@ -202,8 +227,15 @@ class FakeBotApi:
     async def running(cls, token: str = TOKEN, **options: Any) -> AsyncIterator[FakeBotApi]:
         """Serve a fresh fake on 127.0.0.1 at a free port for the duration of the block."""
         api = cls(token, **options)
-        config = uvicorn.Config(api.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off",
-                                access_log=False, timeout_graceful_shutdown=2)
+        config = uvicorn.Config(
+            api.app,
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            timeout_graceful_shutdown=2,
+        )
         server = ListeningServer(config)
         task = asyncio.create_task(server.serve())
         ready = asyncio.ensure_future(server.ready.wait())
@@ -243,8 +275,9 @@ class FakeBotApi:
         return {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
 
     # --- scripting --------------------------------------------------------------------------------
-    def fail_next(self, method: str, status: int = 429, retry_after: int | None = None,
-                  description: str | None = None) -> None:
+    def fail_next(
+        self, method: str, status: int = 429, retry_after: int | None = None, description: str | None = None
+    ) -> None:
         """Answer the next call of `method` with an error (429 carries `retry_after`, default 3)."""
         if status == 429:
             retry_after = 3 if retry_after is None else retry_after
@@ -266,11 +299,13 @@ class FakeBotApi:
         self._arrived = asyncio.Event()
 
     # --- updates ----------------------------------------------------------------------------------
-    def text_update(self, chat_id: int, text: str, user_id: int | None = None, first_name: str = "Amira",
-                    language_code: str = "en") -> JsonDict:
+    def text_update(
+        self, chat_id: int, text: str, user_id: int | None = None, first_name: str = "Amira", language_code: str = "en"
+    ) -> JsonDict:
         """A private text message from a user."""
-        return self._message_update(chat_id, Sender(user_id=user_id or chat_id, first_name=first_name,
-                                                    language_code=language_code), text=text)
+        return self._message_update(
+            chat_id, Sender(user_id=user_id or chat_id, first_name=first_name, language_code=language_code), text=text
+        )
 
     def command_update(self, chat_id: int, command: str, **who: Unpack[Sender]) -> JsonDict:
         """A command such as `/start bloating`, with its `bot_command` entity."""
@@ -284,8 +319,13 @@ class FakeBotApi:
         query_id = str(next(self._ids) * 1_000_003)
         self._callbacks[query_id] = None
         message = json.loads(json.dumps(self._messages[chat_id][message_id]))  # a snapshot, as Telegram sends
-        query = {"id": query_id, "from": self._user(chat_id, who), "message": message,
-                 "chat_instance": f"-{chat_id}77", "data": data}
+        query = {
+            "id": query_id,
+            "from": self._user(chat_id, who),
+            "message": message,
+            "chat_instance": f"-{chat_id}77",
+            "data": data,
+        }
         return self._update(callback_query=query)
 
     def photo_update(self, chat_id: int, caption: str | None = None, **who: Unpack[Sender]) -> JsonDict:
@@ -302,8 +342,9 @@ class FakeBotApi:
         """A voice note."""
         return self._message_update(chat_id, who, voice=self._file(duration=duration, mime_type="audio/ogg"))
 
-    def document_update(self, chat_id: int, file_name: str = "report.pdf", mime_type: str = "application/pdf",
-                        **who: Unpack[Sender]) -> JsonDict:
+    def document_update(
+        self, chat_id: int, file_name: str = "report.pdf", mime_type: str = "application/pdf", **who: Unpack[Sender]
+    ) -> JsonDict:
         """A file sent as a document."""
         return self._message_update(chat_id, who, document=self._file(file_name=file_name, mime_type=mime_type))
 
@@ -316,29 +357,38 @@ class FakeBotApi:
         message = self._message(chat_id, who, message_id=message_id, text=text)
         return self._update(edited_message={**message, "edit_date": int(self.clock())})
 
-    def group_text_update(self, group_chat_id: int, text: str, title: str = "Foot care circle",
-                          **who: Unpack[Sender]) -> JsonDict:
+    def group_text_update(
+        self, group_chat_id: int, text: str, title: str = "Foot care circle", **who: Unpack[Sender]
+    ) -> JsonDict:
         """A text message in a group chat (ids of groups are negative)."""
         message = self._message(group_chat_id, {"user_id": 1001, **who}, text=text)
         return self._update(message={**message, "chat": {"id": group_chat_id, "type": "group", "title": title}})
 
     def _user(self, chat_id: int, who: Sender) -> JsonDict:
-        return {"id": who.get("user_id") or chat_id, "is_bot": False, "first_name": who.get("first_name", "Amira"),
-                "language_code": who.get("language_code", "en")}
+        return {
+            "id": who.get("user_id") or chat_id,
+            "is_bot": False,
+            "first_name": who.get("first_name", "Amira"),
+            "language_code": who.get("language_code", "en"),
+        }
 
     def _message(self, chat_id: int, who: Sender, message_id: int | None = None, **content: Any) -> JsonDict:
         user = self._user(chat_id, who)
         chat = {"id": chat_id, "type": "private", "first_name": user["first_name"]}
-        return {"message_id": message_id or next(self._message_ids[chat_id]), "from": user,
-                "chat": chat, "date": int(self.clock()), **content}
+        return {
+            "message_id": message_id or next(self._message_ids[chat_id]),
+            "from": user,
+            "chat": chat,
+            "date": int(self.clock()),
+            **content,
+        }
 
     def _message_update(self, chat_id: int, who: Sender, **content: Any) -> JsonDict:
         return self._update(message=self._message(chat_id, who, **content))
 
     def _file(self, **fields: Any) -> JsonDict:
         n = next(self._ids)
-        return {"file_id": f"AgACAgQAAxkBAAI{n:06d}", "file_unique_id": f"AQAD{n:06d}", "file_size": 1000 + n,
-                **fields}
+        return {"file_id": f"AgACAgQAAxkBAAI{n:06d}", "file_unique_id": f"AQAD{n:06d}", "file_size": 1000 + n, **fields}
 
     def _update(self, **fields: Any) -> JsonDict:
         update = {"update_id": next(self._update_ids), **fields}
@@ -391,8 +441,12 @@ class FakeBotApi:
     def _beyond_spec(params: JsonDict) -> list[str]:
         """Limits Telegram enforces that the spec only states in prose."""
         rows = params.get("reply_markup", {}).get("inline_keyboard", [])
-        return [f"request: callback_data {button['callback_data']!r} is over 64 bytes"
-                for row in rows for button in row if len(button.get("callback_data", "").encode()) > 64]
+        return [
+            f"request: callback_data {button['callback_data']!r} is over 64 bytes"
+            for row in rows
+            for button in row
+            if len(button.get("callback_data", "").encode()) > 64
+        ]
 
     # --- methods ----------------------------------------------------------------------------------
     async def _do_get_me(self, params: JsonDict) -> JsonDict:
@@ -400,8 +454,11 @@ class FakeBotApi:
 
     async def _do_get_updates(self, params: JsonDict) -> list[JsonDict]:
         if self.webhook.get("url"):
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset, limit = params.get("offset", 0), params.get("limit", 100)
         if offset > 0:  # confirms (and forgets) every update before it
             self.pending = [update for update in self.pending if update["update_id"] >= offset]
@@ -429,8 +486,11 @@ class FakeBotApi:
         return True
 
     async def _do_get_webhook_info(self, params: JsonDict) -> JsonDict:
-        info = {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": len(self.pending)}
+        info = {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.pending),
+        }
         return info | {k: self.webhook[k] for k in ("max_connections", "allowed_updates") if k in self.webhook}
 
     async def _do_set_my_commands(self, params: JsonDict) -> bool:
@@ -475,8 +535,13 @@ class FakeBotApi:
 
     def _store(self, params: JsonDict, **content: Any) -> JsonDict:
         chat_id = self._chat(params)
-        message = {"message_id": next(self._message_ids[chat_id]), "from": self.me, "date": int(self.clock()),
-                   "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}, **content}
+        message = {
+            "message_id": next(self._message_ids[chat_id]),
+            "from": self.me,
+            "date": int(self.clock()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            **content,
+        }
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         self._messages[chat_id][message["message_id"]] = message

@@ -19,8 +19,9 @@ from tests.channels.telegram.fake_bot_api import SPEC_PATH, TOKEN, FakeBotApi
 pytestmark = pytest.mark.skipif(not SPEC_PATH.exists(), reason=f"../shared/peers is not present: {SPEC_PATH} missing")
 
 CHAT = 4242
-KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="yes"),
-                                  InlineKeyboardButton("Not now", callback_data="later")]])
+KEYBOARD = InlineKeyboardMarkup(
+    [[InlineKeyboardButton("Yes", callback_data="yes"), InlineKeyboardButton("Not now", callback_data="later")]]
+)
 
 
 @pytest_asyncio.fixture
@@ -96,8 +97,11 @@ async def test_set_my_commands(api: FakeBotApi, bot: telegram.Bot) -> None:
 
 
 async def test_set_webhook_with_secret_token(api: FakeBotApi, bot: telegram.Bot) -> None:
-    assert await bot.set_webhook("https://reflexbot.example/telegram", secret_token="s3cret_Token-1",
-                                 allowed_updates=["message", "callback_query"])
+    assert await bot.set_webhook(
+        "https://reflexbot.example/telegram",
+        secret_token="s3cret_Token-1",
+        allowed_updates=["message", "callback_query"],
+    )
     info = await bot.get_webhook_info()
     assert (info.url, info.allowed_updates) == ("https://reflexbot.example/telegram", ("message", "callback_query"))
     assert api.webhook_headers() == {"X-Telegram-Bot-Api-Secret-Token": "s3cret_Token-1"}
@@ -108,8 +112,9 @@ async def test_set_webhook_with_secret_token(api: FakeBotApi, bot: telegram.Bot)
     assert api.violations == []
 
 
-async def test_flood_limit_raises_retry_after(api: FakeBotApi, bot: telegram.Bot,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_flood_limit_raises_retry_after(
+    api: FakeBotApi, bot: telegram.Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # PTB 22 warns on int `retry_after` unless opted in
     api.fail_next("sendMessage", status=429, retry_after=3)
     with pytest.raises(RetryAfter) as caught:
@@ -199,9 +204,13 @@ async def test_update_builders_parse_in_ptb(api: FakeBotApi, bot: telegram.Bot) 
     sent = await bot.send_message(CHAT, "Send a photo of the sore spot?")
     updates = [
         api.text_update(CHAT, "مرحبا", user_id=77, first_name="Amira", language_code="ar"),
-        api.photo_update(CHAT, caption="left foot"), api.sticker_update(CHAT), api.voice_update(CHAT),
-        api.document_update(CHAT), api.location_update(CHAT, 25.2048, 55.2708),
-        api.edited_message_update(CHAT, 2, "my left heel hurts"), api.group_text_update(-100500, "hi bot"),
+        api.photo_update(CHAT, caption="left foot"),
+        api.sticker_update(CHAT),
+        api.voice_update(CHAT),
+        api.document_update(CHAT),
+        api.location_update(CHAT, 25.2048, 55.2708),
+        api.edited_message_update(CHAT, 2, "my left heel hurts"),
+        api.group_text_update(-100500, "hi bot"),
         api.callback_update(CHAT, "later", sent.message_id),
     ]
     for update in updates:
@@ -235,15 +244,26 @@ async def test_send_photo_upload_and_delete(api: FakeBotApi, bot: telegram.Bot) 
     assert api.violations == []
 
 
-@pytest.mark.parametrize(("method", "body", "expected"), [
-    ("sendMessage", {"chat_id": CHAT}, "'text' is a required property"),
-    ("sendMessage", {"chat_id": CHAT, "text": "hi", "disable_notification": "yes"}, "is not of type 'boolean'"),
-    ("sendChatAction", {"chat_id": CHAT, "action": "dancing"}, "is not one of"),
-    ("sendMessage", {"chat_id": CHAT, "text": "x", "reply_markup": {"inline_keyboard": [[
-        {"text": "long", "callback_data": "x" * 65}]]}}, "over 64 bytes"),
-])
-async def test_invalid_request_is_a_violation(api: FakeBotApi, method: str, body: dict[str, object],
-                                              expected: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "body", "expected"),
+    [
+        ("sendMessage", {"chat_id": CHAT}, "'text' is a required property"),
+        ("sendMessage", {"chat_id": CHAT, "text": "hi", "disable_notification": "yes"}, "is not of type 'boolean'"),
+        ("sendChatAction", {"chat_id": CHAT, "action": "dancing"}, "is not one of"),
+        (
+            "sendMessage",
+            {
+                "chat_id": CHAT,
+                "text": "x",
+                "reply_markup": {"inline_keyboard": [[{"text": "long", "callback_data": "x" * 65}]]},
+            },
+            "over 64 bytes",
+        ),
+    ],
+)
+async def test_invalid_request_is_a_violation(
+    api: FakeBotApi, method: str, body: dict[str, object], expected: str
+) -> None:
     async with httpx.AsyncClient() as client:
         response = await client.post(f"{api.base_url}{TOKEN}/{method}", json=body)
     assert response.status_code == 400
@@ -255,8 +275,9 @@ async def test_invalid_request_is_a_violation(api: FakeBotApi, method: str, body
 
 async def test_unreadable_body_is_a_violation(api: FakeBotApi) -> None:
     async with httpx.AsyncClient() as client:
-        response = await client.post(f"{api.base_url}{TOKEN}/sendMessage", content=b"{not json",
-                                     headers={"Content-Type": "application/json"})
+        response = await client.post(
+            f"{api.base_url}{TOKEN}/sendMessage", content=b"{not json", headers={"Content-Type": "application/json"}
+        )
     assert response.status_code == 400 and "can't parse JSON" in response.json()["description"]
     assert len(api.violations) == 1 and api.sent[0].params == {}
 

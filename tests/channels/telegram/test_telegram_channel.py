@@ -111,8 +111,12 @@ async def test_a_blocked_person_stops_their_timers_and_comes_back(rig: TelegramR
 
 
 async def test_non_text_messages_get_a_kind_answer(rig: TelegramRig) -> None:
-    for update in (rig.api.photo_update(CHAT), rig.api.sticker_update(CHAT), rig.api.voice_update(CHAT),
-                   rig.api.document_update(CHAT)):
+    for update in (
+        rig.api.photo_update(CHAT),
+        rig.api.sticker_update(CHAT),
+        rig.api.voice_update(CHAT),
+        rig.api.document_update(CHAT),
+    ):
         await rig.post(update)
         assert "only read text" in rig.texts()[-1]
     await rig.post(rig.api.edited_message_update(CHAT, 1, "edited"))

@@ -76,11 +76,22 @@ class WhatsAppRig:
     def form(self, body: str = "", sender: str = PERSON, **extra: str) -> dict[str, str]:
         """Twilio's inbound fields for one message."""
         sid = f"SM{next(self.sids):032x}"
-        return {"MessageSid": sid, "SmsSid": sid, "AccountSid": ACCOUNT, "From": sender, "To": FROM,
-                "Body": body, "NumMedia": "0", "ProfileName": "Amira", "WaId": sender[10:], **extra}
+        return {
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "AccountSid": ACCOUNT,
+            "From": sender,
+            "To": FROM,
+            "Body": body,
+            "NumMedia": "0",
+            "ProfileName": "Amira",
+            "WaId": sender[10:],
+            **extra,
+        }
 
-    async def post(self, form: dict[str, str], *, sign: bool = True, path: str = "/whatsapp/webhook",
-                   signature: str | None = None) -> httpx.Response:
+    async def post(
+        self, form: dict[str, str], *, sign: bool = True, path: str = "/whatsapp/webhook", signature: str | None = None
+    ) -> httpx.Response:
         """POST a form to our webhook signed as Twilio would, and wait until it was handled."""
         headers = {}
         if sign:
@@ -127,8 +138,15 @@ async def rig(kb: Knowledge, tmp_path: Path, prism: prism_server.Prism) -> Async
     async def no_wait(seconds: float) -> None:
         slept.append(seconds)
 
-    sender = WhatsAppSender(client, FROM, store, clock, templates={"reminder": Template(REMINDER_SID, {"1": "22:00"})},
-                            pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait), sleep=no_wait)
+    sender = WhatsAppSender(
+        client,
+        FROM,
+        store,
+        clock,
+        templates={"reminder": Template(REMINDER_SID, {"1": "22:00"})},
+        pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait),
+        sleep=no_wait,
+    )
     channel = WhatsAppChannel(runtime, store, kb, clock, sender, TOKEN, PUBLIC)
     holder.append(channel)
     app = create_app(whatsapp=channel)

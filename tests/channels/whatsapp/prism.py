@@ -24,8 +24,13 @@ def install() -> str | None:
         return None
     if shutil.which("npm") is None:
         return "npm is not installed, so Prism cannot be"
-    done = subprocess.run(["npm", "install", "--prefix", str(PEERS), PACKAGE, "--no-audit", "--no-fund",
-                           "--loglevel=error"], capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        ["npm", "install", "--prefix", str(PEERS), PACKAGE, "--no-audit", "--no-fund", "--loglevel=error"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     return None if done.returncode == 0 else f"npm install {PACKAGE} failed: {done.stderr[-500:]}"
 
 
@@ -47,8 +52,12 @@ def running() -> Iterator[Prism]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     prism = Prism(f"http://127.0.0.1:{port}")
     ready = threading.Event()
 

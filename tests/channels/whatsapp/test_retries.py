@@ -42,8 +42,9 @@ class StandIn:
             if failure == "hang":
                 await self.release.wait()  # never answers within the client's timeout
             elif failure == "63016":
-                return JSONResponse({"code": 63016, "message": "Outside the allowed window", "status": 400},
-                                    status_code=400)
+                return JSONResponse(
+                    {"code": 63016, "message": "Outside the allowed window", "status": 400}, status_code=400
+                )
             elif failure == "429":
                 return JSONResponse({"code": 20429, "message": "Too Many Requests", "status": 429}, status_code=429)
             else:
@@ -80,8 +81,9 @@ async def test_delivered_once_after_retries(stand_in: tuple[StandIn, str], tmp_p
         waits.append(seconds)
 
     client = make_client(ACCOUNT, TOKEN, url, timeout=0.3)
-    sender = WhatsAppSender(client, FROM, store, lambda: T0, sleep=no_wait,
-                            pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait))
+    sender = WhatsAppSender(
+        client, FROM, store, lambda: T0, sleep=no_wait, pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait)
+    )
     try:
         await sender.deliver(PERSON, Reply("Time for a few minutes of foot care."))
     finally:
@@ -93,7 +95,8 @@ async def test_delivered_once_after_retries(stand_in: tuple[StandIn, str], tmp_p
 
 
 async def test_63016_marks_the_window_closed_and_reminders_go_as_the_template(
-        stand_in: tuple[StandIn, str], tmp_path: Path) -> None:
+    stand_in: tuple[StandIn, str], tmp_path: Path
+) -> None:
     from bot.channels.whatsapp.sender import Template
     from bot.engine import Conversation
 
@@ -106,9 +109,15 @@ async def test_63016_marks_the_window_closed_and_reminders_go_as_the_template(
         return None
 
     client = make_client(ACCOUNT, TOKEN, url)
-    sender = WhatsAppSender(client, FROM, store, lambda: T0, sleep=no_wait,
-                            templates={"reminder": Template("HX" + "6" * 32)},
-                            pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait))
+    sender = WhatsAppSender(
+        client,
+        FROM,
+        store,
+        lambda: T0,
+        sleep=no_wait,
+        templates={"reminder": Template("HX" + "6" * 32)},
+        pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait),
+    )
     try:
         await sender.deliver(PERSON, Reply("Time for foot care.", template="reminder"))
         await sender.deliver(PERSON, Reply("Time for foot care.", template="reminder"))
