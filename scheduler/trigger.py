@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MAX_INSTANCES, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger("reflexbot.scheduler")
@@ -25,20 +26,29 @@ def utc_now() -> datetime:
 class Trigger:
     """Wakes the runtime when the earliest timer is due, and sweeps periodically as a safety net.
 
-    APScheduler 3 drops jobs later than `misfire_grace_time` (1 s by default) and removes a one-shot
-    job before it finishes; neither matters here, because a job only asks the runtime to look at the
-    store. Lateness is judged by the engine from each timer's own due time, so late wakes still run.
+    One run at a time, and no wake is ever lost. APScheduler 3 skips a job whose previous instance
+    is still running (`max_instances`; its maintainers' answer is "the job will just be skipped") and
+    reports it only as an event. So a wake asked for while a run is in progress, a sweep that comes
+    during a wake's run (or the reverse), and a wake APScheduler skipped are all remembered as the
+    earliest instant asked for; when the job that holds the slot reports back (EVENT_JOB_EXECUTED,
+    after APScheduler has freed the slot) the wake is armed again at max(now, that instant). Arming
+    from inside the run would not do: a wake due at once is looked at before the slot is freed.
+
+    Late wakes still run (`misfire_grace_time=None`): lateness is judged by the engine from each
+    timer's own due time.
     """
 
     def __init__(self, run_due: RunDue, clock: Clock = utc_now, sweep_seconds: int = 30) -> None:
         self._run_due = run_due
         self._clock = clock
-        self._next: datetime | None = None
+        self._sweep_seconds = sweep_seconds
+        self._busy = False  # a run is in progress
+        self._asked: datetime | None = None  # the earliest wake asked for that no run has covered yet
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
-        self._sweep_seconds = sweep_seconds
+        self._scheduler.add_listener(self._on_job_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MAX_INSTANCES)
 
     def start(self) -> None:
         """Start in the running event loop; handle whatever became due while we were down."""
@@ -57,15 +67,46 @@ class Trigger:
             self._scheduler.shutdown(wait=False)
 
     def wake_at(self, at: datetime) -> None:
-        """Make sure the runtime runs at `at` at the latest."""
-        if self._next is not None and self._next <= at and self._scheduler.get_job(WAKE_JOB) is not None:
+        """Make sure the runtime runs at `at` at the latest (once the run in progress, if any, ends)."""
+        if self._busy:
+            self._ask(at)
             return
-        self._next = at
+        if self._asked is not None:
+            at, self._asked = min(at, max(self._clock(), self._asked)), None
+        self._arm(at)
+
+    def _ask(self, at: datetime) -> None:
+        if self._asked is None or at < self._asked:
+            self._asked = at
+
+    def _arm(self, at: datetime) -> None:
+        """One wake job, at the earliest instant asked for."""
+        job = self._scheduler.get_job(WAKE_JOB)
+        if job is not None and job.next_run_time is not None and job.next_run_time <= at:
+            return
         self._scheduler.add_job(self._run, "date", run_date=at, id=WAKE_JOB, replace_existing=True)
 
     async def _run(self) -> None:
-        self._next = None
+        now = self._clock()
+        if self._busy:  # the sweep during a wake's run, or the reverse: runs again when that one ends
+            self._ask(now)
+            return
+        self._busy = True
+        if self._asked is not None and self._asked <= now:
+            self._asked = None  # this run covers it
         try:
-            await self._run_due(self._clock())
+            await self._run_due(now)
         except Exception:
             log.exception("running due timers failed; the sweep will try again")
+        finally:
+            self._busy = False
+
+    def _on_job_event(self, event: JobEvent) -> None:
+        """APScheduler reports on a job: a skipped wake is asked again; a finished run re-arms what was asked."""
+        if event.code == EVENT_JOB_MAX_INSTANCES:
+            self._ask(self._clock())
+            return  # the instance holding the slot reports back when it ends, and re-arms then
+        if self._busy or self._asked is None or not self._scheduler.running:
+            return
+        at, self._asked = max(self._clock(), self._asked), None
+        self._arm(at)
