@@ -2,17 +2,20 @@
 
 Each problem is one human-readable line naming the file and the item; an empty list means clean.
 Phrases are compared the way the matcher sees them (its normaliser), so "can't sleep" and
-"cant sleep" count as the same phrase.
+"cant sleep" count as the same phrase. Language files (languages/<lang>.toml): one per content
+language, a stemmer the matcher has, no word twice in a list, every word as the normaliser leaves it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from bot.nlu.normalise import normalise
-from content.model import Content
+from bot.nlu.words import STEMMERS
+from content.model import Content, LanguageWords
 
 ZONE_IDS = ("toes", "ball", "arch", "heel", "inner-edge", "outer-edge")
 INTENT_IDS = (
@@ -167,6 +170,38 @@ def _phrases(problems: list[str], content: Content) -> None:
                     )
 
 
+def _word_lists(words: LanguageWords) -> Iterator[tuple[str, list[str], bool]]:
+    """Every list of a language file as (dotted key, words, whether its keys are words too)."""
+    for section in ("matching", "negation", "intents", "red_flags", "safety", "when"):
+        values = getattr(words, section)
+        for field in dataclasses.fields(values):
+            value = getattr(values, field.name)
+            yield f"{section}.{field.name}", list(value), isinstance(value, Mapping)
+    yield "stems.irregular", [*words.stems.irregular, *words.stems.irregular.values()], True
+    yield "stems.synonyms", list(words.stems.synonyms), True
+    for stem, synonyms in words.stems.synonyms.items():
+        yield f"stems.synonyms.{stem}", list(synonyms), False
+
+
+def _language_files(problems: list[str], content: Content) -> None:
+    for lang in content.languages:
+        if lang not in content.language_words:
+            problems.append(f"languages/{lang}.toml: file is missing (content has text in {lang!r})")
+    for lang, words in content.language_words.items():
+        file = f"languages/{lang}.toml"
+        if words.stems.stemmer not in STEMMERS:
+            problems.append(f"{file}: stemmer: {words.stems.stemmer!r} is not one of {', '.join(STEMMERS)}")
+        for key, items, is_table in _word_lists(words):
+            seen: set[str] = set()
+            for item in items:
+                if item in seen and not is_table:
+                    problems.append(f"{file}: {key}: {item!r} is listed twice")
+                seen.add(item)
+                if normalise(item) != item:
+                    seen_as = normalise(item)
+                    problems.append(f"{file}: {key}: {item!r} is never seen: the normaliser makes it {seen_as!r}")
+
+
 def check(content: Content, choice_ids: Iterable[str] = ()) -> list[str]:
     """Every problem found in the content (and in the engine's button ids); [] when clean."""
     problems: list[str] = []
@@ -179,6 +214,7 @@ def check(content: Content, choice_ids: Iterable[str] = ()) -> list[str]:
     _languages(problems, content)
     _messages(problems, content)
     _phrases(problems, content)
+    _language_files(problems, content)
     for choice_id in choice_ids:
         size = len(choice_id.encode("utf-8"))
         if not 1 <= size <= MAX_CHOICE_BYTES:

@@ -6,6 +6,7 @@ Cross-references between files (a symptom naming an unknown point...) are the li
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -17,19 +18,28 @@ from content.model import (
     Content,
     Faq,
     Intent,
+    IntentWords,
+    LanguageWords,
+    MatchingWords,
+    NegationWords,
     Point,
     PointText,
     Pregnancy,
     RedFlag,
+    RedFlagWords,
     Region,
+    SafetyWords,
+    Stems,
     Symptom,
     SymptomText,
     Technique,
+    WhenWords,
     Zone,
     ZoneText,
 )
 
 RED_FLAG_KINDS = ("emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy")
+STEMMERS = ("english-light", "none")  # the stemmers bot/nlu/words.py implements
 TOOLS = ("thumb", "thumb-circles", "knuckle", "finger", "thumb-walk")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
@@ -108,6 +118,11 @@ class _Table:
         if value < minimum:
             raise self.error(f"must be at least {minimum}, got {value}", key)
         return value
+
+    def mapping(self, key: str, value: Callable[[_Table, str], T]) -> dict[str, T]:
+        """A required sub-table of named values, each read with `value(sub_table, name)`."""
+        table = self.table(key)
+        return {name: value(table, name) for name in table.data}
 
     def boolean(self, key: str) -> bool:
         """A required true/false."""
@@ -247,6 +262,62 @@ def _intent(intent_id: str, table: _Table) -> Intent:
     return Intent(id=intent_id, phrases=table.by_language("text", _phrases))
 
 
+def _weekday(table: _Table, key: str) -> int:
+    day = table.integer(key, minimum=0)
+    if day > 6:
+        raise table.error(f"a weekday is 0 (Monday) to 6 (Sunday), got {day}", key)
+    return day
+
+
+def _weekdays(table: _Table, key: str) -> tuple[int, ...]:
+    value = table.data.get(key)
+    if not isinstance(value, list) or not value:
+        raise table.error("expected a non-empty list of weekdays, 0 (Monday) to 6 (Sunday)", key)
+    for index, day in enumerate(value):
+        if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
+            raise table.error(f"item {index + 1} must be a weekday, 0 (Monday) to 6 (Sunday)", key)
+    return tuple(int(day) for day in value)
+
+
+_WORD_TABLES: dict[str, Callable[[_Table, str], object]] = {
+    "numbers": lambda table, key: table.integer(key, minimum=0),
+    "hours": lambda table, key: table.integer(key, minimum=0),
+    "days": _weekday,
+    "short_days": _weekday,
+    "recurring_days": _weekdays,
+}
+
+
+def _word_section(table: _Table, cls: type[T]) -> T:
+    """A [section] of a language file: every field of `cls` is a list of words, or a table in `_WORD_TABLES`."""
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    table.only(*names)
+    values = {
+        name: table.mapping(name, _WORD_TABLES[name]) if name in _WORD_TABLES else table.texts(name) for name in names
+    }
+    return cls(**values)
+
+
+def _language_words(lang: str, table: _Table) -> LanguageWords:
+    table.only("stemmer", "stems", "matching", "negation", "intents", "red_flags", "safety", "when")
+    stems = table.table("stems")
+    stems.only("irregular", "synonyms")
+    return LanguageWords(
+        lang=lang,
+        stems=Stems(
+            stemmer=table.choice("stemmer", STEMMERS),
+            irregular=stems.mapping("irregular", lambda t, key: t.text(key)),
+            synonyms=stems.mapping("synonyms", lambda t, key: t.texts(key, non_empty=True)),
+        ),
+        matching=_word_section(table.table("matching"), MatchingWords),
+        negation=_word_section(table.table("negation"), NegationWords),
+        intents=_word_section(table.table("intents"), IntentWords),
+        red_flags=_word_section(table.table("red_flags"), RedFlagWords),
+        safety=_word_section(table.table("safety"), SafetyWords),
+        when=_word_section(table.table("when"), WhenWords),
+    )
+
+
 def _read(directory: Path, name: str) -> _Table:
     path = directory / name
     try:
@@ -271,6 +342,19 @@ def _messages(directory: Path) -> dict[str, dict[str, str]]:
     return messages
 
 
+def _words_by_language(directory: Path) -> dict[str, LanguageWords]:
+    """languages/<lang>.toml, one per language; English is required (every other language falls back to it)."""
+    found: dict[str, LanguageWords] = {}
+    for path in sorted((directory / "languages").glob("*.toml")):
+        name = f"languages/{path.name}"
+        if not _LANG.match(path.stem):
+            raise ContentError(f"{name}: (file name): not a language code (like en.toml, ar.toml)")
+        found[path.stem] = _language_words(path.stem, _read(directory, name))
+    if "en" not in found:
+        raise ContentError("languages/en.toml: file is missing (English is the fallback for every language)")
+    return found
+
+
 def _languages(tables: Iterable[Mapping[str, object]]) -> tuple[str, ...]:
     """Every language with any text, English first, the rest in order of first appearance."""
     seen: dict[str, None] = {"en": None}
@@ -290,6 +374,7 @@ def load_content(directory: Path | None = None) -> Content:
     faqs = {key: _faq(key, t) for key, t in _read(folder, "faq.toml").entries()}
     intents = {key: _intent(key, t) for key, t in _read(folder, "intents.toml").entries()}
     messages = _messages(folder)
+    words = _words_by_language(folder)
     texts: list[Mapping[str, object]] = [item.text for item in points.values()]
     texts += [item.text for item in zones.values()]
     texts += [item.text for item in symptoms.values()]
@@ -297,6 +382,7 @@ def load_content(directory: Path | None = None) -> Content:
     texts += [faq.questions for faq in faqs.values()]
     texts += [intent.phrases for intent in intents.values()]
     texts.append(messages)
+    texts.append(words)
     return Content(
         points=points,
         zones=zones,
@@ -306,6 +392,7 @@ def load_content(directory: Path | None = None) -> Content:
         intents=intents,
         messages=messages,
         languages=_languages(texts),
+        language_words=words,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -129,6 +130,116 @@ class Intent:
 
 
 @dataclass(frozen=True, slots=True)
+class Stems:
+    """How a language's words are reduced to stems (`languages/<lang>.toml`, top and [stems])."""
+
+    stemmer: str  # a stemmer's name in bot/nlu/words.py: "english-light", or "none" for whole words
+    irregular: Mapping[str, str]  # form -> stem, where the rules would be wrong ("feet" -> "foot")
+    synonyms: Mapping[str, tuple[str, ...]]  # stem -> words that share it ("pain" <- "hurt", "sore")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingWords:
+    """[matching]: words that shape how phrases are found."""
+
+    stopwords: tuple[str, ...]  # never decide a match on their own
+    keep_order: tuple[str, ...]  # a phrase holding one keeps its word order ("no", "not")
+    common: tuple[str, ...]  # real words, never typo-corrected
+
+
+@dataclass(frozen=True, slots=True)
+class NegationWords:
+    """[negation]: the cues that deny a symptom, and the words that may stand between."""
+
+    cues: tuple[str, ...]
+    fillers: tuple[str, ...]
+    joiners: tuple[str, ...]  # continue a negated list
+    hedges: tuple[str, ...]  # right after a cue, make it a hedge ("not sure")
+    gone: tuple[str, ...]  # after a symptom, say it has passed
+    gone_fillers: tuple[str, ...]
+    starters: tuple[str, ...]  # open a new clause after a joiner
+
+
+@dataclass(frozen=True, slots=True)
+class IntentWords:
+    """[intents]: polite padding dropped around a command."""
+
+    padding_before: tuple[str, ...]
+    padding_after: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagWords:
+    """[red_flags]: when a one-word red flag is only a verb ("stroke my foot")."""
+
+    verb_objects: tuple[str, ...]
+    verb_subjects: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyWords:
+    """[safety]: words the engine reads typed answers to the safety questions with."""
+
+    hedges: tuple[str, ...]  # a hedged answer is asked again
+    pregnant: tuple[str, ...]  # say the person is pregnant, unless negated
+    negations: tuple[str, ...]
+    maybe: tuple[str, ...]  # to "could you be pregnant?", these count as yes
+    nothing: tuple[str, ...]  # a message of only these words answers "none" / "no"
+
+
+@dataclass(frozen=True, slots=True)
+class WhenWords:
+    """[when]: the words reminder times are said with; bot/nlu/when.py builds its patterns from them."""
+
+    relative: tuple[str, ...]  # "in" 20 minutes
+    from_now: tuple[str, ...]  # 20 minutes "from now"
+    half_hour: tuple[str, ...]  # in "half an hour"
+    and_a_half: tuple[str, ...]
+    plus: tuple[str, ...]  # 2 hours "and" 30 minutes
+    minute_units: tuple[str, ...]
+    hour_units: tuple[str, ...]
+    at: tuple[str, ...]  # "at" 9
+    oclock: tuple[str, ...]
+    am: tuple[str, ...]
+    pm: tuple[str, ...]
+    half: tuple[str, ...]
+    quarter: tuple[str, ...]
+    past: tuple[str, ...]
+    to: tuple[str, ...]
+    noon: tuple[str, ...]
+    midnight: tuple[str, ...]
+    part_of_day: tuple[str, ...]  # 9 "tonight"
+    morning: tuple[str, ...]  # a bare hour near these is a morning hour
+    every: tuple[str, ...]
+    every_fillers: tuple[str, ...]  # every "single" night
+    periods: tuple[str, ...]  # every "night"
+    daily: tuple[str, ...]  # "nightly", "once a day"
+    unclear_after_every: tuple[str, ...]  # every "other" day: a recurrence not understood
+    unclear: tuple[str, ...]  # "weekly", "twice": a recurrence not understood
+    on: tuple[str, ...]
+    day_range: tuple[str, ...]  # mon "to" fri
+    numbers: Mapping[str, int]
+    hours: Mapping[str, int]
+    days: Mapping[str, int]  # Monday = 0
+    short_days: Mapping[str, int]
+    recurring_days: Mapping[str, tuple[int, ...]]  # "weekdays" -> (0, 1, 2, 3, 4)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageWords:
+    """One language's word knowledge, from content/languages/<lang>.toml."""
+
+    lang: str
+    stems: Stems
+    matching: MatchingWords
+    negation: NegationWords
+    intents: IntentWords
+    red_flags: RedFlagWords
+    safety: SafetyWords
+    when: WhenWords
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """Everything the engine and the matcher know, loaded once and never changed."""
 
@@ -140,6 +251,7 @@ class Content:
     intents: dict[str, Intent]
     messages: dict[str, dict[str, str]]  # language -> message id -> text (str.format fields)
     languages: tuple[str, ...] = field(default=("en",))
+    language_words: Mapping[str, LanguageWords] = field(default_factory=dict)  # by language
 
     def point(self, code: str) -> Point | None:
         """Look a point up by code or alias, case-insensitive (KD1 finds KI1)."""
@@ -151,6 +263,10 @@ class Content:
             if key in (alias.upper() for alias in point.aliases):
                 return point
         return None
+
+    def words(self, lang: str) -> LanguageWords:
+        """A language's word lists; English when the language has no languages/<lang>.toml."""
+        return self.language_words.get(lang) or self.language_words["en"]
 
     def message(self, lang: str, message_id: str, **fields: object) -> str:
         """The text of a message in a language (English when missing), formatted with fields."""

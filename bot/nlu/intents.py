@@ -9,6 +9,7 @@ An intent is taken when:
 4. it contains a multi-word phrase of such a command ("how do I set a reminder").
 A greeting or thanks at the start gives way to a command after it ("hi, I need help"). A long
 sentence that merely contains "stop" is not `stop`: one-word phrases count only as whole messages.
+The padding words of each language are in content/languages/<lang>.toml, [intents].
 """
 
 from __future__ import annotations
@@ -42,58 +43,9 @@ LEADING = frozenset(
 OPENERS = frozenset({"greeting", "thanks"})
 
 
-def _by_end(pads: tuple[str, ...], first: bool) -> dict[str, list[tuple[str, ...]]]:
-    """Padding phrases keyed by the word they start (or end) with, longest first."""
-    table: dict[str, list[tuple[str, ...]]] = {}
-    for pad in sorted((tuple(p.split()) for p in pads), key=len, reverse=True):
-        table.setdefault(pad[0] if first else pad[-1], []).append(pad)
-    return table
-
-
-_PADDING = {
-    "en": (
-        _by_end(
-            (
-                "i would like to",
-                "i would like",
-                "id like to",
-                "i want to",
-                "i need to",
-                "i want",
-                "i need",
-                "can you please",
-                "could you please",
-                "can you",
-                "could you",
-                "would you",
-                "will you",
-                "can i",
-                "could i",
-                "may i",
-                "let me",
-                "please",
-                "pls",
-                "plz",
-                "just",
-                "ok",
-                "okay",
-                "so",
-                "um",
-                "uh",
-                "well",
-                "hey",
-                "oh",
-            ),
-            first=True,
-        ),
-        _by_end(("please", "pls", "plz", "now", "for me", "thanks", "thank you"), first=False),
-    ),
-}
-
-
-def _strip(words: list[str], lang: str) -> list[str]:
+def _strip(table: IntentTable, words: list[str]) -> list[str]:
     """The words without polite padding at either end (never all of them)."""
-    leading, trailing = _PADDING.get(lang, ({}, {}))
+    leading, trailing = table.leading_padding, table.trailing_padding
     changed = True
     while changed and len(words) > 1:
         changed = False
@@ -123,8 +75,8 @@ def _repeated(table: IntentTable, words: list[str]) -> str | None:
     return found.pop() if len(words) > 1 and len(found) == 1 else None
 
 
-def _as_whole(table: IntentTable, words: list[str], lang: str, fuzzy: bool) -> str | None:
-    return _whole(table, words, fuzzy) or _whole(table, _strip(words, lang), fuzzy) or _repeated(table, words)
+def _as_whole(table: IntentTable, words: list[str], fuzzy: bool) -> str | None:
+    return _whole(table, words, fuzzy) or _whole(table, _strip(table, words), fuzzy) or _repeated(table, words)
 
 
 def _leading(table: IntentTable, words: list[str]) -> tuple[str, int] | None:
@@ -149,30 +101,30 @@ def _inside(table: IntentTable, words: list[str]) -> str | None:
     return None
 
 
-def detect_intent(table: IntentTable, text: str, lang: str, *, fuzzy: bool = True, nested: bool = False) -> str | None:
+def detect_intent(table: IntentTable, text: str, *, fuzzy: bool = True, nested: bool = False) -> str | None:
     """The intents.toml id a normalised text expresses, or None; `fuzzy` allows close spellings."""
     words = [w for w in text.split() if w != CLAUSE]
     if not words:
         return None
-    found = _as_whole(table, words, lang, fuzzy)
+    found = _as_whole(table, words, fuzzy)
     if found is not None:
         return found
     opener: str | None = None
     if CLAUSE in text.split():
         first = text.split(f" {CLAUSE} ", 1)
-        found = _as_whole(table, first[0].split(), lang, fuzzy)
+        found = _as_whole(table, first[0].split(), fuzzy)
         if found is not None and found not in OPENERS:
             return found
         if found is not None and not nested:
-            return detect_intent(table, first[1], lang, fuzzy=fuzzy, nested=True) or found
-    stripped = _strip(words, lang)
+            return detect_intent(table, first[1], fuzzy=fuzzy, nested=True) or found
+    stripped = _strip(table, words)
     lead = _leading(table, stripped)
     if lead is not None and lead[0] in OPENERS:
         if nested:
             return lead[0]
         opener = lead[0]
         rest = " ".join(stripped[lead[1] :])
-        return detect_intent(table, rest, lang, fuzzy=fuzzy, nested=True) or opener
+        return detect_intent(table, rest, fuzzy=fuzzy, nested=True) or opener
     if lead is not None:
         return lead[0]
     return _inside(table, stripped)

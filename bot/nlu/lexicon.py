@@ -13,10 +13,9 @@ from rapidfuzz.distance import OSA
 
 from bot.nlu.normalise import CLAUSE, normalise
 from bot.nlu.spelling import Speller
-from bot.nlu.words import Grammar, grammar
-from content.model import Content
-
-NEGATION_WORDS = frozenset({"no", "not", "cannot", "without", "never", "nor", "none"})
+from bot.nlu.when import WhenParser
+from bot.nlu.words import Grammar, compile_grammar
+from content.model import Content, LanguageWords
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +71,7 @@ class PhraseIndex:
                 text,
                 stems,
                 content if len(content) >= 2 else (),
-                any(token in NEGATION_WORDS for token in tokens),
+                any(token in words.keep_order for token in tokens),
             )
             self.exact[stems] = phrase
             self.prefixes.update(stems[:size] for size in range(1, len(stems) + 1))
@@ -90,10 +89,22 @@ class PhraseIndex:
             self.by_stem.setdefault(anchor, []).append(replace(phrase, anchor=anchor))
 
 
-class IntentTable:
-    """Intent phrases of one language, as whole normalised strings."""
+def _by_end(pads: Iterable[str], first: bool) -> dict[str, list[tuple[str, ...]]]:
+    """Padding phrases keyed by the word they start (or end) with, longest first."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for pad in sorted((tuple(p.split()) for p in pads), key=len, reverse=True):
+        table.setdefault(pad[0] if first else pad[-1], []).append(pad)
+    return table
 
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+
+class IntentTable:
+    """Intent phrases of one language, as whole normalised strings, and its polite padding."""
+
+    def __init__(
+        self, pairs: Iterable[tuple[str, str]], padding_before: Iterable[str] = (), padding_after: Iterable[str] = ()
+    ) -> None:
+        self.leading_padding = _by_end(padding_before, first=True)  # "can you please" help
+        self.trailing_padding = _by_end(padding_after, first=False)  # help "for me"
         self.by_text: dict[str, str] = {}
         for label, raw in pairs:
             self.by_text.setdefault(normalise(raw).replace(f" {CLAUSE}", ""), label)
@@ -106,7 +117,9 @@ class Language:
 
     def __init__(self, content: Content, lang: str) -> None:
         self.lang = lang
-        self.words = grammar(lang)
+        self.word_lists: LanguageWords = content.words(lang)
+        self.words = compile_grammar(self.word_lists)
+        self.when = WhenParser(self.word_lists)
         self.symptoms = PhraseIndex(
             ((s.id, p) for s in content.symptoms.values() if lang in s.text for p in s.text[lang].phrases),
             self.words,
@@ -117,7 +130,11 @@ class Language:
         self.faqs = PhraseIndex(
             ((f.id, q) for f in content.faqs.values() for q in f.questions.get(lang, ())), self.words
         )
-        self.intents = IntentTable((i.id, p) for i in content.intents.values() for p in i.phrases.get(lang, ()))
+        self.intents = IntentTable(
+            ((i.id, p) for i in content.intents.values() for p in i.phrases.get(lang, ())),
+            self.word_lists.intents.padding_before,
+            self.word_lists.intents.padding_after,
+        )
         counts = self.symptoms.word_counts + self.red_flags.word_counts + self.faqs.word_counts
         for text in self.intents.texts:
             counts.update(text.split())

@@ -16,7 +16,7 @@ from bot.nlu.normalise import CLAUSE, MATCH_LIMIT, SCAN_LIMIT, normalise
 from bot.nlu.red_flags import RedFlagReading, scan_red_flags
 from bot.nlu.spotting import Hit
 from bot.nlu.symptoms import SymptomMatch, match_symptoms
-from bot.nlu.when import When, when_in_normalised
+from bot.nlu.when import When
 from content.model import Content
 
 __all__ = ["Matcher", "SymptomMatch", "Understanding"]
@@ -111,7 +111,7 @@ class Matcher:
                 short_text, lang, red.flag, red.kind, red.negated, (), (), (), (), (), None, None, None
             )
         unsure = not reading.confident and not reading.maybe
-        intent = detect_intent(language.intents, short_text, language.lang, fuzzy=unsure)
+        intent = detect_intent(language.intents, short_text, fuzzy=unsure)
         faq = match_faq(language, tokens)
         symptoms, maybe = reading.confident, reading.maybe
         if intent in OPENERS and (symptoms or faq):
@@ -129,6 +129,6 @@ class Matcher:
             points=_interleave(s.points for s in chosen),
             zones=_interleave(s.zones for s in chosen),
             intent=intent,
-            when=when_in_normalised(short_text),
+            when=language.when.parse(short_text),
             faq=faq,
         )

@@ -4,59 +4,26 @@ A cue ("no", "not", "without") negates a hit when only filler words stand betwee
 really have a headache"); a list continues it ("no headache or nausea"). The scope ends at a clause
 break (punctuation, "but", "just") and at any other word. "...is gone" after a hit negates it too.
 Hedges ("not sure", "no idea") are not negation: when in doubt, the symptom or red flag stands.
+The words of each language are in content/languages/<lang>.toml, [negation].
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.nlu.lexicon import Token
 from bot.nlu.spotting import Hit
+from bot.nlu.words import Negation
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-@dataclass(frozen=True, slots=True)
-class NegationWords:
-    """One language's negation cues and the words that may stand between a cue and its target."""
-
-    cues: frozenset[str]
-    fillers: frozenset[str]
-    joiners: frozenset[str]  # words that continue a negated list
-    hedges: frozenset[str]  # words after a cue that make it a hedge, not a negation
-    gone: frozenset[str]  # words after a hit that say it has passed
-    gone_fillers: frozenset[str]
-    starters: frozenset[str]  # words that open a new clause: "and my back hurts" is not in the list
-
-
-_EN = NegationWords(
-    cues=frozenset({"no", "not", "without", "nor", "neither", "none", "zero", "free"}),
-    fillers=_words(
-        "a an any more much real really actual actually have having had has got get getting do does "
-        "did feel feeling felt am is are was were be been i the sign signs of too so very at all "
-        "anymore longer suffer suffering from experiencing experience"
-    ),
-    joiners=frozenset({"or", "nor", "and"}),
-    hedges=frozenset({"sure", "certain", "idea", "clue", "doubt", "only"}),
-    gone=frozenset({"gone", "disappeared", "vanished", "free"}),
-    gone_fillers=frozenset({"is", "has", "have", "are", "now", "finally", "completely", "all", "totally"}),
-    starters=_words("i my it its the this your his her our their he she we they"),
-)
-_NONE = NegationWords(*(frozenset[str]() for _ in range(7)))
-_BY_LANGUAGE = {"en": _EN}
-
-
-def _cue_at(tokens: Sequence[Token], index: int, words: NegationWords) -> bool:
+def _cue_at(tokens: Sequence[Token], index: int, words: Negation) -> bool:
     if tokens[index].word not in words.cues:
         return False
     following = tokens[index + 1].word if index + 1 < len(tokens) else ""
     return following not in words.hedges
 
 
-def _gone_after(hit: Hit, tokens: Sequence[Token], words: NegationWords) -> bool:
+def _gone_after(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
     clause = tokens[hit.end - 1].clause
     for index in range(hit.end, min(hit.end + 4, len(tokens))):
         token = tokens[index]
@@ -69,9 +36,8 @@ def _gone_after(hit: Hit, tokens: Sequence[Token], words: NegationWords) -> bool
     return False
 
 
-def negated_hits(hits: Sequence[Hit], tokens: Sequence[Token], lang: str) -> set[int]:
+def negated_hits(hits: Sequence[Hit], tokens: Sequence[Token], words: Negation) -> set[int]:
     """The indices (into `hits`, which must be disjoint and in text order) of negated hits."""
-    words = _BY_LANGUAGE.get(lang, _NONE)
     owner: dict[int, int] = {}
     for number, hit in enumerate(hits):
         for position in hit.positions:

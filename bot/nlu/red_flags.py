@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.nlu.lexicon import Language, Token
 from bot.nlu.negation import negated_hits
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
+from bot.nlu.words import Grammar
 
 RED_FLAG_FUZZY = 85.0
 NEVER_NEGATED = frozenset({"self-harm"})
@@ -28,39 +29,13 @@ class RedFlagReading:
     negated: tuple[str, ...]
 
 
-# A one-word red flag used as a verb on an object is not an emergency: "stroke my foot gently".
-_VERB_OBJECTS = {
-    "en": frozenset(
-        {
-            "my",
-            "the",
-            "your",
-            "his",
-            "her",
-            "their",
-            "its",
-            "it",
-            "gently",
-            "lightly",
-            "softly",
-            "slowly",
-            "along",
-            "across",
-            "each",
-            "both",
-        }
-    ),
-}
-_VERB_SUBJECTS = {"en": frozenset({"a", "had", "having", "has"})}
-
-
-def _used_as_verb(hit: Hit, tokens: Sequence[Token], lang: str) -> bool:
+# A one-word red flag used as a verb on an object is not an emergency: "stroke my foot gently"
+# (the words are in content/languages/<lang>.toml, [red_flags]).
+def _used_as_verb(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
     if len(hit.positions) != 1 or hit.end >= len(tokens) or tokens[hit.end].clause != tokens[hit.start].clause:
         return False
     before = tokens[hit.start - 1].word if hit.start > 0 else ""
-    return tokens[hit.end].word in _VERB_OBJECTS.get(lang, frozenset()) and before not in _VERB_SUBJECTS.get(
-        lang, frozenset()
-    )
+    return tokens[hit.end].word in words.verb_objects and before not in words.verb_subjects
 
 
 def _covered(hit: Hit, symptom_hits: Sequence[Hit]) -> bool:
@@ -77,11 +52,11 @@ def scan_red_flags(
         for h in resolve(spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY))
         if h.score >= CONFIDENT
     ]
-    negated_numbers = negated_hits(hits, tokens, language.lang)
+    negated_numbers = negated_hits(hits, tokens, language.words.negation)
     raised: list[Hit] = []
     negated: dict[str, None] = {}
     for number, hit in enumerate(hits):
-        if _covered(hit, symptom_hits) or _used_as_verb(hit, tokens, language.lang):
+        if _covered(hit, symptom_hits) or _used_as_verb(hit, tokens, language.words):
             continue
         if number in negated_numbers and kinds.get(hit.label) not in NEVER_NEGATED:
             negated.setdefault(hit.label, None)

@@ -33,7 +33,7 @@ class SymptomReading:
 def match_symptoms(language: Language, tokens: Sequence[Token]) -> SymptomReading:
     """Every symptom the tokens name, several per text, best first."""
     hits = resolve(spot(language.symptoms, tokens, fuzzy_cutoff=UNSURE))
-    negated_numbers = negated_hits(hits, tokens, language.lang)
+    negated_numbers = negated_hits(hits, tokens, language.words.negation)
     scores: dict[str, tuple[float, int]] = {}
     negated: dict[str, None] = {}
     for number, hit in enumerate(hits):

@@ -12,12 +12,13 @@ CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
-    """content/*.toml and content/messages/*.toml copied into a temporary folder."""
+    """content/*.toml, content/messages/*.toml and content/languages/*.toml copied into a temporary folder."""
     for path in CONTENT_DIR.glob("*.toml"):
         shutil.copy(path, tmp_path / path.name)
-    (tmp_path / "messages").mkdir()
-    for path in (CONTENT_DIR / "messages").glob("*.toml"):
-        shutil.copy(path, tmp_path / "messages" / path.name)
+    for folder in ("messages", "languages"):
+        (tmp_path / folder).mkdir()
+        for path in (CONTENT_DIR / folder).glob("*.toml"):
+            shutil.copy(path, tmp_path / folder / path.name)
     return tmp_path
 
 

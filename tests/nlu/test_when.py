@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu import When, parse_when
+from bot.nlu.when import WhenParser, when_in_normalised
+from content.loader import default_content
 
 
 def daily(hour: int, minute: int = 0) -> When:
@@ -68,7 +70,6 @@ def test_parse_when(text: str, expected: When) -> None:
         "",
         "I am 30 years old",
         "for 3 days",
-        "3 times a day",
         "25:00",
         "in 0 minutes",
         "in 20000 hours",
@@ -79,3 +80,84 @@ def test_parse_when(text: str, expected: When) -> None:
 )
 def test_no_time(text: str) -> None:
     assert parse_when(text) is None
+
+
+WEEKDAYS = (0, 1, 2, 3, 4)
+
+
+def on_days(days: tuple[int, ...], hour: int | None = None, daily: bool = True) -> When:
+    return When(daily=daily, hour=hour, minute=None if hour is None else 0, in_minutes=None, days=days)
+
+
+EVERY_NIGHT = When(daily=True, hour=None, minute=None, in_minutes=None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("every nite", EVERY_NIGHT),
+        ("evry night", EVERY_NIGHT),
+        ("evry nite at 10", daily(22)),
+        ("every nigth", EVERY_NIGHT),
+        ("everynight at 10", daily(22)),
+        ("everyday at 9pm", daily(21)),
+        ("each night", EVERY_NIGHT),
+        ("nightly", EVERY_NIGHT),
+        ("nightly at 10", daily(22)),
+        ("every evening at 9", daily(21)),
+        ("every single day at 8", daily(20)),
+        ("once a day at 9", daily(21)),
+        ("at 9 daily", daily(21)),
+        ("weekdays at 7", on_days(WEEKDAYS, 19)),
+        ("on weekdays", on_days(WEEKDAYS)),
+        ("mon-fri", on_days(WEEKDAYS)),
+        ("mon-fri at 9pm", on_days(WEEKDAYS, 21)),
+        ("monday to friday at 10", on_days(WEEKDAYS, 22)),
+        ("weekends", on_days((5, 6))),
+        ("on weekends at 10am", on_days((5, 6), 10)),
+        ("every monday and thursday at 8", on_days((0, 3), 20)),
+        ("mon, wed, fri at 9", on_days((0, 2, 4), 21)),
+        ("mondays at 9", on_days((0,), 21)),
+        ("every sat at 8", on_days((5,), 20)),
+        ("every wensday at 9", on_days((2,), 21)),
+        ("on monday at 9", on_days((0,), 21, daily=False)),  # a day without "every": once, on the next Monday
+        ("I sat down at 9", once(21)),  # "sat" is a day only beside another day word or after every/on
+        ("in the sun at 9", once(21)),
+        ("every day of the week", EVERY_NIGHT),
+    ],
+)
+def test_recurrence(text: str, expected: When) -> None:
+    assert parse_when(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "daily", "hour"),
+    [
+        ("3 times a day", False, None),
+        ("every other day at 9", False, 21),  # not a silent one-off: the engine asks
+        ("every 2 days", False, None),
+        ("weekly", False, None),
+        ("twice a day at 8", False, 20),
+        ("every week at 9", False, 21),
+    ],
+)
+def test_recurrence_not_understood(text: str, daily: bool, hour: int | None) -> None:
+    found = parse_when(text)
+    assert found is not None and found.recurrence_unclear
+    assert (found.daily, found.hour) == (daily, hour)
+
+
+@pytest.mark.parametrize("text", ["ever since monday", "every time my foot hurts", "for each foot", "very nice"])
+def test_not_a_recurrence(text: str) -> None:
+    found = parse_when(text)
+    assert found is None or not (found.daily or found.recurrence_unclear)
+
+
+def test_positional_fields_still_work() -> None:
+    assert When(True, 22, 0, None) == When(daily=True, hour=22, minute=0, in_minutes=None, days=())
+
+
+def test_parser_per_language_matches_default() -> None:
+    parser = WhenParser(default_content().words("en"))
+    assert parser.parse("remind me at 10pm every night") == when_in_normalised("remind me at 10pm every night")
+    assert parse_when("weekdays at 7", parser) == on_days(WEEKDAYS, 19)
