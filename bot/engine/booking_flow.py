@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from bot.engine.actions import Choice, Record, Reply
-from bot.engine.common import Turn, button, item_name, menu_choices, say, to_idle
+from bot.engine.choices import Command, Confirm, PickBranch
+from bot.engine.common import Turn, button, item_name, menu_reply, say, to_idle
 from bot.engine.knowledge import Branch, Knowledge
 from bot.engine.state import (
     BOOKING_BRANCH,
     BOOKING_CONSENT,
+    BOOKING_CONTACT,
     BOOKING_NAME,
     BOOKING_WHEN,
     BookingDraft,
     Conversation,
 )
 
+if TYPE_CHECKING:  # the reader of messages imports this module
+    from bot.engine.general import Said
+
 MAX_FIELD = 120
+PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 
 
 def show_clinic(kb: Knowledge, state: Conversation) -> Turn:
     """Every branch with phone, WhatsApp, map and hours, and a button to request a booking."""
     blocks = [say(kb, state, "clinic.intro", clinic=kb.clinic.name)]
     blocks += [branch_card(kb, state, b) for b in kb.clinic.branches]
-    choices = (button(kb, state, "book", "button.book"), button(kb, state, "menu", "button.menu"))
+    choices = (button(kb, state, Command("book"), "button.book"), button(kb, state, Command("menu"), "button.menu"))
     return state, (Reply("\n\n".join(blocks), choices),)
 
 
@@ -54,15 +62,18 @@ def start(kb: Knowledge, state: Conversation) -> Turn:
 def prompt(kb: Knowledge, state: Conversation) -> Reply:
     """The booking question for the current state."""
     if state.state == BOOKING_BRANCH:
-        choices = tuple(Choice(f"branch:{b.id}", b.name) for b in kb.clinic.branches)
+        choices = tuple(Choice(str(PickBranch(b.id)), b.name) for b in kb.clinic.branches)
         return Reply(say(kb, state, "booking.ask-branch"), choices)
     if state.state == BOOKING_WHEN:
         return Reply(say(kb, state, "booking.ask-when"))
     if state.state == BOOKING_NAME:
         return Reply(say(kb, state, "booking.ask-name"))
+    if state.state == BOOKING_CONTACT:
+        chat = button(kb, state, Command("contact-chat"), "button.this-chat")
+        return Reply(say(kb, state, "booking.ask-contact"), (chat,))
     consent = (
-        button(kb, state, "consent:yes", "button.consent-yes"),
-        button(kb, state, "consent:no", "button.consent-no"),
+        button(kb, state, Confirm("consent", True), "button.consent-yes"),
+        button(kb, state, Confirm("consent", False), "button.consent-no"),
     )
     draft = state.booking or BookingDraft()
     branch = kb.clinic.branch(draft.branch)
@@ -73,6 +84,7 @@ def prompt(kb: Knowledge, state: Conversation) -> Reply:
         branch=branch.name if branch else "",
         name=draft.name,
         when=draft.when,
+        contact=_contact(kb, state, draft),
         summary=summary(kb, state),
     )
     return Reply(text, consent)
@@ -96,8 +108,31 @@ def on_text(kb: Knowledge, state: Conversation, text: str) -> Turn:
     if state.state == BOOKING_WHEN:
         state = replace(state, state=BOOKING_NAME, booking=replace(draft, when=value))
     else:
-        state = replace(state, state=BOOKING_CONSENT, booking=replace(draft, name=value))
+        state = replace(state, state=BOOKING_CONTACT, booking=replace(draft, name=value))
     return state, (prompt(kb, state),)
+
+
+def on_contact(kb: Knowledge, state: Conversation, contact: str) -> Turn:
+    """How the clinic should reach them: a phone number, or "chat" (in this chat)."""
+    if state.booking is None:
+        return state, (prompt(kb, state),)
+    state = replace(state, state=BOOKING_CONSENT, booking=replace(state.booking, contact=contact))
+    return state, (prompt(kb, state),)
+
+
+def on_contact_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
+    """A typed phone number (or "here", "this chat"); anything else is asked again."""
+    typed = " ".join(said.text.split())[:MAX_FIELD]
+    if PHONE.match(typed) and sum(ch.isdigit() for ch in typed) >= 7:
+        return on_contact(kb, state, typed)
+    if said.u.intent in ("stop", "no") and len(said.words) <= 3:
+        state = to_idle(state)
+        return state, (menu_reply(kb, state, "booking.cancelled"),)
+    return state, (Reply(say(kb, state, "booking.contact-unclear")), prompt(kb, state))
+
+
+def _contact(kb: Knowledge, state: Conversation, draft: BookingDraft) -> str:
+    return say(kb, state, "booking.contact-chat") if draft.contact in ("", "chat") else draft.contact
 
 
 def on_consent(kb: Knowledge, state: Conversation, agreed: bool, now: datetime) -> Turn:
@@ -105,14 +140,17 @@ def on_consent(kb: Knowledge, state: Conversation, agreed: bool, now: datetime) 
     draft = state.booking
     branch = kb.clinic.branch(draft.branch) if draft else None
     if draft is None or branch is None:
-        return to_idle(state), (Reply(say(kb, state, "booking.lost"), menu_choices(kb, state)),)
+        return to_idle(state), (menu_reply(kb, state, "booking.lost"),)
     if not agreed:
         text = say(kb, state, "booking.no-consent") + "\n\n" + branch_card(kb, state, branch)
-        return to_idle(state), (Reply(text, menu_choices(kb, state)),)
+        return to_idle(state), (Reply(text, menu_reply(kb, state).choices),)
     number = state.counter + 1
     ref = f"RB-{(state.salt or '000000').upper()}-{number}"
     brief = summary(kb, state)
-    message = say(kb, state, "booking.wa-text", ref=ref, name=draft.name, when=draft.when, summary=brief)
+    contact = _contact(kb, state, draft)
+    message = say(
+        kb, state, "booking.wa-text", ref=ref, name=draft.name, when=draft.when, contact=contact, summary=brief
+    )
     link = f"{branch.whatsapp}?text={quote(message)}"
     record = Record(
         "booking",
@@ -127,24 +165,37 @@ def on_consent(kb: Knowledge, state: Conversation, agreed: bool, now: datetime) 
     )
     text = say(kb, state, "booking.sent", ref=ref, branch=branch.name, link=link)
     state = replace(to_idle(state), counter=number)
-    return state, (record, Reply(text, menu_choices(kb, state)))
+    return state, (record, Reply(text, menu_reply(kb, state).choices))
 
 
 def summary(kb: Knowledge, state: Conversation) -> str:
-    """A short summary for the clinic: symptoms, safety answers, points tried and how they helped."""
-    none = say(kb, state, "booking.summary-none")
+    """A short summary in sentences, for the person and for staff: what they feel, their safety
+    answers, the points they tried and how they felt after."""
+    lines: list[str] = []
     labels = []
     for sid in state.symptoms[:5]:
         symptom = kb.content.symptoms.get(sid)
         if symptom is not None:
-            labels.append(symptom.text.get(state.lang, symptom.text["en"]).label)
-    answers = [f"{q}: {a.value}" for q, a in sorted(state.answers.items())]
-    tried = [f"{item_name(kb, state, f.item)} ({f.feeling})" for f in state.history[-5:]]
-    return say(
-        kb,
-        state,
-        "booking.summary",
-        symptoms=", ".join(labels) or none,
-        answers=", ".join(answers) or none,
-        tried=", ".join(tried) or none,
-    )
+            labels.append((symptom.text.get(state.lang) or symptom.text["en"]).label)
+    if labels:
+        lines.append(say(kb, state, "booking.summary-feels", symptoms=", ".join(labels)))
+    answers = [
+        say(kb, state, f"booking.answer.{q}.{a.value}")
+        for q, a in sorted(state.answers.items())
+        if f"booking.answer.{q}.{a.value}" in kb.content.messages["en"]
+    ]
+    if answers:
+        lines.append(say(kb, state, "booking.summary-safety", answers="; ".join(answers)))
+    tried = [
+        say(
+            kb,
+            state,
+            "booking.summary-tried-one",
+            name=item_name(kb, state, f.item),
+            feeling=say(kb, state, f"booking.felt-{f.feeling}"),
+        )
+        for f in state.history[-5:]
+    ]
+    if tried:
+        lines.append(say(kb, state, "booking.summary-tried", tried="; ".join(tried)))
+    return "\n".join(lines) or say(kb, state, "booking.summary-none")

@@ -17,20 +17,23 @@ def zone(name: str, fallback: str) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
-def next_local(hour: int, minute: int, tz: ZoneInfo, after: datetime) -> datetime:
-    """The first instant strictly after `after` when the local clock in `tz` reads hour:minute.
+def next_local(hour: int, minute: int, tz: ZoneInfo, after: datetime, days: tuple[int, ...] = ()) -> datetime:
+    """The first instant strictly after `after` when the local clock in `tz` reads hour:minute,
+    on one of `days` (weekday numbers, Monday = 0; empty = any day).
 
     On a spring-forward day a time that does not exist is moved forward by the gap (02:30 -> 03:30);
     on a fall-back day the first of the two readings is used.
     """
     local_after = after.astimezone(tz)
     day = local_after.date()
-    for offset in range(0, 3):
-        naive = datetime.combine(day + timedelta(days=offset), time(hour, minute))
-        candidate = _resolve(naive, tz)
+    for offset in range(0, 9):
+        date = day + timedelta(days=offset)
+        if days and date.weekday() not in days:
+            continue
+        candidate = _resolve(datetime.combine(date, time(hour, minute)), tz)
         if candidate > after:
             return candidate
-    raise AssertionError("unreachable: a local time recurs within three days")
+    raise AssertionError("unreachable: a local time recurs within nine days")
 
 
 def _resolve(naive: datetime, tz: ZoneInfo) -> datetime:

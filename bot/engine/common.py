@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.engine.actions import Action, CancelTimer, Choice
+from bot.engine.actions import Action, CancelTimer, Choice, Reply
+from bot.engine.choices import ASK_REMINDER, ChoiceId, Command, Feel, PickSymptom, StartItem
 from bot.engine.knowledge import Knowledge
 from bot.engine.safety import allowed_items
 from bot.engine.state import IDLE, Conversation
-from content.model import Point, Zone
 
 Turn = tuple[Conversation, tuple[Action, ...]]
 
@@ -19,44 +19,44 @@ def say(kb: Knowledge, state: Conversation, message_id: str, **fields: object) -
     return kb.content.message(state.lang, message_id, **fields)
 
 
-def button(kb: Knowledge, state: Conversation, choice_id: str, label_id: str, **fields: object) -> Choice:
-    """A button whose label is a message id."""
-    return Choice(choice_id, say(kb, state, label_id, **fields))
+def button(kb: Knowledge, state: Conversation, choice: ChoiceId, label_id: str, **fields: object) -> Choice:
+    """A button for a typed choice, whose label is a message id."""
+    return Choice(str(choice), say(kb, state, label_id, **fields))
 
 
-def item_name(kb: Knowledge, state: Conversation, item: str) -> str:
-    """How an item is named to the person: "KI1 Yongquan" or "the arch zone"."""
-    if item.startswith("zone:"):
-        zone: Zone = kb.content.zones[item.removeprefix("zone:")]
-        return zone.text.get(state.lang, zone.text["en"]).name
-    point: Point | None = kb.content.point(item)
-    if point is None:
-        return item
-    return f"{point.code} {point.text.get(state.lang, point.text['en']).name}"
+def item_name(kb: Knowledge, state: Conversation, key: str) -> str:
+    """How an item is named to the person: "KI1 Yongquan (Bubbling Spring)" or "Arch"."""
+    item = kb.items.get(key)
+    return key if item is None else item.title(state.lang)
 
 
 def start_buttons(kb: Knowledge, state: Conversation, items: tuple[str, ...]) -> tuple[Choice, ...]:
     """ "Start <item>" buttons, never for an item the safety answers rule out (pregnancy)."""
     return tuple(
-        Choice(f"start:{i}", say(kb, state, "button.start", name=item_name(kb, state, i)))
-        for i in allowed_items(kb, state.answers, items)
+        button(kb, state, StartItem(i), "button.start", name=item_name(kb, state, i))
+        for i in allowed_items(kb, state.answers, items, others_pregnant=state.others_pregnant)
     )
 
 
 def feel_buttons(kb: Knowledge, state: Conversation) -> tuple[Choice, ...]:
     """Better / the same / worse."""
-    return tuple(button(kb, state, f"feel:{f}", f"button.feel-{f}") for f in ("better", "same", "worse"))
+    return tuple(button(kb, state, Feel(f), f"button.feel-{f}") for f in ("better", "same", "worse"))
 
 
 def menu_choices(kb: Knowledge, state: Conversation) -> tuple[Choice, ...]:
     """The buttons of the main menu."""
     return (
-        button(kb, state, "sym:insomnia", "menu.sleep"),
-        button(kb, state, "sym:bloating", "menu.bloating"),
-        button(kb, state, "sym:headache", "menu.headache"),
-        button(kb, state, "rem:ask", "menu.reminder"),
-        button(kb, state, "clinic", "menu.clinic"),
+        button(kb, state, PickSymptom("insomnia"), "menu.sleep"),
+        button(kb, state, PickSymptom("bloating"), "menu.bloating"),
+        button(kb, state, PickSymptom("headache"), "menu.headache"),
+        button(kb, state, ASK_REMINDER, "menu.reminder"),
+        button(kb, state, Command("clinic"), "menu.clinic"),
     )
+
+
+def menu_reply(kb: Knowledge, state: Conversation, message_id: str = "menu", **fields: object) -> Reply:
+    """A message followed by the main menu's buttons."""
+    return Reply(say(kb, state, message_id, **fields), menu_choices(kb, state))
 
 
 def stop_session(state: Conversation) -> tuple[Conversation, tuple[Action, ...]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.engine.items import Catalog
+from bot.engine.places import Places
 from bot.nlu import Matcher
 from content.model import Content
 
@@ -44,6 +46,8 @@ class Policy:
     idle_session_minutes: int = 30  # a session left waiting (find the point, paused) closes after this
     reminder_grace_minutes: int = 120  # a reminder this late is still sent, once; later ones are skipped
     snooze_minutes: int = 15
+    min_rest_seconds: int = 2  # "faster" never makes a rest shorter than this
+    max_rest_seconds: int = 30  # "slower" / "longer rest" never makes a rest longer than this
     later_minutes: int = 60  # "not yet, remind me in an hour"
     max_points_offered: int = 3
 
@@ -56,3 +60,9 @@ class Knowledge:
     matcher: Matcher
     clinic: Clinic
     policy: Policy = field(default_factory=Policy)
+    items: Catalog = field(init=False)  # every point and zone as an Item, built from the content
+    places: Places = field(init=False)  # city and country names -> time zones
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", Catalog(self.content))
+        object.__setattr__(self, "places", Places())

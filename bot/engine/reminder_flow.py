@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.engine.actions import Action, CancelTimer, Choice, Reply, ScheduleTimer
+from bot.engine.actions import Action, CancelTimer, Reply, ScheduleTimer
+from bot.engine.choices import ASK_REMINDER, LIST_REMINDERS, SUGGESTED_TIMES, Command, RemindAt, ReminderReply
 from bot.engine.clock_math import next_local, zone
-from bot.engine.common import Turn, button, item_name, menu_choices, say, start_buttons, to_idle
+from bot.engine.common import Turn, button, item_name, menu_reply, say, start_buttons, to_idle
 from bot.engine.events import TimerFired
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import REMINDER_TIME, SESSION_RUNNING, SESSION_STATES, Conversation, Reminder
 from bot.nlu import When
 
-SUGGESTED_TIMES = ((21, 0), (22, 0), (22, 30))
+WEEKDAYS = (0, 1, 2, 3, 4)
+WEEKEND = (5, 6)
 
 
 def ask_time(kb: Knowledge, state: Conversation) -> Turn:
@@ -25,62 +27,107 @@ def ask_time(kb: Knowledge, state: Conversation) -> Turn:
 def time_question(kb: Knowledge, state: Conversation) -> Reply:
     """The "what time?" question with suggested times."""
     choices = tuple(
-        Choice(f"remat:{h:02d}:{m:02d}", say(kb, state, "button.every-night", time=f"{h:02d}:{m:02d}"))
-        for h, m in SUGGESTED_TIMES
+        button(kb, state, RemindAt(h, m), "button.every-night", time=f"{h:02d}:{m:02d}") for h, m in SUGGESTED_TIMES
     )
     return Reply(say(kb, state, "reminder.ask-time"), choices)
 
 
+def on_time_answer(kb: Knowledge, state: Conversation, when: When, now: datetime, *, once: bool = False) -> Turn:
+    """An answer to "what time?": a clock time alone means every night (a bedtime habit), unless
+    the words say once ("just tomorrow at 7")."""
+    if when.in_minutes is None and not when.daily and not when.recurrence_unclear and not once:
+        when = replace(when, daily=True)
+    return set_reminder(kb, state, when, now)
+
+
 def set_reminder(kb: Knowledge, state: Conversation, when: When, now: datetime) -> Turn:
-    """Create a reminder from a parsed time phrase and schedule its first firing."""
+    """Create a reminder from a parsed time phrase and schedule its first firing.
+
+    A repeat that could not be read ("every nite") is asked about, never made a one-off; a
+    reminder that repeats one already there (same time and days) is merged into it, and said so.
+    """
     tz = zone(state.tz, kb.policy.default_tz)
     number = state.counter + 1
     if when.in_minutes is not None:
         at = now + timedelta(minutes=when.in_minutes)
         local = at.astimezone(tz)
         reminder = Reminder(number, daily=False, hour=local.hour, minute=local.minute, once_at=at.isoformat())
+    elif when.hour is not None and when.recurrence_unclear:
+        return _ask_repeat(kb, state, when)
     elif when.hour is not None:
         minute = when.minute or 0
-        at = next_local(when.hour, minute, tz, now)
+        days = tuple(sorted(when.days)) if when.daily else ()
+        days = () if len(days) == 7 else days
+        at = next_local(when.hour, minute, tz, now, days)
         reminder = Reminder(
-            number, daily=when.daily, hour=when.hour, minute=minute, once_at=None if when.daily else at.isoformat()
+            number,
+            daily=when.daily,
+            hour=when.hour,
+            minute=minute,
+            once_at=None if when.daily else at.isoformat(),
+            days=days,
         )
     else:
         return ask_time(kb, state)
-    if reminder.daily and any(
-        r.daily and (r.hour, r.minute) == (reminder.hour, reminder.minute) for r in state.reminders
-    ):
-        text = say(kb, state, "reminder.exists", time=f"{reminder.hour:02d}:{reminder.minute:02d}")
-        return to_idle(state), (Reply(text, (button(kb, state, "rem:list", "button.my-reminders"),)),)
+    same = next((r for r in state.reminders if _same_slot(r, reminder)), None)
+    if same is not None:
+        text = say(kb, state, "reminder.exists", when=describe(kb, state, same, tz.key))
+        return to_idle(state), (Reply(text, (button(kb, state, LIST_REMINDERS, "button.my-reminders"),)),)
     state = replace(to_idle(state), counter=number, reminders=(*state.reminders, reminder))
-    key = "reminder.set-daily" if reminder.daily else "reminder.set-once"
-    text = say(
-        kb,
-        state,
-        key,
-        time=f"{reminder.hour:02d}:{reminder.minute:02d}",
-        tz=tz.key,
-        date=at.astimezone(tz).strftime("%a %d %b"),
-    )
+    text = say(kb, state, "reminder.set", when=describe(kb, state, reminder, tz.key), tz=tz.key)
     if state.window_hours:
         text += "\n\n" + say(kb, state, "reminder.window-note", hours=state.window_hours)
-    return state, (
-        ScheduleTimer(f"reminder:{number}", at),
-        Reply(text, (button(kb, state, "rem:list", "button.my-reminders"), button(kb, state, "menu", "button.menu"))),
+    buttons = (
+        button(kb, state, LIST_REMINDERS, "button.my-reminders"),
+        button(kb, state, Command("menu"), "button.menu"),
     )
+    return state, (ScheduleTimer(f"reminder:{number}", at), Reply(text, buttons))
+
+
+def _same_slot(old: Reminder, new: Reminder) -> bool:
+    """Two reminders that would ring at the same moments."""
+    if (old.hour, old.minute, old.daily) != (new.hour, new.minute, new.daily):
+        return False
+    return old.days == new.days if old.daily else old.once_at == new.once_at
+
+
+def _ask_repeat(kb: Knowledge, state: Conversation, when: When) -> Turn:
+    """The time was clear, how often was not: offer every night at that time (or type another)."""
+    time = f"{when.hour:02d}:{(when.minute or 0):02d}"
+    state = replace(to_idle(state), state=REMINDER_TIME)
+    choice = button(kb, state, RemindAt(when.hour or 0, when.minute or 0), "button.every-night", time=time)
+    return state, (Reply(say(kb, state, "reminder.ask-repeat", time=time), (choice,)),)
+
+
+def describe(kb: Knowledge, state: Conversation, reminder: Reminder, tz_name: str) -> str:
+    """ "every night at 22:00", "weekdays at 07:00", "once, at 21:00 on Tue 01 Dec"."""
+    time = f"{reminder.hour:02d}:{reminder.minute:02d}"
+    if not reminder.daily:
+        at = datetime.fromisoformat(reminder.once_at) if reminder.once_at else None
+        date = at.astimezone(zone(tz_name, "UTC")).strftime("%a %d %b") if at else ""
+        return say(kb, state, "reminder.when-once", time=time, date=date)
+    if reminder.days == WEEKDAYS:
+        return say(kb, state, "reminder.when-weekdays", time=time)
+    if reminder.days == WEEKEND:
+        return say(kb, state, "reminder.when-weekend", time=time)
+    if reminder.days:
+        names = ", ".join(say(kb, state, f"weekday.{d}") for d in reminder.days)
+        return say(kb, state, "reminder.when-days", time=time, days=names)
+    return say(kb, state, "reminder.when-daily", time=time)
 
 
 def list_reminders(kb: Knowledge, state: Conversation) -> Turn:
     """Show the person's reminders, each with a stop button."""
     if not state.reminders:
-        return state, (Reply(say(kb, state, "reminder.none"), (button(kb, state, "rem:ask", "menu.reminder"),)),)
+        return state, (Reply(say(kb, state, "reminder.none"), (button(kb, state, ASK_REMINDER, "menu.reminder"),)),)
+    tz = zone(state.tz, kb.policy.default_tz).key
     lines = [say(kb, state, "reminder.list")]
-    choices: list[Choice] = []
-    for r in state.reminders:
-        time = f"{r.hour:02d}:{r.minute:02d}"
-        lines.append(say(kb, state, "reminder.line-daily" if r.daily else "reminder.line-once", time=time))
-        choices.append(button(kb, state, f"rem:stop:{r.id}", "button.stop-reminder", time=time))
-    return state, (Reply("\n".join(lines), tuple(choices)),)
+    lines += [f"{n}. {describe(kb, state, r, tz)}" for n, r in enumerate(state.reminders, start=1)]
+    choices = tuple(
+        button(kb, state, ReminderReply("stop", r.id), "button.stop-reminder-n", n=n)
+        for n, r in enumerate(state.reminders, start=1)
+    )
+    return state, (Reply("\n".join(lines), choices),)
 
 
 def stop_reminders(kb: Knowledge, state: Conversation, reminder_id: int | None = None) -> Turn:
@@ -97,7 +144,10 @@ def stop_reminders(kb: Knowledge, state: Conversation, reminder_id: int | None =
     key = "reminder.stopped-all" if reminder_id is None else "reminder.stopped-one"
     if not gone and reminder_id is None:
         key = "reminder.none"
-    return replace(state, reminders=keep), (*actions, Reply(say(kb, state, key), menu_choices(kb, state)))
+    state = replace(
+        state, reminders=keep, due_reminder=0 if reminder_id in (None, state.due_reminder) else state.due_reminder
+    )
+    return state, (*actions, menu_reply(kb, state, key))
 
 
 def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetime) -> Turn:
@@ -110,18 +160,20 @@ def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetim
     if kind == "reminder" and reminder is not None:
         if reminder.daily:
             tz = zone(state.tz, kb.policy.default_tz)
-            actions.append(ScheduleTimer(event.timer_id, next_local(reminder.hour, reminder.minute, tz, now)))
+            at = next_local(reminder.hour, reminder.minute, tz, now, reminder.days)
+            actions.append(ScheduleTimer(event.timer_id, at))
         else:
             state = replace(state, reminders=tuple(r for r in state.reminders if r.id != reminder.id))
     too_late = now - event.due_at > timedelta(minutes=kb.policy.reminder_grace_minutes)
     if too_late or state.state == SESSION_RUNNING:
         return state, tuple(actions)
     rid = int(number) if number.isascii() and number.isdecimal() else 0
+    state = replace(state, due_reminder=rid)
     choices = (
-        button(kb, state, f"rem:start:{rid}", "button.start-now"),
-        button(kb, state, f"rem:snooze:{rid}", "button.snooze", minutes=kb.policy.snooze_minutes),
-        button(kb, state, f"rem:skip:{rid}", "button.skip-tonight"),
-        button(kb, state, f"rem:stop:{rid}", "button.stop-reminder-short"),
+        button(kb, state, ReminderReply("start", rid), "button.start-now"),
+        button(kb, state, ReminderReply("snooze", rid), "button.snooze", minutes=kb.policy.snooze_minutes),
+        button(kb, state, ReminderReply("skip", rid), "button.skip-tonight"),
+        button(kb, state, ReminderReply("stop", rid), "button.stop-reminder-short"),
     )
     key = "reminder.due" if reminder is None or reminder.daily else "reminder.due-once"
     # Marked as the "reminder" template: a channel that may only send templates outside a window uses it.
@@ -134,7 +186,9 @@ def on_later(kb: Knowledge, state: Conversation, event: TimerFired) -> Turn:
     if state.state in SESSION_STATES or not item:  # never interrupt a session
         return state, ()
     text = say(kb, state, "reminder.later-due", name=item_name(kb, state, item))
-    return state, (Reply(text, (*start_buttons(kb, state, (item,)), button(kb, state, "menu", "button.menu"))),)
+    return state, (
+        Reply(text, (*start_buttons(kb, state, (item,)), button(kb, state, Command("menu"), "button.menu"))),
+    )
 
 
 LATER = "later"  # one "not yet, remind me later" at a time: a second tap moves it, never doubles it
@@ -147,10 +201,19 @@ def schedule_later(kb: Knowledge, state: Conversation, item: str, now: datetime)
     return state, (ScheduleTimer(LATER, at, payload=item), Reply(text))
 
 
-def on_reminder_button(kb: Knowledge, state: Conversation, verb: str, rid: int, now: datetime) -> Turn:
-    """snooze / skip / stop from a reminder message (a one-off reminder is gone by then: that is fine)."""
+def on_reminder_reply(kb: Knowledge, state: Conversation, verb: str, rid: int, now: datetime) -> Turn:
+    """Start now / snooze / skip / stop, answering a reminder (tapped or typed).
+
+    Only the reminder that is waiting for an answer can be snoozed, skipped or started from; an old
+    button says so instead of pretending ("Skipping tonight" with nothing to skip).
+    """
     if verb == "stop":
         return stop_reminders(kb, state, rid)
+    if not rid or rid != state.due_reminder:
+        return state, (menu_reply(kb, state, "reminder.nothing-due"),)
+    if verb == "start":
+        return start_now(kb, state, now)
+    state = replace(state, due_reminder=0)
     if verb == "snooze":
         at = now + timedelta(minutes=kb.policy.snooze_minutes)
         text = say(kb, state, "reminder.snoozed", minutes=kb.policy.snooze_minutes)
@@ -158,11 +221,25 @@ def on_reminder_button(kb: Knowledge, state: Conversation, verb: str, rid: int, 
     return state, (CancelTimer(f"snooze:{rid}"), Reply(say(kb, state, "reminder.skipped")))
 
 
+def start_now(kb: Knowledge, state: Conversation, now: datetime) -> Turn:
+    """ "Start now" from a reminder: the point that helped last time, or what they used last."""
+    from bot.engine.safety_flow import request_start
+
+    state = replace(state, due_reminder=0)
+    helped = next((f.item for f in reversed(state.history) if f.feeling == "better" and f.item in kb.items), "")
+    item = helped or (state.last_item if state.last_item in kb.items else "")
+    if item:
+        return request_start(kb, state, item, now)
+    return to_idle(state), (menu_reply(kb, state, "reminder.how-feel"),)
+
+
 def rearm(kb: Knowledge, state: Conversation, now: datetime) -> tuple[Action, ...]:
     """Schedule every daily reminder's next night again (after a time zone change or a return)."""
     tz = zone(state.tz, kb.policy.default_tz)
     return tuple(
-        ScheduleTimer(f"reminder:{r.id}", next_local(r.hour, r.minute, tz, now)) for r in state.reminders if r.daily
+        ScheduleTimer(f"reminder:{r.id}", next_local(r.hour, r.minute, tz, now, r.days))
+        for r in state.reminders
+        if r.daily
     )
 
 

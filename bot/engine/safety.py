@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.engine.choices import SAFETY_OPTIONS
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import SafetyAnswer
 from content.model import Pregnancy
@@ -16,14 +17,7 @@ PERIODIC = ("pressure", "pregnancy", "clot", "foot", "chronic")
 QUESTIONS = (ACUTE, *PERIODIC)
 
 # The answers each question accepts, in button order.
-OPTIONS: dict[str, tuple[str, ...]] = {
-    ACUTE: ("fever", "ate", "exercised", "alcohol", "bath", "none"),
-    "pressure": ("yes", "no"),
-    "pregnancy": ("yes", "no"),
-    "clot": ("yes", "no"),
-    "foot": ("left", "right", "both", "no"),
-    "chronic": ("yes", "no"),
-}
+OPTIONS = SAFETY_OPTIONS
 NOT_YET = frozenset({"ate", "exercised", "alcohol", "bath"})
 
 
@@ -91,12 +85,56 @@ def answers_after_red_flag(kind: str, answers: dict[str, SafetyAnswer], now: dat
     return {**answers, **{q: SafetyAnswer(v, now.isoformat()) for q, v in learned.items()}}
 
 
+# Someone else is the subject: "my wife is pregnant", "she's expecting".
+OTHER_PEOPLE = frozenset(
+    {
+        "wife",
+        "sister",
+        "daughter",
+        "mother",
+        "mom",
+        "mum",
+        "friend",
+        "she",
+        "her",
+        "partner",
+        "girlfriend",
+        "patient",
+        "client",
+        "cousin",
+        "aunt",
+        "niece",
+        "we",
+        "colleague",
+        "husband",
+        "son",
+        "brother",
+        "father",
+        "dad",
+        "he",
+        "his",
+        "child",
+        "kid",
+        "baby",
+        "boyfriend",
+        "grandmother",
+        "grandma",
+    }
+)
+
+
+def pregnancy_subject(words: list[str]) -> str:
+    """Who a message says is pregnant: "self", "other" ("my wife is pregnant") or "" (nobody, or denied)."""
+    for index, word in enumerate(words):
+        if word not in PREGNANT_WORDS or NEGATIONS & set(words[max(0, index - 3) : index]):
+            continue
+        return "other" if OTHER_PEOPLE & set(words[max(0, index - 4) : index]) else "self"
+    return ""
+
+
 def says_pregnant(words: list[str]) -> bool:
     """True when a message says the person is pregnant ("I'm pregnant and ...", not "not pregnant")."""
-    for index, word in enumerate(words):
-        if word in PREGNANT_WORDS and not NEGATIONS & set(words[max(0, index - 3) : index]):
-            return True
-    return False
+    return pregnancy_subject(words) == "self"
 
 
 def typed_answer(question: str, words: list[str], intent: str | None) -> str | None:
@@ -137,15 +175,32 @@ def is_pregnant(answers: dict[str, SafetyAnswer]) -> bool:
 
 def pregnancy_rule(kb: Knowledge, item: str) -> Pregnancy:
     """How an item stands in pregnancy; zones are gentle and allowed."""
-    point = None if item.startswith("zone:") else kb.content.point(item)
-    return point.pregnancy if point is not None else Pregnancy.NONE
+    found = kb.items.get(item)
+    return found.pregnancy if found is not None else Pregnancy.NONE
 
 
-def allowed_items(kb: Knowledge, answers: dict[str, SafetyAnswer], items: tuple[str, ...]) -> tuple[str, ...]:
-    """Items that may be offered at all given what is known (never a point forbidden in pregnancy)."""
-    if not is_pregnant(answers):
+def allowed_items(
+    kb: Knowledge, answers: dict[str, SafetyAnswer], items: tuple[str, ...], *, others_pregnant: bool = False
+) -> tuple[str, ...]:
+    """Items that may be offered at all given what is known (never a point forbidden in pregnancy).
+
+    When the person said someone they care for is pregnant, offers stay safe in pregnancy too: the
+    points may well be pressed on her.
+    """
+    if not (is_pregnant(answers) or others_pregnant):
         return items
     return tuple(i for i in items if pregnancy_rule(kb, i) is not Pregnancy.FORBIDDEN)
+
+
+def ruled_out(kb: Knowledge, answers: dict[str, SafetyAnswer], item: str, now: datetime) -> Verdict | None:
+    """The verdict when answers still valid already rule the item out (stop or forbidden), else None.
+
+    Used before asking anything: "you told me your blood pressure is high" comes first, and the
+    questions that no longer matter are not asked.
+    """
+    fresh = {q: a for q, a in answers.items() if q not in due_questions(kb, answers, now)}
+    verdict = assess(kb, fresh, item)
+    return verdict if (verdict.stop or verdict.forbidden) else None
 
 
 def assess(kb: Knowledge, answers: dict[str, SafetyAnswer], item: str) -> Verdict:
@@ -177,3 +232,36 @@ def assess(kb: Knowledge, answers: dict[str, SafetyAnswer], item: str) -> Verdic
         light = True
         notes.append("safety.note.chronic")
     return Verdict(feet=feet, light=light, notes=tuple(notes))
+
+
+# What a sentence about one's own health says about a question: its topic words, and the words
+# that say the risk is absent now ("my blood pressure is normal now", "no more fever").
+TOPICS: dict[str, frozenset[str]] = {
+    "pressure": frozenset({"pressure", "bp", "hypertension", "hypertensive"}),
+    "pregnancy": PREGNANT_WORDS,
+    "clot": frozenset({"clot", "clots", "dvt", "thrombosis"}),
+    "chronic": frozenset({"diabetes", "diabetic", "thinner", "thinners", "warfarin", "anticoagulants", "heart"}),
+    "acute": frozenset({"fever", "temperature", "feverish"}),
+}
+ABSENT = frozenset({"normal", "fine", "ok", "okay", "no", "not", "never", "gone", "dont", "without", "low", "good"})
+PRESENT = frozenset({"high", "yes", "have", "got", "raised", "elevated", "up", "take", "taking"})
+
+
+def stated_answers(words: list[str]) -> list[tuple[str, str]]:
+    """The safety questions a sentence speaks about, with the answer it gives ("yes" or "no").
+
+    Conservative: any absence word makes the answer "no" only for the question asked again with
+    its buttons (the engine never lowers a risk on words alone); "yes" is recorded at once.
+    """
+    found: list[tuple[str, str]] = []
+    present = set(words)
+    for question, topic in TOPICS.items():
+        if not topic & present:
+            continue
+        if question == "acute":
+            value = "no" if ABSENT & present else "fever"
+        else:
+            value = "no" if ABSENT & present else ("yes" if PRESENT & present else "")
+        if value:
+            found.append((question, "yes" if value == "fever" and question != "acute" else value))
+    return found

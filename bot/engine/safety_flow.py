@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.engine.actions import Reply
-from bot.engine.common import Turn, button, iso, item_name, say, start_buttons, to_idle
+from bot.engine.choices import Answer, Command, LaterItem
+from bot.engine.common import Turn, button, iso, item_name, menu_reply, say, start_buttons, to_idle
 from bot.engine.knowledge import Knowledge
-from bot.engine.safety import OPTIONS, assess, due_questions
+from bot.engine.safety import OPTIONS, assess, due_questions, ruled_out, stated_answers, typed_answer
 from bot.engine.session_flow import begin
 from bot.engine.state import SAFETY, Conversation, SafetyAnswer
 
-
-def is_item(kb: Knowledge, item: str) -> bool:
-    """True for a known point code (or alias) or "zone:<id>"."""
-    if item.startswith("zone:"):
-        return item.removeprefix("zone:") in kb.content.zones
-    return kb.content.point(item) is not None
+if TYPE_CHECKING:  # the reader of messages imports this module
+    from bot.engine.general import Said
 
 
-def request_start(kb: Knowledge, state: Conversation, item: str, now: datetime) -> Turn:
-    """The person wants a guided session on `item`: ask what is due, or go straight to the verdict."""
-    point = None if item.startswith("zone:") else kb.content.point(item)
-    if point is not None:
-        item = point.code  # store and show the WHO code, whatever alias was used
+def request_start(kb: Knowledge, state: Conversation, key: str, now: datetime) -> Turn:
+    """The person wants a guided session on an item: refuse up front if a stored answer rules it out,
+    else ask what is due, or go straight to the verdict."""
+    item = kb.items[key].key  # store and show the WHO code, whatever alias was used
+    if ruled_out(kb, state.answers, item, now) is not None:
+        return _conclude(kb, to_idle(state), item, now)
     due = due_questions(kb, state.answers, now)
     if due:
         state = replace(to_idle(state), state=SAFETY, pending_item=item, question=due[0])
@@ -37,34 +36,74 @@ def request_start(kb: Knowledge, state: Conversation, item: str, now: datetime) 
 def on_answer(kb: Knowledge, state: Conversation, question: str, value: str, now: datetime) -> Turn:
     """Store one answer with its date; stop at the first answer that rules the session out."""
     answers = {**state.answers, question: SafetyAnswer(value, iso(now))}
-    state = replace(state, answers=answers)
+    state = replace(state, answers=answers, last_answered=question)
     item = state.pending_item
     verdict = assess(kb, answers, item)
     remaining = [q for q in due_questions(kb, answers, now) if q != question]
-    if verdict.stop or verdict.not_yet or not remaining:
+    if verdict.stop or verdict.not_yet or verdict.forbidden or not remaining:
         return _conclude(kb, to_idle(state), item, now)
     state = replace(state, question=remaining[0])
     return state, (question_reply(kb, state),)
+
+
+def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
+    """A typed answer to the safety question on screen (a hedged one is asked again)."""
+    from bot.engine.general import general_text
+
+    intent = said.u.intent
+    if intent == "change-answers":
+        return change_answers(kb, state, said, now)
+    if intent == "stop":
+        state = to_idle(state)
+        return state, (menu_reply(kb, state, "safety.cancelled"),)
+    answer = typed_answer(state.question, list(said.words), intent)
+    if answer is not None:
+        return on_answer(kb, state, state.question, answer, now)
+    stated = [(q, v) for q, v in stated_answers(list(said.words)) if q != state.question]
+    if stated or said.u.symptoms or (intent is not None and intent not in ("yes", "no")):
+        return general_text(kb, to_idle(state), said, now)
+    return state, (Reply(say(kb, state, "safety.please-answer")), question_reply(kb, state))
 
 
 def question_reply(kb: Knowledge, state: Conversation) -> Reply:
     """The current safety question with its answer buttons."""
     question = state.question
     choices = tuple(
-        button(kb, state, f"ans:{question}:{value}", f"safety.{question}.{value}") for value in OPTIONS[question]
+        button(kb, state, Answer(question, value), f"safety.{question}.{value}") for value in OPTIONS[question]
     )
     return Reply(say(kb, state, f"safety.{question}.ask"), choices)
 
 
+def change_answers(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
+    """ "I pressed yes by mistake", "my blood pressure is normal now", "change my answers"."""
+    topics = [q for q, _ in stated_answers(list(said.words)) if q in OPTIONS]
+    question = topics[0] if topics else state.last_answered
+    mistake = said.u.intent == "change-answers" and not topics and bool(state.last_answered)
+    if question and (topics or mistake):
+        # Ask that one question again: the person corrects it with a button, and the rest stands.
+        pending = state.pending_item or state.last_item
+        state = replace(to_idle(state), state=SAFETY, question=question, pending_item=pending)
+        asked = question_reply(kb, state)
+        return state, (replace(asked, text=say(kb, state, "safety.ask-again") + "\n\n" + asked.text),)
+    return clear_answers(kb, state, now)
+
+
+def clear_answers(kb: Knowledge, state: Conversation, now: datetime) -> Turn:
+    """Forget every safety answer: they are asked again before the next session."""
+    state = replace(to_idle(state), answers={}, last_answered="")
+    return state, (menu_reply(kb, state, "safety.answers-cleared"),)
+
+
 def _conclude(kb: Knowledge, state: Conversation, item: str, now: datetime) -> Turn:
     verdict = assess(kb, state.answers, item)
-    clinic = (button(kb, state, "book", "button.book"), button(kb, state, "clinic", "button.clinic"))
+    clinic = (button(kb, state, Command("book"), "button.book"), button(kb, state, Command("clinic"), "button.clinic"))
+    change = button(kb, state, Command("answers-change"), "button.change-answers")
     if verdict.stop:
-        return state, (Reply(say(kb, state, f"safety.stop.{verdict.stop}"), clinic),)
+        return state, (Reply(say(kb, state, f"safety.stop.{verdict.stop}"), (*clinic, change)),)
     if verdict.not_yet:
         text = say(kb, state, f"safety.not-yet.{verdict.not_yet}", minutes=kb.policy.later_minutes)
-        later = button(kb, state, f"later:{item}", "button.later", minutes=kb.policy.later_minutes)
-        return state, (Reply(text, (later, button(kb, state, "menu", "button.menu"))),)
+        later = button(kb, state, LaterItem(item), "button.later", minutes=kb.policy.later_minutes)
+        return state, (Reply(text, (later, button(kb, state, Command("menu"), "button.menu"))),)
     if verdict.forbidden:
         choices = start_buttons(kb, state, tuple(i for i in state.offered if i != item))
         text = say(kb, state, "safety.forbidden-pregnancy", name=item_name(kb, state, item))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from content.model import Content, Technique
+from content.model import Technique
 
 
 class StepKind(StrEnum):
@@ -34,14 +34,24 @@ class Step:
     rounds: int = 0
 
 
-def technique_of(content: Content, item: str) -> Technique:
-    """The technique for a point code or a "zone:<id>" item."""
-    if item.startswith("zone:"):
-        return content.zones[item.removeprefix("zone:")].technique
-    point = content.point(item)
-    if point is None:
-        raise KeyError(item)
-    return point.technique
+# How a pace step scales the rests: "slower" / "longer rest" lengthens them, "faster" shortens them.
+_REST_SCALE = {-2: 0.5, -1: 0.75, 0: 1.0, 1: 1.5, 2: 2.0, 3: 3.0}
+
+
+def paced(technique: Technique, pace: int, min_rest: int, max_rest: int) -> Technique:
+    """The technique with its rests scaled by `pace`, kept within [min_rest, max_rest] seconds.
+
+    Presses keep their length (it is what the point needs); only the rests change, and a technique
+    without rests (quick presses) gets none.
+    """
+    scale = _REST_SCALE[max(min(_REST_SCALE), min(max(_REST_SCALE), pace))]
+
+    def rest(seconds: int) -> int:
+        return 0 if seconds == 0 else max(min_rest, min(max_rest, round(seconds * scale)))
+
+    return replace(
+        technique, rest_seconds=rest(technique.rest_seconds), round_rest_seconds=rest(technique.round_rest_seconds)
+    )
 
 
 @functools.lru_cache(maxsize=256)

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, cast
 
+from bot.engine.actions import Choice
+
 # Named states.
 NEW = "new"
 IDLE = "idle"
@@ -29,8 +31,10 @@ REMINDER_TIME = "reminder.time"
 BOOKING_BRANCH = "booking.branch"
 BOOKING_WHEN = "booking.when"
 BOOKING_NAME = "booking.name"
+BOOKING_CONTACT = "booking.contact"
 BOOKING_CONSENT = "booking.consent"
 DELETE_CONFIRM = "delete.confirm"
+TIMEZONE_ASK = "timezone.ask"
 
 SESSION_STATES = frozenset({SESSION_FINDING, SESSION_RUNNING, SESSION_PAUSED, SESSION_TOO_PAINFUL})
 ALL_STATES = frozenset(
@@ -45,8 +49,10 @@ ALL_STATES = frozenset(
         BOOKING_BRANCH,
         BOOKING_WHEN,
         BOOKING_NAME,
+        BOOKING_CONTACT,
         BOOKING_CONSENT,
         DELETE_CONFIRM,
+        TIMEZONE_ASK,
     }
     | SESSION_STATES
 )
@@ -70,6 +76,7 @@ class Session:
     light: bool = False  # gentle pressure only
     step: int = 0
     timer_id: str | None = None  # the pending timer that starts the next step
+    pace: int = 0  # -2 (quicker rests) .. +3 (longer rests): "slower", "faster", "longer rest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,7 @@ class Reminder:
     hour: int
     minute: int
     once_at: str | None = None  # ISO 8601 instant for one-off reminders
+    days: tuple[int, ...] = ()  # weekdays (0 = Monday) of a repeating reminder; () = every day
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +107,7 @@ class BookingDraft:
     branch: str = ""
     when: str = ""
     name: str = ""
+    contact: str = ""  # a phone number, or "chat": reply in this chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +136,10 @@ class Conversation:
     last_inbound: str = ""  # when the person last wrote (ISO 8601): WhatsApp's 24-hour window
     per_round: bool = False  # guide a session a round per message (set by channels that pay per message)
     window_hours: int = 0  # the channel may write first only this long after the person (WhatsApp: 24)
+    shown: tuple[Choice, ...] = ()  # the buttons last shown: a typed number picks one of them
+    last_answered: str = ""  # the safety question answered last ("I pressed yes by mistake")
+    due_reminder: int = 0  # the reminder that last came due and is not answered yet
+    others_pregnant: bool = False  # someone they care for is pregnant: offers stay safe in pregnancy
 
     def to_json(self) -> str:
         """Serialise to compact JSON."""

@@ -81,8 +81,15 @@ def to_booking(step_name: str) -> Callable[[Flow], None]:
         if step_name == S.BOOKING_NAME:
             return
         flow.say("Sara")
+        if step_name == S.BOOKING_CONTACT:
+            return
+        flow.tap("contact-chat")
 
     return go
+
+
+def to_timezone_ask(flow: Flow) -> None:
+    flow.say("change my timezone")
 
 
 def to_delete_confirm(flow: Flow) -> None:
@@ -118,6 +125,8 @@ REACH: dict[str, Callable[[Flow], None]] = {
     S.BOOKING_BRANCH: to_booking(S.BOOKING_BRANCH),
     S.BOOKING_WHEN: to_booking(S.BOOKING_WHEN),
     S.BOOKING_NAME: to_booking(S.BOOKING_NAME),
+    S.BOOKING_CONTACT: to_booking(S.BOOKING_CONTACT),
     S.BOOKING_CONSENT: to_booking(S.BOOKING_CONSENT),
     S.DELETE_CONFIRM: to_delete_confirm,
+    S.TIMEZONE_ASK: to_timezone_ask,
 }

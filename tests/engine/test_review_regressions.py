@@ -95,6 +95,7 @@ def test_typed_yes_gives_consent(flow: Flow) -> None:
     flow.tap("branch:main")
     flow.say("Tue")
     flow.say("Sara")
+    flow.say("this chat")
     flow.say("yes")
     assert [r.kind for r in flow.records] == ["booking"]
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.engine import TimerFired
 from bot.engine import state as S
-from bot.engine.session_plan import StepKind, plan_session, technique_of
+from bot.engine.session_plan import StepKind, plan_session
 from tests.engine.helpers import answer_all
 from tests.flow import Flow
 
@@ -18,7 +18,7 @@ def running(flow: Flow, item: str) -> None:
 
 
 def test_st44_press_five_rest_two_exactly(flow: Flow) -> None:
-    technique = technique_of(flow.kb.content, "ST44")
+    technique = flow.kb.items["ST44"].technique
     assert (technique.press_seconds, technique.rest_seconds) == (5, 2)
     assert 10 <= technique.reps <= 15
     running(flow, "ST44")
@@ -32,7 +32,7 @@ def test_st44_press_five_rest_two_exactly(flow: Flow) -> None:
 
 
 def test_sp1_press_ten_rest_five_three_rounds(flow: Flow) -> None:
-    technique = technique_of(flow.kb.content, "SP1")
+    technique = flow.kb.items["SP1"].technique
     assert (technique.reps, technique.round_rest_seconds, technique.rounds) == (10, 5, 3)
     plan = plan_session(technique, ("left",))
     kinds = [s.kind for s in plan]

@@ -1,0 +1,50 @@
+"""Typed answers to the buttons on screen: the label, a close spelling of it, or a key word of it.
+
+"Dubai Healthcare City" and "dhcc" pick "DHCC Branch, Dubai Healthcare City"; "go on" and "lighter"
+pick "Go on, lighter"; "skip tonight" picks "Skip tonight". A key word must belong to one label only
+("branch" picks nothing when two labels say "Branch").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from bot.nlu.normalise import CLAUSE, normalise
+
+LABEL_CUTOFF = 85.0
+WORD_CUTOFF = 85.0
+MAX_TYPED_WORDS = 6
+# Words that carry no choice on their own ("the", "please"): dropped from typed answers.
+_FILLER = frozenset({"the", "a", "an", "please", "pls", "plz", "ok", "okay", "one", "option", "button", "i", "want"})
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in normalise(text).split() if w != CLAUSE]
+
+
+def _word_in(word: str, label_words: Sequence[str]) -> bool:
+    if word in label_words:
+        return True
+    if len(word) < 4:
+        return False
+    return process.extractOne(word, label_words, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF) is not None
+
+
+def match_choice(typed_text: str, labels: Sequence[str]) -> int | None:
+    """The index of the label a typed (normalised or raw) text picks, or None."""
+    typed = " ".join(_words(typed_text))
+    if not typed or not labels:
+        return None
+    choices = [" ".join(_words(label)) for label in labels]
+    if typed in choices:
+        return choices.index(typed)
+    best = process.extractOne(typed, choices, scorer=fuzz.ratio, score_cutoff=LABEL_CUTOFF)
+    if best is not None:
+        return int(best[2])
+    words = [w for w in typed.split() if w not in _FILLER]
+    if not words or len(words) > MAX_TYPED_WORDS:
+        return None
+    holders = [index for index, label in enumerate(choices) if all(_word_in(w, label.split()) for w in words)]
+    return holders[0] if len(holders) == 1 else None
