@@ -41,10 +41,13 @@ class Flow:
     sent: list[Sent] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     last: tuple[Action, ...] = ()
+    transitions: set[tuple[str, str]] = field(default_factory=set)  # (from, to) state pairs seen
 
     def send(self, event: Event) -> list[Reply]:
         """Step one event now; returns the replies of that turn."""
+        before = self.state.state
         self.state, actions = step(self.kb, self.state, event, now=self.now)
+        self.transitions.add((before, self.state.state))
         self.last = actions
         replies = []
         for action in actions:
@@ -58,6 +61,10 @@ class Flow:
             elif isinstance(action, Record):
                 self.records.append(action)
         return replies
+
+    def fork(self) -> Flow:
+        """An independent copy of this conversation (sharing the read-only knowledge)."""
+        return Flow(self.kb, self.now, self.state, dict(self.timers), list(self.sent), list(self.records))
 
     def say(self, text: str) -> list[Reply]:
         """The person writes."""

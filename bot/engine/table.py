@@ -83,6 +83,11 @@ class Handlers:
     arrows: tuple[tuple[str, str], ...] = ()  # (next state, why): the drawing in docs/conversation.md
     numbers: bool = True  # a bare typed number picks one of the buttons last shown
     question: bool = True  # the prompt's buttons are the answers it waits for (typed labels pick them)
+    general: bool = True  # a new request (symptoms, a command) is read as in idle, and goes where idle goes
+
+
+# What holds in every state, drawn once: red flags, "start over", STOP go to idle; "delete my data" asks.
+GLOBAL_ARROWS = ((IDLE, "red flag (emergency advice), start over, STOP"), (DELETE_CONFIRM, "delete my data"))
 
 
 # ---- prompts ------------------------------------------------------------------------------------
@@ -335,6 +340,7 @@ _SESSION = Handlers(
     prompt=session_flow.reprompt,
     on_text=session_flow.on_text,
     on_choice=_session_choice,
+    general=False,  # in a session, words are controls or questions; nothing else leaves it
 )
 
 HANDLERS: dict[str, Handlers] = {
@@ -454,4 +460,4 @@ HANDLERS: dict[str, Handlers] = {
     TIMEZONE_ASK: Handlers(timezone_question, on_timezone_text, _none, ((IDLE, "a city or country (reminders move)"),)),
 }
 
-__all__ = ["HANDLERS", "Handlers", "anywhere_choice", "faq_answer", "typed_choice"]
+__all__ = ["GLOBAL_ARROWS", "HANDLERS", "Handlers", "anywhere_choice", "faq_answer", "typed_choice"]
