@@ -119,7 +119,6 @@ class Language:
         self.lang = lang
         self.word_lists: LanguageWords = content.words(lang)
         self.words = compile_grammar(self.word_lists)
-        self.when = WhenParser(self.word_lists)
         self.symptoms = PhraseIndex(
             ((s.id, p) for s in content.symptoms.values() if lang in s.text for p in s.text[lang].phrases),
             self.words,
@@ -141,6 +140,7 @@ class Language:
         vocabulary = set(counts)
         self.vocabulary = frozenset(vocabulary)
         self.known = self.vocabulary | self.words.common | self.words.stopwords
+        self.when = WhenParser(self.word_lists, self.known)
         self.speller = Speller(
             counts,
             (

@@ -62,7 +62,8 @@ _Role = tuple[str, object]
 class WhenParser:
     """Parses reminder times in one language; built once from its [when] words."""
 
-    def __init__(self, words: LanguageWords) -> None:
+    def __init__(self, words: LanguageWords, known: frozenset[str] = frozenset()) -> None:
+        """`known`: more real words (the lexicon's) that are never read as a misspelt recurrence word."""
         w = words.when
         self._numbers = dict(w.numbers)
         self._hours = dict(w.hours)
@@ -104,9 +105,10 @@ class WhenParser:
             for word, value in values.items():
                 self._roles[word] = (role, value)
         self._phrases = [(f" {word} ", role) for word, role in self._roles.items() if " " in word]
+        self._role_words = frozenset(part for word in self._roles for part in word.split())
         self._fuzzy_targets = sorted(word for word in self._roles if len(word) >= 5 and " " not in word)
         when_words = {part for field in w.__slots__ for part in _words_of(getattr(w, field))}
-        self._known = frozenset(words.matching.common) | frozenset(words.matching.stopwords) | when_words
+        self._known = known | frozenset(words.matching.common) | frozenset(words.matching.stopwords) | when_words
         self._every_fillers = frozenset(w.every_fillers)
         self._unclear_after_every = frozenset(w.unclear_after_every)
         self._on = frozenset(w.on)
@@ -230,8 +232,11 @@ class WhenParser:
 
     def _roles_of(self, word: str) -> list[tuple[str, _Role | None]]:
         """A word's role, or two for a recurrence run together ("everynight" -> every + night)."""
-        role = self._role(word)
-        if role is not None or len(word) < 6 or len(word) > _MAX_FUZZY_LENGTH or word in self._known:
+        role = self._roles.get(word)
+        if role is not None or word in self._known or len(word) < 4:
+            return [(word, role)]
+        role = self._fuzzy_role(word)
+        if role is not None or len(word) < 6 or len(word) > _MAX_FUZZY_LENGTH:
             return [(word, role)]
         for cut in range(3, len(word) - 2):
             first, second = self._role(word[:cut]), self._role(word[cut:])
@@ -241,8 +246,12 @@ class WhenParser:
 
     def _recurrence(self, text: str) -> tuple[bool, tuple[int, ...], bool]:
         """(recurring, its weekdays or the named day of a one-off, a recurrence not understood)."""
+        words = text.split()
+        present = set(words)
+        if present.isdisjoint(self._role_words) and all(len(word) < 4 for word in present - self._known):
+            return False, (), False  # the usual text: no recurrence word, and no typo that could be one
         padded = f" {text} "
-        items = [pair for word in text.split() for pair in self._roles_of(word)]
+        items = [pair for word in words for pair in self._roles_of(word)]
         daily = unclear = False
         recurring: set[int] = set()
         for phrase, (phrase_kind, _) in self._phrases:
@@ -307,10 +316,11 @@ def _words_of(value: object) -> set[str]:
 
 @functools.cache
 def english_parser() -> WhenParser:
-    """The parser for the shipped English words (for callers without a Lexicon)."""
+    """The parser the matcher uses for shipped English (for callers without a Lexicon)."""
+    from bot.nlu.lexicon import Language  # imported here: the lexicon builds its parsers with this module
     from content.loader import default_content  # loaded on first use only: the NLU never reads files itself
 
-    return WhenParser(default_content().words("en"))
+    return Language(default_content(), "en").when
 
 
 def parse_when(text: str, parser: WhenParser | None = None) -> When | None:
