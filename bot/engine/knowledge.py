@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.engine.items import Catalog
 from bot.engine.places import Places
 from bot.nlu import Matcher
+from bot.nlu.items import ItemIndex
 from content.model import Content
 
 
@@ -64,5 +65,5 @@ class Knowledge:
     places: Places = field(init=False)  # city and country names -> time zones
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "items", Catalog(self.content))
+        object.__setattr__(self, "items", Catalog(self.content, ItemIndex(self.content).find))
         object.__setattr__(self, "places", Places())

@@ -59,8 +59,12 @@ def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Tu
     answer = typed_answer(state.question, list(said.words), intent)
     if answer is not None:
         return on_answer(kb, state, state.question, answer, now)
+    if said.u.faq is not None and intent is None and not said.u.symptoms:  # answered; the question stays
+        faq = kb.content.faqs[said.u.faq]
+        return state, (Reply(faq.answer.get(state.lang) or faq.answer["en"]), question_reply(kb, state))
     stated = [(q, v) for q, v in stated_answers(list(said.words)) if q != state.question]
-    if stated or said.u.symptoms or (intent is not None and intent not in ("yes", "no")):
+    named = kb.items.find(said.u.text)
+    if stated or named or said.u.symptoms or (intent is not None and intent not in ("yes", "no")):
         return general_text(kb, to_idle(state), said, now)
     return state, (Reply(say(kb, state, "safety.please-answer")), question_reply(kb, state))
 

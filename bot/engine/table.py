@@ -113,7 +113,9 @@ def _did_you_mean_prompt(kb: Knowledge, state: Conversation) -> Reply:
 def _question_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     """A question state got words that answer nothing: a command or symptom leaves it, else ask again."""
     u = said.u
-    if u.intent is not None or u.symptoms or u.faq is not None or kb.items.find(u.text):
+    if u.faq is not None and u.intent is None and not u.symptoms:  # answered, and the question stays
+        return state, (Reply(faq_answer(kb, state, u.faq).text), HANDLERS[state.state].prompt(kb, state))
+    if u.intent is not None or u.symptoms or kb.items.find(u.text):
         return general_text(kb, state, said, now)
     return state, (Reply(say(kb, state, "please-pick")), HANDLERS[state.state].prompt(kb, state))
 
