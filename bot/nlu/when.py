@@ -254,9 +254,12 @@ class WhenParser:
         items = [pair for word in words for pair in self._roles_of(word)]
         daily = unclear = False
         recurring: set[int] = set()
-        for phrase, (phrase_kind, _) in self._phrases:
+        for phrase, (phrase_kind, phrase_days) in self._phrases:
             if phrase in padded:
-                daily, unclear = daily or phrase_kind == _DAILY, unclear or phrase_kind == _UNCLEAR
+                daily = daily or phrase_kind in (_DAILY, _DAYS)
+                unclear = unclear or phrase_kind == _UNCLEAR
+                if phrase_kind == _DAYS and isinstance(phrase_days, tuple):
+                    recurring.update(phrase_days)
         named: list[tuple[int, int]] = []  # (position, weekday)
         for index, (_, role) in enumerate(items):
             kind, value = role if role is not None else ("", None)
