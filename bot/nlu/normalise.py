@@ -15,7 +15,9 @@ MATCH_LIMIT = 500  # characters read for symptoms, intents and questions
 SCAN_LIMIT = 20_000  # characters read for red flags: a long story may end in "...and chest pain"
 CLAUSE = ","  # the token a clause break becomes
 
-# A few emoji carry a plain answer; every other emoji is just a space.
+# A few emoji carry a plain answer; every other emoji is just a space. These stay here, not in
+# content/languages: the normaliser runs before a text's language is known (detect_language needs its
+# output) and on every content word, so it has no language; the words are the intents' English ids.
 _EMOJI_WORDS = {"👍": " ok ", "👌": " ok ", "👎": " no ", "🙏": " thanks ", "👋": " hi "}
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'"})
 _CLAUSE_CHARS = frozenset(".,;:!?()[]{}…—–؟،؛。，！？；：")
@@ -30,6 +32,7 @@ _CONTRACTIONS = re.compile(
     r"|(?P<is>it|that|what|there|he|she|where|who|how)'?s|i'?m|i'd|let's|gonna|wanna|gotta|u|ur)\b"
     r"|'s\b"
 )
+# The expansions of the _CONTRACTIONS alternatives that are whole words: part of that grammar, not a word list.
 _WHOLE_WORDS = {
     "im": "i am",
     "i'm": "i am",
