@@ -17,7 +17,7 @@ CLAUSE = ","  # the token a clause break becomes
 
 # A few emoji carry a plain answer; every other emoji is just a space. These stay here, not in
 # content/languages: the normaliser runs before a text's language is known (detect_language needs its
-# output) and on every content word, so it has no language; the words are the intents' English ids.
+# output) and on every content word, so it has no language; English intents list these words.
 _EMOJI_WORDS = {"👍": " ok ", "👌": " ok ", "👎": " no ", "🙏": " thanks ", "👋": " hi "}
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'"})
 _CLAUSE_CHARS = frozenset(".,;:!?()[]{}…—–؟،؛。，！？；：")
