@@ -159,6 +159,7 @@ def on_consent(kb: Knowledge, state: Conversation, agreed: bool, now: datetime) 
             ("branch", branch.id),
             ("when", draft.when),
             ("name", draft.name),
+            ("contact", contact),
             ("summary", brief),
             ("created_at", now.isoformat()),
         ),

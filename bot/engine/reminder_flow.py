@@ -229,7 +229,13 @@ def start_now(kb: Knowledge, state: Conversation, now: datetime) -> Turn:
     helped = next((f.item for f in reversed(state.history) if f.feeling == "better" and f.item in kb.items), "")
     item = helped or (state.last_item if state.last_item in kb.items else "")
     if item:
-        return request_start(kb, state, item, now)
+        state, actions = request_start(kb, state, item, now)
+        key = "reminder.starting-helped" if helped else "reminder.starting-last"
+        intro = say(kb, state, key, name=item_name(kb, state, item))
+        first = next(i for i, a in enumerate(actions) if isinstance(a, Reply))
+        reply = actions[first]
+        assert isinstance(reply, Reply)
+        return state, (*actions[:first], replace(reply, text=f"{intro}\n\n{reply.text}"), *actions[first + 1 :])
     return to_idle(state), (menu_reply(kb, state, "reminder.how-feel"),)
 
 

@@ -14,6 +14,9 @@ from bot.engine.safety import OPTIONS, assess, due_questions, ruled_out, stated_
 from bot.engine.session_flow import begin
 from bot.engine.state import SAFETY, Conversation, SafetyAnswer
 
+# "I pressed yes by mistake", "wrong button", "I meant no": the last answer, not all of them.
+MISTAKE_WORDS = frozenset({"mistake", "wrong", "meant", "undo", "accident", "accidentally", "oops"})
+
 if TYPE_CHECKING:  # the reader of messages imports this module
     from bot.engine.general import Said
 
@@ -38,6 +41,9 @@ def on_answer(kb: Knowledge, state: Conversation, question: str, value: str, now
     answers = {**state.answers, question: SafetyAnswer(value, iso(now))}
     state = replace(state, answers=answers, last_answered=question)
     item = state.pending_item
+    if item not in kb.items:  # a correction with no session in view
+        state = to_idle(state)
+        return state, (menu_reply(kb, state, "safety.updated"),)
     verdict = assess(kb, answers, item)
     remaining = [q for q in due_questions(kb, answers, now) if q != question]
     if verdict.stop or verdict.not_yet or verdict.forbidden or not remaining:
@@ -82,7 +88,7 @@ def change_answers(kb: Knowledge, state: Conversation, said: Said, now: datetime
     """ "I pressed yes by mistake", "my blood pressure is normal now", "change my answers"."""
     topics = [q for q, _ in stated_answers(list(said.words)) if q in OPTIONS]
     question = topics[0] if topics else state.last_answered
-    mistake = said.u.intent == "change-answers" and not topics and bool(state.last_answered)
+    mistake = bool(MISTAKE_WORDS & set(said.words)) and not topics and bool(state.last_answered)
     if question and (topics or mistake):
         # Ask that one question again: the person corrects it with a button, and the rest stands.
         pending = state.pending_item or state.last_item
@@ -103,6 +109,7 @@ def _conclude(kb: Knowledge, state: Conversation, item: str, now: datetime) -> T
     clinic = (button(kb, state, Command("book"), "button.book"), button(kb, state, Command("clinic"), "button.clinic"))
     change = button(kb, state, Command("answers-change"), "button.change-answers")
     if verdict.stop:
+        state = replace(state, pending_item=item)  # kept so a corrected answer can go on with it
         return state, (Reply(say(kb, state, f"safety.stop.{verdict.stop}"), (*clinic, change)),)
     if verdict.not_yet:
         text = say(kb, state, f"safety.not-yet.{verdict.not_yet}", minutes=kb.policy.later_minutes)

@@ -1,0 +1,410 @@
+"""What a new user typed, and what they must get: every question answers typed words, not only taps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.engine import state as S
+from bot.engine.safety import is_pregnant
+from tests.engine.helpers import answer_all, to_finding, to_running, to_too_painful
+from tests.flow import Flow
+
+
+def _texts(replies: list[object]) -> str:
+    return "\n".join(r.text for r in replies)  # type: ignore[attr-defined]
+
+
+# ---- "too painful" -> "lighter or stop?" must not loop -----------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["lighter", "go on lighter", "Go on, lighter", "1", "go on", "continue", "gentler"])
+def test_too_painful_takes_lighter_in_words_or_its_number(flow: Flow, typed: str) -> None:
+    to_too_painful(flow)
+    replies = flow.say(typed)
+    assert flow.state.state == S.SESSION_RUNNING, _texts(replies)
+    assert flow.state.session is not None and flow.state.session.light
+
+
+def test_too_painful_stop_in_words(flow: Flow) -> None:
+    to_too_painful(flow)
+    flow.say("2")
+    assert flow.state.state == S.IDLE and flow.state.session is None
+
+
+# ---- reminders answered in words ---------------------------------------------------------------
+
+
+def _reminder_due(flow: Flow) -> None:
+    flow.say("remind me at 10pm every night")
+    flow.wait(2 * 3600)  # T0 is 20:00 in Dubai: the reminder comes at 22:00
+    assert flow.state.due_reminder
+
+
+@pytest.mark.parametrize("typed", ["snooze", "Snooze 15 min", "later", "2"])
+def test_a_reminder_is_snoozed_in_words(flow: Flow, typed: str) -> None:
+    _reminder_due(flow)
+    replies = flow.say(typed)
+    assert any(t.startswith("snooze:") for t in flow.timers), _texts(replies)
+    assert "again in 15 minutes" in _texts(replies)
+
+
+@pytest.mark.parametrize("typed", ["skip tonight", "skip", "skip it", "3"])
+def test_a_reminder_is_skipped_in_words(flow: Flow, typed: str) -> None:
+    _reminder_due(flow)
+    replies = flow.say(typed)
+    assert "Skipping tonight" in _texts(replies)
+    assert flow.state.due_reminder == 0
+
+
+def test_start_in_words_starts_the_point_that_helped_last_time(flow: Flow) -> None:
+    flow.tap("start:SP6")
+    answer_all(flow)
+    while flow.state.state != S.FEEDBACK:
+        flow.control("ready") if flow.state.state == S.SESSION_FINDING else flow.wait(30)
+    flow.say("better")
+    flow.tap("start:KI1")
+    answer_all(flow)
+    flow.control("stop")  # KI1 was used last, but SP6 is what helped
+    _reminder_due(flow)
+    replies = flow.say("start")
+    assert flow.state.state in (S.SAFETY, S.SESSION_FINDING)
+    assert "SP6" in _texts(replies)
+
+
+def test_a_stale_skip_with_no_reminder_waiting_does_not_pretend(flow: Flow) -> None:
+    flow.say("hi")
+    replies = flow.tap("rem:skip:7")
+    assert "Skipping tonight" not in _texts(replies)
+    assert "no reminder waiting" in _texts(replies)
+    replies = flow.say("skip tonight")
+    assert "Skipping tonight" not in _texts(replies)
+
+
+def test_a_skip_after_the_reminder_was_answered_is_stale(flow: Flow) -> None:
+    _reminder_due(flow)
+    flow.say("skip")
+    replies = flow.say("skip")
+    assert "Skipping tonight" not in _texts(replies)
+
+
+# ---- recurrence is understood or asked about, never a silent one-off ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [
+        ("remind me every nite at 10pm", ()),
+        ("remind me evry night at 10pm", ()),
+        ("remind me each night at 10pm", ()),
+        ("remind me nightly at 10pm", ()),
+        ("remind me at 10pm every day", ()),
+        ("remind me weekdays at 7", (0, 1, 2, 3, 4)),
+        ("remind me at 9pm on weekends", (5, 6)),
+    ],
+)
+def test_recurring_words_make_a_recurring_reminder(flow: Flow, typed: str, days: tuple[int, ...]) -> None:
+    flow.say(typed)
+    assert len(flow.state.reminders) == 1, flow.text()
+    reminder = flow.state.reminders[0]
+    assert reminder.daily and reminder.days == days
+
+
+def test_weekdays_at_7_means_the_evening_on_weekdays_only(flow: Flow) -> None:
+    flow.say("remind me weekdays at 7")
+    reminder = flow.state.reminders[0]
+    assert (reminder.hour, reminder.minute) == (19, 0)
+    at, _ = flow.timers[f"reminder:{reminder.id}"]
+    assert at.astimezone(flow.now.tzinfo).weekday() in range(5) or at.weekday() < 5
+
+
+def test_an_unclear_repeat_is_asked_not_made_a_one_off(flow: Flow) -> None:
+    flow.say("remind me every other day at 10pm")
+    assert flow.state.reminders == () or flow.state.reminders[0].daily
+    if not flow.state.reminders:
+        assert flow.state.state == S.REMINDER_TIME
+        assert "every night at 22:00" in flow.text()
+        flow.say("1")
+        assert flow.state.reminders[0].daily
+
+
+def test_the_same_reminder_twice_is_merged_and_said_so(flow: Flow) -> None:
+    flow.say("remind me at 10pm every night")
+    replies = flow.say("remind me every nite at 22:00")
+    assert len(flow.state.reminders) == 1
+    assert "already have that reminder" in _texts(replies)
+
+
+def test_the_list_tells_reminders_apart(flow: Flow) -> None:
+    flow.say("remind me at 10pm every night")
+    flow.say("remind me weekdays at 7am")
+    flow.say("remind me tomorrow at 9pm")
+    text = _texts(flow.say("my reminders"))
+    assert "every night at 22:00" in text
+    assert "weekdays (Mon-Fri) at 07:00" in text
+    assert "once, at 21:00 on" in text
+    assert [c.label for c in flow.state.shown] == ["Stop reminder 1", "Stop reminder 2", "Stop reminder 3"]
+
+
+def test_a_bare_time_to_what_time_is_a_nightly_habit_and_tomorrow_is_once(flow: Flow) -> None:
+    flow.say("remind me")
+    flow.say("10pm")
+    flow.say("remind me")
+    flow.say("just tomorrow at 7am")
+    daily, once = flow.state.reminders
+    assert daily.daily and not once.daily
+
+
+# ---- safety answers corrected in words; someone else's answers are not the person's ------------
+
+
+def _asking(flow: Flow, question: str) -> None:
+    flow.tap("start:KI1")
+    while flow.state.state == S.SAFETY and flow.state.question != question:
+        answer_all_once(flow)
+
+
+def answer_all_once(flow: Flow) -> None:
+    defaults = {"acute": "none", "pressure": "no", "pregnancy": "no", "clot": "no", "foot": "no", "chronic": "no"}
+    flow.tap(f"ans:{flow.state.question}:{defaults[flow.state.question]}")
+
+
+def test_i_pressed_yes_by_mistake_asks_that_question_again(flow: Flow) -> None:
+    _asking(flow, "pregnancy")
+    flow.tap("ans:pregnancy:yes")
+    assert flow.state.state == S.SAFETY
+    flow.say("I pressed yes by mistake")
+    assert flow.state.state == S.SAFETY and flow.state.question == "pregnancy"
+    flow.say("no")
+    assert not is_pregnant(flow.state.answers)
+
+
+def test_my_blood_pressure_is_normal_now_reasks_the_question(flow: Flow) -> None:
+    _asking(flow, "pressure")
+    flow.tap("ans:pressure:yes")
+    assert "blood pressure" in flow.text()  # no session: ruled out
+    flow.say("my blood pressure is normal now")
+    assert flow.state.state == S.SAFETY and flow.state.question == "pressure"
+    flow.tap("ans:pressure:no")
+    answer_all(flow)
+    assert flow.state.state == S.SESSION_FINDING
+
+
+def test_change_my_answers_clears_them(flow: Flow) -> None:
+    flow.tap("start:KI1")
+    answer_all(flow)
+    flow.control("stop")
+    flow.say("change my answers")
+    assert flow.state.answers == {}
+
+
+def test_my_wife_is_pregnant_is_not_recorded_as_mine_but_offers_stay_safe(flow: Flow) -> None:
+    replies = flow.say("my wife is pregnant and has period cramps")
+    assert "pregnancy" not in flow.state.answers
+    assert flow.state.others_pregnant
+    assert "someone you care for is pregnant" in _texts(replies)
+    assert "EX-LE11" not in flow.state.offered  # forbidden in pregnancy: not offered for her
+
+
+def test_i_am_pregnant_is_recorded(flow: Flow) -> None:
+    flow.say("I'm pregnant and my back aches")
+    assert is_pregnant(flow.state.answers)
+
+
+# ---- a question mid-session --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["help", "what is this point for", "where is it?", "how hard should I press?"])
+def test_a_question_mid_session_answers_without_the_menu_or_a_step_after_it(flow: Flow, typed: str) -> None:
+    to_running(flow)
+    replies = flow.say(typed)
+    assert replies and all("Bedtime reminder" not in c.label for r in replies for c in r.choices)
+    assert flow.state.state == S.SESSION_PAUSED
+    assert not flow.wait(300), "nothing arrives while they read the answer"
+    assert any(c.label == "Resume" for c in replies[-1].choices)
+    flow.say("resume")
+    assert flow.state.state == S.SESSION_RUNNING
+
+
+def test_help_while_finding_the_point_keeps_the_session(flow: Flow) -> None:
+    to_finding(flow)
+    replies = flow.say("help")
+    assert flow.state.state == S.SESSION_FINDING
+    assert "pause" in _texts(replies) and any(c.label == "Ready" for c in replies[-1].choices)
+
+
+# ---- refuse up front ---------------------------------------------------------------------------
+
+
+def test_a_stored_blood_pressure_answer_refuses_before_any_question(flow: Flow) -> None:
+    flow.tap("start:KI1")
+    answer_all(flow, {"pressure": "yes"})
+    flow.now += timedelta(hours=2)  # the "right now" answer is stale, the blood pressure one is not
+    replies = flow.tap("start:ST44")
+    assert flow.state.state == S.IDLE
+    assert "blood pressure" in _texts(replies)
+    assert "Right now" not in _texts(replies), "no question that no longer matters"
+
+
+def test_pregnancy_and_a_forbidden_point_stop_the_questions_at_once(flow: Flow) -> None:
+    flow.tap("start:EX-LE11")
+    flow.tap("ans:acute:none")
+    flow.tap("ans:pressure:no")
+    replies = flow.tap("ans:pregnancy:yes")
+    assert flow.state.state == S.IDLE
+    assert "avoided in pregnancy" in _texts(replies)
+
+
+# ---- FAQ and the one fallback ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["how often should I do this?", "how long does a session take", "are you a doctor", "how much does it cost"],
+)
+def test_plain_questions_get_answers_not_the_symptom_fallback(flow: Flow, typed: str) -> None:
+    flow.say("hi")
+    replies = flow.say(typed)
+    assert "something you feel" not in _texts(replies)
+    assert "not sure how to help" not in _texts(replies)
+
+
+def test_an_unknown_question_gets_the_one_fallback_with_the_menu(flow: Flow) -> None:
+    flow.say("hi")
+    replies = flow.say("what's the capital of Peru?")
+    assert "don't have an answer" in _texts(replies)
+    assert any(c.id == "rem:ask" for c in replies[-1].choices)
+
+
+# ---- points by name, alias or code -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("KD1", "KI1"), ("yongquan", "KI1"), ("show me ST44", "ST44"), ("LR1 Duyin", "EX-LE11"), ("sp6", "SP6")],
+)
+def test_points_are_found_by_name_alias_or_code(flow: Flow, typed: str, code: str) -> None:
+    flow.say("hi")
+    flow.say(typed)
+    assert flow.state.state == S.OFFERED and flow.state.offered[0] == code
+
+
+# ---- pace --------------------------------------------------------------------------------------
+
+
+def _rest_seconds(flow: Flow) -> int:
+    """Run to the next rest step and return its length."""
+    for _ in range(40):
+        session = flow.state.session
+        assert session is not None and session.timer_id is not None
+        if flow.state.state == S.SESSION_FINDING:
+            flow.control("ready")
+            continue
+        due, _ = flow.timers[session.timer_id]
+        sent = flow.wait((due - flow.now).total_seconds())
+        if sent and sent[-1].reply.text.startswith("Rest"):
+            return int(sent[-1].reply.text.split()[1])
+    raise AssertionError("no rest step")
+
+
+def test_slower_lengthens_rests_and_faster_shortens_them_within_bounds(flow: Flow) -> None:
+    flow.tap("start:KI1")  # rests of 5 s
+    answer_all(flow)
+    flow.control("ready")
+    normal = _rest_seconds(flow)
+    flow.say("slower")
+    slower = _rest_seconds(flow)
+    assert slower > normal
+    for _ in range(6):
+        flow.say("faster")
+    fastest = _rest_seconds(flow)
+    assert flow.kb.policy.min_rest_seconds <= fastest < normal
+    for _ in range(10):
+        flow.say("longer rest")
+    assert normal < _rest_seconds(flow) <= flow.kb.policy.max_rest_seconds
+
+
+# ---- time zone in words ------------------------------------------------------------------------
+
+
+def test_im_in_london_now_sets_the_zone_and_moves_reminders(flow: Flow) -> None:
+    flow.say("remind me at 10pm every night")
+    replies = flow.say("I'm in London now")
+    assert flow.state.tz == "Europe/London"
+    assert "Europe/London" in _texts(replies)
+    at, _ = flow.timers["reminder:1"]
+    assert at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London")).hour == 22
+
+
+def test_change_my_timezone_asks_where(flow: Flow) -> None:
+    flow.say("change my timezone")
+    assert flow.state.state == S.TIMEZONE_ASK
+    flow.say("india")
+    assert flow.state.tz == "Asia/Kolkata" and flow.state.state == S.IDLE
+
+
+# ---- shorter offers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["I feel bloated", "cant sleep", "headache", "period cramps", "anxious and tired"])
+def test_an_offer_fits_a_phone_and_whatsapp(flow: Flow, typed: str) -> None:
+    replies = flow.say(typed)
+    offer = replies[-1]
+    assert len(offer.text) <= 1600
+    assert offer.text.count("Where:") == 1, "one item in full, the others in a line"
+
+
+def test_more_options_describes_the_others(flow: Flow) -> None:
+    flow.say("I feel bloated")
+    replies = flow.say("more options")
+    assert replies[-1].text.count("Where:") == len(flow.state.offered) > 1
+
+
+def test_no_duplicated_pregnancy_line(flow: Flow) -> None:
+    flow.say("I'm pregnant")
+    replies = flow.say("show me KI1")
+    text = _texts(replies)
+    assert text.lower().count("pregnan") <= 1, text
+
+
+def test_locations_do_not_assume_points_never_shown_or_jargon(flow: Flow) -> None:
+    for key in flow.kb.items.keys:
+        location = flow.kb.items[key].localized("en").location
+        assert "Taibai" not in location and "diaphragm line" not in location.lower(), key
+
+
+# ---- booking: how to reach the person, a summary in sentences ----------------------------------
+
+
+def test_booking_asks_for_a_contact_and_summarises_in_sentences(flow: Flow) -> None:
+    flow.tap("start:KI1")
+    answer_all(flow)
+    flow.control("stop")
+    flow.say("book")
+    flow.say("dhcc")
+    assert flow.state.booking is not None and flow.state.booking.branch == "dhcc"
+    flow.say("Tuesday evening")
+    flow.say("Sara")
+    assert flow.state.state == S.BOOKING_CONTACT
+    flow.say("+971 50 123 4567")
+    text = flow.text()
+    assert "Contact: +971 50 123 4567" in text
+    assert "acute:" not in text and "clot: no" not in text
+    assert "not pregnant" in text and "no blood clot" in text
+    flow.say("yes")
+    record = dict(flow.records[-1].data)
+    assert record["contact"] == "+971 50 123 4567"
+
+
+@pytest.mark.parametrize("typed", ["Dubai Healthcare City", "dhcc", "DHCC branch", "healthcare city", "2"])
+def test_branch_by_a_key_word_of_its_label(flow: Flow, typed: str) -> None:
+    flow.say("book")
+    flow.say(typed)
+    assert flow.state.booking is not None and flow.state.booking.branch == "dhcc"
+
+
+def test_a_word_both_labels_share_picks_nothing(flow: Flow) -> None:
+    flow.say("book")
+    flow.say("branch")
+    assert flow.state.state == S.BOOKING_BRANCH
