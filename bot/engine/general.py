@@ -35,6 +35,7 @@ from bot.engine.state import (
     Feedback,
     SafetyAnswer,
 )
+from bot.engine.timers import LATER
 from bot.nlu import Understanding
 
 # Commands that work in every state, even while a free-text answer or a session is expected.
@@ -151,7 +152,7 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
     if intent == "start-over":
         state, cancel = stop_session(state)
         state = to_idle(state)
-        cancel = (*cancel, CancelTimer(reminder_flow.LATER))
+        cancel = (*cancel, CancelTimer(str(LATER)))
         return state, (*cancel, menu_reply(kb, state, "start-over"))
     if intent == "delete-data":
         state, cancel = stop_session(state)

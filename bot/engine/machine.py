@@ -32,6 +32,7 @@ from bot.engine.knowledge import Knowledge
 from bot.engine.offer_flow import offer
 from bot.engine.state import NEW, SESSION_STATES, Conversation
 from bot.engine.table import HANDLERS, anywhere_choice, typed_choice
+from bot.engine.timers import LaterDue, ReminderDue, SessionIdle, SessionStep, parse_timer
 
 
 def step(kb: Knowledge, state: Conversation, event: Event, *, now: datetime) -> Turn:
@@ -137,11 +138,11 @@ def _on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> T
 
 
 def _on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetime) -> Turn:
-    kind = event.timer_id.partition(":")[0]
-    if kind == "session":
-        return session_flow.on_timer(kb, state, event, now)
-    if kind in ("reminder", "snooze"):
-        return reminder_flow.on_timer(kb, state, event, now)
-    if kind == "later":
+    timer = parse_timer(event.timer_id)
+    if isinstance(timer, SessionStep | SessionIdle):
+        return session_flow.on_timer(kb, state, event, timer, now)
+    if isinstance(timer, ReminderDue):
+        return reminder_flow.on_timer(kb, state, event, timer, now)
+    if isinstance(timer, LaterDue):
         return reminder_flow.on_later(kb, state, event)
     return state, ()

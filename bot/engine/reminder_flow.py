@@ -12,6 +12,7 @@ from bot.engine.common import Turn, button, item_name, menu_reply, say, start_bu
 from bot.engine.events import TimerFired
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import REMINDER_TIME, SESSION_RUNNING, SESSION_STATES, Conversation, Reminder
+from bot.engine.timers import LATER, ReminderDue
 from bot.nlu import When
 
 WEEKDAYS = (0, 1, 2, 3, 4)
@@ -81,7 +82,7 @@ def set_reminder(kb: Knowledge, state: Conversation, when: When, now: datetime) 
         button(kb, state, LIST_REMINDERS, "button.my-reminders"),
         button(kb, state, Command("menu"), "button.menu"),
     )
-    return state, (ScheduleTimer(f"reminder:{number}", at), Reply(text, buttons))
+    return state, (ScheduleTimer(str(ReminderDue(number)), at), Reply(text, buttons))
 
 
 def _same_slot(old: Reminder, new: Reminder) -> bool:
@@ -136,11 +137,11 @@ def stop_reminders(kb: Knowledge, state: Conversation, reminder_id: int | None =
     keep = tuple(r for r in state.reminders if r not in gone)
     actions: list[Action] = []
     for r in gone:
-        actions += [CancelTimer(f"reminder:{r.id}"), CancelTimer(f"snooze:{r.id}")]
+        actions += [CancelTimer(str(ReminderDue(r.id))), CancelTimer(str(ReminderDue(r.id, snoozed=True)))]
     if reminder_id is None:
-        actions.append(CancelTimer(LATER))
+        actions.append(CancelTimer(str(LATER)))
     else:
-        actions.append(CancelTimer(f"snooze:{reminder_id}"))
+        actions.append(CancelTimer(str(ReminderDue(reminder_id, snoozed=True))))
     key = "reminder.stopped-all" if reminder_id is None else "reminder.stopped-one"
     if not gone and reminder_id is None:
         key = "reminder.none"
@@ -150,14 +151,13 @@ def stop_reminders(kb: Knowledge, state: Conversation, reminder_id: int | None =
     return state, (*actions, menu_reply(kb, state, key))
 
 
-def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetime) -> Turn:
+def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, timer: ReminderDue, now: datetime) -> Turn:
     """A reminder or its snooze is due: offer a session (if not too late), and schedule the next night."""
-    kind, _, number = event.timer_id.partition(":")
-    reminder = next((r for r in state.reminders if str(r.id) == number), None)
-    if reminder is None and kind == "reminder":
+    reminder = next((r for r in state.reminders if r.id == timer.reminder), None)
+    if reminder is None and not timer.snoozed:
         return state, ()  # stopped meanwhile (a snooze outlives a one-off reminder, on purpose)
     actions: list[Action] = []
-    if kind == "reminder" and reminder is not None:
+    if not timer.snoozed and reminder is not None:
         if reminder.daily:
             tz = zone(state.tz, kb.policy.default_tz)
             at = next_local(reminder.hour, reminder.minute, tz, now, reminder.days)
@@ -167,7 +167,7 @@ def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetim
     too_late = now - event.due_at > timedelta(minutes=kb.policy.reminder_grace_minutes)
     if too_late or state.state == SESSION_RUNNING:
         return state, tuple(actions)
-    rid = int(number) if number.isascii() and number.isdecimal() else 0
+    rid = timer.reminder
     state = replace(state, due_reminder=rid)
     choices = (
         button(kb, state, ReminderReply("start", rid), "button.start-now"),
@@ -191,14 +191,11 @@ def on_later(kb: Knowledge, state: Conversation, event: TimerFired) -> Turn:
     )
 
 
-LATER = "later"  # one "not yet, remind me later" at a time: a second tap moves it, never doubles it
-
-
 def schedule_later(kb: Knowledge, state: Conversation, item: str, now: datetime) -> Turn:
     """Remind about a session that had to wait ("not yet")."""
     at = now + timedelta(minutes=kb.policy.later_minutes)
     text = say(kb, state, "reminder.later-set", minutes=kb.policy.later_minutes)
-    return state, (ScheduleTimer(LATER, at, payload=item), Reply(text))
+    return state, (ScheduleTimer(str(LATER), at, payload=item), Reply(text))
 
 
 def on_reminder_reply(kb: Knowledge, state: Conversation, verb: str, rid: int, now: datetime) -> Turn:
@@ -217,8 +214,8 @@ def on_reminder_reply(kb: Knowledge, state: Conversation, verb: str, rid: int, n
     if verb == "snooze":
         at = now + timedelta(minutes=kb.policy.snooze_minutes)
         text = say(kb, state, "reminder.snoozed", minutes=kb.policy.snooze_minutes)
-        return state, (ScheduleTimer(f"snooze:{rid}", at), Reply(text))
-    return state, (CancelTimer(f"snooze:{rid}"), Reply(say(kb, state, "reminder.skipped")))
+        return state, (ScheduleTimer(str(ReminderDue(rid, snoozed=True)), at), Reply(text))
+    return state, (CancelTimer(str(ReminderDue(rid, snoozed=True))), Reply(say(kb, state, "reminder.skipped")))
 
 
 def start_now(kb: Knowledge, state: Conversation, now: datetime) -> Turn:
@@ -243,7 +240,7 @@ def rearm(kb: Knowledge, state: Conversation, now: datetime) -> tuple[Action, ..
     """Schedule every daily reminder's next night again (after a time zone change or a return)."""
     tz = zone(state.tz, kb.policy.default_tz)
     return tuple(
-        ScheduleTimer(f"reminder:{r.id}", next_local(r.hour, r.minute, tz, now, r.days))
+        ScheduleTimer(str(ReminderDue(r.id)), next_local(r.hour, r.minute, tz, now, r.days))
         for r in state.reminders
         if r.daily
     )
@@ -252,9 +249,9 @@ def rearm(kb: Knowledge, state: Conversation, now: datetime) -> tuple[Action, ..
 def all_timers_off(state: Conversation) -> tuple[Action, ...]:
     """Cancel every timer the person has: reminders, snoozes, "later" and a session's next step."""
     session = (CancelTimer(state.session.timer_id),) if state.session and state.session.timer_id else ()
-    return (*session, *quiet_timers(state), *(CancelTimer(f"reminder:{r.id}") for r in state.reminders))
+    return (*session, *quiet_timers(state), *(CancelTimer(str(ReminderDue(r.id))) for r in state.reminders))
 
 
 def quiet_timers(state: Conversation) -> tuple[Action, ...]:
     """Cancel the nudges that are not reminders themselves: "remind me later" and every snooze."""
-    return (CancelTimer(LATER), *(CancelTimer(f"snooze:{r.id}") for r in state.reminders))
+    return (CancelTimer(str(LATER)), *(CancelTimer(str(ReminderDue(r.id, snoozed=True))) for r in state.reminders))

@@ -22,6 +22,7 @@ from bot.engine.state import (
     Conversation,
     Session,
 )
+from bot.engine.timers import SessionIdle, SessionStep, parse_timer
 
 if TYPE_CHECKING:  # the reader of messages imports this module
     from bot.engine.general import Said
@@ -132,12 +133,14 @@ def _repace(kb: Knowledge, state: Conversation, change: int) -> Turn:
     return state, (Reply(say(kb, state, key, rest=technique.rest_seconds or technique.round_rest_seconds)),)
 
 
-def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: datetime) -> Turn:
+def on_timer(
+    kb: Knowledge, state: Conversation, event: TimerFired, timer: SessionStep | SessionIdle, now: datetime
+) -> Turn:
     """The next step of a session is due; a stale one ends the session with a short notice."""
     session = state.session
     if session is None or session.timer_id != event.timer_id:
         return state, ()  # a timer of a session that was stopped, paused or replaced
-    if event.timer_id.endswith(":idle"):
+    if isinstance(timer, SessionIdle):
         item = session.item
         state, _ = stop_session(state)
         text = say(kb, state, "session.closed-idle", name=item_name(kb, state, item))
@@ -174,7 +177,7 @@ def _halt(
 
 def _idle_timer(kb: Knowledge, session: Session, now: datetime) -> ScheduleTimer:
     """Closes a session left waiting (find the point, paused) so it cannot linger for days."""
-    return ScheduleTimer(f"session:{session.number}:idle", now + timedelta(minutes=kb.policy.idle_session_minutes))
+    return ScheduleTimer(str(SessionIdle(session.number)), now + timedelta(minutes=kb.policy.idle_session_minutes))
 
 
 def _resume(kb: Knowledge, state: Conversation, now: datetime, message_id: str) -> Turn:
@@ -199,7 +202,7 @@ def _show_step(kb: Knowledge, state: Conversation, index: int, now: datetime) ->
     step = plan[min(index, len(plan) - 1)]
     # A waiting session has an idle timer; a timed step replaces it.
     waiting: tuple[Action, ...] = ()
-    if session.timer_id and session.timer_id.endswith(":idle"):
+    if session.timer_id and isinstance(parse_timer(session.timer_id), SessionIdle):
         waiting = (CancelTimer(session.timer_id),)
     if step.kind is StepKind.DONE:
         done = replace(state, session=None, state=FEEDBACK)
@@ -210,7 +213,7 @@ def _show_step(kb: Knowledge, state: Conversation, index: int, now: datetime) ->
         idle = _idle_timer(kb, session, now)
         state = replace(state, state=SESSION_FINDING, session=replace(session, timer_id=idle.timer_id))
         return state, (*waiting, idle, Reply(text, _buttons(kb, state, ("ready", "painful", "stop"))))
-    timer_id = f"session:{session.number}:{index + 1}"
+    timer_id = str(SessionStep(session.number, index + 1))
     state = replace(state, state=SESSION_RUNNING, session=replace(session, step=index, timer_id=timer_id))
     return state, (
         *waiting,

@@ -26,6 +26,7 @@ async def book(h: Harness, consent: bool) -> None:
         ChoicePicked("branch:dhcc"),
         TextReceived("Tuesday evening"),
         TextReceived("Sara"),
+        ChoicePicked("contact-chat"),
         ChoicePicked("consent:yes" if consent else "consent:no"),
     ):
         await h.runtime.handle(KEY, event, T0)

@@ -130,7 +130,7 @@ class TelegramChannel:
             return
         text = (
             f"New booking request {data.get('ref')}\nBranch: {data.get('branch')}\nName: {data.get('name')}\n"
-            f"Preferred: {data.get('when')}\n{data.get('summary')}"
+            f"Preferred: {data.get('when')}\nContact: {data.get('contact', 'this chat')}\n{data.get('summary')}"
         )
         ref = str(data.get("ref"))
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Handled ✓", callback_data=STAFF_PREFIX + ref)]])

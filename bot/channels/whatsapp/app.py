@@ -109,7 +109,7 @@ class WhatsAppChannel:
             "2": data.get("name", ""),
             "3": data.get("when", ""),
             "4": data.get("branch", ""),
-            "5": data.get("summary", "")[:900],
+            "5": f"Contact: {data.get('contact', 'this chat')}\n{data.get('summary', '')}"[:900],
         }
         try:
             await self.sender.send_template(self.staff_number, Template(template.content_sid, values))

@@ -153,9 +153,11 @@ async def test_booking_is_handed_to_staff_and_back(rig: TelegramRig) -> None:
     await rig.tap("branch:main")
     await rig.say("Saturday morning")
     await rig.say("Amira")
+    await rig.say("+971 50 123 4567")
     await rig.tap("consent:yes")
     staff = rig.texts(STAFF_CHAT)
     assert len(staff) == 1 and "Amira" in staff[0] and "Saturday morning" in staff[0]
+    assert "+971 50 123 4567" in staff[0]
     data = rig.button("staff:", STAFF_CHAT)
     await rig.tap(data, STAFF_CHAT)
     assert "will contact you" in rig.texts()[-1]
@@ -168,6 +170,7 @@ async def test_without_consent_nothing_reaches_staff(rig: TelegramRig) -> None:
     await rig.tap("branch:main")
     await rig.say("Saturday morning")
     await rig.say("Amira")
+    await rig.tap("contact-chat")
     await rig.tap("consent:no")
     assert rig.texts(STAFF_CHAT) == []
 

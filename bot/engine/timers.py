@@ -1,0 +1,75 @@
+"""Timer ids as types, like button ids: parse one into a small frozen value, format it back with str().
+
+The formats are stored in the database (timer rows), so they never change: "session:3:7",
+"session:3:idle", "reminder:2", "snooze:2", "later".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStep:
+    """The next step (`step`) of session `session` is due."""
+
+    session: int
+    step: int
+
+    def __str__(self) -> str:
+        return f"session:{self.session}:{self.step}"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionIdle:
+    """A session left waiting (finding the point, paused) closes."""
+
+    session: int
+
+    def __str__(self) -> str:
+        return f"session:{self.session}:idle"
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderDue:
+    """Reminder `reminder` rings (or its snooze does, when `snoozed`)."""
+
+    reminder: int
+    snoozed: bool = False
+
+    def __str__(self) -> str:
+        return f"{'snooze' if self.snoozed else 'reminder'}:{self.reminder}"
+
+
+@dataclass(frozen=True, slots=True)
+class LaterDue:
+    """ "Not yet, remind me in an hour": one at a time, a second one moves it."""
+
+    def __str__(self) -> str:
+        return "later"
+
+
+TimerId = SessionStep | SessionIdle | ReminderDue | LaterDue
+LATER = LaterDue()
+
+
+def _number(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) <= 9 else None
+
+
+def parse_timer(raw: str) -> TimerId | None:
+    """The typed value of a stored timer id, or None for one the engine never made."""
+    if raw == "later":
+        return LATER
+    head, _, rest = raw.partition(":")
+    first, _, second = rest.partition(":")
+    number = _number(first)
+    if number is None:
+        return None
+    if head in ("reminder", "snooze") and not second:
+        return ReminderDue(number, snoozed=head == "snooze")
+    if head == "session" and second == "idle":
+        return SessionIdle(number)
+    if head == "session" and (step := _number(second)) is not None:
+        return SessionStep(number, step)
+    return None
