@@ -172,11 +172,15 @@ def _phrases(problems: list[str], content: Content) -> None:
 
 def _word_lists(words: LanguageWords) -> Iterator[tuple[str, list[str], bool]]:
     """Every list of a language file as (dotted key, words, whether its keys are words too)."""
-    for section in ("matching", "negation", "intents", "red_flags", "safety", "when"):
+    for section in ("matching", "negation", "intents", "red_flags", "safety", "when", "conversation"):
         values = getattr(words, section)
         for field in dataclasses.fields(values):
             value = getattr(values, field.name)
             yield f"{section}.{field.name}", list(value), isinstance(value, Mapping)
+            if isinstance(value, Mapping):
+                for key, inner in value.items():
+                    if isinstance(inner, tuple) and all(isinstance(word, str) for word in inner):
+                        yield f"{section}.{field.name}.{key}", list(inner), False
     yield "stems.irregular", [*words.stems.irregular, *words.stems.irregular.values()], True
     yield "stems.synonyms", list(words.stems.synonyms), True
     for stem, synonyms in words.stems.synonyms.items():

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from content.model import (
     Content,
+    ConversationWords,
     Faq,
     Intent,
     IntentWords,
@@ -285,6 +286,8 @@ _WORD_TABLES: dict[str, Callable[[_Table, str], object]] = {
     "days": _weekday,
     "short_days": _weekday,
     "recurring_days": _weekdays,
+    "topics": lambda table, key: table.texts(key, non_empty=True),
+    "answers": lambda table, key: table.texts(key, non_empty=True),
 }
 
 
@@ -299,7 +302,7 @@ def _word_section(table: _Table, cls: type[T]) -> T:
 
 
 def _language_words(lang: str, table: _Table) -> LanguageWords:
-    table.only("stemmer", "stems", "matching", "negation", "intents", "red_flags", "safety", "when")
+    table.only("stemmer", "stems", "matching", "negation", "intents", "red_flags", "safety", "when", "conversation")
     stems = table.table("stems")
     stems.only("irregular", "synonyms")
     return LanguageWords(
@@ -315,6 +318,7 @@ def _language_words(lang: str, table: _Table) -> LanguageWords:
         red_flags=_word_section(table.table("red_flags"), RedFlagWords),
         safety=_word_section(table.table("safety"), SafetyWords),
         when=_word_section(table.table("when"), WhenWords),
+        conversation=_word_section(table.table("conversation"), ConversationWords),
     )
 
 

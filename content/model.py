@@ -185,6 +185,22 @@ class SafetyWords:
     negations: tuple[str, ...]
     maybe: tuple[str, ...]  # to "could you be pregnant?", these count as yes
     nothing: tuple[str, ...]  # a message of only these words answers "none" / "no"
+    other_people: tuple[str, ...]  # "my WIFE is pregnant": someone else is meant
+    absent: tuple[str, ...]  # "my blood pressure is NORMAL now": the risk is said to be absent
+    present: tuple[str, ...]  # "I HAVE high blood pressure": the risk is said to be there
+    mistake: tuple[str, ...]  # "I pressed yes by MISTAKE": the last answer is asked again
+    topics: dict[str, tuple[str, ...]]  # question id -> the words that speak of it ("bp" -> pressure)
+    answers: dict[str, tuple[str, ...]]  # answer id (fever, ate, left...) -> the words that name it
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationWords:
+    """[conversation]: words the engine reads the rest of a conversation with."""
+
+    once: tuple[str, ...]  # "just tomorrow at 7": a one-off reminder, not a nightly one
+    place_cues: tuple[str, ...]  # "I'm IN London now": a place name is about the time zone
+    question_words: tuple[str, ...]  # a message starting with one is a question
+    answer_filler: tuple[str, ...]  # dropped from a typed answer to buttons ("the", "please")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +253,7 @@ class LanguageWords:
     red_flags: RedFlagWords
     safety: SafetyWords
     when: WhenWords
+    conversation: ConversationWords
 
 
 @dataclass(frozen=True, slots=True)

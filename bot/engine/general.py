@@ -36,6 +36,7 @@ from bot.engine.state import (
     SafetyAnswer,
 )
 from bot.engine.timers import LATER
+from bot.engine.words import EngineWords
 from bot.nlu import Understanding
 
 # Commands that work in every state, even while a free-text answer or a session is expected.
@@ -64,8 +65,6 @@ WEAK_INTENTS = frozenset(
     }
 )
 SESSION_ONLY = frozenset({"ready", "pause", "resume", "too-painful", "lighter", "slower", "faster", "longer-rest"})
-PLACE_CUES = frozenset({"in", "to", "moved", "travelling", "traveling", "timezone", "zone", "living", "live"})
-QUESTION_WORDS = frozenset({"what", "how", "why", "when", "where", "who", "which", "can", "could", "is", "are", "do"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +74,17 @@ class Said:
     text: str
     u: Understanding
     words: tuple[str, ...]
+    w: EngineWords  # the engine's words in the message's language
 
     @classmethod
-    def of(cls, text: str, u: Understanding) -> Said:
-        """Wrap a text and its understanding."""
-        return cls(text, u, tuple(w for w in u.text.split() if w != ","))
+    def of(cls, text: str, u: Understanding, w: EngineWords) -> Said:
+        """Wrap a text, its understanding and the words of its language."""
+        return cls(text, u, tuple(word for word in u.text.split() if word != ","), w)
 
     @property
     def asks(self) -> bool:
         """True when the message reads as a question ("how long does it take?")."""
-        return self.text.rstrip().endswith(("?", "؟")) or (bool(self.words) and self.words[0] in QUESTION_WORDS)
+        return self.text.rstrip().endswith(("?", "؟")) or (bool(self.words) and self.words[0] in self.w.question_words)
 
 
 def emergency(kb: Knowledge, state: Conversation, u: Understanding, now: datetime) -> Turn:
@@ -116,7 +116,7 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
         return did_you_mean(kb, state, tuple(s.id for s in u.maybe))
     if u.faq is not None:
         return state, (faq_answer(kb, state, u.faq),)
-    if PLACE_CUES & set(said.words) and kb.places.find(u.text):
+    if said.w.place_cues & set(said.words) and kb.places.find(u.text):
         return ask_timezone(kb, state, said, now)  # "I'm in London now"
     key = "question-unknown" if said.asks else "offtopic"
     if state.state == FEEDBACK:  # the question on screen stays answerable
@@ -129,14 +129,14 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
 def _remember_statements(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     """Safety facts stated in passing: "I'm pregnant and...", "my wife is pregnant", "my BP is normal now"."""
     words = list(said.words)
-    subject = pregnancy_subject(words)
+    subject = pregnancy_subject(words, said.w)
     notes: list[Action] = []
     if subject == "self" and state.answers.get("pregnancy", SafetyAnswer("", "")).value != "yes":
         state = replace(state, answers={**state.answers, "pregnancy": SafetyAnswer("yes", now.isoformat())})
     elif subject == "other" and not state.others_pregnant:
         state = replace(state, others_pregnant=True)
         notes.append(Reply(say(kb, state, "safety.other-pregnant")))
-    for question, value in stated_answers(words):
+    for question, value in stated_answers(words, said.w):
         if question == "pregnancy":
             continue  # handled above, with who is meant
         if value == "yes":  # a risk stated is recorded at once

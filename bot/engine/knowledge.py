@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.engine.items import Catalog
 from bot.engine.places import Places
+from bot.engine.words import EngineWords
 from bot.nlu import Matcher
 from bot.nlu.items import ItemIndex
 from content.model import Content
@@ -63,7 +64,14 @@ class Knowledge:
     policy: Policy = field(default_factory=Policy)
     items: Catalog = field(init=False)  # every point and zone as an Item, built from the content
     places: Places = field(init=False)  # city and country names -> time zones
+    _words: dict[str, EngineWords] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", Catalog(self.content, ItemIndex(self.content).find))
         object.__setattr__(self, "places", Places())
+        langs = {"en", *self.content.languages, *self.content.language_words}
+        object.__setattr__(self, "_words", {lang: EngineWords.of(self.content.words(lang)) for lang in langs})
+
+    def words(self, lang: str) -> EngineWords:
+        """The engine's words in a language (English when there are none for it)."""
+        return self._words.get(lang) or self._words["en"]

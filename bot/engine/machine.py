@@ -79,7 +79,8 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
         return state, (*cancel, menu_reply(kb, state, "start-over"))
     said = None
     if isinstance(event, TextReceived):
-        said = Said.of(event.text, kb.matcher.understand(event.text, state.lang))
+        understood = kb.matcher.understand(event.text, state.lang)
+        said = Said.of(event.text, understood, kb.words(understood.lang))
         if said.u.red_flag:
             return emergency(kb, state, said.u, now)
     state = replace(state, last_inbound=now.isoformat())  # the person wrote or tapped: their window opens

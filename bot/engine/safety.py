@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.engine.choices import SAFETY_OPTIONS
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import SafetyAnswer
+from bot.engine.words import EngineWords
 from content.model import Pregnancy
 
 # Asked at every sitting (an answer counts for Policy.acute_valid_minutes only).
@@ -53,30 +55,6 @@ RED_FLAG_ANSWERS: dict[str, dict[str, str]] = {
     "pregnancy": {"pregnancy": "yes"},
     "diabetic-foot": {"foot": "both", "chronic": "yes"},
 }
-# Typed answers are taken only when the whole message is a plain answer; anything hedged is asked again.
-HEDGES = frozenset(
-    {
-        "but",
-        "although",
-        "though",
-        "except",
-        "maybe",
-        "perhaps",
-        "might",
-        "could",
-        "possibly",
-        "unsure",
-        "sure",
-        "trying",
-        "think",
-        "dont",
-        "know",
-        "only",
-        "sometimes",
-    }
-)
-PREGNANT_WORDS = frozenset({"pregnant", "pregnancy", "expecting"})
-NEGATIONS = frozenset({"not", "no", "never", "nor", "isnt", "arent", "without"})
 
 
 def answers_after_red_flag(kind: str, answers: dict[str, SafetyAnswer], now: datetime) -> dict[str, SafetyAnswer]:
@@ -85,82 +63,38 @@ def answers_after_red_flag(kind: str, answers: dict[str, SafetyAnswer], now: dat
     return {**answers, **{q: SafetyAnswer(v, now.isoformat()) for q, v in learned.items()}}
 
 
-# Someone else is the subject: "my wife is pregnant", "she's expecting".
-OTHER_PEOPLE = frozenset(
-    {
-        "wife",
-        "sister",
-        "daughter",
-        "mother",
-        "mom",
-        "mum",
-        "friend",
-        "she",
-        "her",
-        "partner",
-        "girlfriend",
-        "patient",
-        "client",
-        "cousin",
-        "aunt",
-        "niece",
-        "we",
-        "colleague",
-        "husband",
-        "son",
-        "brother",
-        "father",
-        "dad",
-        "he",
-        "his",
-        "child",
-        "kid",
-        "baby",
-        "boyfriend",
-        "grandmother",
-        "grandma",
-    }
-)
-
-
-def pregnancy_subject(words: list[str]) -> str:
+def pregnancy_subject(words: Sequence[str], w: EngineWords) -> str:
     """Who a message says is pregnant: "self", "other" ("my wife is pregnant") or "" (nobody, or denied)."""
     for index, word in enumerate(words):
-        if word not in PREGNANT_WORDS or NEGATIONS & set(words[max(0, index - 3) : index]):
+        if word not in w.pregnant or w.negations & set(words[max(0, index - 3) : index]):
             continue
-        return "other" if OTHER_PEOPLE & set(words[max(0, index - 4) : index]) else "self"
+        return "other" if w.other_people & set(words[max(0, index - 4) : index]) else "self"
     return ""
 
 
-def says_pregnant(words: list[str]) -> bool:
+def says_pregnant(words: Sequence[str], w: EngineWords) -> bool:
     """True when a message says the person is pregnant ("I'm pregnant and ...", not "not pregnant")."""
-    return pregnancy_subject(words) == "self"
+    return pregnancy_subject(words, w) == "self"
 
 
-def typed_answer(question: str, words: list[str], intent: str | None) -> str | None:
+def typed_answer(question: str, words: Sequence[str], intent: str | None, w: EngineWords) -> str | None:
     """A typed answer to a safety question, or None to ask again with the buttons.
 
     Only a plain answer counts ("no", "none of these", "left foot"); a hedged one ("no, but I could
     be", "nope, although I have diabetes") is asked again. For pregnancy, "maybe" counts as yes.
     """
     options = OPTIONS[question]
+    said = set(words)
     if not words:
         return None
-    if question == "pregnancy" and (
-        set(words) & {"maybe", "possibly", "trying", "might", "could"} or says_pregnant(words)
-    ):
+    if question == "pregnancy" and (said & w.maybe or says_pregnant(words, w)):
         return "yes"
-    if set(words) & HEDGES or len(words) > 4:
+    if said & w.hedges or len(words) > 4:
         return None
-    if question == "foot":
-        feet = [w for w in words if w in ("left", "right", "both")]
-        if len(feet) == 1 and not set(words) & NEGATIONS:
-            return feet[0]
-    elif question == "acute":
-        named = [v for v in options if v in words]
-        if len(named) == 1 and not set(words) & NEGATIONS:
-            return named[0]
-    if intent == "no" or set(words) <= {"none", "nothing", "of", "these", "neither", "no", "nope"}:
+    named = [v for v in options if v in w.answers and said & w.answers[v]]
+    if question in ("foot", ACUTE) and len(named) == 1 and not said & w.negations:
+        return named[0]
+    if intent == "no" or said <= w.nothing:
         return "none" if "none" in options else "no"
     if intent == "yes" and "yes" in options:
         return "yes"
@@ -234,34 +168,21 @@ def assess(kb: Knowledge, answers: dict[str, SafetyAnswer], item: str) -> Verdic
     return Verdict(feet=feet, light=light, notes=tuple(notes))
 
 
-# What a sentence about one's own health says about a question: its topic words, and the words
-# that say the risk is absent now ("my blood pressure is normal now", "no more fever").
-TOPICS: dict[str, frozenset[str]] = {
-    "pressure": frozenset({"pressure", "bp", "hypertension", "hypertensive"}),
-    "pregnancy": PREGNANT_WORDS,
-    "clot": frozenset({"clot", "clots", "dvt", "thrombosis"}),
-    "chronic": frozenset({"diabetes", "diabetic", "thinner", "thinners", "warfarin", "anticoagulants", "heart"}),
-    "acute": frozenset({"fever", "temperature", "feverish"}),
-}
-ABSENT = frozenset({"normal", "fine", "ok", "okay", "no", "not", "never", "gone", "dont", "without", "low", "good"})
-PRESENT = frozenset({"high", "yes", "have", "got", "raised", "elevated", "up", "take", "taking"})
+def stated_answers(words: Sequence[str], w: EngineWords) -> list[tuple[str, str]]:
+    """The safety questions a sentence speaks about, with the answer it gives ("yes", "no", "fever").
 
-
-def stated_answers(words: list[str]) -> list[tuple[str, str]]:
-    """The safety questions a sentence speaks about, with the answer it gives ("yes" or "no").
-
-    Conservative: any absence word makes the answer "no" only for the question asked again with
-    its buttons (the engine never lowers a risk on words alone); "yes" is recorded at once.
+    Conservative: an absence word makes the answer "no", which the engine only uses to ask the
+    question again with its buttons (a risk is never lowered on words alone); "yes" is recorded at once.
     """
     found: list[tuple[str, str]] = []
-    present = set(words)
-    for question, topic in TOPICS.items():
-        if not topic & present:
+    said = set(words)
+    for question, topic in w.topics.items():
+        if not topic & said:
             continue
-        if question == "acute":
-            value = "no" if ABSENT & present else "fever"
-        else:
-            value = "no" if ABSENT & present else ("yes" if PRESENT & present else "")
-        if value:
-            found.append((question, "yes" if value == "fever" and question != "acute" else value))
+        if said & w.absent:
+            found.append((question, "no"))
+        elif question == ACUTE:
+            found.append((question, "fever"))
+        elif said & w.present:
+            found.append((question, "yes"))
     return found

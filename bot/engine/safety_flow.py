@@ -14,9 +14,6 @@ from bot.engine.safety import OPTIONS, assess, due_questions, ruled_out, stated_
 from bot.engine.session_flow import begin
 from bot.engine.state import SAFETY, Conversation, SafetyAnswer
 
-# "I pressed yes by mistake", "wrong button", "I meant no": the last answer, not all of them.
-MISTAKE_WORDS = frozenset({"mistake", "wrong", "meant", "undo", "accident", "accidentally", "oops"})
-
 if TYPE_CHECKING:  # the reader of messages imports this module
     from bot.engine.general import Said
 
@@ -62,13 +59,13 @@ def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Tu
     if intent == "stop":
         state = to_idle(state)
         return state, (menu_reply(kb, state, "safety.cancelled"),)
-    answer = typed_answer(state.question, list(said.words), intent)
+    answer = typed_answer(state.question, said.words, intent, said.w)
     if answer is not None:
         return on_answer(kb, state, state.question, answer, now)
     if said.u.faq is not None and intent is None and not said.u.symptoms:  # answered; the question stays
         faq = kb.content.faqs[said.u.faq]
         return state, (Reply(faq.answer.get(state.lang) or faq.answer["en"]), question_reply(kb, state))
-    stated = [(q, v) for q, v in stated_answers(list(said.words)) if q != state.question]
+    stated = [(q, v) for q, v in stated_answers(said.words, said.w) if q != state.question]
     named = kb.items.find(said.u.text)
     if stated or named or said.u.symptoms or (intent is not None and intent not in ("yes", "no")):
         return general_text(kb, to_idle(state), said, now)
@@ -86,9 +83,9 @@ def question_reply(kb: Knowledge, state: Conversation) -> Reply:
 
 def change_answers(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     """ "I pressed yes by mistake", "my blood pressure is normal now", "change my answers"."""
-    topics = [q for q, _ in stated_answers(list(said.words)) if q in OPTIONS]
+    topics = [q for q, _ in stated_answers(said.words, said.w) if q in OPTIONS]
     question = topics[0] if topics else state.last_answered
-    mistake = bool(MISTAKE_WORDS & set(said.words)) and not topics and bool(state.last_answered)
+    mistake = bool(said.w.mistake & set(said.words)) and not topics and bool(state.last_answered)
     if question and (topics or mistake):
         # Ask that one question again: the person corrects it with a button, and the rest stands.
         pending = state.pending_item or state.last_item

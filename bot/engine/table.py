@@ -42,7 +42,6 @@ from bot.engine.general import (
 )
 from bot.engine.knowledge import Knowledge
 from bot.engine.offer_flow import did_you_mean, offer, offer_choices
-from bot.engine.safety import HEDGES
 from bot.engine.state import (
     BOOKING_BRANCH,
     BOOKING_CONSENT,
@@ -67,7 +66,6 @@ from bot.engine.state import (
 from bot.nlu.answers import match_choice
 from bot.nlu.when import When
 
-ONCE_WORDS = frozenset({"once", "tomorrow", "today", "tonight", "just", "only"})
 Prompt = Callable[[Knowledge, Conversation], Reply]
 OnText = Callable[[Knowledge, Conversation, Said, datetime], Turn]
 OnChoice = Callable[[Knowledge, Conversation, ChoiceId, datetime], Turn | None]
@@ -123,7 +121,7 @@ def _question_text(kb: Knowledge, state: Conversation, said: Said, now: datetime
 def _reminder_time_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     when = said.u.when
     if when is not None:
-        once = bool(ONCE_WORDS & set(said.words))
+        once = bool(said.w.once & set(said.words))
         return reminder_flow.on_time_answer(kb, state, when, now, once=once)
     return _question_text(kb, state, said, now)
 
@@ -136,7 +134,7 @@ def _feedback_text(kb: Knowledge, state: Conversation, said: Said, now: datetime
 
 def _plain_yes_no(said: Said) -> bool | None:
     """True / False for a plain yes or no in words; None for anything else (an emoji, a hedge)."""
-    plain = said.u.intent in ("yes", "no") and len(said.words) <= 3 and not HEDGES & set(said.words)
+    plain = said.u.intent in ("yes", "no") and len(said.words) <= 3 and not said.w.hedges & set(said.words)
     if not plain or not any(ch.isalpha() for ch in said.text):
         return None
     return said.u.intent == "yes"
@@ -328,7 +326,7 @@ def typed_choice(kb: Knowledge, state: Conversation, said: Said) -> ChoiceId | N
                 return starts[0]
     if state.state == SAFETY:
         return None  # safety answers are read with their own care (hedges, "maybe" = yes)
-    index = match_choice(said.u.text, [c.label for c in choices])
+    index = match_choice(said.u.text, [c.label for c in choices], said.w.answer_filler)
     return parsed[index] if index is not None else None
 
 

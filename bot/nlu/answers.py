@@ -7,7 +7,7 @@ pick "Go on, lighter"; "skip tonight" picks "Skip tonight". A key word must belo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -16,8 +16,6 @@ from bot.nlu.normalise import CLAUSE, normalise
 LABEL_CUTOFF = 85.0
 WORD_CUTOFF = 85.0
 MAX_TYPED_WORDS = 6
-# Words that carry no choice on their own ("the", "please"): dropped from typed answers.
-_FILLER = frozenset({"the", "a", "an", "please", "pls", "plz", "ok", "okay", "one", "option", "button", "i", "want"})
 
 
 def _words(text: str) -> list[str]:
@@ -32,8 +30,9 @@ def _word_in(word: str, label_words: Sequence[str]) -> bool:
     return process.extractOne(word, label_words, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF) is not None
 
 
-def match_choice(typed_text: str, labels: Sequence[str]) -> int | None:
-    """The index of the label a typed (normalised or raw) text picks, or None."""
+def match_choice(typed_text: str, labels: Sequence[str], filler: Collection[str] = ()) -> int | None:
+    """The index of the label a typed (normalised or raw) text picks, or None; `filler` words
+    ("the", "please": the language's [conversation] answer_filler) are dropped before comparing."""
     typed = " ".join(_words(typed_text))
     if not typed or not labels:
         return None
@@ -43,7 +42,7 @@ def match_choice(typed_text: str, labels: Sequence[str]) -> int | None:
     best = process.extractOne(typed, choices, scorer=fuzz.ratio, score_cutoff=LABEL_CUTOFF)
     if best is not None:
         return int(best[2])
-    words = [w for w in typed.split() if w not in _FILLER]
+    words = [w for w in typed.split() if w not in filler]
     if not words or len(words) > MAX_TYPED_WORDS:
         return None
     holders = [index for index, label in enumerate(choices) if all(_word_in(w, label.split()) for w in words)]
