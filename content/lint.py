@@ -43,6 +43,15 @@ INTENT_IDS = (
     "thanks",
     "skip",
     "snooze",
+    "lighter",
+    "slower",
+    "faster",
+    "longer-rest",
+    "more-options",
+    "change-answers",
+    "timezone",
+    "item-why",
+    "item-where",
 )
 MAX_CHOICE_BYTES = 64  # Telegram's callback_data limit
 
