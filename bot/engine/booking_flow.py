@@ -13,6 +13,7 @@ from bot.engine.actions import Choice, Record, Reply
 from bot.engine.choices import Command, Confirm, PickBranch
 from bot.engine.common import Turn, button, item_name, menu_reply, say, to_idle
 from bot.engine.knowledge import Branch, Knowledge
+from bot.engine.safety import QUESTIONS
 from bot.engine.state import (
     BOOKING_BRANCH,
     BOOKING_CONSENT,
@@ -181,9 +182,9 @@ def summary(kb: Knowledge, state: Conversation) -> str:
     if labels:
         lines.append(say(kb, state, "booking.summary-feels", symptoms=", ".join(labels)))
     answers = [
-        say(kb, state, f"booking.answer.{q}.{a.value}")
-        for q, a in sorted(state.answers.items())
-        if f"booking.answer.{q}.{a.value}" in kb.content.messages["en"]
+        say(kb, state, f"booking.answer.{q}.{state.answers[q].value}")
+        for q in QUESTIONS
+        if q in state.answers and f"booking.answer.{q}.{state.answers[q].value}" in kb.content.messages["en"]
     ]
     if answers:
         lines.append(say(kb, state, "booking.summary-safety", answers="; ".join(answers)))
