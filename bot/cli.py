@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.config import ConfigError, load_settings
 from bot.engine.clock_math import zone
 from bot.logs import configure as configure_logs
+from bot.logs import log_file
 from scheduler import utc_now
 
 
@@ -40,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     telegram.add_argument("action", choices=["set-webhook", "delete-webhook", "info"])
     telegram.add_argument("--config", help="path to config.toml")
 
+    config = commands.add_parser("config", help="configuration tools")
+    config_commands = config.add_subparsers(dest="config_command", required=True)
+    check = config_commands.add_parser("check", help="validate config.toml and the REFLEXBOT_* environment")
+    check.add_argument("--config", help="path to config.toml")
+
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     content_commands.add_parser("check", help="validate content and cross-references")
@@ -49,7 +55,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `reflexbot` console script."""
     args = _parser().parse_args(argv)
-    configure_logs(os.environ.get("REFLEXBOT_LOG_LEVEL", "WARNING"), os.environ.get("REFLEXBOT_LOG_FORMAT", "text"))
+    configure_logs(
+        os.environ.get("REFLEXBOT_LOG_LEVEL", "WARNING"),
+        os.environ.get("REFLEXBOT_LOG_FORMAT", "text"),
+        log_file(interactive=args.command == "chat" and not args.jsonl),  # the terminal is the chat
+    )
     try:
         if args.command == "match":
             from bot.match_command import run_match
@@ -57,25 +67,43 @@ def main(argv: list[str] | None = None) -> int:
             return run_match(args.text, args.lang, sys.stdin, sys.stdout)
         if args.command == "content":
             return _content_check()
+        if args.command == "config":
+            return _config_check(args.config)
         if args.command in ("serve", "telegram"):
-            from bot.serve import serve, serve_workers, server_section, telegram_admin
+            from bot.serve import serve, serve_workers, telegram_admin
 
             if args.config:  # worker processes read the same file
                 os.environ["REFLEXBOT_CONFIG"] = os.path.abspath(args.config)
             settings = load_settings(args.config)
             if args.command == "telegram":
                 return asyncio.run(telegram_admin(settings, args.action))
-            host, port = args.host or settings.host, args.port or settings.port
-            workers = args.workers or int(server_section(settings).get("workers", 1))
+            host, port = args.host or settings.server.host, args.port or settings.server.port
+            workers = args.workers or settings.server.workers
             if workers > 1:
                 return serve_workers(settings, host, port, workers)
             return asyncio.run(serve(settings, host, port))
         return _chat(args)
     except ConfigError as error:
-        print(f"reflexbot: {error}", file=sys.stderr)
+        _print_problems(error)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _print_problems(error: ConfigError) -> None:
+    if len(error.problems) == 1:
+        print(f"reflexbot: {error.problems[0]}", file=sys.stderr)
+        return
+    print(f"reflexbot: {len(error.problems)} problems in the configuration:", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def _config_check(path: str | None) -> int:
+    """`reflexbot config check`: the whole configuration read as `serve` would read it."""
+    settings = load_settings(path)
+    print(f"config ok: {settings.source or '(no file: defaults and environment)'}")
+    return 0
 
 
 def _chat(args: argparse.Namespace) -> int:

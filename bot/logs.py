@@ -1,13 +1,20 @@
 """Logging set-up: plain lines by default, one JSON object per line with REFLEXBOT_LOG_FORMAT=json.
 
-Nothing the person wrote is ever logged: modules log event kinds, states and a short hash of the key.
+Logs go to stderr, or to $REFLEXBOT_LOG_FILE; the interactive chat always logs to a file (its terminal is
+the conversation). Nothing the person wrote is ever logged: modules log event kinds, states and a short
+hash of the key.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
+
+from platformdirs import user_log_path
 
 
 class JsonFormatter(logging.Formatter):
@@ -26,13 +33,32 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure(level: str = "WARNING", fmt: str = "text") -> None:
-    """Configure the root logger once, for the CLI."""
-    handler = logging.StreamHandler()
+def configure(level: str = "WARNING", fmt: str = "text", file: Path | None = None) -> None:
+    """Configure the root logger once, for the CLI: to `file` (appended, its folder made) or stderr."""
+    handler: logging.Handler
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(file, encoding="utf-8", delay=True)
+    else:
+        handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()
+    for old in root.handlers:
+        if isinstance(old, logging.FileHandler):  # ours, from an earlier call
+            old.close()
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if level else "WARNING")
+
+
+def log_file(interactive: bool) -> Path | None:
+    """Where logs go: $REFLEXBOT_LOG_FILE if set; else, for the interactive chat, chat.log in the user log
+    directory; else None (stderr)."""
+    named = os.environ.get("REFLEXBOT_LOG_FILE")
+    if named:
+        return Path(named).expanduser()
+    if interactive:
+        return user_log_path("reflexbot", appauthor=False) / "chat.log"
+    return None

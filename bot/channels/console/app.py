@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import sys
+import textwrap
+from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
-from bot.assembly import build_knowledge
+from bot.assembly import build_knowledge, newcomer
 from bot.channels.console.parse import Wait, parse_jsonl, parse_typed
-from bot.channels.console.render import reply_lines, reply_object
+from bot.channels.console.render import MIN_WIDTH, reply_lines, reply_object
 from bot.config import Settings
 from bot.engine import Choice, Reply, Started
 from bot.engine.clock_math import zone
@@ -32,7 +35,13 @@ async def run_jsonl(settings: Settings, user: str, start: datetime, stdin: TextI
         stdout.write(json.dumps(reply_object(reply, clock_holder[0].now, start, tz), ensure_ascii=False) + "\n")
         stdout.flush()
 
-    runtime = Runtime(build_knowledge(settings), store, deliver, default_tz=settings.policy.default_tz)
+    runtime = Runtime(
+        build_knowledge(settings),
+        store,
+        deliver,
+        default_tz=settings.policy.default_tz,
+        newcomer=newcomer(settings),
+    )
     clock = VirtualClock(start, store, runtime.run_due, key=key)
     clock_holder.append(clock)
     try:
@@ -50,33 +59,65 @@ async def run_jsonl(settings: Settings, user: str, start: datetime, stdin: TextI
     return 0
 
 
-async def run_interactive(settings: Settings, user: str) -> int:
-    """`reflexbot chat`: a real-time chat in the terminal; timed messages arrive at their real pace."""
+def terminal_width() -> int:
+    """The terminal's width in columns (80 when not a terminal)."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+async def run_interactive(
+    settings: Settings,
+    user: str,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    width: Callable[[], int] = terminal_width,
+) -> int:
+    """`reflexbot chat`: a real-time chat in the terminal; timed messages arrive at their real pace.
+
+    Replies are wrapped to the terminal's width (read at each message, so a resize is followed), and a
+    set of buttons identical to the previous message's is not listed again.
+    """
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
     key = f"console:{user}"
     tz = zone(settings.policy.default_tz, "Asia/Dubai")
     store = await SqlStore.open(settings.storage_url)
-    shown: list[tuple[Choice, ...]] = [()]
+    shown: tuple[Choice, ...] = ()  # the buttons a typed number picks from: the last ones shown
+    previous: tuple[Choice, ...] = ()  # the previous message's buttons
 
     async def deliver(to: str, reply: Reply) -> None:
-        print(reply_lines(reply, utc_now(), tz), flush=True)
+        nonlocal shown, previous
+        stdout.write(reply_lines(reply, utc_now(), tz, width=width(), previous=previous) + "\n")
+        stdout.flush()
+        previous = reply.choices
         if reply.choices:
-            shown[0] = reply.choices
+            shown = reply.choices
 
-    runtime = Runtime(build_knowledge(settings), store, deliver, default_tz=settings.policy.default_tz)
-    trigger = Trigger(runtime.run_due)
-    runtime.wake_at = trigger.wake_at
-    print("reflexbot console. Type how you feel; a number picks a button; Ctrl-D or 'quit' to leave.\n")
+    # The trigger runs the runtime's due timers and the runtime asks the trigger to wake: the trigger
+    # calls through to the runtime made just after it.
+    trigger = Trigger(lambda now: runtime.run_due(now))
+    runtime = Runtime(
+        build_knowledge(settings),
+        store,
+        deliver,
+        default_tz=settings.policy.default_tz,
+        wake_at=trigger.wake_at,
+        newcomer=newcomer(settings),
+    )
+    welcome = "reflexbot console. Type how you feel; a number picks a button; Ctrl-D or 'quit' to leave."
+    stdout.write(textwrap.fill(welcome, max(width(), MIN_WIDTH)) + "\n\n")
+    stdout.flush()
     loop = asyncio.get_running_loop()
     try:
         trigger.start()
         await runtime.flush(utc_now())
         await runtime.handle(key, Started(), utc_now())
         while True:
-            line = await loop.run_in_executor(None, sys.stdin.readline)
+            line = await loop.run_in_executor(None, stdin.readline)
             if not line or line.strip().lower() in ("quit", "exit"):
                 break
-            await runtime.handle(key, parse_typed(line, shown[0]), utc_now())
+            await runtime.handle(key, parse_typed(line, shown), utc_now())
     finally:
+        await runtime.stop()
         trigger.shutdown()
         await store.close()
     return 0

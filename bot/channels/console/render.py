@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.engine import Reply
+from bot.engine import Choice, Reply
+
+INDENT = " " * 6  # continuation lines and buttons sit under the message
+BULLETS = ("• ", "- ", "* ")
+MIN_WIDTH = 30  # narrower terminals still get readable (if long) lines
 
 
 def reply_object(reply: Reply, now: datetime, start: datetime, tz: ZoneInfo) -> dict[str, Any]:
@@ -20,9 +25,59 @@ def reply_object(reply: Reply, now: datetime, start: datetime, tz: ZoneInfo) -> 
     }
 
 
-def reply_lines(reply: Reply, now: datetime, tz: ZoneInfo) -> str:
-    """A bot message for a person at a terminal, buttons numbered."""
+def reply_lines(
+    reply: Reply, now: datetime, tz: ZoneInfo, *, width: int = 80, previous: tuple[Choice, ...] = ()
+) -> str:
+    """A bot message for a person at a terminal `width` columns wide: paragraphs wrapped (blank lines
+    kept), buttons numbered; buttons that look the same as the `previous` message's (same labels, in
+    order) are not listed again."""
+    width = max(width, MIN_WIDTH)
     stamp = now.astimezone(tz).strftime("%H:%M:%S")
-    lines = [f"[{stamp}] bot: " + reply.text.replace("\n", "\n      ")]
-    lines += [f"      [{n}] {c.label}" for n, c in enumerate(reply.choices, start=1)]
+    lines = wrap_text(reply.text, width, first=f"[{stamp}] bot: ")
+    if reply.choices and [c.label for c in reply.choices] == [c.label for c in previous]:
+        lines.append(f"{INDENT}(same buttons: {_numbers(len(reply.choices))})")
+    elif reply.choices:
+        lines += choice_lines(reply.choices, width)
     return "\n".join(lines)
+
+
+def wrap_text(text: str, width: int, *, first: str = INDENT) -> list[str]:
+    """Each line of `text` wrapped to `width`, under a `first` prefix then the indent; a bulleted line's
+    continuation lines sit under its text; blank lines stay."""
+    wrapped: list[str] = []
+    for number, line in enumerate(text.split("\n")):
+        prefix = first if number == 0 else INDENT
+        if not line.strip():
+            wrapped.append("")
+            continue
+        hang = INDENT + " " * len(line[: len(line) - len(line.lstrip())])
+        if line.lstrip().startswith(BULLETS):
+            hang += "  "
+        wrapped += textwrap.wrap(
+            line,
+            width,
+            initial_indent=prefix,
+            subsequent_indent=hang,
+            break_long_words=False,  # links and codes stay whole
+            break_on_hyphens=False,
+        ) or [prefix.rstrip()]
+    return wrapped
+
+
+def choice_lines(choices: tuple[Choice, ...], width: int) -> list[str]:
+    """Numbered buttons, as many to a line as fit in `width`."""
+    lines: list[str] = []
+    line = ""
+    for number, choice in enumerate(choices, start=1):
+        item = f"[{number}] {choice.label}"
+        if line and len(INDENT) + len(line) + 2 + len(item) > width:
+            lines.append(INDENT + line)
+            line = ""
+        line = f"{line}  {item}" if line else item
+    if line:
+        lines.append(INDENT + line)
+    return lines
+
+
+def _numbers(count: int) -> str:
+    return "1" if count == 1 else f"1-{count}"
