@@ -68,6 +68,7 @@ class Runtime:
         default_tz: str = "",
         wake_at: WakeAt | None = None,
         on_record: OnRecord | None = None,
+        newcomer: Callable[[str], Conversation] | None = None,
         metrics: Metrics | None = None,
         parallel: int = 1,
     ) -> None:
@@ -78,7 +79,7 @@ class Runtime:
         self.wake_at = wake_at
         self.on_record = on_record
         self.metrics = metrics or Metrics()
-        self.newcomer: Callable[[str], Conversation] | None = None  # a channel's start for someone new
+        self.newcomer = newcomer  # a new person's first state by key (else the default time zone)
         self.parallel = parallel  # how many people's due timers run at once (each person's in order)
         self._stopping = False
         self._pruned_at: datetime | None = None

@@ -5,14 +5,17 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from telegram import Update
 
 from bot.channels.telegram.app import TelegramChannel
@@ -22,6 +25,9 @@ from bot.metrics import Metrics
 log = logging.getLogger("reflexbot.server")
 MAX_BODY = 1_000_000  # bytes; a Telegram update is a few KB
 Health = Callable[[], Awaitable[dict[str, object]]]
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
+"""What runs around the server's life: start the service before the first request, stop it after the last."""
+StateLifespan = Callable[[Starlette], AbstractAsyncContextManager[Mapping[str, Any]]]
 
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -34,6 +40,7 @@ def create_app(
     whatsapp: WhatsAppChannel | None = None,
     health: Health | None = None,
     metrics: Metrics | None = None,
+    lifespan: Lifespan | None = None,
 ) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer."""
 
@@ -106,5 +113,17 @@ def create_app(
             Route("/whatsapp/webhook", whatsapp_webhook, methods=["POST"]),
             Route("/whatsapp/status", whatsapp_status, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
-        ]
+        ],
+        lifespan=lifespan,
     )
+
+
+def create_deferred_app(lifespan: StateLifespan) -> Starlette:
+    """An app whose real app is made by its lifespan, inside the running event loop (a worker process's
+    store, channels and routes need it): the lifespan yields {"app": ASGI app}, and every request goes there."""
+
+    async def forward(scope: Scope, receive: Receive, send: Send) -> None:
+        app: ASGIApp = scope["state"]["app"]
+        await app(scope, receive, send)
+
+    return Starlette(routes=[Mount("", app=forward)], lifespan=lifespan)

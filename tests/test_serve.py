@@ -94,4 +94,6 @@ def test_the_cli_says_why_it_will_not_start_workers(
 
 def test_the_database_url_may_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFLEXBOT_DATABASE_URL", "postgresql://bot:secret@db:5432/reflexbot")
-    assert load_settings(str(tmp_path / "none.toml")).storage_url == "postgresql://bot:secret@db:5432/reflexbot"
+    config = tmp_path / "config.toml"
+    config.write_text('[storage]\nurl = "sqlite:///elsewhere.sqlite3"\n')
+    assert load_settings(str(config)).storage_url == "postgresql://bot:secret@db:5432/reflexbot"
