@@ -79,6 +79,8 @@ class SessionSettings:
     max_points_offered: int = _key(3, minimum=1)
     acute_valid_minutes: int = _key(30, minimum=1)
     idle_session_minutes: int = _key(30, minimum=1)
+    min_rest_seconds: int = _key(2, minimum=1)
+    max_rest_seconds: int = _key(30, minimum=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +203,8 @@ class Settings:
             snooze_minutes=self.session.snooze_minutes,
             later_minutes=self.session.later_minutes,
             max_points_offered=self.session.max_points_offered,
+            min_rest_seconds=self.session.min_rest_seconds,
+            max_rest_seconds=self.session.max_rest_seconds,
         )
 
 
@@ -299,6 +303,12 @@ def _check(
         problems.append(
             f"{where('bot.default_language')}: {bot.default_language!r} is not a content language "
             f"(one of: {', '.join(known)})"
+        )
+    session: SessionSettings = sections["session"]
+    if session.min_rest_seconds > session.max_rest_seconds:
+        problems.append(
+            f"{where('session.min_rest_seconds')}: {session.min_rest_seconds} is more than "
+            f"session.max_rest_seconds ({session.max_rest_seconds})"
         )
     clinic: ClinicSettings = sections["clinic"]
     seen: set[str] = set()

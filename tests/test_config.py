@@ -60,6 +60,10 @@ def test_an_empty_file_means_the_defaults(tmp_path: Path) -> None:
         ('[bot]\ndefault_language = "xx"\n', "bot.default_language: 'xx' is not a content language"),
         ('[telegram]\nmode = "poll"\n', "telegram.mode: expected one of 'webhook', 'polling', got string 'poll'"),
         ("[server]\nport = 0\n", "server.port: must be at least 1, got 0"),
+        (
+            "[session]\nmin_rest_seconds = 40\n",
+            "session.min_rest_seconds: 40 is more than session.max_rest_seconds (30)",
+        ),
         ('[server]\npublic_url = "bot.example.com"\n', "server.public_url: expected an http(s):// URL"),
         ('session = "x"\n', "session: expected a table [session], got string 'x'"),
         (

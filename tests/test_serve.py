@@ -10,9 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
 
 from bot.config import ConfigError, load_settings
-from bot.serve import preflight, serve
+from bot.serve import preflight, serve, worker_app
 
 
 def free_port() -> int:
@@ -97,3 +98,27 @@ def test_the_database_url_may_come_from_the_environment(tmp_path: Path, monkeypa
     config = tmp_path / "config.toml"
     config.write_text('[storage]\nurl = "sqlite:///elsewhere.sqlite3"\n')
     assert load_settings(str(config)).storage_url == "postgresql://bot:secret@db:5432/reflexbot"
+
+
+async def test_a_worker_builds_starts_and_stops_its_service_in_the_lifespan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[telegram]\nenabled = false\n[whatsapp]\nenabled = false\n")
+    for variable in [v for v in os.environ if v.startswith("REFLEXBOT_")]:
+        monkeypatch.delenv(variable)
+    monkeypatch.setenv("REFLEXBOT_CONFIG", str(config))
+    monkeypatch.setenv("REFLEXBOT_STORAGE_URL", f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    app = worker_app()
+    async with app.router.lifespan_context(app) as state:
+        assert state is not None
+
+        async def with_state(scope: Scope, receive: Receive, send: Send) -> None:
+            await app({**scope, "state": dict(state)}, receive, send)  # as uvicorn passes the lifespan's state
+
+        transport = httpx.ASGITransport(app=with_state)
+        async with httpx.AsyncClient(transport=transport, base_url="http://worker") as client:
+            health = await client.get("/healthz")
+            missing = await client.post("/telegram/webhook", json={})
+    assert health.status_code == 200 and health.json() == {"ok": True, "database": True, "scheduler": True}
+    assert missing.status_code == 404  # Telegram is off
