@@ -201,6 +201,7 @@ class ConversationWords:
     place_cues: tuple[str, ...]  # "I'm IN London now": a place name is about the time zone
     question_words: tuple[str, ...]  # a message starting with one is a question
     answer_filler: tuple[str, ...]  # dropped from a typed answer to buttons ("the", "please")
+    children: tuple[str, ...]  # "my SON has a headache": no points are guided for a child
 
 
 @dataclass(frozen=True, slots=True)

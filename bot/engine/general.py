@@ -39,6 +39,7 @@ from bot.engine.timers import LATER
 from bot.engine.words import EngineWords
 from bot.nlu import Understanding
 
+CHILDREN_FAQ = "children"
 # Commands that work in every state, even while a free-text answer or a session is expected.
 ALWAYS = frozenset({"start-over", "delete-data", "about"})
 # Intents that give way when the same message names a symptom ("hi, I feel bloated").
@@ -104,6 +105,8 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     if intent is not None and not (u.symptoms and intent in WEAK_INTENTS):
         return on_intent(kb, state, said, now)
     state, noted = _remember_statements(kb, state, said, now)
+    if u.symptoms and said.w.children & set(said.words) and CHILDREN_FAQ in kb.content.faqs:
+        return state, (*noted, faq_answer(kb, state, CHILDREN_FAQ))  # no points guided for a child
     if u.symptoms:
         state, actions = offer(kb, state, tuple(s.id for s in u.symptoms), u.negated)
         return state, (*noted, *actions)
@@ -149,6 +152,8 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
     """A command or a short answer said outside any question that takes it."""
     u = said.u
     intent = u.intent or ""
+    if intent == "about" and u.faq is not None:
+        return state, (faq_answer(kb, state, u.faq),)  # "are you a doctor?" has its own answer
     if intent == "start-over":
         state, cancel = stop_session(state)
         state = to_idle(state)

@@ -31,6 +31,7 @@ class EngineWords:
     place_cues: frozenset[str]
     question_words: frozenset[str]
     answer_filler: frozenset[str]
+    children: frozenset[str]
 
     @classmethod
     def of(cls, words: LanguageWords) -> EngineWords:
@@ -52,4 +53,5 @@ class EngineWords:
             place_cues=frozenset(c.place_cues),
             question_words=frozenset(c.question_words),
             answer_filler=frozenset(c.answer_filler),
+            children=frozenset(c.children),
         )

@@ -408,3 +408,18 @@ def test_a_word_both_labels_share_picks_nothing(flow: Flow) -> None:
     flow.say("book")
     flow.say("branch")
     assert flow.state.state == S.BOOKING_BRANCH
+
+
+@pytest.mark.parametrize("typed", ["who are you", "are you a doctor"])
+def test_who_are_you_and_are_you_a_doctor_get_their_own_answers(flow: Flow, typed: str) -> None:
+    flow.say("hi")
+    text = _texts(flow.say(typed))
+    assert "not a doctor" in text or "self-care companion" in text
+
+
+def test_no_points_are_guided_for_a_child(flow: Flow) -> None:
+    flow.say("hi")
+    replies = flow.say("my son has a headache")
+    assert flow.state.state != S.OFFERED
+    assert not any(c.id.startswith("start:") for r in replies for c in r.choices)
+    assert "child" in _texts(replies).lower()
