@@ -33,6 +33,7 @@ class Trigger:
     earliest instant asked for; when the job that holds the slot reports back (EVENT_JOB_EXECUTED,
     after APScheduler has freed the slot) the wake is armed again at max(now, that instant). Arming
     from inside the run would not do: a wake due at once is looked at before the slot is freed.
+    An instant due by the `now` of the run in progress is not asked again: that run took all it could.
 
     Late wakes still run (`misfire_grace_time=None`): lateness is judged by the engine from each
     timer's own due time.
@@ -44,6 +45,7 @@ class Trigger:
         self._sweep_seconds = sweep_seconds
         self._busy = False  # a run is in progress
         self._asked: datetime | None = None  # the earliest wake asked for that no run has covered yet
+        self._covered: datetime | None = None  # the `now` of the latest run: it took all it could due by then
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
@@ -76,6 +78,10 @@ class Trigger:
         self._arm(at)
 
     def _ask(self, at: datetime) -> None:
+        # Due by the latest run's `now`: that run took all it could, and what it could not (another
+        # worker's lease) would only make us spin until the lease runs out; the sweep retries it.
+        if self._covered is not None and at <= self._covered:
+            return
         if self._asked is None or at < self._asked:
             self._asked = at
 
@@ -92,6 +98,7 @@ class Trigger:
             self._ask(now)
             return
         self._busy = True
+        self._covered = now
         if self._asked is not None and self._asked <= now:
             self._asked = None  # this run covers it
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from apscheduler.events import EVENT_JOB_MAX_INSTANCES
+from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MAX_INSTANCES
 
 from scheduler import Trigger
 from scheduler.trigger import WAKE_JOB
@@ -122,11 +122,36 @@ async def test_a_wake_apscheduler_skips_is_asked_again() -> None:
         await asyncio.wait_for(run_due.first_started.wait(), PROMPT)
         skipped = asyncio.Event()
         trigger._scheduler.add_listener(lambda _: skipped.set(), EVENT_JOB_MAX_INSTANCES)
+        clock.now += timedelta(milliseconds=5)  # a step falls due during the run
         # Arm the wake job straight through APScheduler, as the old wake_at did during a run.
         trigger._scheduler.add_job(trigger._run, "date", run_date=clock.now, id=WAKE_JOB, replace_existing=True)
         await asyncio.wait_for(skipped.wait(), PROMPT)
         run_due.release.set()
         await asyncio.wait_for(run_due.second.wait(), PROMPT)
-        assert len(run_due.calls) == 2
+        assert run_due.calls[1] == clock.now
+    finally:
+        trigger.shutdown()
+
+
+async def test_a_run_does_not_run_again_at_once_for_what_it_already_covered() -> None:
+    """The runtime re-arms for the earliest pending timer when a run ends. One due before the run began
+    that the run could not take (another worker holds it) is no reason to run again at once: that would
+    spin until the other worker's lease runs out. The sweep retries it."""
+    clock = StepClock()
+    calls: list[datetime] = []
+
+    async def run_due(now: datetime) -> int:
+        calls.append(now)
+        trigger.wake_at(now - timedelta(seconds=1))  # the earliest pending timer, held by another worker
+        return 0
+
+    trigger = Trigger(run_due, clock=clock, sweep_seconds=3600)
+    finished = asyncio.Event()
+    trigger._scheduler.add_listener(lambda _: finished.set(), EVENT_JOB_EXECUTED)  # after the Trigger's own
+    trigger.start()
+    try:
+        await asyncio.wait_for(finished.wait(), PROMPT)
+        assert len(calls) == 1
+        assert trigger._scheduler.get_job(WAKE_JOB) is None, "no wake armed for what the run covered"
     finally:
         trigger.shutdown()
