@@ -1,7 +1,8 @@
 """Session step timing under load: guided sessions on SQLite beside a reminder fan-out and busy CPUs.
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_timing.py [--sessions 200] [--people 5000]
-        [--seconds 60] [--burners 2] [--spread 7] [--parallel 8] [--out benchmarks/results/timing-DATE.txt]
+        [--seconds 60] [--burners 2] [--spread 7] [--parallel 8] [--what-if fresh-now,steps-first]
+        [--no-raw] [--out benchmarks/results/timing-DATE.txt]
 
 One process, as `reflexbot serve` runs it: a Runtime over SqlStore on a SQLite file, the real Trigger
 (APScheduler) on the real clock. `people` people have a daily reminder (made by the engine); `sessions`
@@ -35,17 +36,19 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from multiprocessing.synchronize import Event as ProcessEvent
 from pathlib import Path
 
 import psutil
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, and_, case, or_, select, update
 
 from bot.assembly import build_knowledge
 from bot.config import REPO_CONFIG, load_settings
 from bot.engine import ChoicePicked, Reply, TextReceived
 from bot.runtime import Runtime
 from bot.store import DueTimer, SqlStore
+from bot.store.operations import Claim
 from bot.store.schema import timers
 from scheduler import Trigger, utc_now
 from tests.prod.cluster import seed_reminders
@@ -94,15 +97,50 @@ class Record:
 
 
 class TimedRuntime(Runtime):
-    """The runtime, telling `deliver` which timer (if any) a reply comes from."""
+    """The runtime, telling `deliver` which timer (if any) a reply comes from.
+
+    With `fresh_now` (a what-if, not the shipped runtime), a timer's turn is stepped at the time it
+    really runs rather than at the start of the run that claimed it.
+    """
+
+    fresh_now = False
 
     async def fire(self, timer: DueTimer, now: datetime) -> None:
         """Fire as usual, with the timer known to the replies it sends."""
         token = FIRING.set(timer)
         try:
-            await super().fire(timer, now)
+            await super().fire(timer, max(now, utc_now()) if self.fresh_now else now)
         finally:
             FIRING.reset(token)
+
+
+class StepsFirstStore(SqlStore):
+    """A what-if store (not the shipped one): claims by the real clock, session steps before anything
+    else, and at most `BATCH` timers at a time, so a fan-out's backlog cannot hold up a step."""
+
+    BATCH = 16
+
+    async def claim_due_timers(self, now: datetime, key: str | None = None, limit: int = 100) -> list[DueTimer]:
+        """Take pending timers due by now (the real one), steps first, a few at a time."""
+        fresh = max(now, utc_now())
+        return await self.run(
+            partial(claim_steps_first, now=fresh, key=key, limit=min(limit, self.BATCH), claim=self._claim(fresh))
+        )
+
+
+def claim_steps_first(conn: Connection, now: datetime, key: str | None, limit: int, claim: Claim) -> list[DueTimer]:
+    """ops.claim_due_timers with one change: timers of a session ("session:...") come first."""
+    free = or_(timers.c.claimed_until.is_(None), timers.c.claimed_until <= now)
+    pick = select(timers.c.id).where(and_(timers.c.status == "pending", timers.c.due_at <= now, free))
+    if key is not None:
+        pick = pick.where(timers.c.key == key)
+    steps_first = case((timers.c.timer_id.like("session:%"), 0), else_=1)
+    ids = list(conn.scalars(pick.order_by(steps_first, timers.c.due_at, timers.c.id).limit(limit)))
+    if not ids:
+        return []
+    conn.execute(update(timers).where(timers.c.id.in_(ids)).values(claim=claim.token, claimed_until=claim.until))
+    query = select(timers).where(timers.c.id.in_(ids)).order_by(steps_first, timers.c.due_at, timers.c.id)
+    return [DueTimer(r.id, r.key, r.timer_id, r.due_at, r.payload, claim.token) for r in conn.execute(query)]
 
 
 class SkipCounter(logging.Handler):
@@ -140,7 +178,8 @@ async def run(args: argparse.Namespace, folder: Path) -> tuple[Record, dict[str,
     settings = load_settings(str(REPO_CONFIG))
     far = datetime(2100, 1, 1, tzinfo=UTC)
     await seed_reminders(url, Path(REPO_CONFIG), args.people, far)  # made due later, all at once
-    store = await SqlStore.open(url, clock=utc_now)
+    what_if = set(filter(None, args.what_if.split(",")))
+    store = await (StepsFirstStore if "steps-first" in what_if else SqlStore).open(url, clock=utc_now)
     record = Record()
     loop = asyncio.get_running_loop()
     pressing: set[asyncio.Task[None]] = set()
@@ -176,6 +215,7 @@ async def run(args: argparse.Namespace, folder: Path) -> tuple[Record, dict[str,
     runtime = TimedRuntime(
         build_knowledge(settings), store, deliver, default_tz=settings.policy.default_tz, parallel=args.parallel
     )
+    runtime.fresh_now = "fresh-now" in what_if
 
     async def run_due(now: datetime) -> int:
         started = time.perf_counter()
@@ -250,8 +290,9 @@ async def run(args: argparse.Namespace, folder: Path) -> tuple[Record, dict[str,
         stopping.set()
         for key in list(record.last_choices):
             await runtime.handle(key, TextReceived("stop"), utc_now())
-        with contextlib.suppress(TimeoutError):  # every reminder out, or three minutes at most
-            await asyncio.wait_for(fanned_out.wait(), 180)
+        if len(record.reminders) < args.people:
+            with contextlib.suppress(TimeoutError):  # every reminder out, or three minutes at most
+                await asyncio.wait_for(fanned_out.wait(), 180)
         timeline["reminders_delivered"] = len(record.reminders)
         for task in list(pressing):
             task.cancel()
@@ -302,7 +343,8 @@ def report(args: argparse.Namespace, record: Record, timeline: dict[str, float],
         "command: " + " ".join(sys.argv),
         f"sessions {args.sessions} (started {timeline.get('sessions_started', 0):.0f}), reminder people {args.people}, "
         f"burners {args.burners}, parallel {args.parallel}, Ready spread over {args.spread:g} s, "
-        f"fan-out due {args.fanout_after:g} s after the last Ready, window {args.seconds:g} s, wall {wall:.0f} s",
+        f"fan-out due {args.fanout_after:g} s after the last Ready, window {args.seconds:g} s, wall {wall:.0f} s, "
+        f"what-if: {args.what_if or 'none (the shipped runtime and store)'}",
         f"session steps: {len(lateness)}; lateness p50 {percentile(lateness, 0.5) * ms:.0f} ms, "
         f"p99 {percentile(lateness, 0.99) * ms:.0f} ms, max {max(lateness, default=0) * ms:.0f} ms; "
         f"two steps of one session within {SAME_MOMENT * ms:.0f} ms: {close}",
@@ -332,6 +374,13 @@ def main() -> None:
     parser.add_argument("--spread", type=float, default=7.0, help="seconds over which people press Ready")
     parser.add_argument("--fanout-after", type=float, default=5.0, help="seconds after the last Ready")
     parser.add_argument("--parallel", type=int, default=8, help="people's timers run at once (serve's default)")
+    parser.add_argument(
+        "--what-if",
+        default="",
+        help="runtime changes to try, not shipped: fresh-now (a turn is stepped when it runs), "
+        "steps-first (claims by the real clock, session steps first, 16 at a time)",
+    )
+    parser.add_argument("--raw", action=argparse.BooleanOptionalAction, default=True, help="every step in --out")
     parser.add_argument("--out", default=f"benchmarks/results/timing-{datetime.now(UTC):%Y-%m-%d}.txt")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -342,15 +391,31 @@ def main() -> None:
     print("\n".join(lines), flush=True)
     if args.out:
         with open(args.out, "a", encoding="utf-8") as sink:
-            sink.write("\n".join(lines) + "\n")
-            sink.write("raw: key timer_id due delivered lateness_ms (session steps)\n")
-            for item in sorted(record.steps, key=lambda d: d.delivered):
-                sink.write(
-                    f"  {item.key} {item.timer_id} {item.due.isoformat()} {item.delivered.isoformat()} "
-                    f"{item.lateness * 1000:.1f}\n"
-                )
-            runs = ", ".join(f"{r.seconds * 1000:.0f}ms/{r.fired}" for r in record.runs)
-            sink.write(f"raw: trigger runs (duration/fired, in order): {runs}\n\n")
+            sink.write("\n".join(lines) + "\n" + by_due_time(record.steps) + "\n")
+            runs = " ".join(f"{r.seconds * 1000:.0f}/{r.fired}" for r in record.runs)
+            sink.write(f"raw: trigger runs in order (ms/timers fired): {runs}\n")
+            if args.raw and record.steps:
+                first = min(d.due for d in record.steps)
+                sink.write("raw: session steps by delivery: key timer due(s after the first step's due) lateness_ms\n")
+                for item in sorted(record.steps, key=lambda d: d.delivered):
+                    due = (item.due - first).total_seconds()
+                    sink.write(f"  {item.key} {item.timer_id} {due:.3f} {item.lateness * 1000:.1f}\n")
+            sink.write("\n")
+
+
+def by_due_time(steps: list[Delivery], width: float = 5.0) -> str:
+    """Lateness (ms) of the steps due in each `width` seconds from the first: where the late ones are."""
+    if not steps:
+        return "by due time: no steps"
+    first = min(d.due for d in steps)
+    buckets: dict[int, list[float]] = defaultdict(list)
+    for item in steps:
+        buckets[int((item.due - first).total_seconds() // width)].append(item.lateness * 1000)
+    parts = [
+        f"{n * width:g}s n{len(v)} p50 {percentile(v, 0.5):.0f} p99 {percentile(v, 0.99):.0f} max {max(v):.0f}"
+        for n, v in sorted(buckets.items())
+    ]
+    return f"by due time ({width:g} s buckets from the first step's due; lateness ms): " + " | ".join(parts)
 
 
 if __name__ == "__main__":
