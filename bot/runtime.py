@@ -71,6 +71,8 @@ class Runtime:
         newcomer: Callable[[str], Conversation] | None = None,
         metrics: Metrics | None = None,
         parallel: int = 1,
+        clock: Callable[[], datetime] | None = None,
+        claim_batch: int = 32,
     ) -> None:
         self.kb = kb
         self.store = store
@@ -81,6 +83,12 @@ class Runtime:
         self.metrics = metrics or Metrics()
         self.newcomer = newcomer  # a new person's first state by key (else the default time zone)
         self.parallel = parallel  # how many people's due timers run at once (each person's in order)
+        # The real clock, when time is real (serve, the interactive chat): a run that lasts (a night's
+        # fan-out) claims and steps each timer at the time it really runs, so a session step that falls
+        # due meanwhile is taken in the run's next batch (steps first) and stepped on time, not at the
+        # run's start. Without it (the scripted chat's virtual clock) a run's `now` is the time.
+        self.clock = clock
+        self.claim_batch = claim_batch  # timers claimed at once: small, so a new step waits for few turns
         self._stopping = False
         self._pruned_at: datetime | None = None
         self._running = 0  # run_due calls in progress
@@ -128,9 +136,16 @@ class Runtime:
     async def _run_due(self, now: datetime, key: str | None) -> int:
         fired = 0
         slots = asyncio.Semaphore(self.parallel)
+        # Session steps have slots of their own: a night's reminders waiting on the send pace cannot hold them.
+        step_slots = asyncio.Semaphore(self.parallel)
+        clock = self.clock
+
+        def current() -> datetime:
+            return max(now, clock()) if clock is not None else now
+
         unfired: list[DueTimer] = []
 
-        async def fire_in_order(timers: list[DueTimer]) -> None:
+        async def fire_in_order(timers: list[DueTimer], slots: asyncio.Semaphore) -> None:
             nonlocal fired
             try:
                 for timer in timers:
@@ -139,7 +154,7 @@ class Runtime:
                         continue
                     fired += 1
                     try:
-                        await self.fire(timer, now)
+                        await self.fire(timer, current())
                     except Exception:
                         log.exception("timer %s of %s failed; marked failed", timer.timer_id, log_key(timer.key))
                         await self.store.mark_failed(timer.row)
@@ -152,7 +167,7 @@ class Runtime:
                 # this one has started, so the send pace never waits for a batch's slowest turn.
                 while not self._stopping:
                     try:
-                        batch = await self.store.claim_due_timers(now, key)
+                        batch = await self.store.claim_due_timers(current(), key, limit=self.claim_batch)
                     except Exception:
                         log.exception("claiming due timers failed; the turns in flight finish, the sweep retries")
                         break
@@ -163,12 +178,13 @@ class Runtime:
                     for timer in batch:
                         people.setdefault(timer.key, []).append(timer)
                     for timers in people.values():
-                        await slots.acquire()
+                        lane = step_slots if all(t.priority == 0 for t in timers) else slots
+                        await lane.acquire()
                         if self._stopping:
                             unfired.extend(timers)
-                            slots.release()
+                            lane.release()
                             continue
-                        group.create_task(fire_in_order(timers))
+                        group.create_task(fire_in_order(timers, lane))
         finally:
             await self.store.release_timers(unfired)
         if self._stopping:

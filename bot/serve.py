@@ -179,6 +179,7 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
         on_record=outlets.forward,
         newcomer=newcomer(settings),
         parallel=settings.server.parallel_timers,
+        clock=utc_now,
     )
     telegram = _telegram(settings, runtime, store, kb, workers)
     whatsapp = _whatsapp(settings, runtime, store, kb, workers)

@@ -33,6 +33,7 @@ class ScheduleTimer:
     timer_id: str
     at: datetime
     payload: str = ""
+    priority: int = 1  # 0: a step someone is waiting for in real time, taken before bulk timers (reminders)
 
 
 @dataclass(frozen=True, slots=True)

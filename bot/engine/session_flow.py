@@ -218,7 +218,7 @@ def _show_step(kb: Knowledge, state: Conversation, index: int, now: datetime) ->
     return state, (
         *waiting,
         Reply(text, _buttons(kb, state, ("pause", "painful", "stop")), card=f"session:{session.number}"),
-        ScheduleTimer(timer_id, now + timedelta(seconds=step.seconds)),
+        ScheduleTimer(timer_id, now + timedelta(seconds=step.seconds), priority=0),
     )
 
 

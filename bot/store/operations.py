@@ -56,7 +56,12 @@ _CANCEL = (
     .values(status="cancelled")
 )
 _INSERT_TIMER = insert(timers).values(
-    key=bindparam("k"), timer_id=bindparam("tid"), due_at=bindparam("due"), payload=bindparam("pl"), status="pending"
+    key=bindparam("k"),
+    timer_id=bindparam("tid"),
+    due_at=bindparam("due"),
+    payload=bindparam("pl"),
+    priority=bindparam("prio"),
+    status="pending",
 )
 _SET_FIRED = update(timers).where(timers.c.id == bindparam("row")).values(status="fired")
 _WAITING = select(func.count()).select_from(outbox).where(outbox.c.timer_row == bindparam("row"))
@@ -75,6 +80,7 @@ class DueTimer:
     due_at: datetime
     payload: str
     claim: str | None = None  # the token of the worker holding it
+    priority: int = 1  # 0: a session step someone is waiting for
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +294,8 @@ def mark_delivered(conn: Connection, items: list[OutboxItem]) -> None:
 
 
 def claim_due_timers(conn: Connection, now: datetime, key: str | None, limit: int, claim: Claim) -> list[DueTimer]:
-    """Take up to `limit` pending timers due at or before `now` (of one person, if given), earliest first.
+    """Take up to `limit` pending timers due at or before `now` (of one person, if given): session steps
+    someone is waiting for first (priority 0), then the rest, earliest first.
 
     Timers another worker holds are passed by (SKIP LOCKED while choosing, the lease afterwards), so
     workers take disjoint batches; a dead worker's batch is taken over once its lease runs out.
@@ -296,13 +303,16 @@ def claim_due_timers(conn: Connection, now: datetime, key: str | None, limit: in
     pick = select(timers.c.id).where(and_(timers.c.status == "pending", timers.c.due_at <= now, _free(timers, now)))
     if key is not None:
         pick = pick.where(timers.c.key == key)
-    pick = pick.order_by(timers.c.due_at, timers.c.id).limit(limit).with_for_update(skip_locked=True)
+    order = (timers.c.priority, timers.c.due_at, timers.c.id)
+    pick = pick.order_by(*order).limit(limit).with_for_update(skip_locked=True)
     ids = list(conn.scalars(pick))
     if not ids:
         return []
     conn.execute(update(timers).where(timers.c.id.in_(ids)).values(claim=claim.token, claimed_until=claim.until))
-    query = select(timers).where(timers.c.id.in_(ids)).order_by(timers.c.due_at, timers.c.id)
-    return [DueTimer(r.id, r.key, r.timer_id, r.due_at, r.payload, claim.token) for r in conn.execute(query)]
+    query = select(timers).where(timers.c.id.in_(ids)).order_by(*order)
+    return [
+        DueTimer(r.id, r.key, r.timer_id, r.due_at, r.payload, claim.token, r.priority) for r in conn.execute(query)
+    ]
 
 
 def first_sight(conn: Connection, channel: str, message_id: str, now: datetime) -> bool:
@@ -398,7 +408,8 @@ def _apply(conn: Connection, key: str, action: Action, now: datetime, fired_row:
         conn.execute(_INSERT_REPLY, {"k": key, "trow": fired_row, "body": reply_to_json(action), "now": now})
     elif isinstance(action, ScheduleTimer):
         _cancel(conn, key, action.timer_id)
-        conn.execute(_INSERT_TIMER, {"k": key, "tid": action.timer_id, "due": action.at, "pl": action.payload})
+        row = {"k": key, "tid": action.timer_id, "due": action.at, "pl": action.payload, "prio": action.priority}
+        conn.execute(_INSERT_TIMER, row)
     elif isinstance(action, CancelTimer):
         _cancel(conn, key, action.timer_id)
     elif isinstance(action, Record):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text, TypeDecorator
+from sqlalchemy import Column, DateTime, Index, Integer, MetaData, SmallInteger, String, Table, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 
 metadata = MetaData()
@@ -56,7 +56,10 @@ timers = Table(
     # workers pass it by, and if that worker dies, the lease runs out and another takes it over.
     Column("claim", String(32), nullable=True),
     Column("claimed_until", UtcDateTime, nullable=True),
+    # 0: a session step someone is waiting for, taken before bulk timers (a night's reminders) that are due too
+    Column("priority", SmallInteger, nullable=False, default=1, server_default="1"),
     Index("ix_timers_due", "status", "due_at"),
+    Index("ix_timers_priority", "status", "priority", "due_at"),
     Index("ix_timers_key", "key", "timer_id"),
 )
 

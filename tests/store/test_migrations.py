@@ -53,7 +53,7 @@ async def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return address
 
 
-NEWEST = "0002"
+NEWEST = "0003"
 
 
 def version_and_tables(conn: Connection) -> tuple[str, set[str]]:

@@ -86,6 +86,15 @@ async def test_due_timers_in_order_and_aware(store: SqlStore) -> None:
     assert await store.next_due_at() == T0 + timedelta(seconds=1)
 
 
+async def test_a_session_step_is_taken_before_reminders_due_earlier(store: SqlStore) -> None:
+    reminders = tuple(ScheduleTimer(f"reminder:{n}", T0) for n in range(1, 4))
+    await store.commit_turn(KEY, Conversation(), reminders, T0)
+    step = ScheduleTimer("session:1:2", T0 + timedelta(seconds=3), priority=0)
+    await store.commit_turn("telegram:2", Conversation(), (step,), T0)
+    due = await store.claim_due_timers(T0 + timedelta(seconds=5), limit=2)
+    assert [d.timer_id for d in due] == ["session:1:2", "reminder:1"]
+
+
 async def test_fired_timer_is_done_only_after_its_replies_are_delivered(store: SqlStore) -> None:
     await store.commit_turn(KEY, Conversation(), (ScheduleTimer("s", T0),), T0)
     (due,) = await store.claim_due_timers(T0)

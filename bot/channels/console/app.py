@@ -102,6 +102,7 @@ async def run_interactive(
         default_tz=settings.policy.default_tz,
         wake_at=trigger.wake_at,
         newcomer=newcomer(settings),
+        clock=utc_now,
     )
     welcome = "reflexbot console. Type how you feel; a number picks a button; Ctrl-D or 'quit' to leave."
     stdout.write(textwrap.fill(welcome, max(width(), MIN_WIDTH)) + "\n\n")
