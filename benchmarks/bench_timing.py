@@ -1,7 +1,7 @@
 """Session step timing under load: guided sessions on SQLite beside a reminder fan-out and busy CPUs.
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_timing.py [--sessions 200] [--people 5000]
-        [--seconds 60] [--burners 2] [--spread 7] [--parallel 8] [--what-if fresh-now,steps-first]
+        [--seconds 60] [--burners 2] [--spread 7] [--parallel 8]
         [--no-raw] [--out benchmarks/results/timing-DATE.txt]
 
 One process, as `reflexbot serve` runs it: a Runtime over SqlStore on a SQLite file, the real Trigger
@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import contextlib
 import contextvars
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -36,19 +37,17 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from multiprocessing.synchronize import Event as ProcessEvent
 from pathlib import Path
 
 import psutil
-from sqlalchemy import Connection, and_, case, or_, select, update
+from sqlalchemy import Connection, update
 
 from bot.assembly import build_knowledge
 from bot.config import REPO_CONFIG, load_settings
 from bot.engine import ChoicePicked, Reply, TextReceived
 from bot.runtime import Runtime
 from bot.store import DueTimer, SqlStore
-from bot.store.operations import Claim
 from bot.store.schema import timers
 from scheduler import Trigger, utc_now
 from tests.prod.cluster import seed_reminders
@@ -97,50 +96,15 @@ class Record:
 
 
 class TimedRuntime(Runtime):
-    """The runtime, telling `deliver` which timer (if any) a reply comes from.
-
-    With `fresh_now` (a what-if, not the shipped runtime), a timer's turn is stepped at the time it
-    really runs rather than at the start of the run that claimed it.
-    """
-
-    fresh_now = False
+    """The runtime, telling `deliver` which timer (if any) a reply comes from."""
 
     async def fire(self, timer: DueTimer, now: datetime) -> None:
         """Fire as usual, with the timer known to the replies it sends."""
         token = FIRING.set(timer)
         try:
-            await super().fire(timer, max(now, utc_now()) if self.fresh_now else now)
+            await super().fire(timer, now)
         finally:
             FIRING.reset(token)
-
-
-class StepsFirstStore(SqlStore):
-    """A what-if store (not the shipped one): claims by the real clock, session steps before anything
-    else, and at most `BATCH` timers at a time, so a fan-out's backlog cannot hold up a step."""
-
-    BATCH = 16
-
-    async def claim_due_timers(self, now: datetime, key: str | None = None, limit: int = 100) -> list[DueTimer]:
-        """Take pending timers due by now (the real one), steps first, a few at a time."""
-        fresh = max(now, utc_now())
-        return await self.run(
-            partial(claim_steps_first, now=fresh, key=key, limit=min(limit, self.BATCH), claim=self._claim(fresh))
-        )
-
-
-def claim_steps_first(conn: Connection, now: datetime, key: str | None, limit: int, claim: Claim) -> list[DueTimer]:
-    """ops.claim_due_timers with one change: timers of a session ("session:...") come first."""
-    free = or_(timers.c.claimed_until.is_(None), timers.c.claimed_until <= now)
-    pick = select(timers.c.id).where(and_(timers.c.status == "pending", timers.c.due_at <= now, free))
-    if key is not None:
-        pick = pick.where(timers.c.key == key)
-    steps_first = case((timers.c.timer_id.like("session:%"), 0), else_=1)
-    ids = list(conn.scalars(pick.order_by(steps_first, timers.c.due_at, timers.c.id).limit(limit)))
-    if not ids:
-        return []
-    conn.execute(update(timers).where(timers.c.id.in_(ids)).values(claim=claim.token, claimed_until=claim.until))
-    query = select(timers).where(timers.c.id.in_(ids)).order_by(steps_first, timers.c.due_at, timers.c.id)
-    return [DueTimer(r.id, r.key, r.timer_id, r.due_at, r.payload, claim.token) for r in conn.execute(query)]
 
 
 class SkipCounter(logging.Handler):
@@ -178,8 +142,7 @@ async def run(args: argparse.Namespace, folder: Path) -> tuple[Record, dict[str,
     settings = load_settings(str(REPO_CONFIG))
     far = datetime(2100, 1, 1, tzinfo=UTC)
     await seed_reminders(url, Path(REPO_CONFIG), args.people, far)  # made due later, all at once
-    what_if = set(filter(None, args.what_if.split(",")))
-    store = await (StepsFirstStore if "steps-first" in what_if else SqlStore).open(url, clock=utc_now)
+    store = await SqlStore.open(url, clock=utc_now)
     record = Record()
     loop = asyncio.get_running_loop()
     pressing: set[asyncio.Task[None]] = set()
@@ -212,19 +175,25 @@ async def run(args: argparse.Namespace, folder: Path) -> tuple[Record, dict[str,
             if len(record.reminders) >= args.people:
                 fanned_out.set()
 
-    runtime = TimedRuntime(
-        build_knowledge(settings), store, deliver, default_tz=settings.policy.default_tz, parallel=args.parallel
-    )
-    runtime.fresh_now = "fresh-now" in what_if
-
     async def run_due(now: datetime) -> int:
         started = time.perf_counter()
         fired = await runtime.run_due(now)
         record.runs.append(Run(started, time.perf_counter() - started, fired))
         return fired
 
+    # Wired as `reflexbot serve` wires it: the trigger calls through to the runtime, which has the real clock.
     trigger = Trigger(run_due)
-    runtime.wake_at = trigger.wake_at
+    kb = build_knowledge(settings)
+    gc.freeze()  # as serve does: the long-lived knowledge out of the collector's full scans
+    runtime = TimedRuntime(
+        kb,
+        store,
+        deliver,
+        default_tz=settings.policy.default_tz,
+        parallel=args.parallel,
+        wake_at=trigger.wake_at,
+        clock=utc_now,
+    )
     logging.getLogger("apscheduler").addHandler(SkipCounter(record))
     stopping = asyncio.Event()
 
@@ -344,7 +313,6 @@ def report(args: argparse.Namespace, record: Record, timeline: dict[str, float],
         f"sessions {args.sessions} (started {timeline.get('sessions_started', 0):.0f}), reminder people {args.people}, "
         f"burners {args.burners}, parallel {args.parallel}, Ready spread over {args.spread:g} s, "
         f"fan-out due {args.fanout_after:g} s after the last Ready, window {args.seconds:g} s, wall {wall:.0f} s, "
-        f"what-if: {args.what_if or 'none (the shipped runtime and store)'}",
         f"session steps: {len(lateness)}; lateness p50 {percentile(lateness, 0.5) * ms:.0f} ms, "
         f"p99 {percentile(lateness, 0.99) * ms:.0f} ms, max {max(lateness, default=0) * ms:.0f} ms; "
         f"two steps of one session within {SAME_MOMENT * ms:.0f} ms: {close}",
@@ -373,13 +341,7 @@ def main() -> None:
     parser.add_argument("--burners", type=int, default=2, help="processes each burning a CPU")
     parser.add_argument("--spread", type=float, default=7.0, help="seconds over which people press Ready")
     parser.add_argument("--fanout-after", type=float, default=5.0, help="seconds after the last Ready")
-    parser.add_argument("--parallel", type=int, default=8, help="people's timers run at once (serve's default)")
-    parser.add_argument(
-        "--what-if",
-        default="",
-        help="runtime changes to try, not shipped: fresh-now (a turn is stepped when it runs), "
-        "steps-first (claims by the real clock, session steps first, 16 at a time)",
-    )
+    parser.add_argument("--parallel", type=int, default=16, help="people's timers run at once (serve's default)")
     parser.add_argument("--raw", action=argparse.BooleanOptionalAction, default=True, help="every step in --out")
     parser.add_argument("--out", default=f"benchmarks/results/timing-{datetime.now(UTC):%Y-%m-%d}.txt")
     args = parser.parse_args()

@@ -126,7 +126,7 @@ class ServerSettings:
     workers: int = _key(1, minimum=1)
     redis_url: str = _key("")  # $REFLEXBOT_REDIS_URL wins
     redis_prefix: str = _key("reflexbot")
-    parallel_timers: int = _key(8, minimum=1)
+    parallel_timers: int = _key(16, minimum=1)
     claim_seconds: float = _key(120.0, minimum=1)
 
 

@@ -72,7 +72,7 @@ class Runtime:
         metrics: Metrics | None = None,
         parallel: int = 1,
         clock: Callable[[], datetime] | None = None,
-        claim_batch: int = 32,
+        claim_batch: int = 8,
     ) -> None:
         self.kb = kb
         self.store = store
@@ -88,7 +88,9 @@ class Runtime:
         # due meanwhile is taken in the run's next batch (steps first) and stepped on time, not at the
         # run's start. Without it (the scripted chat's virtual clock) a run's `now` is the time.
         self.clock = clock
-        self.claim_batch = claim_batch  # timers claimed at once: small, so a new step waits for few turns
+        # Timers claimed at once: few, so a session step that falls due during a night's fan-out waits
+        # for the start of a few reminder turns at most before the next claim takes it (steps first).
+        self.claim_batch = claim_batch
         self._stopping = False
         self._pruned_at: datetime | None = None
         self._running = 0  # run_due calls in progress
@@ -174,9 +176,7 @@ class Runtime:
                     if not batch:
                         break
                     self.metrics.due.set(len(batch))
-                    people: dict[str, list[DueTimer]] = {}
-                    for timer in batch:
-                        people.setdefault(timer.key, []).append(timer)
+                    people = _by_person(batch)
                     for timers in people.values():
                         lane = step_slots if all(t.priority == 0 for t in timers) else slots
                         await lane.acquire()
@@ -306,3 +306,11 @@ class Runtime:
             due = await self.store.next_due_at()
             if due is not None:
                 self.wake_at(due)
+
+
+def _by_person(batch: list[DueTimer]) -> dict[str, list[DueTimer]]:
+    """Due timers grouped by person, each person's in order."""
+    people: dict[str, list[DueTimer]] = {}
+    for timer in batch:
+        people.setdefault(timer.key, []).append(timer)
+    return people

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from bot.engine import Knowledge, Reply
 from bot.runtime import Runtime
 from bot.store import SqlStore
 from bot.store.schema import metadata
+from content.loader import default_content
+from content.model import Content
 from scheduler import VirtualClock
 from tests.flow import Flow
 
@@ -25,6 +28,22 @@ from tests.flow import Flow
 T0 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
 POSTGRES = os.environ.get("REFLEXBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("REFLEXBOT_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(autouse=True)
+def root_logging() -> Iterator[None]:
+    """main() sets up the root logger for a process: put it back after each test."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    """The shipped content."""
+    return default_content()
 
 
 @pytest.fixture(scope="session")

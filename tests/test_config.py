@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
 
@@ -18,16 +16,6 @@ from bot.cli import main
 from bot.config import REPO_CONFIG, SECTIONS, ConfigError, TemplateSettings, load_settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-
-@pytest.fixture(autouse=True)
-def root_logging() -> Iterator[None]:
-    """main() sets up the root logger for a process: put it back after each test."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def write(tmp_path: Path, text: str) -> Path:

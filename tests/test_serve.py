@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,16 +14,6 @@ from starlette.types import Receive, Scope, Send
 
 from bot.config import ConfigError, load_settings
 from bot.serve import preflight, serve, worker_app
-
-
-@pytest.fixture(autouse=True)
-def root_logging() -> Iterator[None]:
-    """main() sets up the root logger for a process: put it back after each test."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def free_port() -> int:

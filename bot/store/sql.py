@@ -165,7 +165,8 @@ class SqlStore:
             await self._runner.run(partial(ops.mark_delivered, items=items))
 
     async def claim_due_timers(self, now: datetime, key: str | None = None, limit: int = 100) -> list[DueTimer]:
-        """Take pending timers due by `now` (of one person, if given) that no other worker holds."""
+        """Take pending timers due by `now` (of one person, if given) that no other worker holds, session
+        steps first."""
         return await self._runner.run(
             partial(ops.claim_due_timers, now=now, key=key, limit=limit, claim=self._claim(now))
         )

@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu import Matcher
-from content.loader import default_content
 from content.model import Content
 
 ANSWER_LIMIT = 420  # characters: an answer should fit a phone screen
-
-
-@pytest.fixture(scope="module")
-def content() -> Content:
-    """The shipped content."""
-    return default_content()
 
 
 @pytest.fixture(scope="module")

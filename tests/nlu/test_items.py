@@ -8,14 +8,7 @@ import pytest
 
 from bot.nlu.items import ItemIndex, find_items
 from bot.nlu.normalise import normalise
-from content.loader import default_content
 from content.model import Content
-
-
-@pytest.fixture(scope="module")
-def content() -> Content:
-    """The shipped content."""
-    return default_content()
 
 
 @pytest.fixture(scope="module")

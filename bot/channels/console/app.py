@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import shutil
 import sys
@@ -104,6 +105,7 @@ async def run_interactive(
         newcomer=newcomer(settings),
         clock=utc_now,
     )
+    gc.freeze()  # the knowledge lives as long as the chat: out of the collector's full scans (see serve)
     welcome = "reflexbot console. Type how you feel; a number picks a button; Ctrl-D or 'quit' to leave."
     stdout.write(textwrap.fill(welcome, max(width(), MIN_WIDTH)) + "\n\n")
     stdout.flush()
