@@ -14,7 +14,7 @@ import pytest
 
 from bot.channels.console.app import run_interactive
 from bot.channels.console.parse import MAX_WAIT, Wait, parse_jsonl, parse_typed
-from bot.channels.console.render import reply_lines, reply_object
+from bot.channels.console.render import choice_lines, reply_lines, reply_object
 from bot.config import REPO_CONFIG, load_settings
 from bot.engine import Choice, ChoicePicked, Reply, TextReceived
 
@@ -97,6 +97,13 @@ def test_buttons_fill_lines_up_to_the_width() -> None:
     assert reply_lines(Reply("Go", SESSION), NOW, DUBAI, width=80).split("\n")[1:] == [
         "      [1] Pause  [2] Too painful  [3] Stop"
     ]
+
+
+def test_a_button_longer_than_the_width_wraps_at_words() -> None:
+    label = "Start SP4 Gongsun (Grandfather Grandson)"
+    lines = choice_lines((Choice("a", "Start"), Choice("b", label), Choice("c", "Clinic")), 40)
+    assert all(len(line) <= 40 for line in lines), lines
+    assert "Grandson)" in " ".join(lines) and not any(line.endswith("Grand") for line in lines)
 
 
 def test_the_same_buttons_as_the_previous_message_are_listed_once() -> None:

@@ -73,6 +73,10 @@ def choice_lines(choices: tuple[Choice, ...], width: int) -> list[str]:
         if line and len(INDENT) + len(line) + 2 + len(item) > width:
             lines.append(INDENT + line)
             line = ""
+        if not line and len(INDENT) + len(item) > width:  # a long label on lines of its own, words kept whole
+            hang = INDENT + " " * (len(f"[{number}] "))
+            lines += textwrap.wrap(item, width, initial_indent=INDENT, subsequent_indent=hang, break_long_words=False)
+            continue
         line = f"{line}  {item}" if line else item
     if line:
         lines.append(INDENT + line)
