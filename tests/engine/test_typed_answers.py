@@ -423,3 +423,11 @@ def test_no_points_are_guided_for_a_child(flow: Flow) -> None:
     assert flow.state.state != S.OFFERED
     assert not any(c.id.startswith("start:") for r in replies for c in r.choices)
     assert "child" in _texts(replies).lower()
+
+
+@pytest.mark.parametrize("typed", ["none of them", "none of these", "nothing applies", "none apply", "nope"])
+def test_none_of_them_answers_the_right_now_question(flow: Flow, typed: str) -> None:
+    flow.tap("start:KI1")
+    assert flow.state.question == "acute"
+    flow.say(typed)
+    assert flow.state.answers["acute"].value == "none"
