@@ -320,10 +320,10 @@ def typed_choice(kb: Knowledge, state: Conversation, said: Said) -> ChoiceId | N
             hits = [p for p in parsed if p is not None and _kind_and_value(p) == wanted]
             if len(hits) == 1:
                 return hits[0]
-        if intent in ("ready", "yes") and not row.question:
+        if intent in ("ready", "yes") and not row.question and any(ch.isalpha() for ch in said.text):
             starts = [p for p in parsed if isinstance(p, StartItem | ReminderReply) and _starts(p)]
-            if len(starts) == 1:
-                return starts[0]
+            if len(starts) == 1 or (starts and state.state == OFFERED):
+                return starts[0]  # "yes" / "let's go" to an offer starts its best item
     if state.state == SAFETY:
         return None  # safety answers are read with their own care (hedges, "maybe" = yes)
     index = match_choice(said.u.text, [c.label for c in choices], said.w.answer_filler)

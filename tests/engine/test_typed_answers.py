@@ -431,3 +431,11 @@ def test_none_of_them_answers_the_right_now_question(flow: Flow, typed: str) -> 
     assert flow.state.question == "acute"
     flow.say(typed)
     assert flow.state.answers["acute"].value == "none"
+
+
+@pytest.mark.parametrize("typed", ["yes", "ok let's go", "start"])
+def test_yes_to_an_offer_starts_its_best_item(flow: Flow, typed: str) -> None:
+    flow.say("I feel bloated")
+    best = flow.state.offered[0]
+    flow.say(typed)
+    assert flow.state.state == S.SAFETY and flow.state.pending_item == best
