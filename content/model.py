@@ -184,7 +184,8 @@ class SafetyWords:
     pregnant: tuple[str, ...]  # say the person is pregnant, unless negated
     negations: tuple[str, ...]
     maybe: tuple[str, ...]  # to "could you be pregnant?", these count as yes
-    nothing: tuple[str, ...]  # a message of only these words answers "none" / "no"
+    nothing: tuple[str, ...]  # "none of these" / "nothing applies": words that say none
+    plain_no: tuple[str, ...]  # a message of only these words is a plain "no" / "none"
     other_people: tuple[str, ...]  # "my WIFE is pregnant": someone else is meant
     absent: tuple[str, ...]  # "my blood pressure is NORMAL now": the risk is said to be absent
     present: tuple[str, ...]  # "I HAVE high blood pressure": the risk is said to be there

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # the reader of messages imports this module
     from bot.engine.general import Said
 
 MAX_FIELD = 120
-PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
+PHONE = re.compile(r"\+?\d[\d\s().-]{5,18}\d")
 
 
 def show_clinic(kb: Knowledge, state: Conversation) -> Turn:
@@ -123,9 +123,9 @@ def on_contact(kb: Knowledge, state: Conversation, contact: str) -> Turn:
 
 def on_contact_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     """A typed phone number (or "here", "this chat"); anything else is asked again."""
-    typed = " ".join(said.text.split())[:MAX_FIELD]
-    if PHONE.match(typed) and sum(ch.isdigit() for ch in typed) >= 7:
-        return on_contact(kb, state, typed)
+    found = PHONE.search(" ".join(said.text.split())[:MAX_FIELD])  # "my number is +971 50 123 4567"
+    if found is not None and 7 <= sum(ch.isdigit() for ch in found.group()) <= 15:
+        return on_contact(kb, state, found.group())
     if said.u.intent in ("stop", "no") and len(said.words) <= 3:
         state = to_idle(state)
         return state, (menu_reply(kb, state, "booking.cancelled"),)

@@ -93,7 +93,8 @@ def emergency(kb: Knowledge, state: Conversation, u: Understanding, now: datetim
     kind = u.red_flag_kind or "emergency"
     state, cancel = stop_session(state)
     answers = answers_after_red_flag(kind, state.answers, now)
-    state = replace(to_idle(state), intro_seen=True, answers=answers)
+    # Nothing from before stays answerable: an "ok" after emergency advice starts nothing.
+    state = replace(to_idle(state), intro_seen=True, answers=answers, shown=(), offered=(), due_reminder=0)
     text = say(kb, state, f"emergency.{kind}")
     return state, (*cancel, *reminder_flow.quiet_timers(state), Reply(text, urgent=True))
 
@@ -104,7 +105,7 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     intent = u.intent
     if intent is not None and not (u.symptoms and intent in WEAK_INTENTS):
         return on_intent(kb, state, said, now)
-    state, noted = _remember_statements(kb, state, said, now)
+    state, noted = remember_statements(kb, state, said, now)
     if u.symptoms and said.w.children & set(said.words) and CHILDREN_FAQ in kb.content.faqs:
         return state, (*noted, faq_answer(kb, state, CHILDREN_FAQ))  # no points guided for a child
     if u.symptoms:
@@ -129,7 +130,7 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     return state, (menu_reply(kb, state, key),)
 
 
-def _remember_statements(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
+def remember_statements(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     """Safety facts stated in passing: "I'm pregnant and...", "my wife is pregnant", "my BP is normal now"."""
     words = list(said.words)
     subject = pregnancy_subject(words, said.w)
@@ -173,11 +174,12 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
         return reminder_flow.list_reminders(kb, state)
     if intent == "reminders-stop":
         return reminder_flow.stop_reminders(kb, state)
-    if intent in ("snooze", "skip") and state.due_reminder:
-        return reminder_flow.on_reminder_reply(kb, state, intent, state.due_reminder, now)
+    waiting = reminder_flow.waiting(kb, state, now)
+    if intent in ("snooze", "skip") and waiting:
+        return reminder_flow.on_reminder_reply(kb, state, intent, waiting, now)
     if intent in ("snooze", "skip"):
         return state, (menu_reply(kb, state, "reminder.nothing-due"),)
-    if intent in ("ready", "yes") and state.due_reminder:
+    if intent in ("ready", "yes") and waiting:
         return reminder_flow.start_now(kb, state, now)
     if intent == "book":
         return booking_flow.start(kb, state)

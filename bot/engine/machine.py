@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.engine import reminder_flow, session_flow
 from bot.engine.actions import Action, Reply
-from bot.engine.choices import parse_choice
+from bot.engine.choices import Confirm, parse_choice
 from bot.engine.common import Turn, menu_reply, say, stop_session, to_idle
 from bot.engine.events import (
     ChoicePicked,
@@ -30,7 +30,8 @@ from bot.engine.events import (
 from bot.engine.general import ALWAYS, Said, emergency, on_intent, set_timezone
 from bot.engine.knowledge import Knowledge
 from bot.engine.offer_flow import offer
-from bot.engine.state import NEW, SESSION_STATES, Conversation
+from bot.engine.safety_flow import statement_in_session
+from bot.engine.state import DELETE_CONFIRM, NEW, SESSION_STATES, Conversation
 from bot.engine.table import HANDLERS, anywhere_choice, typed_choice
 from bot.engine.timers import LaterDue, ReminderDue, SessionIdle, SessionStep, parse_timer
 
@@ -62,6 +63,10 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
         quiet = replace(to_idle(state), session=None, opted_out=True)
         return quiet, (*reminder_flow.all_timers_off(state), Reply(say(kb, state, "optout.done")))
     if state.opted_out:
+        if isinstance(event, TextReceived):  # after STOP we stay quiet, except to someone in danger
+            understood = kb.matcher.understand(event.text, state.lang)
+            if understood.red_flag:
+                return emergency(kb, state, understood, now)
         return state, ()  # nothing is sent after STOP until START
     if isinstance(event, TimerFired):
         return (state, ()) if state.unreachable else _on_timer(kb, state, event, now)
@@ -127,8 +132,14 @@ def _on_started(kb: Knowledge, state: Conversation, event: Started) -> Turn:
 def _on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     if not said.text.strip():
         return state, (Reply(say(kb, state, "empty")), prompt(kb, state))
+    if state.state == DELETE_CONFIRM and said.u.intent == "delete-data" and not said.asks:
+        return on_choice(kb, state, str(Confirm("delete", True)), now)  # "delete everything" to "delete?"
     if said.u.intent in ALWAYS:
         return on_intent(kb, state, said, now)
+    if state.state in SESSION_STATES:  # "wait, I'm pregnant": heard before any button it may also name
+        stated = statement_in_session(kb, state, said, now)
+        if stated is not None:
+            return stated
     row = HANDLERS[state.state]
     if said.u.intent == "help" and row.question and state.state not in SESSION_STATES:
         return state, (Reply(say(kb, state, "help")), row.prompt(kb, state))  # and the question stays

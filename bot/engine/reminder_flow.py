@@ -11,7 +11,7 @@ from bot.engine.clock_math import next_local, zone
 from bot.engine.common import Turn, button, item_name, menu_reply, say, start_buttons, to_idle
 from bot.engine.events import TimerFired
 from bot.engine.knowledge import Knowledge
-from bot.engine.state import REMINDER_TIME, SESSION_RUNNING, SESSION_STATES, Conversation, Reminder
+from bot.engine.state import REMINDER_TIME, SAFETY, SESSION_STATES, Conversation, Reminder
 from bot.engine.timers import LATER, ReminderDue
 from bot.nlu import When
 
@@ -165,17 +165,17 @@ def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, timer: Remin
         else:
             state = replace(state, reminders=tuple(r for r in state.reminders if r.id != reminder.id))
     too_late = now - event.due_at > timedelta(minutes=kb.policy.reminder_grace_minutes)
-    if too_late or state.state == SESSION_RUNNING:
-        return state, tuple(actions)
+    if too_late or state.state in SESSION_STATES or state.state == SAFETY:
+        return state, tuple(actions)  # never in the middle of a session or its questions
     rid = timer.reminder
-    state = replace(state, due_reminder=rid)
+    state = replace(state, due_reminder=rid, due_reminder_at=now.isoformat())
     choices = (
         button(kb, state, ReminderReply("start", rid), "button.start-now"),
         button(kb, state, ReminderReply("snooze", rid), "button.snooze", minutes=kb.policy.snooze_minutes),
         button(kb, state, ReminderReply("skip", rid), "button.skip-tonight"),
         button(kb, state, ReminderReply("stop", rid), "button.stop-reminder-short"),
     )
-    key = "reminder.due" if reminder is None or reminder.daily else "reminder.due-once"
+    key = "reminder.due" if reminder is not None and reminder.daily else "reminder.due-once"
     # Marked as the "reminder" template: a channel that may only send templates outside a window uses it.
     return state, (*actions, Reply(say(kb, state, key), choices, template="reminder"))
 
@@ -206,7 +206,7 @@ def on_reminder_reply(kb: Knowledge, state: Conversation, verb: str, rid: int, n
     """
     if verb == "stop":
         return stop_reminders(kb, state, rid)
-    if not rid or rid != state.due_reminder:
+    if not rid or rid != waiting(kb, state, now):
         return state, (menu_reply(kb, state, "reminder.nothing-due"),)
     if verb == "start":
         return start_now(kb, state, now)
@@ -216,6 +216,15 @@ def on_reminder_reply(kb: Knowledge, state: Conversation, verb: str, rid: int, n
         text = say(kb, state, "reminder.snoozed", minutes=kb.policy.snooze_minutes)
         return state, (ScheduleTimer(str(ReminderDue(rid, snoozed=True)), at), Reply(text))
     return state, (CancelTimer(str(ReminderDue(rid, snoozed=True))), Reply(say(kb, state, "reminder.skipped")))
+
+
+def waiting(kb: Knowledge, state: Conversation, now: datetime) -> int:
+    """The reminder waiting for an answer (start now, snooze, skip), or 0: one that came due in the
+    last `reminder_grace_minutes` and was not answered."""
+    if not state.due_reminder or not state.due_reminder_at:
+        return 0
+    since = now - datetime.fromisoformat(state.due_reminder_at)
+    return state.due_reminder if since <= timedelta(minutes=kb.policy.reminder_grace_minutes) else 0
 
 
 def start_now(kb: Knowledge, state: Conversation, now: datetime) -> Turn:

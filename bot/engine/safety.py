@@ -77,28 +77,49 @@ def says_pregnant(words: Sequence[str], w: EngineWords) -> bool:
     return pregnancy_subject(words, w) == "self"
 
 
-def typed_answer(question: str, words: Sequence[str], intent: str | None, w: EngineWords) -> str | None:
-    """A typed answer to a safety question, or None to ask again with the buttons.
+def typed_answer(question: str, text: str, intent: str | None, w: EngineWords) -> str | None:
+    """A typed answer to a safety question (`text` normalised, "," at clause breaks), or None to ask
+    again with the buttons.
 
-    Only a plain answer counts ("no", "none of these", "left foot"); a hedged one ("no, but I could
-    be", "nope, although I have diabetes") is asked again. For pregnancy, "maybe" counts as yes.
+    Only a plain answer counts ("no", "none of these", "left foot", "I don't have diabetes"); anything
+    more is asked again: a hedge ("no, but I could be"), the risk itself ("no, I'm diabetic", "no, just
+    ate"), or other words. For pregnancy, "maybe" counts as yes. A "yes" is taken as it stands.
     """
     options = OPTIONS[question]
+    tokens = text.split()
+    words = [t for t in tokens if t != ","]
     said = set(words)
     if not words:
         return None
     if question == "pregnancy" and (said & w.maybe or says_pregnant(words, w)):
         return "yes"
-    if said & w.hedges or len(words) > 4:
+    if said & w.hedges or len(words) > 6:
         return None
     named = [v for v in options if v in w.answers and said & w.answers[v]]
-    if question in ("foot", ACUTE) and len(named) == 1 and not said & w.negations:
-        return named[0]
-    if intent == "no" or said <= w.nothing:
-        return "none" if "none" in options else "no"
+    if named:
+        # "left foot", "just ate"; with a negation ("not eaten") or two of them, ask again
+        return named[0] if len(named) == 1 and not said & w.negations else None
     if intent == "yes" and "yes" in options:
         return "yes"
+    topic = w.topics.get(question, frozenset())
+    mentions = [i for i, token in enumerate(tokens) if token in topic]
+    if mentions and all(_denied(tokens, i, w) for i in mentions):
+        return "none" if "none" in options else "no"  # "I don't have diabetes", "no wounds"
+    if mentions:
+        return None  # "no, high blood pressure": the risk itself is named
+    if said <= w.plain_no:
+        return "none" if "none" in options else "no"
     return None
+
+
+def _denied(tokens: Sequence[str], index: int, w: EngineWords) -> bool:
+    """True when a negation stands among the three words before `index`, in the same clause."""
+    for token in reversed(tokens[max(0, index - 4) : index]):
+        if token == ",":
+            return False
+        if token in w.negations:
+            return True
+    return False
 
 
 def is_pregnant(answers: dict[str, SafetyAnswer]) -> bool:
@@ -126,19 +147,25 @@ def allowed_items(
     return tuple(i for i in items if pregnancy_rule(kb, i) is not Pregnancy.FORBIDDEN)
 
 
-def ruled_out(kb: Knowledge, answers: dict[str, SafetyAnswer], item: str, now: datetime) -> Verdict | None:
+def ruled_out(
+    kb: Knowledge, answers: dict[str, SafetyAnswer], item: str, now: datetime, *, others_pregnant: bool = False
+) -> Verdict | None:
     """The verdict when answers still valid already rule the item out (stop or forbidden), else None.
 
     Used before asking anything: "you told me your blood pressure is high" comes first, and the
     questions that no longer matter are not asked.
     """
     fresh = {q: a for q, a in answers.items() if q not in due_questions(kb, answers, now)}
-    verdict = assess(kb, fresh, item)
+    verdict = assess(kb, fresh, item, others_pregnant=others_pregnant)
     return verdict if (verdict.stop or verdict.forbidden) else None
 
 
-def assess(kb: Knowledge, answers: dict[str, SafetyAnswer], item: str) -> Verdict:
-    """Apply every known answer to one item; the first blocking answer wins."""
+def assess(kb: Knowledge, answers: dict[str, SafetyAnswer], item: str, *, others_pregnant: bool = False) -> Verdict:
+    """Apply every known answer to one item; the first blocking answer wins.
+
+    `others_pregnant` (someone they care for is pregnant: the points may be pressed on her) rules out
+    the points forbidden in pregnancy too.
+    """
     value = {q: a.value for q, a in answers.items()}
     if value.get(ACUTE) == "fever":
         return Verdict(stop="fever")
@@ -152,6 +179,8 @@ def assess(kb: Knowledge, answers: dict[str, SafetyAnswer], item: str) -> Verdic
         return Verdict(not_yet=value[ACUTE])
     notes: list[str] = []
     light = False
+    if others_pregnant and pregnancy_rule(kb, item) is Pregnancy.FORBIDDEN:
+        return Verdict(forbidden=True)
     if is_pregnant(answers):
         rule = pregnancy_rule(kb, item)
         if rule is Pregnancy.FORBIDDEN:

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from bot.engine.actions import Reply
 from bot.engine.choices import Answer, Command, LaterItem
-from bot.engine.common import Turn, button, iso, item_name, menu_reply, say, start_buttons, to_idle
+from bot.engine.common import Turn, button, iso, item_name, menu_reply, say, start_buttons, stop_session, to_idle
 from bot.engine.knowledge import Knowledge
 from bot.engine.safety import OPTIONS, assess, due_questions, ruled_out, stated_answers, typed_answer
-from bot.engine.session_flow import begin
+from bot.engine.session_flow import begin, reprompt
 from bot.engine.state import SAFETY, Conversation, SafetyAnswer
 
 if TYPE_CHECKING:  # the reader of messages imports this module
@@ -22,7 +22,7 @@ def request_start(kb: Knowledge, state: Conversation, key: str, now: datetime) -
     """The person wants a guided session on an item: refuse up front if a stored answer rules it out,
     else ask what is due, or go straight to the verdict."""
     item = kb.items[key].key  # store and show the WHO code, whatever alias was used
-    if ruled_out(kb, state.answers, item, now) is not None:
+    if ruled_out(kb, state.answers, item, now, others_pregnant=state.others_pregnant) is not None:
         return _conclude(kb, to_idle(state), item, now)
     due = due_questions(kb, state.answers, now)
     if due:
@@ -41,7 +41,7 @@ def on_answer(kb: Knowledge, state: Conversation, question: str, value: str, now
     if item not in kb.items:  # a correction with no session in view
         state = to_idle(state)
         return state, (menu_reply(kb, state, "safety.updated"),)
-    verdict = assess(kb, answers, item)
+    verdict = assess(kb, answers, item, others_pregnant=state.others_pregnant)
     remaining = [q for q in due_questions(kb, answers, now) if q != question]
     if verdict.stop or verdict.not_yet or verdict.forbidden or not remaining:
         return _conclude(kb, to_idle(state), item, now)
@@ -51,15 +51,25 @@ def on_answer(kb: Knowledge, state: Conversation, question: str, value: str, now
 
 def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     """A typed answer to the safety question on screen (a hedged one is asked again)."""
-    from bot.engine.general import general_text
+    from bot.engine.general import WEAK_INTENTS, general_text, remember_statements
 
+    before = state
+    state, noted = remember_statements(kb, state, said, now)
+    if state.answers != before.answers or state.others_pregnant != before.others_pregnant:
+        # "I'm pregnant", "my wife is pregnant", "yes, I have diabetes" said mid-questions
+        answered = state.answers.get(state.question)
+        if answered is not None and answered != before.answers.get(state.question):
+            return on_answer(kb, state, state.question, answered.value, now)
+        if ruled_out(kb, state.answers, state.pending_item, now, others_pregnant=state.others_pregnant):
+            return _conclude(kb, to_idle(state), state.pending_item, now)  # says why, once
+        return state, (*noted, question_reply(kb, state))
     intent = said.u.intent
     if intent == "change-answers":
         return change_answers(kb, state, said, now)
     if intent == "stop":
         state = to_idle(state)
         return state, (menu_reply(kb, state, "safety.cancelled"),)
-    answer = typed_answer(state.question, said.words, intent, said.w)
+    answer = typed_answer(state.question, said.u.text, intent, said.w) if _plain(said.text) else None
     if answer is not None:
         return on_answer(kb, state, state.question, answer, now)
     if said.u.faq is not None and intent is None and not said.u.symptoms:  # answered; the question stays
@@ -67,9 +77,17 @@ def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Tu
         return state, (Reply(faq.answer.get(state.lang) or faq.answer["en"]), question_reply(kb, state))
     stated = [(q, v) for q, v in stated_answers(said.words, said.w) if q != state.question]
     named = kb.items.find(said.u.text)
-    if stated or named or said.u.symptoms or (intent is not None and intent not in ("yes", "no")):
+    if stated or named or said.u.symptoms or (intent is not None and intent not in WEAK_INTENTS):
         return general_text(kb, to_idle(state), said, now)
     return state, (Reply(say(kb, state, "safety.please-answer")), question_reply(kb, state))
+
+
+_PLAIN_MARKS = frozenset(" .,!'’-")
+
+
+def _plain(text: str) -> bool:
+    """Letters, digits and plain punctuation only: "no?" or "no 🤰" is not a plain answer."""
+    return all(ch.isalnum() or ch in _PLAIN_MARKS or ch.isspace() for ch in text.strip())
 
 
 def question_reply(kb: Knowledge, state: Conversation) -> Reply:
@@ -88,8 +106,8 @@ def change_answers(kb: Knowledge, state: Conversation, said: Said, now: datetime
     mistake = bool(said.w.mistake & set(said.words)) and not topics and bool(state.last_answered)
     if question and (topics or mistake):
         # Ask that one question again: the person corrects it with a button, and the rest stands.
-        pending = state.pending_item or state.last_item
-        state = replace(to_idle(state), state=SAFETY, question=question, pending_item=pending)
+        # Only an item the answers had ruled out goes on afterwards: a correction starts nothing new.
+        state = replace(to_idle(state), state=SAFETY, question=question, pending_item=state.pending_item)
         asked = question_reply(kb, state)
         return state, (replace(asked, text=say(kb, state, "safety.ask-again") + "\n\n" + asked.text),)
     return clear_answers(kb, state, now)
@@ -102,7 +120,7 @@ def clear_answers(kb: Knowledge, state: Conversation, now: datetime) -> Turn:
 
 
 def _conclude(kb: Knowledge, state: Conversation, item: str, now: datetime) -> Turn:
-    verdict = assess(kb, state.answers, item)
+    verdict = assess(kb, state.answers, item, others_pregnant=state.others_pregnant)
     clinic = (button(kb, state, Command("book"), "button.book"), button(kb, state, Command("clinic"), "button.clinic"))
     change = button(kb, state, Command("answers-change"), "button.change-answers")
     if verdict.stop:
@@ -117,3 +135,24 @@ def _conclude(kb: Knowledge, state: Conversation, item: str, now: datetime) -> T
         text = say(kb, state, "safety.forbidden-pregnancy", name=item_name(kb, state, item))
         return state, (Reply(text, (*choices[:3], *clinic)),)
     return begin(kb, state, item, verdict, now)
+
+
+def statement_in_session(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn | None:
+    """ "Wait, I'm pregnant" (or "my BP is high") during a session: recorded, and the session stops
+    when the item is now ruled out, or goes on gently; None when the message states nothing new."""
+    from bot.engine.general import remember_statements
+
+    before = state
+    state, noted = remember_statements(kb, state, said, now)
+    session = state.session
+    if session is None or (state.answers == before.answers and state.others_pregnant == before.others_pregnant):
+        return None
+    verdict = assess(kb, state.answers, session.item, others_pregnant=state.others_pregnant)
+    if verdict.stop or verdict.forbidden:
+        state, cancel = stop_session(state)
+        state, actions = _conclude(kb, to_idle(state), session.item, now)
+        return state, (*cancel, *actions)
+    if verdict.light and not session.light:
+        state = replace(state, session=replace(session, light=True))
+        return state, (*noted, Reply(say(kb, state, "session.lighter")), reprompt(kb, state))
+    return state, (*noted, reprompt(kb, state))

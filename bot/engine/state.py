@@ -139,6 +139,7 @@ class Conversation:
     shown: tuple[Choice, ...] = ()  # the buttons last shown: a typed number picks one of them
     last_answered: str = ""  # the safety question answered last ("I pressed yes by mistake")
     due_reminder: int = 0  # the reminder that last came due and is not answered yet
+    due_reminder_at: str = ""  # when it came due (ISO 8601): it waits for an answer for a few hours only
     others_pregnant: bool = False  # someone they care for is pregnant: offers stay safe in pregnancy
 
     def to_json(self) -> str:

@@ -63,6 +63,7 @@ from bot.engine.state import (
     TIMEZONE_ASK,
     Conversation,
 )
+from bot.nlu import normalise
 from bot.nlu.answers import match_choice
 from bot.nlu.when import When
 
@@ -80,6 +81,7 @@ class Handlers:
     on_choice: OnChoice  # a button; None: not for this state (the buttons that work anywhere are tried)
     arrows: tuple[tuple[str, str], ...] = ()  # (next state, why): the drawing in docs/conversation.md
     numbers: bool = True  # a bare typed number picks one of the buttons last shown
+    careful: bool = False  # deleting, sharing: only the exact label or a plain yes / no, never a question
     question: bool = True  # the prompt's buttons are the answers it waits for (typed labels pick them)
     general: bool = True  # a new request (symptoms, a command) is read as in idle, and goes where idle goes
 
@@ -111,11 +113,16 @@ def _did_you_mean_prompt(kb: Knowledge, state: Conversation) -> Reply:
 def _question_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     """A question state got words that answer nothing: a command or symptom leaves it, else ask again."""
     u = said.u
+    row = HANDLERS[state.state]
     if u.faq is not None and u.intent is None and not u.symptoms:  # answered, and the question stays
-        return state, (Reply(faq_answer(kb, state, u.faq).text), HANDLERS[state.state].prompt(kb, state))
+        return state, (Reply(faq_answer(kb, state, u.faq).text), row.prompt(kb, state))
     if u.intent is not None or u.symptoms or kb.items.find(u.text):
-        return general_text(kb, state, said, now)
-    return state, (Reply(say(kb, state, "please-pick")), HANDLERS[state.state].prompt(kb, state))
+        after, actions = general_text(kb, state, said, now)
+        if after.state == state.state:  # "thanks", "hi": answered, and the question is asked again
+            plain = tuple(replace(a, choices=()) if isinstance(a, Reply) else a for a in actions)
+            return after, (*plain, row.prompt(kb, after))
+        return after, actions
+    return state, (Reply(say(kb, state, "please-pick")), row.prompt(kb, state))
 
 
 def _reminder_time_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
@@ -133,8 +140,9 @@ def _feedback_text(kb: Knowledge, state: Conversation, said: Said, now: datetime
 
 
 def _plain_yes_no(said: Said) -> bool | None:
-    """True / False for a plain yes or no in words; None for anything else (an emoji, a hedge)."""
+    """True / False for a plain yes or no in words; None for anything else (an emoji, a hedge, a question)."""
     plain = said.u.intent in ("yes", "no") and len(said.words) <= 3 and not said.w.hedges & set(said.words)
+    plain = plain and "?" not in said.text and "؟" not in said.text
     if not plain or not any(ch.isalpha() for ch in said.text):
         return None
     return said.u.intent == "yes"
@@ -326,8 +334,18 @@ def typed_choice(kb: Knowledge, state: Conversation, said: Said) -> ChoiceId | N
                 return starts[0]  # "yes" / "let's go" to an offer starts its best item
     if state.state == SAFETY:
         return None  # safety answers are read with their own care (hedges, "maybe" = yes)
+    if row.careful:  # the exact label only ("Yes, delete everything"); plain yes / no are read apart
+        if said.asks:
+            return None
+        typed = " ".join(said.words)
+        exact = [p for p, c in zip(parsed, choices, strict=True) if _words_of(c.label) == typed]
+        return exact[0] if len(exact) == 1 else None
     index = match_choice(said.u.text, [c.label for c in choices], said.w.answer_filler)
     return parsed[index] if index is not None else None
+
+
+def _words_of(label: str) -> str:
+    return " ".join(word for word in normalise(label).split() if word != ",")
 
 
 def _starts(choice: ChoiceId) -> bool:
@@ -434,9 +452,21 @@ HANDLERS: dict[str, Handlers] = {
     BOOKING_BRANCH: Handlers(
         booking_flow.prompt, _question_text, _branch_choice, ((BOOKING_WHEN, "branch"), (IDLE, "menu"))
     ),
-    BOOKING_WHEN: Handlers(booking_flow.prompt, _booking_text, _none, ((BOOKING_NAME, "free text"), (IDLE, "cancel"))),
+    BOOKING_WHEN: Handlers(
+        booking_flow.prompt,
+        _booking_text,
+        _none,
+        ((BOOKING_NAME, "free text"), (IDLE, "cancel")),
+        general=False,
+        numbers=False,  # free text: "2" is an answer here, not an old button
+    ),
     BOOKING_NAME: Handlers(
-        booking_flow.prompt, _booking_text, _none, ((BOOKING_CONTACT, "free text"), (IDLE, "cancel"))
+        booking_flow.prompt,
+        _booking_text,
+        _none,
+        ((BOOKING_CONTACT, "free text"), (IDLE, "cancel")),
+        general=False,
+        numbers=False,
     ),
     BOOKING_CONTACT: Handlers(
         booking_flow.prompt,
@@ -449,6 +479,7 @@ HANDLERS: dict[str, Handlers] = {
         _consent_text,
         _consent_choice,
         ((IDLE, "yes (stored with a reference) / no (nothing stored)"),),
+        careful=True,
     ),
     DELETE_CONFIRM: Handlers(
         delete_question,
@@ -456,6 +487,7 @@ HANDLERS: dict[str, Handlers] = {
         _delete_choice,
         ((IDLE, "yes (every row and timer removed) / no"),),
         numbers=False,  # deleting everything takes words or the button itself, never a bare number
+        careful=True,
     ),
     TIMEZONE_ASK: Handlers(timezone_question, on_timezone_text, _none, ((IDLE, "a city or country (reminders move)"),)),
 }

@@ -21,6 +21,7 @@ class EngineWords:
     negations: frozenset[str]
     maybe: frozenset[str]
     nothing: frozenset[str]
+    plain_no: frozenset[str]
     other_people: frozenset[str]
     absent: frozenset[str]
     present: frozenset[str]
@@ -43,6 +44,7 @@ class EngineWords:
             negations=frozenset(s.negations),
             maybe=frozenset(s.maybe),
             nothing=frozenset(s.nothing),
+            plain_no=frozenset(s.plain_no) | frozenset(s.nothing),
             other_people=frozenset(s.other_people),
             absent=frozenset(s.absent),
             present=frozenset(s.present),
