@@ -16,6 +16,10 @@ from pathlib import Path
 
 from platformdirs import user_log_path
 
+from bot.redaction import RedactingFilter
+
+CHATTY_LIBRARIES = ("telegram", "httpx", "httpcore", "twilio", "aiohttp", "hpack", "apscheduler", "asyncio")
+
 
 class JsonFormatter(logging.Formatter):
     """A log record as one JSON object (time, level, logger, message, and the exception if any)."""
@@ -28,8 +32,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_text or record.exc_info:
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -41,6 +45,7 @@ def configure(level: str = "WARNING", fmt: str = "text", file: Path | None = Non
         handler = logging.FileHandler(file, encoding="utf-8", delay=True)
     else:
         handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter())  # no token, address or chat id is ever written
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
@@ -51,6 +56,10 @@ def configure(level: str = "WARNING", fmt: str = "text", file: Path | None = Non
             old.close()
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if level else "WARNING")
+    # Libraries log whole updates and replies at DEBUG (PTB: names, numbers, health answers) and every
+    # Bot API URL at INFO (httpx: with the bot token): theirs stay at WARNING whatever our level is.
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(max(root.level, logging.WARNING))
 
 
 def log_file(interactive: bool) -> Path | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import hashlib
 import logging
 import secrets
 import weakref
@@ -26,6 +25,7 @@ from bot.engine import (
     step,
 )
 from bot.metrics import Metrics, channel_of
+from bot.redaction import pseudonym
 from bot.store import DueTimer, OutboxItem, SqlStore
 
 log = logging.getLogger("reflexbot.runtime")
@@ -52,8 +52,8 @@ class _Outcome(enum.Enum):
 
 
 def log_key(key: str) -> str:
-    """A short stable tag for a person in logs, so ids and phone numbers stay out of them."""
-    return hashlib.sha256(key.encode()).hexdigest()[:10]
+    """A short stable tag for a person in logs: an HMAC under the service's secret, never reversible."""
+    return pseudonym(key)
 
 
 class Runtime:

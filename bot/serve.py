@@ -27,6 +27,8 @@ from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.channels.whatsapp.sender import Template, WhatsAppSender, make_client
 from bot.config import ConfigError, Settings, load_settings
 from bot.engine import Knowledge, Record, Reply
+from bot.logs import configure as configure_logs
+from bot.logs import log_file
 from bot.runtime import Deliver, OnRecord, Runtime
 from bot.server import create_app, create_deferred_app
 from bot.store import SqlStore, database_url
@@ -218,7 +220,9 @@ def _telegram(
 async def serve(settings: Settings, host: str, port: int) -> int:
     """Run one process: the webhook server (and Telegram polling, if configured) until interrupted."""
     service = await build_service(settings)
-    server = uvicorn.Server(uvicorn.Config(service.app(), host=host, port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(service.app(), host=host, port=port, log_level="warning", lifespan="on", log_config=None)
+    )
     try:
         await server.serve()
     finally:
@@ -234,7 +238,14 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
     preflight(settings, workers)
     os.environ["REFLEXBOT_WORKERS"] = str(workers)  # each worker process reads its config again
     uvicorn.run(
-        "bot.serve:worker_app", factory=True, host=host, port=port, workers=workers, lifespan="on", log_level="warning"
+        "bot.serve:worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        lifespan="on",
+        log_level="warning",
+        log_config=None,  # uvicorn's records go to our (redacting) handler
     )
     return 0
 
@@ -242,6 +253,12 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
 def worker_app() -> Starlette:
     """uvicorn's factory, called in each worker process (the config comes from $REFLEXBOT_CONFIG): the
     service is built and started by the app's lifespan, in the worker's event loop."""
+    # A worker is a new process: its logs get the same (redacting) set-up as the command's.
+    configure_logs(
+        os.environ.get("REFLEXBOT_LOG_LEVEL", "WARNING"),
+        os.environ.get("REFLEXBOT_LOG_FORMAT", "text"),
+        log_file(False),
+    )
     settings = load_settings()
     workers = int(os.environ.get("REFLEXBOT_WORKERS", "1"))
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.assembly import build_knowledge
 from bot.config import REPO_CONFIG, load_settings
 from bot.engine import Knowledge, Reply
+from bot.logs import CHATTY_LIBRARIES
 from bot.runtime import Runtime
 from bot.store import SqlStore
 from bot.store.schema import metadata
@@ -35,9 +36,15 @@ def root_logging() -> Iterator[None]:
     """main() sets up the root logger for a process: put it back after each test."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    libraries = {name: logging.getLogger(name).level for name in CHATTY_LIBRARIES}
     yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            handler.close()
     root.handlers[:] = handlers
     root.setLevel(level)
+    for name, library_level in libraries.items():
+        logging.getLogger(name).setLevel(library_level)
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,13 @@ one budget: each send reserves the next free slot with one atomic script on Redi
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
+
+from bot.redaction import pseudonym
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
@@ -128,7 +129,7 @@ class SharedPacer:
 
     async def reserve(self, chat: object) -> tuple[float, int]:
         """Take the next slot for `chat`: (seconds to wait, the slot on Redis's clock in microseconds)."""
-        tag = hashlib.sha256(str(chat).encode()).hexdigest()[:16]
+        tag = pseudonym(str(chat))
         wait, slot = await self._script(
             keys=[f"{self.name}:overall", f"{self.name}:chat:{tag}"], args=[self._overall_gap, self._chat_gap, 0]
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -50,8 +52,8 @@ class SqliteRunner:
     def _open(self) -> None:
         database = self._url.database or ""
         if database not in ("", ":memory:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(self._url, poolclass=StaticPool)
+            _private_file(Path(database).expanduser())
+        engine = create_engine(self._url, poolclass=StaticPool, hide_parameters=True)  # no address in errors
         event.listen(engine, "connect", _sqlite_pragmas)
         self._conn = engine.connect()
         with self._conn.begin():
@@ -84,7 +86,7 @@ class AsyncRunner:
     """A database server through SQLAlchemy's async engine (asyncpg for PostgreSQL)."""
 
     def __init__(self, url: URL) -> None:
-        self.engine = create_async_engine(url, pool_pre_ping=True)
+        self.engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
     async def start(self) -> None:
         """Bring the schema to the newest revision."""
@@ -106,4 +108,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")  # erased rows are overwritten, not left in free pages
     cursor.close()
+
+
+def _private_file(path: Path) -> None:
+    """Health answers are personal: a new database's folder is 0700 and its file 0600 (SQLite gives its
+    -wal and -shm files the database file's mode). An existing file is tightened, never loosened."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    elif path.stat().st_mode & 0o077:
+        with contextlib.suppress(OSError):  # not ours to change (a shared volume): leave it
+            path.chmod(0o600)
