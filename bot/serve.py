@@ -144,14 +144,16 @@ class Service:
         )
 
     async def health(self) -> dict[str, object]:
-        """/healthz: the database answers and the trigger runs."""
-        try:
-            await self.store.next_due_at()
-            database = True
-        except Exception:
-            database = False
+        """/healthz: able to work: the database takes a write, the trigger runs, Redis (if used) answers."""
+        database = await self.store.writable()
         running = self.trigger.running
-        return {"ok": database and running, "database": database, "scheduler": running}
+        report: dict[str, object] = {"ok": database and running, "database": database, "scheduler": running}
+        shared = [p for p in self.pacers if isinstance(p, SharedPacer)]
+        if shared:
+            redis = all([await p.ping() for p in shared])
+            report["redis"] = redis
+            report["ok"] = bool(report["ok"]) and redis
+        return report
 
 
 def _pace(settings: Settings, channel: str, workers: int, per_chat_seconds: float, per_second: float) -> Pace:

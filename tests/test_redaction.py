@@ -89,3 +89,17 @@ async def test_a_new_sqlite_database_is_readable_by_the_service_only(tmp_path: P
 
     assert await store.run(secure_delete) == 1
     await store.close()
+
+
+async def test_a_database_that_cannot_be_written_is_not_healthy(tmp_path: Path) -> None:
+    """/healthz used to answer 200 from a read-only database while every update was dropped."""
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    assert await store.writable()
+
+    def read_only(conn: Connection) -> None:
+        conn.execute(text("PRAGMA query_only = ON"))  # as a disk remounted read-only would answer
+
+    await store.run(read_only)
+    assert not await store.writable()
+    assert await store.next_due_at() is None, "it still answers reads: the old check passed"
+    await store.close()

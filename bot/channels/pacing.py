@@ -122,6 +122,13 @@ class SharedPacer:
         self._sleep = sleep
         self._script = redis.register_script(_RESERVE)
 
+    async def ping(self) -> bool:
+        """True when Redis answers."""
+        try:
+            return bool(await self.redis.ping())  # type: ignore[misc]
+        except Exception:
+            return False
+
     @classmethod
     def from_url(cls, url: str, name: str, per_chat_seconds: float = 1.0, per_second: float = 30.0) -> SharedPacer:
         """Connect lazily to Redis at `url`."""

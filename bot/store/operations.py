@@ -371,6 +371,11 @@ def timer_status(conn: Connection, row: int) -> str | None:
     return conn.scalar(select(timers.c.status).where(timers.c.id == row))
 
 
+def probe_write(conn: Connection) -> None:
+    """A write that changes nothing: it fails on a database that cannot be written (read-only, full)."""
+    conn.execute(delete(inbound).where(inbound.c.channel == "__health__"))
+
+
 def next_due_at(conn: Connection, key: str | None) -> datetime | None:
     """When the earliest pending timer (of one person, if given) is due."""
     query = select(func.min(timers.c.due_at)).where(timers.c.status == "pending")

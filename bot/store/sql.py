@@ -171,6 +171,14 @@ class SqlStore:
             partial(ops.claim_due_timers, now=now, key=key, limit=limit, claim=self._claim(now))
         )
 
+    async def writable(self) -> bool:
+        """True when the database takes a write (a read-only or broken one answers reads only)."""
+        try:
+            await self._runner.run(ops.probe_write)
+        except Exception:
+            return False
+        return True
+
     async def next_due_at(self, key: str | None = None) -> datetime | None:
         """When the earliest pending timer (of one person, if given) is due."""
         return await self._runner.run(partial(ops.next_due_at, key=key))

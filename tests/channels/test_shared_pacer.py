@@ -72,3 +72,10 @@ async def test_chats_are_kept_only_as_hashes_that_expire(redis: Redis) -> None:
     assert keys and not any("971500000001" in k for k in keys)
     ttls = [await redis.pttl(k) for k in keys]
     assert all(0 < ttl <= 61_100 for ttl in ttls), ttls
+
+
+async def test_ping_says_whether_redis_answers(redis: Redis) -> None:
+    assert await SharedPacer(redis, "reflexbot-test:ping").ping()
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    assert not await SharedPacer(dead, "reflexbot-test:ping").ping()
+    await dead.aclose()
