@@ -12,11 +12,13 @@ from bot.config import ConfigError, load_settings
 from bot.engine.clock_math import zone
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
+from bot.version import version
 from scheduler import utc_now
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reflexbot", description="Foot-reflexology self-care companion.")
+    parser.add_argument("--version", action="version", version=f"reflexbot {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     chat = commands.add_parser("chat", help="chat in the terminal")

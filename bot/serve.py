@@ -32,6 +32,7 @@ from bot.logs import log_file
 from bot.runtime import Deliver, OnRecord, Runtime
 from bot.server import create_app, create_deferred_app
 from bot.store import SqlStore, database_url
+from bot.version import version
 from scheduler import Trigger, utc_now
 
 log = logging.getLogger("reflexbot.serve")
@@ -222,6 +223,7 @@ def _telegram(
 async def serve(settings: Settings, host: str, port: int) -> int:
     """Run one process: the webhook server (and Telegram polling, if configured) until interrupted."""
     service = await build_service(settings)
+    announce(settings, host, port, workers=1)
     server = uvicorn.Server(
         uvicorn.Config(service.app(), host=host, port=port, log_level="warning", lifespan="on", log_config=None)
     )
@@ -235,9 +237,30 @@ async def serve(settings: Settings, host: str, port: int) -> int:
     return 0
 
 
+def announce(settings: Settings, host: str, port: int, workers: int) -> None:
+    """One line at start for whoever runs the service (shown at the default level), and a warning when
+    no channel is on: such a server only answers /healthz."""
+    channels = [
+        name for name, on in (("telegram", settings.telegram.enabled), ("whatsapp", settings.whatsapp.enabled)) if on
+    ]
+    database = settings.storage_url.split(":", 1)[0].split("+", 1)[0]
+    log.warning(
+        "reflexbot %s serving on %s:%d: channels %s, database %s, %d worker(s)",
+        version(),
+        host,
+        port,
+        ", ".join(channels) or "none",
+        database,
+        workers,
+    )
+    if not channels:
+        log.warning("no channel is enabled ([telegram] / [whatsapp] enabled = true): nobody can reach the bot")
+
+
 def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
     """Run `workers` processes on one socket (uvicorn's supervisor restarts any that dies)."""
     preflight(settings, workers)
+    announce(settings, host, port, workers)
     os.environ["REFLEXBOT_WORKERS"] = str(workers)  # each worker process reads its config again
     uvicorn.run(
         "bot.serve:worker_app",

@@ -59,6 +59,13 @@ def test_serve_answers_healthz_and_stops_cleanly(tmp_path: Path) -> None:
         process.terminate()
         _out, err = process.communicate(timeout=30)
     assert "Traceback" not in err
+    assert f"serving on 127.0.0.1:{port}: channels none, database sqlite, 1 worker(s)" in err, err
+    assert "no channel is enabled" in err
+
+
+def test_the_version_is_printed() -> None:
+    done = subprocess.run([sys.executable, "-m", "bot", "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.startswith("reflexbot ")
 
 
 def test_several_workers_need_a_database_server(tmp_path: Path) -> None:
