@@ -142,6 +142,7 @@ class Service:
             metrics=self.runtime.metrics,
             telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
             lifespan=self.lifespan,
+            privacy=self.runtime.kb.content.message(self.settings.bot.default_language, "privacy"),
         )
 
     async def health(self) -> dict[str, object]:

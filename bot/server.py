@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from telegram import Update
@@ -41,6 +41,7 @@ def create_app(
     health: Health | None = None,
     metrics: Metrics | None = None,
     lifespan: Lifespan | None = None,
+    privacy: str = "",
 ) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer."""
 
@@ -101,6 +102,10 @@ def create_app(
         report = await health() if health is not None else {"ok": True}
         return JSONResponse(report, status_code=200 if report.get("ok") else 503)
 
+    async def privacy_route(request: Request) -> Response:
+        """The privacy notice in plain words: what is kept, why, who sees it, how to erase it."""
+        return PlainTextResponse(privacy or "reflexbot keeps no data on this server.")
+
     async def metrics_route(request: Request) -> Response:
         if metrics is None:
             return JSONResponse({"error": "no metrics"}, status_code=404)
@@ -113,6 +118,7 @@ def create_app(
             Route("/whatsapp/webhook", whatsapp_webhook, methods=["POST"]),
             Route("/whatsapp/status", whatsapp_status, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/privacy", privacy_route, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

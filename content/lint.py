@@ -52,6 +52,7 @@ INTENT_IDS = (
     "timezone",
     "item-why",
     "item-where",
+    "privacy",
 )
 MAX_CHOICE_BYTES = 64  # Telegram's callback_data limit
 

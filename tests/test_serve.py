@@ -55,6 +55,9 @@ def test_serve_answers_healthz_and_stops_cleanly(tmp_path: Path) -> None:
         with httpx.Client() as client:
             metrics = client.get(f"http://127.0.0.1:{port}/metrics", timeout=30)
         assert metrics.status_code == 200 and "reflexbot_timers_fired_total" in metrics.text
+        with httpx.Client() as client:
+            privacy = client.get(f"http://127.0.0.1:{port}/privacy", timeout=30)
+        assert privacy.status_code == 200 and "delete my data" in privacy.text
     finally:
         process.terminate()
         _out, err = process.communicate(timeout=30)

@@ -153,6 +153,8 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
     """A command or a short answer said outside any question that takes it."""
     u = said.u
     intent = u.intent or ""
+    if intent == "privacy":
+        return state, (menu_reply(kb, state, "privacy"),)
     if intent == "about" and u.faq is not None:
         return state, (faq_answer(kb, state, u.faq),)  # "are you a doctor?" has its own answer
     if intent == "start-over":
@@ -197,7 +199,7 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
         return state, (session_flow.item_answer(kb, state, state.last_item, intent),)
     if said.u.faq is not None:
         return state, (faq_answer(kb, state, said.u.faq),)
-    simple = {"help": "help", "about": "about", "greeting": "greeting", "thanks": "thanks"}
+    simple = {"help": "help", "about": "about", "greeting": "greeting", "thanks": "thanks", "privacy": "privacy"}
     key = simple.get(intent, "nothing-running" if intent in SESSION_ONLY or intent == "stop" else "menu")
     return state, (menu_reply(kb, state, key),)
 

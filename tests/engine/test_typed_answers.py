@@ -439,3 +439,10 @@ def test_yes_to_an_offer_starts_its_best_item(flow: Flow, typed: str) -> None:
     best = flow.state.offered[0]
     flow.say(typed)
     assert flow.state.state == S.SAFETY and flow.state.pending_item == best
+
+
+@pytest.mark.parametrize("typed", ["privacy", "what do you keep about me", "who sees my data"])
+def test_the_privacy_notice_in_plain_words(flow: Flow, typed: str) -> None:
+    flow.say("hi")
+    text = _texts(flow.say(typed))
+    assert "What I keep about you" in text and "delete my data" in text
