@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     check = config_commands.add_parser("check", help="validate config.toml and the REFLEXBOT_* environment")
     check.add_argument("--config", help="path to config.toml")
 
+    database = commands.add_parser("db", help="database tools")
+    db_commands = database.add_subparsers(dest="db_command", required=True)
+    db_upgrade = db_commands.add_parser("upgrade", help="bring the database to the newest schema revision")
+    db_upgrade.add_argument("--config", help="path to config.toml")
+
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     content_commands.add_parser("check", help="validate content and cross-references")
@@ -71,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             return _content_check()
         if args.command == "config":
             return _config_check(args.config)
+        if args.command == "db":
+            return asyncio.run(_db_upgrade(args.config))
         if args.command in ("serve", "telegram"):
             from bot.serve import serve, serve_workers, telegram_admin
 
@@ -105,6 +112,21 @@ def _config_check(path: str | None) -> int:
     """`reflexbot config check`: the whole configuration read as `serve` would read it."""
     settings = load_settings(path)
     print(f"config ok: {settings.source or '(no file: defaults and environment)'}")
+    return 0
+
+
+async def _db_upgrade(path: str | None) -> int:
+    """`reflexbot db upgrade`: migrate (several at once are safe: PostgreSQL migrates under a lock)."""
+    from bot.store import SqlStore
+    from bot.store.migrate import current_revision
+
+    settings = load_settings(path)
+    store = await SqlStore.open(settings.storage_url)  # opening a store upgrades it
+    try:
+        revision = await store.run(current_revision)
+    finally:
+        await store.close()
+    print(f"database at revision {revision}")
     return 0
 
 

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,3 +138,30 @@ async def test_opening_twice_changes_nothing(url: str) -> None:
         await store.close()
     version, _ = await raw(url, version_and_tables)
     assert version == NEWEST
+
+
+async def test_workers_starting_together_migrate_once(url: str, tmp_path: Path) -> None:
+    """`reflexbot db upgrade` in four processes at once on an empty database: each ends at the newest
+    revision, none fails (PostgreSQL migrates under an advisory lock; SQLite serialises writers)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFLEXBOT_")}
+    env["REFLEXBOT_DATABASE_URL"] = url
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "db",
+            "upgrade",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
+    results = await asyncio.gather(*(process.communicate() for process in processes))
+    for process, (out, err) in zip(processes, results, strict=True):
+        assert process.returncode == 0, err.decode()[-2000:]
+        assert out.decode().strip() == f"database at revision {NEWEST}"
+    version, tables = await raw(url, version_and_tables)
+    assert version == NEWEST and {"conversations", "timers", "outbox"} <= tables
