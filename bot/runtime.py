@@ -240,6 +240,7 @@ class Runtime:
             return False  # the timer was cancelled or handled, or the message was seen before
         replies = [a for a in result.actions if isinstance(a, Reply)]
         if any(isinstance(a, Forget) for a in result.actions):
+            await self.store.checkpoint()  # nothing of them left in SQLite's write-ahead log either
             for reply in replies:  # nothing about the person is kept, not even this goodbye
                 await self._send(key, reply)
             return True

@@ -186,7 +186,7 @@ def run_turn(
             return None  # they were forgotten, or the timer was handled or cancelled meanwhile
         saved: Conversation | None = Conversation.from_json(raw)
     else:
-        if dedupe is not None and not first_sight(conn, *dedupe, now):
+        if dedupe is not None and not first_sight(conn, *dedupe, now, key=key):
             return None
         saved = lock_person(conn, key, now)
     state, actions = decide(saved)
@@ -315,9 +315,9 @@ def claim_due_timers(conn: Connection, now: datetime, key: str | None, limit: in
     ]
 
 
-def first_sight(conn: Connection, channel: str, message_id: str, now: datetime) -> bool:
-    """Record an inbound delivery; False if it was recorded before."""
-    statement = _upsert(conn, inbound).values(channel=channel, message_id=message_id, created_at=now)
+def first_sight(conn: Connection, channel: str, message_id: str, now: datetime, key: str | None = None) -> bool:
+    """Record an inbound delivery (and whose it was); False if it was recorded before."""
+    statement = _upsert(conn, inbound).values(channel=channel, message_id=message_id, created_at=now, key=key)
     return bool(conn.execute(statement.on_conflict_do_nothing()).rowcount)
 
 

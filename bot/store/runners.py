@@ -28,6 +28,10 @@ class Runner(Protocol):
         """Run `work` in a transaction: committed if it returns, rolled back if it raises."""
         ...
 
+    async def checkpoint(self) -> None:
+        """Fold a write-ahead log into the database, where the backend keeps one of its own."""
+        ...
+
     async def close(self) -> None:
         """Release the connection(s)."""
         ...
@@ -68,6 +72,16 @@ class SqliteRunner:
         with self._conn.begin():
             return work(self._conn)
 
+    async def checkpoint(self) -> None:
+        """PRAGMA wal_checkpoint(TRUNCATE), outside any transaction, on the SQLite thread."""
+
+        def fold() -> None:
+            assert self._conn is not None, "start() first"
+            self._conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.commit()
+
+        await asyncio.get_running_loop().run_in_executor(self._executor, fold)
+
     async def close(self) -> None:
         """Close the connection and the thread."""
 
@@ -97,6 +111,9 @@ class AsyncRunner:
         """Run `work` in a transaction on a pooled connection."""
         async with self.engine.begin() as conn:
             return await conn.run_sync(work)
+
+    async def checkpoint(self) -> None:
+        """Nothing to do: the server manages its own log."""
 
     async def close(self) -> None:
         """Release the pool."""

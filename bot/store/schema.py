@@ -91,10 +91,13 @@ records = Table(
 inbound = Table(
     "inbound",
     metadata,
-    # Webhook deliveries already taken (Telegram update_id, Twilio MessageSid): no person data here.
+    # Webhook deliveries already taken (Telegram update_id, Twilio MessageSid), with whose they were, so
+    # "delete my data" erases them too (a MessageSid leads back to the person at Twilio).
     Column("channel", String(20), primary_key=True),
     Column("message_id", String(64), primary_key=True),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("key", String(200), nullable=True),
+    Index("ix_inbound_key", "key"),
 )
 
 menus = Table(
@@ -105,4 +108,4 @@ menus = Table(
     Column("choices", Text, nullable=False),
 )
 
-PERSON_TABLES = (conversations, timers, outbox, records, menus)
+PERSON_TABLES = (conversations, timers, outbox, records, menus, inbound)

@@ -195,9 +195,16 @@ class SqlStore:
         """How many rows in all tables are about this person."""
         return await self._runner.run(partial(ops.count_rows, key=key))
 
-    async def first_sight(self, channel: str, message_id: str, now: datetime) -> bool:
-        """Record an inbound delivery that needs no turn; False if it was seen before."""
-        return await self._runner.run(partial(ops.first_sight, channel=channel, message_id=message_id, now=now))
+    async def first_sight(self, channel: str, message_id: str, now: datetime, key: str | None = None) -> bool:
+        """Record an inbound delivery that needs no turn (and whose it was); False if it was seen before."""
+        return await self._runner.run(
+            partial(ops.first_sight, channel=channel, message_id=message_id, now=now, key=key)
+        )
+
+    async def checkpoint(self) -> None:
+        """Fold SQLite's write-ahead log into the database and empty it (after an erase: nothing of the
+        person stays in the log; with secure_delete their rows are overwritten). Nothing to do elsewhere."""
+        await self._runner.checkpoint()
 
     async def save_menu(self, key: str, choices: list[tuple[str, str]]) -> None:
         """Remember the numbered menu just sent to a person."""
