@@ -152,7 +152,7 @@ def _parse_start(raw: str | None, tz_name: str) -> datetime:
 
 
 def _content_check() -> int:
-    from bot.engine.choice_ids import all_choice_ids
+    from bot.engine.choices import all_choice_ids
     from content.lint import check
     from content.loader import default_content
 

@@ -174,7 +174,8 @@ LIST_REMINDERS = Command("rem:list")
 _COMMANDS = frozenset({*COMMANDS, ASK_REMINDER.name, LIST_REMINDERS.name})
 
 
-def _number(raw: str) -> int | None:
+def id_number(raw: str) -> int | None:
+    """A number inside an id ("3" of "session:3:7"), or None for anything else (a forged, garbled id)."""
     return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) <= 9 else None
 
 
@@ -201,11 +202,11 @@ def parse_choice(raw: str) -> ChoiceId | None:
     first, _, second = rest.partition(":")
     if head == "ans" and second in SAFETY_OPTIONS.get(first, ()):
         return Answer(first, second)
-    if head == "rem" and first in REMINDER_VERBS and (number := _number(second)) is not None:
+    if head == "rem" and first in REMINDER_VERBS and (number := id_number(second)) is not None:
         return ReminderReply(first, number)
-    if head == "remat" and (hour := _number(first)) is not None and (minute := _number(second)) is not None:
+    if head == "remat" and (hour := id_number(first)) is not None and (minute := id_number(second)) is not None:
         return RemindAt(hour, minute) if hour < 24 and minute < 60 and len(first + second) == 4 else None
-    if head in CONTROLS and (session := _number(first)) is not None and (index := _number(second)) is not None:
+    if head in CONTROLS and (session := id_number(first)) is not None and (index := id_number(second)) is not None:
         return Control(head, session, index)
     return None
 

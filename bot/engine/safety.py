@@ -18,8 +18,7 @@ ACUTE = "acute"
 PERIODIC = ("pressure", "pregnancy", "clot", "foot", "chronic")
 QUESTIONS = (ACUTE, *PERIODIC)
 
-# The answers each question accepts, in button order.
-OPTIONS = SAFETY_OPTIONS
+OPTIONS = SAFETY_OPTIONS  # the answers each question accepts, in button order (bot/engine/choices.py)
 NOT_YET = frozenset({"ate", "exercised", "alcohol", "bath"})
 
 

@@ -41,7 +41,7 @@ from bot.engine.general import (
     timezone_question,
 )
 from bot.engine.knowledge import Knowledge
-from bot.engine.offer_flow import did_you_mean, offer, offer_choices
+from bot.engine.offer_flow import did_you_mean, offer, offer_choices, offer_items
 from bot.engine.state import (
     BOOKING_BRANCH,
     BOOKING_CONSENT,
@@ -263,8 +263,6 @@ def _command(kb: Knowledge, state: Conversation, command: Command, now: datetime
     if name == "rem:list":
         return reminder_flow.list_reminders(kb, state)
     if name == "more" and state.offered:
-        from bot.engine.offer_flow import offer_items
-
         return offer_items(kb, state, state.offered, full=True)
     if name == "answers-change":
         return safety_flow.clear_answers(kb, state, now)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.engine.choices import id_number
+
 
 @dataclass(frozen=True, slots=True)
 class SessionStep:
@@ -53,23 +55,19 @@ TimerId = SessionStep | SessionIdle | ReminderDue | LaterDue
 LATER = LaterDue()
 
 
-def _number(raw: str) -> int | None:
-    return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) <= 9 else None
-
-
 def parse_timer(raw: str) -> TimerId | None:
     """The typed value of a stored timer id, or None for one the engine never made."""
     if raw == "later":
         return LATER
     head, _, rest = raw.partition(":")
     first, _, second = rest.partition(":")
-    number = _number(first)
+    number = id_number(first)
     if number is None:
         return None
     if head in ("reminder", "snooze") and not second:
         return ReminderDue(number, snoozed=head == "snooze")
     if head == "session" and second == "idle":
         return SessionIdle(number)
-    if head == "session" and (step := _number(second)) is not None:
+    if head == "session" and (step := id_number(second)) is not None:
         return SessionStep(number, step)
     return None
