@@ -128,6 +128,9 @@ class ServerSettings:
     redis_prefix: str = _key("reflexbot")
     parallel_timers: int = _key(16, minimum=1)
     claim_seconds: float = _key(120.0, minimum=1)
+    max_body_bytes: int = _key(131072, minimum=1024)  # a webhook body larger than this gets 413, unread
+    max_form_fields: int = _key(100, minimum=1)  # a form with more fields gets 400 (Twilio sends ~40)
+    body_timeout_seconds: float = _key(10.0, minimum=0.1)  # a body still arriving after this gets 408
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from telegram import Bot, Update
 
 from bot.assembly import build_knowledge, newcomer
+from bot.body_limits import BodyLimits
 from bot.channels.pacing import Pace, Pacer, SharedPacer
 from bot.channels.telegram.app import TelegramChannel, build_application
 from bot.channels.whatsapp.app import WhatsAppChannel
@@ -143,6 +144,11 @@ class Service:
             telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
             lifespan=self.lifespan,
             privacy=self.runtime.kb.content.message(self.settings.bot.default_language, "privacy"),
+            limits=BodyLimits(
+                max_bytes=self.settings.server.max_body_bytes,
+                seconds=self.settings.server.body_timeout_seconds,
+                max_fields=self.settings.server.max_form_fields,
+            ),
         )
 
     async def health(self) -> dict[str, object]:
