@@ -39,6 +39,10 @@ class Understanding:
     intent: str | None  # an intents.toml id
     when: When | None  # parsed time phrase, if any
     faq: str | None  # an faq id when the text asks one of the FAQ questions
+    severity: str | None = None  # "emergency" (red_flag set), "urgent", "not-self-care" (concern set) or None
+    concern: str | None = None  # the id of an urgent or not-self-care sign (red_flag stays None)
+    concern_kind: str | None = None  # its kind: picks the message ("urgent.<kind>", "not-self-care.<kind>")
+    for_other: bool = False  # the red flag or concern is about someone else ("my husband is clutching his chest")
 
 
 def _interleave(lists: Iterable[Sequence[str]]) -> tuple[str, ...]:
@@ -108,7 +112,7 @@ class Matcher:
         red = self._red_flags(long_tokens, language.lang, reading.hits)
         if red.flag is not None:
             return Understanding(
-                short_text, lang, red.flag, red.kind, red.negated, (), (), (), (), (), None, None, None
+                short_text, lang, red.flag, red.kind, red.negated, (), (), (), (), (), None, None, None, "emergency"
             )
         unsure = not reading.confident and not reading.maybe
         intent = detect_intent(language.intents, short_text, fuzzy=unsure)

@@ -6,11 +6,12 @@ from bot.nlu.matcher import Understanding
 
 
 def match_report(u: Understanding, original: str) -> dict[str, object]:
-    """The contract's object: text, lang, red_flag, symptoms, negated, points, zones."""
+    """The contract's object: text, lang, red_flag, severity, symptoms, negated, points, zones."""
     return {
         "text": original,
         "lang": u.lang,
         "red_flag": u.red_flag,
+        "severity": u.severity,
         "symptoms": [{"id": s.id, "score": round(s.score, 1)} for s in u.symptoms],
         "negated": list(u.negated),
         "points": list(u.points),
