@@ -9,7 +9,7 @@ from bot.match_command import run_match
 from bot.nlu import Matcher
 from bot.nlu.report import match_report
 
-KEYS = ["text", "lang", "red_flag", "symptoms", "negated", "points", "zones"]
+KEYS = ["text", "lang", "red_flag", "severity", "symptoms", "negated", "points", "zones"]
 
 
 def test_report_shape(matcher: Matcher) -> None:
@@ -27,6 +27,7 @@ def test_single_text() -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["red_flag"] == "chest-pain"
+    assert json.loads(lines[0])["severity"] == "emergency"
 
 
 def test_stdin_lines_keep_order_and_blanks() -> None:
