@@ -40,6 +40,7 @@ def test_stdin_lines_keep_order_and_blanks() -> None:
         "text": "",
         "lang": "en",
         "red_flag": None,
+        "severity": None,
         "symptoms": [],
         "negated": [],
         "points": [],
