@@ -171,8 +171,22 @@ def _phrases(problems: list[str], content: Content) -> None:
                 other = owner.setdefault(key, symptom.id)
                 if other != symptom.id:
                     problems.append(f"symptoms.toml: {symptom.id}: phrase {phrase!r} also belongs to {other}")
+        classes = content.words(lang).red_flags.concepts
+        stopwords = set(content.words(lang).matching.stopwords)
+        for name, entries in classes.items():
+            for entry in entries:
+                if set(normalise(entry).split()) <= stopwords:
+                    problems.append(f"languages/{lang}.toml: red_flags.concepts.{name}: {entry!r} has only stopwords")
         for flag in content.red_flags:
-            for phrase in flag.phrases.get(lang, ()):
+            given = flag.given.get(lang, {})
+            for context in given:
+                if context not in classes:
+                    problems.append(f"safety.toml: {flag.id}: given.{context}: no word class {context}")
+            for concept in (*flag.concepts.get(lang, ()), *(c for group in given.values() for c in group)):
+                for word in concept.split():
+                    if word.startswith("{") and word[1:-1] not in classes:
+                        problems.append(f"safety.toml: {flag.id}: concept {concept!r}: no word class {word}")
+            for phrase in content.red_flag_phrases(flag, lang):
                 key = normalise(phrase)
                 if key in owner:
                     problems.append(
@@ -186,7 +200,8 @@ def _word_lists(words: LanguageWords) -> Iterator[tuple[str, list[str], bool]]:
         values = getattr(words, section)
         for field in dataclasses.fields(values):
             value = getattr(values, field.name)
-            yield f"{section}.{field.name}", list(value), isinstance(value, Mapping)
+            if field.name != "concepts":  # the names of word classes are not words
+                yield f"{section}.{field.name}", list(value), isinstance(value, Mapping)
             if isinstance(value, Mapping):
                 for key, inner in value.items():
                     if isinstance(inner, tuple) and all(isinstance(word, str) for word in inner):

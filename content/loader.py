@@ -39,7 +39,8 @@ from content.model import (
     ZoneText,
 )
 
-RED_FLAG_KINDS = ("emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy")
+RED_FLAG_KINDS = ("emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy", "general", "heavy-period", "injury")
+SEVERITIES = ("emergency", "urgent", "not-self-care")
 STEMMERS = ("english-light", "none")  # the stemmers bot/nlu/words.py implements
 TOOLS = ("thumb", "thumb-circles", "knuckle", "finger", "thumb-walk")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -233,12 +234,29 @@ def _phrases(table: _Table) -> tuple[str, ...]:
     return table.texts("phrases", non_empty=True)
 
 
+_FlagText = tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]]]
+
+
+def _flag_text(table: _Table) -> _FlagText:
+    table.only("phrases", "concepts", "given")
+    phrases, concepts = table.texts("phrases", required=False), table.texts("concepts", required=False)
+    given = table.mapping("given", lambda t, key: t.texts(key, non_empty=True)) if "given" in table.data else {}
+    if not phrases and not concepts:
+        raise table.error("needs phrases or concepts")
+    return phrases, concepts, given
+
+
 def _red_flag(flag_id: str, table: _Table) -> RedFlag:
-    table.only("kind", "text")
+    table.only("kind", "severity", "text", "sources")
+    texts = table.by_language("text", _flag_text)
     return RedFlag(
         id=flag_id,
         kind=table.choice("kind", RED_FLAG_KINDS),
-        phrases=table.by_language("text", _phrases),
+        phrases={lang: phrases for lang, (phrases, _, _) in texts.items()},
+        severity=table.choice("severity", SEVERITIES) if "severity" in table.data else "emergency",
+        concepts={lang: concepts for lang, (_, concepts, _) in texts.items() if concepts},
+        given={lang: given for lang, (_, _, given) in texts.items() if given},
+        sources=table.texts("sources", required=False),
     )
 
 
@@ -288,6 +306,9 @@ _WORD_TABLES: dict[str, Callable[[_Table, str], object]] = {
     "recurring_days": _weekdays,
     "topics": lambda table, key: table.texts(key, non_empty=True),
     "answers": lambda table, key: table.texts(key, non_empty=True),
+    "risks": lambda table, key: table.texts(key, non_empty=True),
+    "mentions": lambda table, key: table.texts(key, non_empty=True),
+    "concepts": lambda table, key: table.texts(key, non_empty=True),
 }
 
 

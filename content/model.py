@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -104,11 +105,20 @@ class Symptom:
 
 @dataclass(frozen=True, slots=True)
 class RedFlag:
-    """A symptom that stops everything and gets emergency advice; `kind` picks the message."""
+    """A sign that is not for self-care: an emergency stops everything and gets emergency advice; an
+    urgent sign sends the person to a doctor today; a not-self-care sign to the clinic. `kind` picks the
+    message. `concepts` describe the sign as combinations of word classes (content/languages/<lang>.toml,
+    [red_flags.concepts]): "{chest} {pressure}" stands for every chest word with every pressure word."""
 
     id: str
-    kind: str  # "emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy"
+    kind: str  # picks the message: "emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy"...
     phrases: dict[str, tuple[str, ...]]  # by language
+    severity: str = "emergency"  # "emergency" (998 now), "urgent" (a doctor today), "not-self-care" (the clinic)
+    concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by language: "{chest} {pressure}"...
+    # by language, then word class: concepts that count when the text names that class anywhere
+    # ("pregnant": "{bleed}" — "I'm 14 weeks ... today I noticed bleeding")
+    given: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +184,16 @@ class RedFlagWords:
 
     verb_objects: tuple[str, ...]
     verb_subjects: tuple[str, ...]
+    past: tuple[str, ...]  # "had a DVT two YEARS AGO": a clause with one of these tells a history
+    others: tuple[str, ...]  # "my HUSBAND is clutching his chest": someone else is meant
+    first_person: tuple[str, ...]  # "my husband says I look pale": back to the writer
+    denials: tuple[str, ...]  # "NEVER fainted": deny a red flag (not a symptom)
+    idioms: tuple[str, ...]  # "my boss GIVES ME A heart attack": a figure of speech
+    sayings: tuple[str, ...]  # "I wanted to die OF EMBARRASSMENT": a saying, for every kind (self-harm too)
+    contrasts: tuple[str, ...]  # "didn't hit my head BUT I passed out": a new clause
+    gestation: tuple[str, ...]  # "30 WEEKS": after a number from 4 to 42, says pregnant...
+    durations: tuple[str, ...]  # ...unless one of these stands before the number ("FOR 3 weeks")
+    concepts: Mapping[str, tuple[str, ...]]  # word classes the red flags' concepts combine
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +212,18 @@ class SafetyWords:
     mistake: tuple[str, ...]  # "I pressed yes by MISTAKE": the last answer is asked again
     topics: dict[str, tuple[str, ...]]  # question id -> the words that speak of it ("bp" -> pressure)
     answers: dict[str, tuple[str, ...]]  # answer id (fever, ate, left...) -> the words that name it
+    # Safety facts said in passing (bot/engine/statements.py):
+    risks: dict[str, tuple[str, ...]]  # question id -> phrases that name its risk ("warfarin", "heart disease")
+    mentions: dict[str, tuple[str, ...]]  # question id -> phrases that need a `present` word ("my BP is HIGH")
+    not_risks: tuple[str, ...]  # phrases that only look like a risk ("hay fever")
+    first_person: tuple[str, ...]  # "my husband says MY BP is high": back to the writer
+    hypothetical: tuple[str, ...]  # "IF my blood pressure is high...": nothing is stated
+    breaks: tuple[str, ...]  # "no fever BUT my BP is high": a new clause starts
+    foot_parts: tuple[str, ...]  # a wound is on a foot when one of these is in its clause ("a cut on my TOE")
+    celsius: tuple[str, ...]  # units of a temperature ("38.7 C")
+    fahrenheit: tuple[str, ...]  # ("102 F")
+    degrees: tuple[str, ...]  # between a number and its unit ("39 DEGREES C")
+    surroundings: tuple[str, ...]  # "it's 40C OUTSIDE": a temperature that is not the body's
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +314,26 @@ class Content:
             if key in (alias.upper() for alias in point.aliases):
                 return point
         return None
+
+    def red_flag_phrases(self, flag: RedFlag, lang: str) -> tuple[str, ...]:
+        """A red flag's phrases in a language: its own, then every phrase its concepts stand for."""
+        return tuple(dict.fromkeys((*flag.phrases.get(lang, ()), *self.red_flag_expansions(flag, lang))))
+
+    def red_flag_expansions(self, flag: RedFlag, lang: str) -> tuple[str, ...]:
+        """The phrases a red flag's concepts stand for (already normalised: the word classes are)."""
+        return self._expand(flag.concepts.get(lang, ()), lang)
+
+    def red_flag_given(self, flag: RedFlag, lang: str) -> dict[str, tuple[str, ...]]:
+        """A red flag's phrases that count only in a context, by the word class that makes it."""
+        return {context: self._expand(concepts, lang) for context, concepts in flag.given.get(lang, {}).items()}
+
+    def _expand(self, concepts: tuple[str, ...], lang: str) -> tuple[str, ...]:
+        classes = self.words(lang).red_flags.concepts
+        expanded: dict[str, None] = {}
+        for concept in concepts:
+            slots = [classes.get(word[1:-1], ()) if word.startswith("{") else (word,) for word in concept.split()]
+            expanded.update(dict.fromkeys(" ".join(words) for words in itertools.product(*slots)))
+        return tuple(expanded)
 
     def words(self, lang: str) -> LanguageWords:
         """A language's word lists; English when the language has no languages/<lang>.toml."""

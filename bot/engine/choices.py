@@ -22,6 +22,8 @@ SAFETY_OPTIONS: dict[str, tuple[str, ...]] = {
 CONTROLS = ("ready", "pause", "resume", "stop", "painful", "lighter", "slower", "faster")
 FEELINGS = ("better", "same", "worse")
 REMINDER_VERBS = ("start", "snooze", "skip", "stop")
+# Yes / no questions: share a booking, delete everything, safe now (after an emergency), reminders back on.
+CONFIRM_TOPICS = ("consent", "delete", "safe", "resume")
 SUGGESTED_TIMES = ((21, 0), (22, 0), (22, 30))
 # Plain commands: a button that does what the same typed command does.
 COMMANDS = ("menu", "help", "book", "clinic", "more", "contact-chat", "answers-change", "tz-ask")
@@ -126,7 +128,8 @@ class PickBranch:
 
 @dataclass(frozen=True, slots=True)
 class Confirm:
-    """Yes or no to a yes/no question: `topic` is "consent" (sharing a booking) or "delete"."""
+    """Yes or no to a yes/no question: `topic` is one of CONFIRM_TOPICS ("consent": share a booking,
+    "delete": everything, "safe": safe now after an emergency, "resume": paused reminders back on)."""
 
     topic: str
     yes: bool
@@ -197,7 +200,7 @@ def parse_choice(raw: str) -> ChoiceId | None:
         return PickLanguage(rest)
     if head == "feel" and rest in FEELINGS:
         return Feel(rest)
-    if head in ("consent", "delete") and rest in ("yes", "no"):
+    if head in CONFIRM_TOPICS and rest in ("yes", "no"):
         return Confirm(head, rest == "yes")
     first, _, second = rest.partition(":")
     if head == "ans" and second in SAFETY_OPTIONS.get(first, ()):
@@ -221,6 +224,6 @@ def all_choice_ids(content: Content, branch_ids: tuple[str, ...] = ()) -> list[s
     made += [Control(c, LONGEST_NUMBER, LONGEST_NUMBER) for c in CONTROLS]
     made += [Feel(f) for f in FEELINGS] + [ReminderReply(v, LONGEST_NUMBER) for v in REMINDER_VERBS]
     made += [RemindAt(h, m) for h, m in SUGGESTED_TIMES] + [PickBranch(b) for b in branch_ids]
-    made += [Confirm(t, yes) for t in ("consent", "delete") for yes in (True, False)]
+    made += [Confirm(t, yes) for t in CONFIRM_TOPICS for yes in (True, False)]
     made += [PickLanguage(code) for code in content.languages] + [Command(c) for c in sorted(_COMMANDS)]
     return [str(choice) for choice in made]

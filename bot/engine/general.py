@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.engine import booking_flow, reminder_flow, safety_flow, session_flow
+from bot.engine import booking_flow, check_in_flow, reminder_flow, safety_flow, session_flow
 from bot.engine.actions import Action, CancelTimer, Record, Reply
 from bot.engine.choices import Command, Confirm, PickLanguage
 from bot.engine.clock_math import zone
@@ -24,17 +24,20 @@ from bot.engine.common import (
 )
 from bot.engine.knowledge import Knowledge
 from bot.engine.offer_flow import did_you_mean, offer, offer_choices, offer_items
-from bot.engine.safety import answers_after_red_flag, pregnancy_subject, stated_answers
+from bot.engine.safety import answers_after_red_flag, has_fever, pregnancy_subject
 from bot.engine.state import (
+    CHECK_IN,
     DELETE_CONFIRM,
     FEEDBACK,
     OFFERED,
     SESSION_STATES,
     TIMEZONE_ASK,
     Conversation,
+    Emergency,
     Feedback,
     SafetyAnswer,
 )
+from bot.engine.statements import learn, read_statements
 from bot.engine.timers import LATER
 from bot.engine.words import EngineWords
 from bot.nlu import Understanding
@@ -66,6 +69,11 @@ WEAK_INTENTS = frozenset(
     }
 )
 SESSION_ONLY = frozenset({"ready", "pause", "resume", "too-painful", "lighter", "slower", "faster", "longer-rest"})
+# English words for a long story ("for 3 weeks", "for months", "since last year", "every day for weeks"):
+# a unit of weeks or more, with a cue among the three words before it ("I'm 40 years old" has none).
+# To move to the language file (content/languages/en.toml, [conversation]).
+LONG_UNITS = frozenset({"weeks", "months", "years", "month", "year", "ages"})
+LONG_CUES = frozenset({"for", "since", "past", "last", "over", "several", "few", "many", "couple", "been", "whole"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +96,51 @@ class Said:
         return self.text.rstrip().endswith(("?", "؟")) or (bool(self.words) and self.words[0] in self.w.question_words)
 
 
+# What a red flag says about the safety questions by its id, beside what its kind says
+# (bot/engine/safety.py RED_FLAG_ANSWERS): chest pain may be the heart, so "heart disease" is a yes.
+RED_FLAG_ID_ANSWERS: dict[str, dict[str, str]] = {
+    "chest-pain": {"chronic": "yes"},
+}
+
+
 def emergency(kb: Knowledge, state: Conversation, u: Understanding, now: datetime) -> Turn:
-    """Emergency advice and nothing else: every session and nudge stops, and what it revealed is kept."""
+    """Emergency advice and nothing else: every timer stops (reminders are paused, not deleted), what the
+    red flag revealed is kept, and the next message is met with "are you safe now?" (`check-in`)."""
     kind = u.red_flag_kind or "emergency"
     state, cancel = stop_session(state)
-    answers = answers_after_red_flag(kind, state.answers, now)
+    state, quiet = reminder_flow.pause_all(state)
+    if u.for_other:  # someone else's emergency tells nothing about this person's health
+        state = replace(state, others_pregnant=state.others_pregnant or kind == "pregnancy")
+    else:
+        learned = RED_FLAG_ID_ANSWERS.get(u.red_flag or "", {})
+        answers = answers_after_red_flag(kind, state.answers, now)
+        answers |= {q: SafetyAnswer(v, now.isoformat()) for q, v in learned.items()}
+        state = replace(state, answers=answers)
     # Nothing from before stays answerable: an "ok" after emergency advice starts nothing.
-    state = replace(to_idle(state), intro_seen=True, answers=answers, shown=(), offered=(), due_reminder=0)
-    text = say(kb, state, f"emergency.{kind}")
-    return state, (*cancel, *reminder_flow.quiet_timers(state), Reply(text, urgent=True))
+    state = replace(
+        to_idle(state),
+        state=CHECK_IN,
+        intro_seen=True,
+        shown=(),
+        offered=(),
+        emergency=Emergency(kind, u.for_other, now.isoformat()),
+    )
+    return state, (*cancel, *quiet, check_in_flow.advice(kb, state))
+
+
+def concern(kb: Knowledge, state: Conversation, u: Understanding, now: datetime) -> Turn:
+    """A sign to have seen by a doctor (today, or soon), not an emergency: said plainly, with no points
+    and no buttons; a running session stops first. Someone owed a check-in is asked it again after it."""
+    severity = u.severity if u.severity in ("urgent", "not-self-care") else "not-self-care"
+    state, cancel = stop_session(state)
+    text = check_in_flow.say_either(kb, state, f"{severity}.{u.concern_kind}", f"{severity}.general")
+    reply = Reply(text, urgent=severity == "urgent")
+    if state.state == CHECK_IN:
+        ask = () if state.opted_out else (check_in_flow.question(kb, state),)
+        return state, (*cancel, reply, *ask)
+    # Nothing on screen stays answerable (an "ok" starts no point), and no nudge offers one later.
+    state = replace(to_idle(state), shown=(), offered=(), due_reminder=0)
+    return state, (*cancel, CancelTimer(str(LATER)), reply)
 
 
 def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
@@ -108,8 +152,10 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     state, noted = remember_statements(kb, state, said, now)
     if u.symptoms and said.w.children & set(said.words) and CHILDREN_FAQ in kb.content.faqs:
         return state, (*noted, faq_answer(kb, state, CHILDREN_FAQ))  # no points guided for a child
-    if u.symptoms:
+    if u.symptoms and not has_fever(kb, state.answers, now):  # "fever 39 and a headache": no points today
         state, actions = offer(kb, state, tuple(s.id for s in u.symptoms), u.negated)
+        if state.state == OFFERED and long_story(said.words):  # weeks of it: a doctor should know
+            actions = tuple(_signposted(kb, state, a) for a in actions)
         return state, (*noted, *actions)
     items = kb.items.find(u.text)
     if items:
@@ -130,22 +176,46 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     return state, (menu_reply(kb, state, key),)
 
 
+def long_story(words: tuple[str, ...]) -> bool:
+    """True when a message tells of weeks or more of it ("for 3 weeks", "since last year", "for a long time")."""
+    for index, word in enumerate(words):
+        before = set(words[max(0, index - 3) : index])
+        if word in LONG_UNITS and before & LONG_CUES:
+            return True
+        if word == "time" and index and words[index - 1] == "long":
+            return True
+    return False
+
+
+def _signposted(kb: Knowledge, state: Conversation, action: Action) -> Action:
+    """The offer with a plain "see a doctor if it goes on" line under it."""
+    if not isinstance(action, Reply) or not action.choices:
+        return action
+    return replace(action, text=f"{action.text}\n\n{say(kb, state, 'offer.long-story')}")
+
+
 def remember_statements(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
-    """Safety facts stated in passing: "I'm pregnant and...", "my wife is pregnant", "my BP is normal now"."""
+    """Safety facts stated in passing, recorded at once with their date (bot/engine/statements.py):
+    "I'm pregnant and...", "my wife is pregnant", "fever 39", "I'm on warfarin", "a cut on my left foot".
+    A denial ("no fever", "my BP is normal now") lowers nothing."""
     words = list(said.words)
     subject = pregnancy_subject(words, said.w)
     notes: list[Action] = []
     if subject == "self" and state.answers.get("pregnancy", SafetyAnswer("", "")).value != "yes":
         state = replace(state, answers={**state.answers, "pregnancy": SafetyAnswer("yes", now.isoformat())})
+        notes.append(Reply(say(kb, state, "safety.noted.pregnancy")))
     elif subject == "other" and not state.others_pregnant:
         state = replace(state, others_pregnant=True)
         notes.append(Reply(say(kb, state, "safety.other-pregnant")))
-    for question, value in stated_answers(words, said.w):
-        if question == "pregnancy":
-            continue  # handled above, with who is meant
-        if value == "yes":  # a risk stated is recorded at once
-            state = replace(state, answers={**state.answers, question: SafetyAnswer(value, now.isoformat())})
-            notes.append(Reply(say(kb, state, f"safety.noted.{question}")))
+    stated = read_statements(said.u.text.split(), said.w)
+    if state.question and words and words[0] in said.w.negations | (said.w.nothing & said.w.plain_no):
+        # "no, I'm diabetic" to the question on screen: neither yes nor no, so it is asked again
+        stated = tuple(s for s in stated if s.question != state.question)
+    answers, learned = learn(state.answers, stated, now)
+    if said.u.symptoms and has_fever(kb, answers, now) and "safety.noted.fever" not in learned:
+        learned = (*learned, "safety.noted.fever")  # "a headache" with a fever on record: no points today
+    state = replace(state, answers=answers)
+    notes += [Reply(say(kb, state, note)) for note in dict.fromkeys(learned)]
     return state, tuple(notes)
 
 
@@ -153,10 +223,6 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
     """A command or a short answer said outside any question that takes it."""
     u = said.u
     intent = u.intent or ""
-    if intent == "privacy":
-        return state, (menu_reply(kb, state, "privacy"),)
-    if intent == "about" and u.faq is not None:
-        return state, (faq_answer(kb, state, u.faq),)  # "are you a doctor?" has its own answer
     if intent == "start-over":
         state, cancel = stop_session(state)
         state = to_idle(state)
@@ -166,6 +232,12 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
         state, cancel = stop_session(state)
         state = replace(to_idle(state), state=DELETE_CONFIRM)
         return state, (*cancel, delete_question(kb, state))
+    if state.state == CHECK_IN:  # "are you safe now?" comes before "about"
+        return check_in_flow.on_text(kb, state, said, now)
+    if intent == "privacy":
+        return state, (menu_reply(kb, state, "privacy"),)
+    if intent == "about" and u.faq is not None:
+        return state, (faq_answer(kb, state, u.faq),)  # "are you a doctor?" has its own answer
     if state.state in SESSION_STATES:
         return session_flow.on_text(kb, state, said, now)
     if intent == "remind":
@@ -243,9 +315,12 @@ def feedback(kb: Knowledge, state: Conversation, feeling: str, now: datetime) ->
     history = (*state.history, Feedback(item, feeling, now.isoformat()))[-50:]
     state = replace(to_idle(state), history=history)
     record = Record("feedback", (("item", item), ("feeling", feeling), ("at", now.isoformat())))
+    if feeling == "worse":  # stop advice, and no other point to press beside it
+        return state, (
+            record,
+            Reply(say(kb, state, "feedback.worse"), (button(kb, state, Command("clinic"), "button.clinic"),)),
+        )
     choices = start_buttons(kb, state, tuple(i for i in state.offered if i != item))[:2]
-    if feeling == "worse":
-        choices = (*choices, button(kb, state, Command("book"), "button.book"))
     choices = (*choices, button(kb, state, Command("rem:ask"), "menu.reminder"))
     return state, (record, Reply(say(kb, state, f"feedback.{feeling}"), choices))
 

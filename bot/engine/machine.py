@@ -1,7 +1,7 @@
 """The conversation as a pure function: step(kb, state, event, now) -> (state, actions).
 
-`step` keeps only what holds in every state (opt-out, timers, red flags, global commands, typed
-numbers and labels); everything else is looked up in `HANDLERS`, one row per named state
+`step` keeps only what holds in every state (opt-out, timers, red flags and concerns, global commands,
+typed numbers and labels); everything else is looked up in `HANDLERS`, one row per named state
 (`bot/engine/table.py`), the way h11 keeps its transitions in one table.
 """
 
@@ -27,11 +27,11 @@ from bot.engine.events import (
     TimezoneSet,
     Unreachable,
 )
-from bot.engine.general import ALWAYS, Said, emergency, on_intent, set_timezone
+from bot.engine.general import ALWAYS, Said, concern, emergency, on_intent, set_timezone
 from bot.engine.knowledge import Knowledge
 from bot.engine.offer_flow import offer
 from bot.engine.safety_flow import statement_in_session
-from bot.engine.state import DELETE_CONFIRM, NEW, SESSION_STATES, Conversation
+from bot.engine.state import CHECK_IN, DELETE_CONFIRM, NEW, SESSION_STATES, Conversation
 from bot.engine.table import HANDLERS, anywhere_choice, typed_choice
 from bot.engine.timers import LaterDue, ReminderDue, SessionIdle, SessionStep, parse_timer
 
@@ -67,12 +67,15 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
             understood = kb.matcher.understand(event.text, state.lang)
             if understood.red_flag:
                 return emergency(kb, state, understood, now)
+            if understood.concern is not None and understood.severity == "urgent":
+                return concern(kb, state, understood, now)  # "see a doctor today" is said even now
         return state, ()  # nothing is sent after STOP until START
     if isinstance(event, TimerFired):
         return (state, ()) if state.unreachable else _on_timer(kb, state, event, now)
     if isinstance(event, Unreachable):
-        # They blocked the bot: every timer stops; their next message brings them back.
-        stopped = replace(to_idle(state), session=None, unreachable=True)
+        # They blocked the bot: every timer stops; their next message brings them back (to the
+        # check-in, if it is owed).
+        stopped = replace(state if state.state == CHECK_IN else to_idle(state), session=None, unreachable=True)
         return stopped, reminder_flow.all_timers_off(state)
     if isinstance(event, TimezoneSet):
         return set_timezone(kb, state, event.tz, now)
@@ -88,6 +91,8 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
         said = Said.of(event.text, understood, kb.words(understood.lang))
         if said.u.red_flag:
             return emergency(kb, state, said.u, now)
+        if said.u.concern is not None:  # see a doctor (today): no points, from any state
+            return concern(kb, replace(state, last_inbound=now.isoformat()), said.u, now)
     state = replace(state, last_inbound=now.isoformat())  # the person wrote or tapped: their window opens
     intro: tuple[Action, ...] = ()
     if state.unreachable:  # back after blocking the bot: reminders resume
@@ -111,8 +116,9 @@ def on_choice(kb: Knowledge, state: Conversation, raw: str, now: datetime) -> Tu
     choice = parse_choice(raw)
     turn = None
     if choice is not None:
-        turn = HANDLERS[state.state].on_choice(kb, state, choice, now)
-        if turn is None and state.state not in SESSION_STATES:
+        row = HANDLERS[state.state]
+        turn = row.on_choice(kb, state, choice, now)
+        if turn is None and row.anywhere:
             turn = anywhere_choice(kb, state, choice, now)
     if turn is None:
         return state, (Reply(say(kb, state, "stale-button")), prompt(kb, state))
@@ -120,6 +126,8 @@ def on_choice(kb: Knowledge, state: Conversation, raw: str, now: datetime) -> Tu
 
 
 def _on_started(kb: Knowledge, state: Conversation, event: Started) -> Turn:
+    if not HANDLERS[state.state].anywhere:  # a session, or the check-in after an emergency: it stays
+        return state, (prompt(kb, state),)
     payload = event.payload.strip()[:64]
     if payload:
         u = kb.matcher.understand(payload.replace("-", " ").replace("_", " "), state.lang)

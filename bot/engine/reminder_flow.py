@@ -6,12 +6,20 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.engine.actions import Action, CancelTimer, Reply, ScheduleTimer
-from bot.engine.choices import ASK_REMINDER, LIST_REMINDERS, SUGGESTED_TIMES, Command, RemindAt, ReminderReply
+from bot.engine.choices import (
+    ASK_REMINDER,
+    LIST_REMINDERS,
+    SUGGESTED_TIMES,
+    Command,
+    Confirm,
+    RemindAt,
+    ReminderReply,
+)
 from bot.engine.clock_math import next_local, zone
 from bot.engine.common import Turn, button, item_name, menu_reply, say, start_buttons, to_idle
 from bot.engine.events import TimerFired
 from bot.engine.knowledge import Knowledge
-from bot.engine.state import REMINDER_TIME, SAFETY, SESSION_STATES, Conversation, Reminder
+from bot.engine.state import CHECK_IN, REMINDER_TIME, SAFETY, SESSION_STATES, Conversation, Reminder
 from bot.engine.timers import LATER, ReminderDue
 from bot.nlu import When
 
@@ -118,16 +126,20 @@ def describe(kb: Knowledge, state: Conversation, reminder: Reminder, tz_name: st
 
 
 def list_reminders(kb: Knowledge, state: Conversation) -> Turn:
-    """Show the person's reminders, each with a stop button."""
-    if not state.reminders:
+    """Show the person's reminders, each with a stop button, and those an emergency paused."""
+    if not state.reminders and not state.paused_reminders:
         return state, (Reply(say(kb, state, "reminder.none"), (button(kb, state, ASK_REMINDER, "menu.reminder"),)),)
     tz = zone(state.tz, kb.policy.default_tz).key
-    lines = [say(kb, state, "reminder.list")]
+    lines = [say(kb, state, "reminder.list")] if state.reminders else []
     lines += [f"{n}. {describe(kb, state, r, tz)}" for n, r in enumerate(state.reminders, start=1)]
     choices = tuple(
         button(kb, state, ReminderReply("stop", r.id), "button.stop-reminder-n", n=n)
         for n, r in enumerate(state.reminders, start=1)
     )
+    if state.paused_reminders:
+        lines += ["", say(kb, state, "reminder.paused-list")] if lines else [say(kb, state, "reminder.paused-list")]
+        lines += [f"• {describe(kb, state, r, tz)}" for r in state.paused_reminders]
+        choices = (*choices, button(kb, state, Confirm("resume", True), "button.resume-reminders"))
     return state, (Reply("\n".join(lines), choices),)
 
 
@@ -165,8 +177,8 @@ def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, timer: Remin
         else:
             state = replace(state, reminders=tuple(r for r in state.reminders if r.id != reminder.id))
     too_late = now - event.due_at > timedelta(minutes=kb.policy.reminder_grace_minutes)
-    if too_late or state.state in SESSION_STATES or state.state == SAFETY:
-        return state, tuple(actions)  # never in the middle of a session or its questions
+    if too_late or state.state in SESSION_STATES or state.state in (SAFETY, CHECK_IN):
+        return state, tuple(actions)  # never in the middle of a session, its questions, or after an emergency
     rid = timer.reminder
     state = replace(state, due_reminder=rid, due_reminder_at=now.isoformat())
     choices = (
@@ -183,7 +195,7 @@ def on_timer(kb: Knowledge, state: Conversation, event: TimerFired, timer: Remin
 def on_later(kb: Knowledge, state: Conversation, event: TimerFired) -> Turn:
     """The hour of "not yet" is over: offer the session that had to wait."""
     item = event.payload
-    if state.state in SESSION_STATES or not item:  # never interrupt a session
+    if state.state in SESSION_STATES or state.state == CHECK_IN or not item:  # never a session, nor after an emergency
         return state, ()
     text = say(kb, state, "reminder.later-due", name=item_name(kb, state, item))
     return state, (
@@ -259,6 +271,34 @@ def all_timers_off(state: Conversation) -> tuple[Action, ...]:
     """Cancel every timer the person has: reminders, snoozes, "later" and a session's next step."""
     session = (CancelTimer(state.session.timer_id),) if state.session and state.session.timer_id else ()
     return (*session, *quiet_timers(state), *(CancelTimer(str(ReminderDue(r.id))) for r in state.reminders))
+
+
+def pause_all(state: Conversation) -> tuple[Conversation, tuple[Action, ...]]:
+    """Every timer off (an emergency): session step, snoozes, "later", and the reminders themselves,
+    which are kept aside (`paused_reminders`), not deleted, to be turned back on when the person is safe."""
+    paused = tuple({r.id: r for r in (*state.paused_reminders, *state.reminders)}.values())
+    quiet = replace(state, reminders=(), paused_reminders=paused, due_reminder=0, due_reminder_at="")
+    return quiet, all_timers_off(state)
+
+
+def resume_paused(kb: Knowledge, state: Conversation, now: datetime) -> tuple[Conversation, tuple[Action, ...]]:
+    """The paused reminders back on, as they were: a repeating one at its next time, a one-off one at its
+    instant if still ahead (one whose moment passed meanwhile is dropped, as is one set again meanwhile)."""
+    tz = zone(state.tz, kb.policy.default_tz)
+    back: list[Reminder] = []
+    actions: list[Action] = []
+    for reminder in state.paused_reminders:
+        if reminder.daily:
+            at = next_local(reminder.hour, reminder.minute, tz, now, reminder.days)
+        elif reminder.once_at and datetime.fromisoformat(reminder.once_at) > now:
+            at = datetime.fromisoformat(reminder.once_at)
+        else:
+            continue
+        if any(_same_slot(other, reminder) for other in (*state.reminders, *back)):
+            continue
+        back.append(reminder)
+        actions.append(ScheduleTimer(str(ReminderDue(reminder.id)), at))
+    return replace(state, reminders=(*state.reminders, *back), paused_reminders=()), tuple(actions)
 
 
 def quiet_timers(state: Conversation) -> tuple[Action, ...]:

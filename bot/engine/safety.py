@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from bot.engine.choices import SAFETY_OPTIONS
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import SafetyAnswer
+from bot.engine.statements import ACUTE, read_statements
 from bot.engine.words import EngineWords
 from content.model import Pregnancy
 
-# Asked at every sitting (an answer counts for Policy.acute_valid_minutes only).
-ACUTE = "acute"
+# ACUTE ("right now": fever, just ate...) is asked at every sitting (an answer counts for
+# Policy.acute_valid_minutes only).
 # Slow-changing: asked again after Policy.reask_days.
 PERIODIC = ("pressure", "pregnancy", "clot", "foot", "chronic")
 QUESTIONS = (ACUTE, *PERIODIC)
@@ -92,6 +93,8 @@ def typed_answer(question: str, text: str, intent: str | None, w: EngineWords) -
         return None
     if question == "pregnancy" and (said & w.maybe or says_pregnant(words, w)):
         return "yes"
+    if question == ACUTE and any(s.question == ACUTE and s.value == "no" for s in read_statements(tokens, w)):
+        return None  # "temperature 37.2": not the fever button, nor "none of these" (it says nothing of a meal)
     if said & w.hedges or len(words) > 6:
         return None
     named = [v for v in options if v in w.answers and said & w.answers[v]]
@@ -119,6 +122,12 @@ def _denied(tokens: Sequence[str], index: int, w: EngineWords) -> bool:
         if token in w.negations:
             return True
     return False
+
+
+def has_fever(kb: Knowledge, answers: dict[str, SafetyAnswer], now: datetime) -> bool:
+    """True when a fever is on record for this sitting (the "right now" answer still counts)."""
+    answer = answers.get(ACUTE)
+    return answer is not None and answer.value == "fever" and ACUTE not in due_questions(kb, answers, now)
 
 
 def is_pregnant(answers: dict[str, SafetyAnswer]) -> bool:
@@ -197,20 +206,18 @@ def assess(kb: Knowledge, answers: dict[str, SafetyAnswer], item: str, *, others
 
 
 def stated_answers(words: Sequence[str], w: EngineWords) -> list[tuple[str, str]]:
-    """The safety questions a sentence speaks about, with the answer it gives ("yes", "no", "fever").
+    """The safety questions a sentence speaks about, with the answer it gives ("yes", "no", "fever", "left").
 
-    Conservative: an absence word makes the answer "no", which the engine only uses to ask the
-    question again with its buttons (a risk is never lowered on words alone); "yes" is recorded at once.
+    Conservative: a denial ("no fever", "my BP is normal now") gives "no", which the engine only uses to
+    ask the question again with its buttons (a risk is never lowered on words alone); a risk stated is
+    recorded at once (bot/engine/statements.py reads it). Pregnancy is read with who is meant
+    (`pregnancy_subject`); here it is only named.
     """
-    found: list[tuple[str, str]] = []
+    found = [(s.question, s.value) for s in read_statements(words, w)]
     said = set(words)
-    for question, topic in w.topics.items():
-        if not topic & said:
-            continue
+    if w.topics.get("pregnancy", frozenset()) & said:
         if said & w.absent:
-            found.append((question, "no"))
-        elif question == ACUTE:
-            found.append((question, "fever"))
+            found.append(("pregnancy", "no"))
         elif said & w.present:
-            found.append((question, "yes"))
+            found.append(("pregnancy", "yes"))
     return found

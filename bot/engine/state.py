@@ -35,6 +35,8 @@ BOOKING_CONTACT = "booking.contact"
 BOOKING_CONSENT = "booking.consent"
 DELETE_CONFIRM = "delete.confirm"
 TIMEZONE_ASK = "timezone.ask"
+CHECK_IN = "check-in"  # after emergency advice: "are you safe now?" comes before anything else
+RESUME_REMINDERS = "check-in.reminders"  # safe again: turn the reminders paused by the emergency back on?
 
 SESSION_STATES = frozenset({SESSION_FINDING, SESSION_RUNNING, SESSION_PAUSED, SESSION_TOO_PAINFUL})
 ALL_STATES = frozenset(
@@ -53,6 +55,8 @@ ALL_STATES = frozenset(
         BOOKING_CONSENT,
         DELETE_CONFIRM,
         TIMEZONE_ASK,
+        CHECK_IN,
+        RESUME_REMINDERS,
     }
     | SESSION_STATES
 )
@@ -101,6 +105,15 @@ class Feedback:
 
 
 @dataclass(frozen=True, slots=True)
+class Emergency:
+    """The emergency advice last given, kept until the person says they are safe (the check-in)."""
+
+    kind: str  # the red flag's kind: picks the advice given again ("emergency", "self-harm", "dvt" ...)
+    for_other: bool = False  # about someone else ("my husband is clutching his chest"): spoken to the helper
+    at: str = ""  # when (ISO 8601)
+
+
+@dataclass(frozen=True, slots=True)
 class BookingDraft:
     """A booking request being filled in."""
 
@@ -141,6 +154,8 @@ class Conversation:
     due_reminder: int = 0  # the reminder that last came due and is not answered yet
     due_reminder_at: str = ""  # when it came due (ISO 8601): it waits for an answer for a few hours only
     others_pregnant: bool = False  # someone they care for is pregnant: offers stay safe in pregnancy
+    emergency: Emergency | None = None  # emergency advice given and the check-in not answered yet
+    paused_reminders: tuple[Reminder, ...] = ()  # stopped by an emergency, kept to turn back on when safe
 
     def to_json(self) -> str:
         """Serialise to compact JSON."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.engine import booking_flow, reminder_flow, safety_flow, session_flow
+from bot.engine import booking_flow, check_in_flow, reminder_flow, safety_flow, session_flow
 from bot.engine.actions import Forget, Reply
 from bot.engine.choices import (
     Answer,
@@ -48,6 +48,7 @@ from bot.engine.state import (
     BOOKING_CONTACT,
     BOOKING_NAME,
     BOOKING_WHEN,
+    CHECK_IN,
     DELETE_CONFIRM,
     DID_YOU_MEAN,
     FEEDBACK,
@@ -55,6 +56,7 @@ from bot.engine.state import (
     NEW,
     OFFERED,
     REMINDER_TIME,
+    RESUME_REMINDERS,
     SAFETY,
     SESSION_FINDING,
     SESSION_PAUSED,
@@ -84,10 +86,16 @@ class Handlers:
     careful: bool = False  # deleting, sharing: only the exact label or a plain yes / no, never a question
     question: bool = True  # the prompt's buttons are the answers it waits for (typed labels pick them)
     general: bool = True  # a new request (symptoms, a command) is read as in idle, and goes where idle goes
+    anywhere: bool = True  # the buttons that work in every state (an offer, a reminder, the menu) work here
 
 
-# What holds in every state, drawn once: red flags, "start over", STOP go to idle; "delete my data" asks.
-GLOBAL_ARROWS = ((IDLE, "red flag (emergency advice), start over, STOP"), (DELETE_CONFIRM, "delete my data"))
+# What holds in every state, drawn once: a red flag gives emergency advice and waits for the check-in;
+# a concern (see a doctor), "start over", STOP go to idle; "delete my data" asks.
+GLOBAL_ARROWS = (
+    (CHECK_IN, "red flag: emergency advice, then are you safe now?"),
+    (IDLE, "a concern (see a doctor, no points), start over, STOP"),
+    (DELETE_CONFIRM, "delete my data"),
+)
 
 
 # ---- prompts ------------------------------------------------------------------------------------
@@ -162,6 +170,13 @@ def _delete_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     return _question_text(kb, state, said, now)
 
 
+def _resume_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
+    answer = _plain_yes_no(said)
+    if answer is not None:
+        return check_in_flow.on_resume(kb, state, answer, now)
+    return _question_text(kb, state, said, now)
+
+
 def _booking_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     if said.u.intent in ("stop", "no") and len(said.words) <= 3:
         state = to_idle(state)
@@ -192,6 +207,12 @@ def _feedback_choice(kb: Knowledge, state: Conversation, choice: ChoiceId, now: 
     return feedback(kb, state, choice.feeling, now) if isinstance(choice, Feel) else None
 
 
+def _check_in_choice(kb: Knowledge, state: Conversation, choice: ChoiceId, now: datetime) -> Turn | None:
+    if isinstance(choice, Confirm) and choice.topic == "safe":
+        return check_in_flow.answer(kb, state, choice.yes, now)
+    return None
+
+
 def _did_you_mean_choice(kb: Knowledge, state: Conversation, choice: ChoiceId, now: datetime) -> Turn | None:
     if isinstance(choice, PickSymptom) and not choice.symptom:
         state = to_idle(state)
@@ -212,6 +233,12 @@ def _contact_choice(kb: Knowledge, state: Conversation, choice: ChoiceId, now: d
 def _consent_choice(kb: Knowledge, state: Conversation, choice: ChoiceId, now: datetime) -> Turn | None:
     if isinstance(choice, Confirm) and choice.topic == "consent":
         return booking_flow.on_consent(kb, state, choice.yes, now)
+    return None
+
+
+def _resume_choice(kb: Knowledge, state: Conversation, choice: ChoiceId, now: datetime) -> Turn | None:
+    if isinstance(choice, Confirm) and choice.topic == "resume":
+        return check_in_flow.on_resume(kb, state, choice.yes, now)
     return None
 
 
@@ -241,6 +268,8 @@ def anywhere_choice(kb: Knowledge, state: Conversation, choice: ChoiceId, now: d
         return reminder_flow.set_reminder(kb, state, When(True, choice.hour, choice.minute, None), now)
     if isinstance(choice, ReminderReply):
         return reminder_flow.on_reminder_reply(kb, state, choice.verb, choice.reminder, now)
+    if isinstance(choice, Confirm) and choice.topic == "resume":  # "my reminders" shows the paused ones
+        return check_in_flow.on_resume(kb, state, choice.yes, now)
     if isinstance(choice, PickLanguage) and choice.code in kb.content.languages:
         state = replace(state, lang=choice.code)
         return state, (menu_reply(kb, state, "language.set"),)
@@ -357,6 +386,7 @@ _SESSION = Handlers(
     on_text=session_flow.on_text,
     on_choice=_session_choice,
     general=False,  # in a session, words are controls or questions; nothing else leaves it
+    anywhere=False,  # an old offer's Start or a reminder's buttons wait until the session ends
 )
 
 HANDLERS: dict[str, Handlers] = {
@@ -488,6 +518,26 @@ HANDLERS: dict[str, Handlers] = {
         careful=True,
     ),
     TIMEZONE_ASK: Handlers(timezone_question, on_timezone_text, _none, ((IDLE, "a city or country (reminders move)"),)),
+    CHECK_IN: Handlers(
+        check_in_flow.question,
+        check_in_flow.on_text,
+        _check_in_choice,
+        (
+            (CHECK_IN, "any message asks; still need help (the advice again)"),
+            (RESUME_REMINDERS, "safe now, reminders were paused"),
+            (IDLE, "safe now, nothing paused"),
+        ),
+        question=False,  # its typed answers count once it was asked (its buttons shown), not before
+        careful=True,  # a label word for word only: "I'm not safe now" is a close spelling of "I'm safe now"
+        general=False,  # no points, no menu, until they say they are safe
+        anywhere=False,
+    ),
+    RESUME_REMINDERS: Handlers(
+        check_in_flow.resume_question,
+        _resume_text,
+        _resume_choice,
+        ((IDLE, "yes (rescheduled as they were) / no (they stay paused)"),),
+    ),
 }
 
 __all__ = ["GLOBAL_ARROWS", "HANDLERS", "Handlers", "anywhere_choice", "faq_answer", "typed_choice"]

@@ -28,6 +28,21 @@ class EngineWords:
     mistake: frozenset[str]
     topics: Mapping[str, frozenset[str]]
     answers: Mapping[str, frozenset[str]]
+    risks: Mapping[str, tuple[tuple[str, ...], ...]]  # question -> phrases (as words) naming its risk
+    mentions: Mapping[str, tuple[tuple[str, ...], ...]]  # question -> phrases that need a `present` word
+    not_risks: tuple[tuple[str, ...], ...]
+    first_person: frozenset[str]
+    hypothetical: frozenset[str]
+    breaks: frozenset[str]
+    joiners: frozenset[str]  # [negation]: "no fever AND my BP is high" opens a new clause before a starter
+    starters: frozenset[str]
+    fillers: frozenset[str]  # [negation]: "I do NOT HAVE diabetes": a negation reaches over these
+    topic_words: frozenset[str]  # every word of `risks` and `mentions`
+    foot_parts: frozenset[str]
+    celsius: frozenset[str]
+    fahrenheit: frozenset[str]
+    degrees: frozenset[str]
+    surroundings: frozenset[str]
     once: frozenset[str]
     place_cues: frozenset[str]
     question_words: frozenset[str]
@@ -51,9 +66,29 @@ class EngineWords:
             mistake=frozenset(s.mistake),
             topics={q: frozenset(w) for q, w in s.topics.items()},
             answers={a: frozenset(w) for a, w in s.answers.items()},
+            risks={q: _phrases(p) for q, p in s.risks.items()},
+            mentions={q: _phrases(p) for q, p in s.mentions.items()},
+            not_risks=_phrases(s.not_risks),
+            first_person=frozenset(s.first_person),
+            hypothetical=frozenset(s.hypothetical),
+            breaks=frozenset(s.breaks),
+            joiners=frozenset(words.negation.joiners),
+            starters=frozenset(words.negation.starters),
+            fillers=frozenset(words.negation.fillers),
+            topic_words=frozenset(w for p in (*s.risks.values(), *s.mentions.values()) for w in " ".join(p).split()),
+            foot_parts=frozenset(s.foot_parts),
+            celsius=frozenset(s.celsius),
+            fahrenheit=frozenset(s.fahrenheit),
+            degrees=frozenset(s.degrees),
+            surroundings=frozenset(s.surroundings),
             once=frozenset(c.once),
             place_cues=frozenset(c.place_cues),
             question_words=frozenset(c.question_words),
             answer_filler=frozenset(c.answer_filler),
             children=frozenset(c.children),
         )
+
+
+def _phrases(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Phrases as tuples of words, longest first (so "heart disease" is found before "heart")."""
+    return tuple(sorted((tuple(p.split()) for p in phrases), key=len, reverse=True))

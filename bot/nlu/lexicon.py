@@ -45,7 +45,7 @@ class Phrase:
 class PhraseIndex:
     """Phrases of one kind (symptoms, red flags or questions) in one language."""
 
-    def __init__(self, pairs: Iterable[tuple[str, str]], words: Grammar) -> None:
+    def __init__(self, pairs: Iterable[tuple[str, str]], words: Grammar, *, normalised: bool = False) -> None:
         self.exact: dict[tuple[str, ...], Phrase] = {}
         self.prefixes: set[tuple[str, ...]] = set()  # every start of a phrase: lookups stop early
         self.by_stem: dict[str, list[Phrase]] = {}
@@ -55,7 +55,7 @@ class PhraseIndex:
         self.texts: dict[str, str] = {}  # every distinct normalised phrase -> its label
         loose: list[Phrase] = []
         for label, raw in pairs:
-            text = normalise(raw).replace(f" {CLAUSE}", "")
+            text = raw if normalised else normalise(raw).replace(f" {CLAUSE}", "")
             tokens = text.split()
             self.word_counts.update(tokens)
             if not tokens:
@@ -124,7 +124,29 @@ class Language:
             self.words,
         )
         self.red_flags = PhraseIndex(
-            ((f.id, p) for f in content.red_flags for p in f.phrases.get(lang, ())), self.words
+            (
+                (f.id, phrase)
+                for f in content.red_flags
+                for phrase in (
+                    *(normalise(p).replace(f" {CLAUSE}", "") for p in f.phrases.get(lang, ())),
+                    *content.red_flag_expansions(f, lang),
+                )
+            ),
+            self.words,
+            normalised=True,
+        )
+        given: dict[str, list[tuple[str, str]]] = {}
+        for flag in content.red_flags:
+            for context, phrases in content.red_flag_given(flag, lang).items():
+                given.setdefault(context, []).extend((flag.id, phrase) for phrase in phrases)
+        classes = self.word_lists.red_flags.concepts
+        # a context (a word class named anywhere in the text) and the red-flag phrases that count in it
+        self.red_flags_given = tuple(
+            (
+                tuple(tuple(normalise(w).split()) for w in classes.get(context, ())),
+                PhraseIndex(pairs, self.words, normalised=True),
+            )
+            for context, pairs in given.items()
         )
         self.faqs = PhraseIndex(
             ((f.id, q) for f in content.faqs.values() for q in f.questions.get(lang, ())), self.words
@@ -135,6 +157,8 @@ class Language:
             self.word_lists.intents.padding_after,
         )
         counts = self.symptoms.word_counts + self.red_flags.word_counts + self.faqs.word_counts
+        for _context, index in self.red_flags_given:
+            counts += index.word_counts
         for text in self.intents.texts:
             counts.update(text.split())
         vocabulary = set(counts)
@@ -187,6 +211,7 @@ class Lexicon:
     def __init__(self, content: Content) -> None:
         self.languages = {lang: Language(content, lang) for lang in content.languages}
         self.kinds = {flag.id: flag.kind for flag in content.red_flags}
+        self.severities = {flag.id: flag.severity for flag in content.red_flags}
 
     def language(self, lang: str) -> Language:
         """The index of a content language (English when there is none for `lang`)."""

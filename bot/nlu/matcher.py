@@ -90,7 +90,7 @@ class Matcher:
         for code, tokens in long_tokens.items():
             language = self.lexicon.languages[code]
             hits = symptom_hits if code == lang else ()
-            reading = scan_red_flags(language, tokens, self.lexicon.kinds, hits)
+            reading = scan_red_flags(language, tokens, self.lexicon.kinds, hits, self.lexicon.severities)
             if reading.flag is not None:
                 return reading
             negated.extend(reading.negated)
@@ -110,9 +110,23 @@ class Matcher:
         tokens = long_tokens[language.lang] if short_text == long_text else language.analyse(short_text)
         reading = match_symptoms(language, tokens)
         red = self._red_flags(long_tokens, language.lang, reading.hits)
-        if red.flag is not None:
+        if red.flag is not None and red.severity == "emergency":
             return Understanding(
-                short_text, lang, red.flag, red.kind, red.negated, (), (), (), (), (), None, None, None, "emergency"
+                short_text,
+                lang,
+                red.flag,
+                red.kind,
+                red.negated,
+                (),
+                (),
+                (),
+                (),
+                (),
+                None,
+                None,
+                None,
+                severity="emergency",
+                for_other=red.for_other,
             )
         unsure = not reading.confident and not reading.maybe
         intent = detect_intent(language.intents, short_text, fuzzy=unsure)
@@ -120,7 +134,8 @@ class Matcher:
         symptoms, maybe = reading.confident, reading.maybe
         if intent in OPENERS and (symptoms or faq):
             intent = None
-        chosen = [self.content.symptoms[s.id] for s in symptoms if s.id in self.content.symptoms]
+        concern = red.flag  # urgent or not for self-care: no points
+        chosen = [self.content.symptoms[s.id] for s in symptoms if s.id in self.content.symptoms and not concern]
         return Understanding(
             text=short_text,
             lang=lang,
@@ -135,4 +150,8 @@ class Matcher:
             intent=intent,
             when=language.when.parse(short_text),
             faq=faq,
+            severity=red.severity,
+            concern=concern,
+            concern_kind=red.kind if concern else None,
+            for_other=red.for_other,
         )

@@ -1,32 +1,49 @@
 """Red-flag detection, run first on every text: an emergency sign stops everything else.
 
-Generous on purpose: any order of words, typos, a whole story (the first 2,000 characters). A
-red flag the text denies ("no chest pain") is reported apart, except self-harm, which always
-gets support. A longer symptom phrase that contains a red-flag phrase wins ("can't breathe
-through my nose" is a blocked nose, not an emergency).
+Signs are concepts (content/safety.toml): each a few word classes that together describe it ("{chest}
+{pressure}": "an elephant sitting on my chest", "my husband is clutching his chest"), besides its
+names. Generous on purpose: any order of words, typos, a whole story (the first 2,000 characters).
+- Negation covers its own clause only: "no chest pain but I can't breathe" is a red flag. A red flag the
+  text denies ("no chest pain") is reported apart. Self-harm is denied only by a cue right before it
+  ("not suicidal, just stressed"); "I don't want to live" stays what it says.
+- A clause that tells a history ("had a DVT two years ago", "my dad had a stroke in 2019") is not an
+  emergency now.
+- A longer symptom phrase that contains a red-flag phrase wins ("can't breathe through my nose").
+- Emergencies come before urgent signs, which come before not-self-care ones.
+- Someone else may be meant ("my husband is clutching his chest"): the reply then speaks to a helper.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.nlu.lexicon import Language, Token
 from bot.nlu.negation import negated_hits
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
-from bot.nlu.words import Grammar
+from bot.nlu.words import Grammar, Negation
 
-RED_FLAG_FUZZY = 85.0
-NEVER_NEGATED = frozenset({"self-harm"})
+RED_FLAG_FUZZY = 90.0  # a misspelt phrase; single words are corrected before (bot/nlu/spelling.py)
+DENIED_ONLY_CLOSE = frozenset({"self-harm"})  # kinds a negation must stand right before
+RANK = {"emergency": 0, "urgent": 1, "not-self-care": 2}
+# Among emergencies, whose advice comes first: support for self-harm (it gives 998 too), then pregnancy
+# (the maternity unit), then the general 998 advice; "see a doctor today" kinds last.
+KIND_ORDER = {"self-harm": 0, "pregnancy": 1, "emergency": 2}
+FIRST_YEAR, LAST_YEAR = 1950, 2100  # "in 2019": a year after "in", "since", "back in" tells a history
+YEAR_CUES = frozenset({"in", "since"})
 
 
 @dataclass(frozen=True, slots=True)
 class RedFlagReading:
-    """The red flag a text raises (if any) and the ones it denies."""
+    """The sign a text raises (if any), how severe it is, whom it is about, and the ones it denies or
+    tells as history."""
 
     flag: str | None
     kind: str | None
     negated: tuple[str, ...]
+    severity: str | None = None
+    for_other: bool = False
+    history: tuple[str, ...] = ()
 
 
 # A one-word red flag used as a verb on an object is not an emergency: "stroke my foot gently"
@@ -40,31 +57,244 @@ def _used_as_verb(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
 
 def _covered(hit: Hit, symptom_hits: Sequence[Hit]) -> bool:
     positions = set(hit.positions)
-    return any(positions < set(s.positions) for s in symptom_hits)
+    return any(s.score >= CONFIDENT and positions < set(s.positions) for s in symptom_hits)
+
+
+def _clause_words(hit: Hit, tokens: Sequence[Token]) -> list[str]:
+    clause = tokens[hit.start].clause
+    return [token.word for token in tokens if token.clause == clause]
+
+
+def _holds(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
+    """True when one of the phrases occurs in the words."""
+    for phrase in phrases:
+        size = len(phrase)
+        if any(tuple(said[i : i + size]) == phrase for i in range(len(said) - size + 1)):
+            return True
+    return False
+
+
+def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
+    """True when the hit's clause tells a history: "years ago", "history of", "in 2019"."""
+    said = _clause_words(hit, tokens)
+    for index, word in enumerate(said):
+        if word.isdigit() and FIRST_YEAR <= int(word) <= LAST_YEAR and index and said[index - 1] in YEAR_CUES:
+            return True
+    return _holds(said, words.past)
+
+
+def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
+    """The tokens with "30 weeks" / "28 wks" read as "30 pregnant" (a number from 4 to 42 before a
+    gestation word, not after a duration word: "for 3 weeks" stays a duration)."""
+    marked = list(tokens)
+    for index in range(len(tokens) - 1):
+        word, after = tokens[index].word, tokens[index + 1]
+        if not words.pregnant or not word.isdigit() or not 4 <= int(word) <= 42 or after.word not in words.gestation:
+            continue
+        if index and tokens[index - 1].word in words.durations:
+            continue
+        marked[index + 1] = replace(
+            after, word=words.pregnant, stem=words.stem(words.pregnant), known=True, filler=False
+        )
+    return tuple(marked)
+
+
+def _continues(hit: Hit, denied_at: set[int], tokens: Sequence[Token], words: Negation) -> bool:
+    """True when a denied hit's list goes on to this one ("my calf is not swollen or red")."""
+    index = hit.start - 1
+    while index >= 0 and tokens[index].clause == tokens[hit.start].clause:
+        if index in denied_at:
+            return True
+        if tokens[index].word not in words.joiners and tokens[index].word not in words.fillers:
+            return False
+        index -= 1
+    return False
+
+
+def _denied_inside(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
+    """True when a negation stands right before one of a hit's own later words, in its clause: "my calf is
+    NOT swollen or red, just sore" (not "he did NOT feel the nail, now the wound has pus")."""
+    own = set(hit.positions)
+    for index in range(hit.start, hit.end):
+        if index in own or tokens[index].word not in words.cues:
+            continue
+        if index + 1 < len(tokens) and tokens[index + 1].word in words.hedges:
+            continue  # "not sure"
+        # the negation reaches over fillers and a short list: "NO cuts or wounds"
+        after, skipped = index + 1, 0
+        while after < hit.end and after not in own and tokens[after].clause == tokens[index].clause and skipped < 3:
+            skipped += tokens[after].word not in words.fillers and tokens[after].word not in words.joiners
+            after += 1
+        if after in own and tokens[after].clause == tokens[index].clause:
+            return True
+    return False
+
+
+def _contrasts_split(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
+    """The tokens with a new clause at each contrast word: "didn't hit my head | BUT I passed out"."""
+    split: list[Token] = []
+    shift = 0
+    for token in tokens:
+        shift += token.word in words.contrasts
+        split.append(replace(token, clause=token.clause + shift) if shift else token)
+    return tuple(split)
+
+
+def _listed_after_cue(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
+    """True when the hit ends a list a negation opens: "no headache OR blurry vision, just puffy ankles"."""
+    clause = tokens[hit.start].clause
+    crossed_joiner = False
+    for index in range(hit.start - 1, max(-1, hit.start - 8), -1):
+        token = tokens[index]
+        if token.clause != clause:
+            return False
+        if token.word in words.joiners:
+            crossed_joiner = True
+        elif token.word in words.cues:
+            following = tokens[index + 1].word
+            return crossed_joiner and following not in words.hedges
+    return False
+
+
+def _context_said(tokens: Sequence[Token], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
+    """True when a context ("pregnant") is said in a clause that is not a history ("when I was pregnant
+    with my son...")."""
+    clauses: dict[int, list[str]] = {}
+    for token in tokens:
+        clauses.setdefault(token.clause, []).append(token.word)
+    for said in clauses.values():
+        if _holds(said, words.past):
+            continue
+        for phrase in context:
+            size = len(phrase)
+            for start in range(len(said) - size + 1):
+                denied = set(said[max(0, start - 2) : start]) & words.negation.cues
+                if tuple(said[start : start + size]) == phrase and not denied:  # not "NOT pregnant"
+                    return True
+    return False
+
+
+def _about_someone_else(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
+    """True when the hit speaks of another person: "his chest", "my husband is clutching...", "mum face
+    went funny"; the nearest person named before it decides (up to 12 words back, in this clause or the
+    one before)."""
+    inside = {tokens[i].word for i in range(hit.start, hit.end)}
+    if inside & words.others:
+        return True
+    clause = tokens[hit.start].clause
+    for index in range(hit.start - 1, max(-1, hit.start - 13), -1):
+        token = tokens[index]
+        if token.clause < clause - 1:
+            break
+        if token.word in words.first_person:
+            return False
+        if token.word in words.others:
+            return True
+    return False
+
+
+def _denied(number: int, hit: Hit, kind: str, negated: set[int], tokens: Sequence[Token], words: Negation) -> bool:
+    if number not in negated:
+        return False
+    if kind not in DENIED_ONLY_CLOSE:
+        return True
+    # only a short name of the state right after the cue: "not suicidal", "no self harm" (never "don't
+    # want to die", which says what it says)
+    return len(hit.positions) <= 2 and hit.start > 0 and tokens[hit.start - 1].word in words.cues
+
+
+@dataclass(slots=True)
+class _Sorting:
+    """Hits sorted into raised, denied and told as history (one group of hits at a time)."""
+
+    raised: list[Hit]
+    negated: dict[str, None]
+    history: dict[str, None]
+    denied: list[Hit]
+
+
+def _sort_hits(
+    hits: Sequence[Hit], tokens: Sequence[Token], kinds: Mapping[str, str], words: Grammar, sorting: _Sorting
+) -> None:
+    """Sort one group of disjoint hits (in text order) into `sorting`."""
+    negation = replace(words.negation, cues=words.negation.cues | words.denials)
+    negated_numbers = negated_hits(hits, tokens, negation)
+    denied_at: set[int] = set()  # the words of denied hits: a list goes on denying ("not swollen or red")
+    for number, hit in enumerate(hits):
+        clause = _clause_words(hit, tokens)
+        if _holds(clause, words.sayings):
+            continue  # "I wanted to die of embarrassment"
+        kind = kinds.get(hit.label, "")
+        close_only = kind in DENIED_ONLY_CLOSE
+        if _denied(number, hit, kind, negated_numbers, tokens, negation) or (
+            not close_only
+            and (
+                _denied_inside(hit, tokens, negation)
+                or _continues(hit, denied_at, tokens, negation)
+                or _listed_after_cue(hit, tokens, negation)
+            )
+        ):
+            sorting.negated.setdefault(hit.label, None)
+            sorting.denied.append(hit)
+            denied_at.update(hit.positions)
+        elif _told_as_history(hit, tokens, words):
+            sorting.history.setdefault(hit.label, None)
+        elif not close_only and _holds(clause, words.idioms):
+            continue  # "my boss gives me a heart attack", "can't breathe from laughing"
+        else:
+            sorting.raised.append(hit)
 
 
 def scan_red_flags(
-    language: Language, tokens: Sequence[Token], kinds: Mapping[str, str], symptom_hits: Sequence[Hit] = ()
+    language: Language,
+    tokens: Sequence[Token],
+    kinds: Mapping[str, str],
+    symptom_hits: Sequence[Hit] = (),
+    severities: Mapping[str, str] | None = None,
 ) -> RedFlagReading:
-    """The strongest red flag in the tokens, and the red flags they say are absent."""
-    hits = [
-        h
-        for h in resolve(spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY))
-        if h.score >= CONFIDENT
-    ]
-    negated_numbers = negated_hits(hits, tokens, language.words.negation)
-    raised: list[Hit] = []
-    negated: dict[str, None] = {}
-    for number, hit in enumerate(hits):
-        if _covered(hit, symptom_hits) or _used_as_verb(hit, tokens, language.words):
-            continue
-        if number in negated_numbers and kinds.get(hit.label) not in NEVER_NEGATED:
-            negated.setdefault(hit.label, None)
-        else:
-            raised.append(hit)
-    if not raised:
-        return RedFlagReading(None, None, tuple(negated))
-    best = max(raised, key=lambda h: (h.score, h.size, -h.start))
+    """The most severe sign in the tokens (emergency, urgent, not-self-care), and the ones they say are
+    absent or past. Signs that count in a context ("pregnant") are sorted apart from the rest, so a
+    pregnancy sign is not hidden by a sign sharing its words ("blood when I wiped, 24 weeks")."""
+    words = language.words
+    tokens = _contrasts_split(_weeks_pregnant(tokens, words), words)
+    groups = [spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY)]
+    for context, index in language.red_flags_given:
+        if _context_said(tokens, context, words):  # "I'm 14 weeks ... today I noticed bleeding"
+            groups.append(spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY))
+    sorting = _Sorting([], {}, {}, [])
+    for found in groups:
+        for _attempt in range(3):
+            hits = [
+                h
+                for h in resolve(found)
+                if h.score >= CONFIDENT and not _covered(h, symptom_hits) and not _used_as_verb(h, tokens, words)
+            ]
+            trial = _Sorting([], {}, {}, [])
+            _sort_hits(hits, tokens, kinds, words, trial)
+            # a denied hit across clauses may hide a sign of the next one: "didn't hit my head BUT I passed out"
+            spanning = [h for h in trial.denied if len({tokens[p].clause for p in h.positions}) > 1]
+            if not spanning:
+                break
+            found = [h for h in found if h not in spanning]
+        sorting.raised += trial.raised
+        sorting.negated |= trial.negated
+        sorting.history |= trial.history
+    negated = {label: None for label in sorting.negated if label not in sorting.history}
+    if not sorting.raised:
+        return RedFlagReading(None, None, tuple(negated), history=tuple(sorting.history))
+    severity_of = severities or {}
+
+    def rank(hit: Hit) -> tuple[int, int, float, int, int]:
+        severity = RANK.get(severity_of.get(hit.label, "emergency"), 0)
+        kind = KIND_ORDER.get(kinds.get(hit.label, ""), len(KIND_ORDER))
+        return severity, kind, -hit.score, -hit.size, hit.start
+
+    best = min(sorting.raised, key=rank)
     return RedFlagReading(
-        best.label, kinds.get(best.label, "emergency"), tuple(label for label in negated if label != best.label)
+        best.label,
+        kinds.get(best.label, "emergency"),
+        tuple(label for label in negated if label != best.label),
+        severity_of.get(best.label, "emergency"),
+        _about_someone_else(best, tokens, words),
+        tuple(sorting.history),
     )

@@ -101,6 +101,16 @@ class Grammar:
     negation: Negation
     verb_objects: frozenset[str]  # after a one-word red flag, make it a verb ("stroke my foot")
     verb_subjects: frozenset[str]  # before it, make it a noun again ("had a stroke my ...")
+    past: tuple[tuple[str, ...], ...]  # "years ago", "history of": a clause that tells a history
+    others: frozenset[str]  # "husband", "mum", "he": someone else is meant
+    first_person: frozenset[str]  # "i", "me": the writer
+    denials: frozenset[str]  # "never": denies a red flag, not a symptom
+    idioms: tuple[tuple[str, ...], ...]  # "gave me a": a red flag in a figure of speech
+    sayings: tuple[tuple[str, ...], ...]  # "die of embarrassment": a saying, whatever the kind
+    contrasts: frozenset[str]  # "but", "though": a new clause for red flags
+    gestation: frozenset[str]  # "weeks" after a number from 4 to 42: pregnant...
+    pregnant: str  # ...the word it stands for (the first of the red-flag word class "pregnant")
+    durations: frozenset[str]  # ...unless the number follows one of these ("for 3 weeks")
 
 
 def stem_table(words: LanguageWords) -> dict[str, str]:
@@ -115,7 +125,7 @@ def stem_table(words: LanguageWords) -> dict[str, str]:
 def compile_grammar(words: LanguageWords) -> Grammar:
     """The matcher's view of a language's words."""
     return Grammar(
-        stem=STEMMERS[words.stems.stemmer](stem_table(words)),
+        stem=functools.lru_cache(maxsize=65536)(STEMMERS[words.stems.stemmer](stem_table(words))),
         stopwords=frozenset(words.matching.stopwords),
         common=frozenset(words.matching.common),
         keep_order=frozenset(words.matching.keep_order),
@@ -130,6 +140,16 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         ),
         verb_objects=frozenset(words.red_flags.verb_objects),
         verb_subjects=frozenset(words.red_flags.verb_subjects),
+        past=tuple(tuple(phrase.split()) for phrase in words.red_flags.past),
+        others=frozenset(words.red_flags.others),
+        first_person=frozenset(words.red_flags.first_person),
+        denials=frozenset(words.red_flags.denials),
+        idioms=tuple(tuple(phrase.split()) for phrase in words.red_flags.idioms),
+        sayings=tuple(tuple(phrase.split()) for phrase in words.red_flags.sayings),
+        contrasts=frozenset(words.red_flags.contrasts),
+        gestation=frozenset(words.red_flags.gestation),
+        pregnant=next(iter(words.red_flags.concepts.get("pregnant", ())), ""),
+        durations=frozenset(words.red_flags.durations),
     )
 
 

@@ -17,7 +17,10 @@ def test_real_content_loads() -> None:
     assert len(content.points) >= 15
     assert set(content.zones) == {"toes", "ball", "arch", "heel", "inner-edge", "outer-edge"}
     assert len(content.symptoms) >= 15
-    assert {flag.kind for flag in content.red_flags} == {"emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy"}
+    emergencies = [flag for flag in content.red_flags if flag.severity == "emergency"]
+    assert {flag.kind for flag in emergencies} == {"emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy"}
+    assert {flag.severity for flag in content.red_flags} == {"emergency", "urgent", "not-self-care"}
+    assert all(flag.sources for flag in content.red_flags)
     assert default_content() is default_content()
 
 

@@ -110,6 +110,18 @@ def to_idle(flow: Flow) -> None:
     flow.say("hi")
 
 
+def to_check_in(flow: Flow) -> None:
+    """Emergency advice given with a nightly reminder set, and the check-in asked (their next message)."""
+    flow.say("remind me every night at 22:00")
+    flow.say("I have chest pain")
+    flow.say("hello")
+
+
+def to_resume_reminders(flow: Flow) -> None:
+    to_check_in(flow)
+    flow.tap("safe:yes")
+
+
 REACH: dict[str, Callable[[Flow], None]] = {
     S.NEW: to_new,
     S.IDLE: to_idle,
@@ -129,4 +141,6 @@ REACH: dict[str, Callable[[Flow], None]] = {
     S.BOOKING_CONSENT: to_booking(S.BOOKING_CONSENT),
     S.DELETE_CONFIRM: to_delete_confirm,
     S.TIMEZONE_ASK: to_timezone_ask,
+    S.CHECK_IN: to_check_in,
+    S.RESUME_REMINDERS: to_resume_reminders,
 }

@@ -1,4 +1,4 @@
-"""A red flag in any state stops everything and gets emergency advice, and nothing else."""
+"""A red flag in any state stops everything and gets emergency advice, and nothing else (then the check-in)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_red_flag_from_every_state(flow: Flow, name: str, text: str) -> None:
     assert len(replies) == 1, "the emergency advice and nothing else"
     assert replies[0].urgent and RED_FLAGS[text] in replies[0].text
     assert replies[0].choices == ()
-    assert flow.state.state == S.IDLE
+    assert flow.state.state == S.CHECK_IN, "the next message is met with: are you safe now?"
     assert flow.state.session is None
     assert not any(t.startswith("session:") for t in flow.timers), "a running session is stopped"
 

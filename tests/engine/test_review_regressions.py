@@ -20,6 +20,7 @@ def test_a_swollen_calf_blocks_leg_and_foot_massage_afterwards(flow: Flow) -> No
     answer_all(flow)
     flow.say("my left calf is swollen, red and warm")
     assert flow.state.answers["clot"].value == "yes"
+    flow.tap("safe:yes")  # the check-in after emergency advice comes first
     flow.tap("start:ST44")
     answer_all(flow)
     assert flow.state.session is None and "clot" in flow.text()

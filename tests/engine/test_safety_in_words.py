@@ -89,7 +89,10 @@ def test_no_with_the_risk_itself_is_asked_again(flow: Flow, question: str, typed
     while flow.state.question != question:
         answer_all_once(flow)
     flow.say(typed)
-    assert flow.state.state == S.SAFETY and flow.state.question == question, flow.text()
+    if flow.state.state == S.IDLE:  # a concern ("broken toe": see a doctor today) ends the questions, no session
+        assert flow.state.session is None and "doctor" in flow.text()
+    else:
+        assert flow.state.state == S.SAFETY and flow.state.question == question, flow.text()
     assert question not in flow.state.answers or flow.state.answers[question].value not in ("no", "none")
 
 
@@ -123,7 +126,7 @@ def test_ok_after_emergency_advice_starts_nothing(flow: Flow) -> None:
     flow.say("I have crushing chest pain")
     assert "998" in _texts(flow)
     flow.say("ok")
-    assert flow.state.state == S.IDLE and "safety questions" not in _texts(flow)
+    assert flow.state.state == S.CHECK_IN and "safety questions" not in _texts(flow)
 
 
 def test_ok_after_emergency_advice_does_not_answer_an_old_reminder(flow: Flow) -> None:
@@ -132,7 +135,7 @@ def test_ok_after_emergency_advice_does_not_answer_an_old_reminder(flow: Flow) -
     assert flow.state.due_reminder
     flow.say("I want to kill myself")
     flow.say("ok")
-    assert "How do you feel tonight" not in _texts(flow) and flow.state.state == S.IDLE
+    assert "How do you feel tonight" not in _texts(flow) and flow.state.state == S.CHECK_IN
 
 
 @pytest.mark.parametrize("chatter", ["sure", "thanks", "hi"])

@@ -200,11 +200,11 @@ def test_change_my_answers_clears_them(flow: Flow) -> None:
 
 
 def test_my_wife_is_pregnant_is_not_recorded_as_mine_but_offers_stay_safe(flow: Flow) -> None:
-    replies = flow.say("my wife is pregnant and has period cramps")
+    replies = flow.say("my wife is pregnant and has back pain")
     assert "pregnancy" not in flow.state.answers
     assert flow.state.others_pregnant
     assert "someone you care for is pregnant" in _texts(replies)
-    assert "EX-LE11" not in flow.state.offered  # forbidden in pregnancy: not offered for her
+    assert "BL60" not in flow.state.offered  # forbidden in pregnancy: not offered for her
 
 
 def test_i_am_pregnant_is_recorded(flow: Flow) -> None:

@@ -1,0 +1,104 @@
+"""Red flags as people describe them, not only as they name them: a set written apart from the
+concepts (tests/nlu/red_flags_described.jsonl: descriptions and metaphors, other people, negation
+scope, history, pregnancy, overdose, self-harm, typos, and the false alarms beside them), plus the
+severity levels, whom a sign is about, and what a history is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.nlu import Matcher
+
+CASES = [json.loads(line) for line in (Path(__file__).parent / "red_flags_described.jsonl").read_text().splitlines()]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "red"], ids=lambda c: c["text"][:60])
+def test_every_described_emergency_is_caught(matcher: Matcher, case: dict[str, str]) -> None:
+    u = matcher.understand(case["text"])
+    assert u.red_flag is not None and u.severity == "emergency"
+    assert u.points == () and u.zones == ()  # no massage points beside emergency advice
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "not-red"], ids=lambda c: c["text"][:60])
+def test_no_false_alarm(matcher: Matcher, case: dict[str, str]) -> None:
+    assert matcher.understand(case["text"]).red_flag is None
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("my husband is clutching his chest", "chest-pain"),
+        ("mum's face went funny and she cant lift her arm", "stroke"),
+        ("my son swallowed all my panadol", "overdose"),
+        ("my friend says she wants to kill herself", "self-harm"),
+        ("my wife is 30 weeks and bleeding", "pregnancy-bleeding"),
+    ],
+)
+def test_an_emergency_of_someone_else_is_theirs(matcher: Matcher, text: str, flag: str) -> None:
+    u = matcher.understand(text)
+    assert (u.red_flag, u.for_other) == (flag, True)
+
+
+@pytest.mark.parametrize(
+    "text", ["my chest hurts", "I think I'm having a stroke", "my husband says I look grey and my chest is tight"]
+)
+def test_an_emergency_of_the_writer_is_theirs(matcher: Matcher, text: str) -> None:
+    u = matcher.understand(text)
+    assert u.red_flag is not None and not u.for_other
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["had a DVT two years ago", "my dad had a stroke in 2019, now i want to relax", "history of blood clots"],
+)
+def test_a_history_is_not_an_emergency_now(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
+
+
+@pytest.mark.parametrize(
+    ("text", "flag", "severity"),
+    [
+        ("my period is really heavy, soaking a pad every hour", "heavy-period", "urgent"),
+        ("i fell and now i cant put weight on my foot", "possible-fracture", "urgent"),
+        ("I have a lump in my breast", "lump", "not-self-care"),
+    ],
+)
+def test_signs_that_are_not_emergencies_have_their_level(matcher: Matcher, text: str, flag: str, severity: str) -> None:
+    u = matcher.understand(text)
+    assert (u.red_flag, u.concern, u.severity) == (None, flag, severity)
+    assert u.points == ()  # not for self-care: no points
+
+
+def test_an_emergency_outranks_an_urgent_sign(matcher: Matcher) -> None:
+    u = matcher.understand("soaking a pad every hour and now I feel faint and collapsed")
+    assert u.severity == "emergency" and u.red_flag == "fainting"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no chest pain but I can't breathe",
+        "not bleeding but i havent felt the baby move since yesterday, 32 weeks",
+        "im not suicidal but i want to die",
+        "chst pain cant brethe",
+        "I'm pregnant and have period cramps",
+    ],
+)
+def test_negation_covers_its_own_clause_and_typos_pass(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not suicidal, just stressed", "never fainted, just dizzy standing up", "this traffic is killing me"],
+)
+def test_denials_and_figures_of_speech_are_not_alarms(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
+
+
+def test_lists_and_symptoms_of_the_text_stay_for_ordinary_texts(matcher: Matcher) -> None:
+    u = matcher.understand("28 weeks pregnant and my back aches")
+    assert u.red_flag is None and u.severity is None and u.symptoms
