@@ -191,6 +191,8 @@ class RedFlagWords:
     idioms: tuple[str, ...]  # "my boss GIVES ME A heart attack": a figure of speech
     sayings: tuple[str, ...]  # "I wanted to die OF EMBARRASSMENT": a saying, for every kind (self-harm too)
     contrasts: tuple[str, ...]  # "didn't hit my head BUT I passed out": a new clause
+    deniable: tuple[str, ...]  # "NOT suicidal": self-harm names a negation right before may deny...
+    intending: tuple[str, ...]  # ...over these words: "I DON'T WANT TO hurt myself"
     gestation: tuple[str, ...]  # "30 WEEKS": after a number from 4 to 42, says pregnant...
     durations: tuple[str, ...]  # ...unless one of these stands before the number ("FOR 3 weeks")
     concepts: Mapping[str, tuple[str, ...]]  # word classes the red flags' concepts combine

@@ -193,14 +193,26 @@ def _about_someone_else(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bo
     return False
 
 
-def _denied(number: int, hit: Hit, kind: str, negated: set[int], tokens: Sequence[Token], words: Negation) -> bool:
-    if number not in negated:
-        return False
+def _denied(
+    number: int, hit: Hit, kind: str, negated: set[int], tokens: Sequence[Token], words: Grammar, negation: Negation
+) -> bool:
     if kind not in DENIED_ONLY_CLOSE:
-        return True
-    # only a short name of the state right after the cue: "not suicidal", "no self harm" (never "don't
-    # want to die", which says what it says)
-    return len(hit.positions) <= 2 and hit.start > 0 and tokens[hit.start - 1].word in words.cues
+        return number in negated
+    # Self-harm is denied only by a cue before its plain name, over words of intent: "NOT suicidal", "I
+    # DON'T want to hurt myself"; never "I don't want to live", which says what it says.
+    said = [token.word for token in tokens]
+    for start in range(hit.start, hit.end):
+        if not any(tuple(said[start : start + len(name)]) == name for name in words.deniable):
+            continue
+        index = start - 1
+        while index >= max(0, start - 6) and tokens[index].clause == tokens[start].clause:
+            word = said[index]
+            if word in negation.cues:
+                return index + 1 >= len(tokens) or said[index + 1] not in negation.hedges
+            if word not in words.intending and word not in negation.fillers:
+                break
+            index -= 1
+    return False
 
 
 @dataclass(slots=True)
@@ -226,7 +238,7 @@ def _sort_hits(
             continue  # "I wanted to die of embarrassment"
         kind = kinds.get(hit.label, "")
         close_only = kind in DENIED_ONLY_CLOSE
-        if _denied(number, hit, kind, negated_numbers, tokens, negation) or (
+        if _denied(number, hit, kind, negated_numbers, tokens, words, negation) or (
             not close_only
             and (
                 _denied_inside(hit, tokens, negation)

@@ -108,6 +108,8 @@ class Grammar:
     idioms: tuple[tuple[str, ...], ...]  # "gave me a": a red flag in a figure of speech
     sayings: tuple[tuple[str, ...], ...]  # "die of embarrassment": a saying, whatever the kind
     contrasts: frozenset[str]  # "but", "though": a new clause for red flags
+    deniable: tuple[tuple[str, ...], ...]  # "suicidal", "hurt myself": self-harm names a cue may deny...
+    intending: frozenset[str]  # ...over these words ("I don't WANT TO hurt myself")
     gestation: frozenset[str]  # "weeks" after a number from 4 to 42: pregnant...
     pregnant: str  # ...the word it stands for (the first of the red-flag word class "pregnant")
     durations: frozenset[str]  # ...unless the number follows one of these ("for 3 weeks")
@@ -147,6 +149,8 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         idioms=tuple(tuple(phrase.split()) for phrase in words.red_flags.idioms),
         sayings=tuple(tuple(phrase.split()) for phrase in words.red_flags.sayings),
         contrasts=frozenset(words.red_flags.contrasts),
+        deniable=tuple(tuple(name.split()) for name in words.red_flags.deniable),
+        intending=frozenset(words.red_flags.intending),
         gestation=frozenset(words.red_flags.gestation),
         pregnant=next(iter(words.red_flags.concepts.get("pregnant", ())), ""),
         durations=frozenset(words.red_flags.durations),

@@ -15,6 +15,13 @@ RED_FLAGS = {
     "I'm vomiting blood": "998",
     "I want to kill myself": "800",
     "my calf is swollen, hot and red": "998",
+    # described, not named: a metaphor, someone else, a context, a brand name, a negation's scope, typos
+    "feels like an elephant is sitting on my chest": "998",
+    "my husband is clutching his chest and sweating": "998",
+    "im 30 weeks and the baby hasnt moved since morning": "998",
+    "swallowed all my panadol": "800",
+    "no chest pain but i cant breathe": "998",
+    "chst pain cant brethe": "998",
 }
 
 
@@ -46,3 +53,22 @@ def test_self_harm_gets_support_line(flow: Flow) -> None:
 def test_negated_red_flag_is_not_an_emergency(flow: Flow) -> None:
     replies = flow.say("no chest pain, just tired")
     assert not any(r.urgent for r in replies)
+
+
+@pytest.mark.parametrize(
+    "text", ["not suicidal, just stressed", "had a DVT two years ago", "this traffic is killing me lol"]
+)
+@pytest.mark.parametrize("name", [name for name in REACH if name != S.CHECK_IN])  # there, it answers the check-in
+def test_no_false_alarm_from_any_state(flow: Flow, name: str, text: str) -> None:
+    REACH[name](flow)
+    replies = flow.say(text)
+    assert not any(isinstance(r, Reply) and r.urgent for r in replies)
+    assert flow.state.state != S.CHECK_IN
+
+
+@pytest.mark.parametrize("name", list(REACH))
+def test_an_urgent_sign_from_every_state_gets_a_doctor_today_and_no_points(flow: Flow, name: str) -> None:
+    REACH[name](flow)
+    replies = [r for r in flow.say("my period is so heavy, soaking a pad every hour") if isinstance(r, Reply)]
+    assert replies and "doctor today" in replies[0].text
+    assert not any(c.id.startswith("start:") for r in replies for c in r.choices)

@@ -1,7 +1,7 @@
-"""Red flags as people describe them, not only as they name them: a set written apart from the
-concepts (tests/nlu/red_flags_described.jsonl: descriptions and metaphors, other people, negation
-scope, history, pregnancy, overdose, self-harm, typos, and the false alarms beside them), plus the
-severity levels, whom a sign is about, and what a history is."""
+"""Red flags as people describe them, not only as they name them: sets written apart from the concepts
+by three writers (tests/nlu/red_flags_*.jsonl: descriptions and metaphors, other people, negation scope,
+history, pregnancy, overdose, self-harm, typos, local phrasing, and the false alarms beside them), plus
+the severity levels, whom a sign is about, and what a history is."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 
 from bot.nlu import Matcher
 
-CASES = [json.loads(line) for line in (Path(__file__).parent / "red_flags_described.jsonl").read_text().splitlines()]
+SETS = ("red_flags_described.jsonl", "red_flags_more.jsonl", "red_flags_third.jsonl")  # three writers, apart
+CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines()]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "red"], ids=lambda c: c["text"][:60])
