@@ -237,6 +237,11 @@ class ConversationWords:
     question_words: tuple[str, ...]  # a message starting with one is a question
     answer_filler: tuple[str, ...]  # dropped from a typed answer to buttons ("the", "please")
     children: tuple[str, ...]  # "my SON has a headache": no points are guided for a child
+    safe: tuple[str, ...]  # "are you safe now?": "I'm OK", "fine now"...
+    not_safe: tuple[str, ...]  # ...unless one of these is there too ("not ok", "still bad"): in doubt, help
+    long_units: tuple[str, ...]  # "for 3 WEEKS": weeks or more of a symptom...
+    long_cues: tuple[str, ...]  # ...after one of these ("FOR 3 weeks", "SINCE last year")
+    long_time: tuple[str, ...]  # "for a LONG TIME"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,14 +28,7 @@ if TYPE_CHECKING:  # the reader of messages imports this module
 SAFE = Confirm("safe", True)
 NEED_HELP = Confirm("safe", False)
 
-# English words that read a typed answer to "are you safe now? did you get help?". To move to the
-# language file (content/languages/en.toml, [safety]) beside the other answer words. A message with
-# a word of the second list is read as "I still need help" even when it has one of the first: in
-# doubt, the advice is given again.
-SAFE_WORDS = frozenset({"safe", "ok", "okay", "fine", "good", "better", "alright", "well", "yes", "yeah", "yep"})
-NOT_SAFE_WORDS = frozenset(
-    {"not", "no", "still", "bad", "worse", "need", "scared", "afraid", "hurts", "hurting", "pain", "cannot"}
-)
+# The intents that answer it (the words are in content/languages/<lang>.toml, [conversation] safe/not_safe).
 SAFE_INTENTS = frozenset({"yes", "better"})
 NOT_SAFE_INTENTS = frozenset({"no", "worse", "same", "help"})
 
@@ -71,9 +64,9 @@ def read_answer(said: Said) -> bool | None:
     if not any(ch.isalpha() for ch in said.text):
         return None  # "👍", "1" (a number picks a button, or nothing): no answer to this question
     words = set(said.words)
-    if said.u.intent in NOT_SAFE_INTENTS or words & NOT_SAFE_WORDS:
+    if said.u.intent in NOT_SAFE_INTENTS or words & said.w.not_safe:
         return False
-    if said.u.intent in SAFE_INTENTS or words & SAFE_WORDS:
+    if said.u.intent in SAFE_INTENTS or words & said.w.safe:
         return True
     return None
 

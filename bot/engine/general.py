@@ -72,8 +72,6 @@ SESSION_ONLY = frozenset({"ready", "pause", "resume", "too-painful", "lighter", 
 # English words for a long story ("for 3 weeks", "for months", "since last year", "every day for weeks"):
 # a unit of weeks or more, with a cue among the three words before it ("I'm 40 years old" has none).
 # To move to the language file (content/languages/en.toml, [conversation]).
-LONG_UNITS = frozenset({"weeks", "months", "years", "month", "year", "ages"})
-LONG_CUES = frozenset({"for", "since", "past", "last", "over", "several", "few", "many", "couple", "been", "whole"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +152,7 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
         return state, (*noted, faq_answer(kb, state, CHILDREN_FAQ))  # no points guided for a child
     if u.symptoms and not has_fever(kb, state.answers, now):  # "fever 39 and a headache": no points today
         state, actions = offer(kb, state, tuple(s.id for s in u.symptoms), u.negated)
-        if state.state == OFFERED and long_story(said.words):  # weeks of it: a doctor should know
+        if state.state == OFFERED and long_story(said.words, said.w):  # weeks of it: a doctor should know
             actions = tuple(_signposted(kb, state, a) for a in actions)
         return state, (*noted, *actions)
     items = kb.items.find(u.text)
@@ -176,15 +174,12 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     return state, (menu_reply(kb, state, key),)
 
 
-def long_story(words: tuple[str, ...]) -> bool:
+def long_story(words: tuple[str, ...], w: EngineWords) -> bool:
     """True when a message tells of weeks or more of it ("for 3 weeks", "since last year", "for a long time")."""
     for index, word in enumerate(words):
-        before = set(words[max(0, index - 3) : index])
-        if word in LONG_UNITS and before & LONG_CUES:
+        if word in w.long_units and set(words[max(0, index - 3) : index]) & w.long_cues:
             return True
-        if word == "time" and index and words[index - 1] == "long":
-            return True
-    return False
+    return any(tuple(words[i : i + len(p)]) == p for p in w.long_time for i in range(len(words)))
 
 
 def _signposted(kb: Knowledge, state: Conversation, action: Action) -> Action:

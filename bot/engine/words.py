@@ -48,6 +48,11 @@ class EngineWords:
     question_words: frozenset[str]
     answer_filler: frozenset[str]
     children: frozenset[str]
+    safe: frozenset[str]
+    not_safe: frozenset[str]
+    long_units: frozenset[str]
+    long_cues: frozenset[str]
+    long_time: tuple[tuple[str, ...], ...]
 
     @classmethod
     def of(cls, words: LanguageWords) -> EngineWords:
@@ -86,6 +91,11 @@ class EngineWords:
             question_words=frozenset(c.question_words),
             answer_filler=frozenset(c.answer_filler),
             children=frozenset(c.children),
+            safe=frozenset(c.safe),
+            not_safe=frozenset(c.not_safe),
+            long_units=frozenset(c.long_units),
+            long_cues=frozenset(c.long_cues),
+            long_time=_phrases(c.long_time),
         )
 
 

@@ -13,7 +13,9 @@ import pytest
 from bot.engine import OptOut, Reply
 from bot.engine import state as S
 from bot.engine.general import long_story
+from bot.engine.words import EngineWords
 from bot.nlu import normalise
+from content.loader import default_content
 from content.model import Pregnancy
 from tests.engine.helpers import REACH, answer_all, to_feedback
 from tests.flow import Flow
@@ -164,7 +166,8 @@ def test_no_long_story_no_extra_line(flow: Flow, text: str) -> None:
     ],
 )
 def test_long_story_reads_durations(text: str, long: bool) -> None:
-    assert long_story(tuple(normalise(text).split())) is long
+    words = EngineWords.of(default_content().words("en"))
+    assert long_story(tuple(normalise(text).split()), words) is long
 
 
 # ---- the pregnancy FAQ says what the engine does ----------------------------------------------------
