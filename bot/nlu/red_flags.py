@@ -65,6 +65,33 @@ def _clause_words(hit: Hit, tokens: Sequence[Token]) -> list[str]:
     return [token.word for token in tokens if token.clause == clause]
 
 
+def _holds_past(said: Sequence[str], words: Grammar) -> bool:
+    """True when a history marker occurs in the words outside a phrase that says the present
+    ("pregnant with my first" is now, "with my first" alone is a history)."""
+    covered: set[int] = set()
+    for phrase in words.current:
+        size = len(phrase)
+        for i in range(len(said) - size + 1):
+            if tuple(said[i : i + size]) == phrase:
+                covered.update(range(i, i + size))
+    for phrase in words.past:
+        size = len(phrase)
+        for i in range(len(said) - size + 1):
+            if tuple(said[i : i + size]) == phrase and not covered.issuperset(range(i, i + size)):
+                return True
+    return False
+
+
+def _looks_back(said: Sequence[str], words: Grammar) -> bool:
+    """True when a short clause starts with a history marker: "chest pain, YEARS AGO", "a fit as a child,
+    NONE SINCE"."""
+    index = 0
+    while index < len(said) and (said[index] in words.lead or said[index].isdigit()):
+        index += 1
+    rest = tuple(said[index:])
+    return 0 < len(said) <= 6 and any(rest[: len(p)] == p for p in words.past)
+
+
 def _holds(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
     """True when one of the phrases occurs in the words."""
     for phrase in phrases:
@@ -80,7 +107,8 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
     for index, word in enumerate(said):
         if word.isdigit() and FIRST_YEAR <= int(word) <= LAST_YEAR and index and said[index - 1] in YEAR_CUES:
             return True
-    return _holds(said, words.past)
+    following = [token.word for token in tokens if token.clause == tokens[hit.end - 1].clause + 1]
+    return _holds_past(said, words) or _looks_back(following, words)
 
 
 def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
@@ -89,7 +117,19 @@ def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...
     marked = list(tokens)
     for index in range(len(tokens) - 1):
         word, after = tokens[index].word, tokens[index + 1]
-        if not words.pregnant or not word.isdigit() or not 4 <= int(word) <= 42 or after.word not in words.gestation:
+        if not words.pregnant or not word.isdigit():
+            continue
+        if after.word in words.gestation_months and 3 <= int(word) <= 9:  # "I am 7 months", "6 months along"
+            following = (
+                tokens[index + 2].word if index + 2 < len(tokens) and tokens[index + 2].clause == after.clause else ""
+            )
+            before = {t.word for t in tokens[:index] if t.clause == after.clause}
+            previous = tokens[index - 1].word if index else ""
+            if not (previous in words.being or following in words.along):
+                continue
+            if before & words.infants or following in words.not_gestation:
+                continue
+        elif not 4 <= int(word) <= 42 or after.word not in words.gestation:
             continue
         if index and tokens[index - 1].word in words.durations:
             continue
@@ -163,7 +203,7 @@ def _context_said(tokens: Sequence[Token], context: Sequence[tuple[str, ...]], w
     for token in tokens:
         clauses.setdefault(token.clause, []).append(token.word)
     for said in clauses.values():
-        if _holds(said, words.past):
+        if _holds_past(said, words):
             continue
         for phrase in context:
             size = len(phrase)

@@ -111,6 +111,13 @@ class Grammar:
     deniable: tuple[tuple[str, ...], ...]  # "suicidal", "hurt myself": self-harm names a cue may deny...
     intending: frozenset[str]  # ...over these words ("I don't WANT TO hurt myself")
     gestation: frozenset[str]  # "weeks" after a number from 4 to 42: pregnant...
+    gestation_months: frozenset[str]  # "months" after a number from 3 to 9, "I am 7 months" / "7 months along"
+    being: frozenset[str]
+    along: frozenset[str]
+    not_gestation: frozenset[str]  # "8 months old"
+    infants: frozenset[str]  # "my son is 8 months"
+    current: tuple[tuple[str, ...], ...]  # "pregnant with my first": the present
+    lead: frozenset[str]  # "that was" years ago
     pregnant: str  # ...the word it stands for (the first of the red-flag word class "pregnant")
     durations: frozenset[str]  # ...unless the number follows one of these ("for 3 weeks")
 
@@ -152,6 +159,13 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         deniable=tuple(tuple(name.split()) for name in words.red_flags.deniable),
         intending=frozenset(words.red_flags.intending),
         gestation=frozenset(words.red_flags.gestation),
+        gestation_months=frozenset(words.red_flags.gestation_months),
+        being=frozenset(words.red_flags.being),
+        along=frozenset(words.red_flags.along),
+        not_gestation=frozenset(words.red_flags.not_gestation),
+        infants=frozenset(words.red_flags.infants),
+        current=tuple(tuple(phrase.split()) for phrase in words.red_flags.current),
+        lead=frozenset(words.red_flags.lead),
         pregnant=next(iter(words.red_flags.concepts.get("pregnant", ())), ""),
         durations=frozenset(words.red_flags.durations),
     )
