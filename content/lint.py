@@ -177,12 +177,21 @@ def _phrases(problems: list[str], content: Content) -> None:
             for entry in entries:
                 if set(normalise(entry).split()) <= stopwords:
                     problems.append(f"languages/{lang}.toml: red_flags.concepts.{name}: {entry!r} has only stopwords")
+        for sense in content.words(lang).red_flags.senses:
+            for word in sense.split():
+                if word.startswith("{") and word[1:-1] not in classes:
+                    problems.append(f"languages/{lang}.toml: red_flags.senses: {sense!r}: no word class {word}")
         for flag in content.red_flags:
             given = flag.given.get(lang, {})
+            unless = flag.unless.get(lang, {})
             for context in given:
                 if context not in classes:
                     problems.append(f"safety.toml: {flag.id}: given.{context}: no word class {context}")
-            for concept in (*flag.concepts.get(lang, ()), *(c for group in given.values() for c in group)):
+            for context in unless:
+                if context not in classes:
+                    problems.append(f"safety.toml: {flag.id}: unless.{context}: no word class {context}")
+            grouped = (c for group in (*given.values(), *unless.values()) for c in group)
+            for concept in (*flag.concepts.get(lang, ()), *grouped):
                 for word in concept.split():
                     if word.startswith("{") and word[1:-1] not in classes:
                         problems.append(f"safety.toml: {flag.id}: concept {concept!r}: no word class {word}")
@@ -194,13 +203,22 @@ def _phrases(problems: list[str], content: Content) -> None:
                     )
 
 
+def _words_of(sense: str) -> str:
+    """A sense with its word classes as plain names: "overdose on {treat}" -> "overdose on treat"."""
+    phrase, _, reading = sense.partition(" = ")
+    words = [word[1:-1].replace("_", "") if word.startswith("{") else word for word in phrase.split()]
+    return " ".join([*words, *reading.split()])
+
+
 def _word_lists(words: LanguageWords) -> Iterator[tuple[str, list[str], bool]]:
     """Every list of a language file as (dotted key, words, whether its keys are words too)."""
     for section in ("matching", "negation", "intents", "red_flags", "safety", "when", "conversation"):
         values = getattr(words, section)
         for field in dataclasses.fields(values):
             value = getattr(values, field.name)
-            if field.name != "concepts":  # the names of word classes are not words
+            if field.name == "senses":  # "overdose on {treat}": the names of word classes are not words
+                yield f"{section}.{field.name}", [_words_of(item) for item in value], False
+            elif field.name != "concepts":  # the names of word classes are not words
                 yield f"{section}.{field.name}", list(value), isinstance(value, Mapping)
             if isinstance(value, Mapping):
                 for key, inner in value.items():

@@ -118,6 +118,10 @@ class RedFlag:
     # by language, then word class: concepts that count when the text names that class anywhere
     # ("pregnant": "{bleed}" — "I'm 14 weeks ... today I noticed bleeding")
     given: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # by language, then word class: concepts that do not count when the text names that class anywhere
+    # ("household": "water broke" — "the kettle broke, water all over the floor"); a sign `given`
+    # a context still counts
+    unless: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
 
 
@@ -202,6 +206,13 @@ class RedFlagWords:
     current: tuple[str, ...]  # "pregnant WITH MY FIRST": the present, though it holds a history marker
     lead: tuple[str, ...]  # "chest pain, THAT WAS years ago": words before a history marker in a short clause
     durations: tuple[str, ...]  # ...unless one of these stands before the number ("FOR 3 weeks")
+    # Words in another sense: where one of these runs (in order, fillers between), its words are no red-flag
+    # words ("I want to KEEP FIT", "OVERDOSED ON {treat}"), or read as the word after " = " ("blood pressure =
+    # bp"); "{class}" stands for a word class of `concepts`
+    senses: tuple[str, ...]
+    # "BP 155/100", "150 OVER 95": two numbers, or two around one of these, are a blood pressure reading;
+    # a high one reads as the first word of the word class `bp_high`
+    reading_joints: tuple[str, ...]
     concepts: Mapping[str, tuple[str, ...]]  # word classes the red flags' concepts combine
 
 
@@ -340,6 +351,10 @@ class Content:
     def red_flag_given(self, flag: RedFlag, lang: str) -> dict[str, tuple[str, ...]]:
         """A red flag's phrases that count only in a context, by the word class that makes it."""
         return {context: self._expand(concepts, lang) for context, concepts in flag.given.get(lang, {}).items()}
+
+    def red_flag_unless(self, flag: RedFlag, lang: str) -> dict[str, tuple[str, ...]]:
+        """A red flag's phrases that do not count in a context, by the word class that makes it."""
+        return {context: self._expand(concepts, lang) for context, concepts in flag.unless.get(lang, {}).items()}
 
     def _expand(self, concepts: tuple[str, ...], lang: str) -> tuple[str, ...]:
         classes = self.words(lang).red_flags.concepts

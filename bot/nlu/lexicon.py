@@ -148,6 +148,18 @@ class Language:
             )
             for context, pairs in given.items()
         )
+        unless: dict[str, list[tuple[str, str]]] = {}
+        for flag in content.red_flags:
+            for context, phrases in content.red_flag_unless(flag, lang).items():
+                unless.setdefault(context, []).extend((flag.id, phrase) for phrase in phrases)
+        # a context (a word class named anywhere in the text) and the red-flag phrases that do not count in it
+        self.red_flags_unless = tuple(
+            (
+                tuple(tuple(normalise(w).split()) for w in classes.get(context, ())),
+                PhraseIndex(pairs, self.words, normalised=True),
+            )
+            for context, pairs in unless.items()
+        )
         self.faqs = PhraseIndex(
             ((f.id, q) for f in content.faqs.values() for q in f.questions.get(lang, ())), self.words
         )

@@ -29,6 +29,10 @@ RANK = {"emergency": 0, "urgent": 1, "not-self-care": 2}
 # Among emergencies, whose advice comes first: support for self-harm (it gives 998 too), then pregnancy
 # (the maternity unit), then the general 998 advice; "see a doctor today" kinds last.
 KIND_ORDER = {"self-harm": 0, "pregnancy": 1, "emergency": 2}
+# "BP 155/100": a systolic over a diastolic pressure that can be one; from 140 or over 90 it is high (NICE
+# hypertension in pregnancy thresholds)
+SYSTOLIC, DIASTOLIC = range(70, 301), range(30, 201)
+HIGH_SYSTOLIC, HIGH_DIASTOLIC = 140, 90
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # "in 2019": a year after "in", "since", "back in" tells a history
 YEAR_CUES = frozenset({"in", "since"})
 
@@ -139,6 +143,58 @@ def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...
     return tuple(marked)
 
 
+def _high_readings(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
+    """The tokens with a high blood pressure reading ("155/100", "150 over 95") read as "high" (the first
+    word of the word class `bp_high`); a reading is two numbers in a clause, the first the larger."""
+    marked = list(tokens)
+    for index in range(len(tokens) - 1):
+        first = tokens[index]
+        if not words.high_reading or not first.word.isdigit():
+            continue
+        after = index + 1
+        if tokens[after].word in words.reading_joints and after + 1 < len(tokens):
+            after += 1
+        second = tokens[after]
+        if not second.word.isdigit() or second.clause != first.clause:
+            continue
+        systolic, diastolic = int(first.word), int(second.word)
+        reading = systolic in SYSTOLIC and diastolic in DIASTOLIC and systolic > diastolic
+        if reading and (systolic >= HIGH_SYSTOLIC or diastolic >= HIGH_DIASTOLIC):
+            marked[index] = replace(
+                first, word=words.high_reading, stem=words.stem(words.high_reading), known=True, filler=False
+            )
+    return tuple(marked)
+
+
+def _other_senses(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
+    """The tokens with the words of a sense ("I want to KEEP FIT", "OVERDOSED ON netflix", "the printer
+    IS HAVING A FIT") made blank fillers: they are no red-flag words; a sense that reads as a word
+    ("BLOOD PRESSURE = bp") leaves that word in its place. A sense runs in one clause, in order, with only
+    fillers between its words."""
+    masked = list(tokens)
+    for start, token in enumerate(tokens):
+        for sense, reading in words.senses.get(token.stem, ()):
+            index, end = start + 1, start + 1
+            for stem in sense[1:]:
+                while (
+                    index < len(tokens)
+                    and tokens[index].clause == token.clause
+                    and tokens[index].stem != stem
+                    and tokens[index].filler
+                ):
+                    index += 1
+                if index >= len(tokens) or tokens[index].clause != token.clause or tokens[index].stem != stem:
+                    break
+                index += 1
+                end = index
+            else:
+                for position in range(start, end):
+                    masked[position] = replace(masked[position], word="", stem="", known=True, filler=True)
+                if reading:
+                    masked[start] = replace(token, word=reading, stem=words.stem(reading), known=True, filler=False)
+    return tuple(masked)
+
+
 def _continues(hit: Hit, denied_at: set[int], tokens: Sequence[Token], words: Negation) -> bool:
     """True when a denied hit's list goes on to this one ("my calf is not swollen or red")."""
     index = hit.start - 1
@@ -202,15 +258,23 @@ def _context_said(tokens: Sequence[Token], context: Sequence[tuple[str, ...]], w
     clauses: dict[int, list[str]] = {}
     for token in tokens:
         clauses.setdefault(token.clause, []).append(token.word)
+    firsts = {phrase[0] for phrase in context if phrase}
     for said in clauses.values():
-        if _holds_past(said, words):
-            continue
-        for phrase in context:
-            size = len(phrase)
-            for start in range(len(said) - size + 1):
-                denied = set(said[max(0, start - 2) : start]) & words.negation.cues
-                if tuple(said[start : start + size]) == phrase and not denied:  # not "NOT pregnant"
-                    return True
+        if firsts.isdisjoint(said):
+            continue  # the cheap test first: a long story is mostly clauses without the context
+        if _names(said, context, words) and not _holds_past(said, words):
+            return True
+    return False
+
+
+def _names(said: Sequence[str], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
+    """True when the words name the context, not right after a negation ("NOT pregnant")."""
+    for phrase in context:
+        size = len(phrase)
+        for start in range(len(said) - size + 1):
+            denied = set(said[max(0, start - 2) : start]) & words.negation.cues
+            if tuple(said[start : start + size]) == phrase and not denied:
+                return True
     return False
 
 
@@ -308,8 +372,15 @@ def scan_red_flags(
     absent or past. Signs that count in a context ("pregnant") are sorted apart from the rest, so a
     pregnancy sign is not hidden by a sign sharing its words ("blood when I wiped, 24 weeks")."""
     words = language.words
-    tokens = _contrasts_split(_weeks_pregnant(tokens, words), words)
-    groups = [spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY)]
+    tokens = _contrasts_split(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words)
+    found = spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY)
+    for context, index in language.red_flags_unless:
+        if _context_said(tokens, context, words):  # "the kettle broke, water all over the floor"
+            unless = spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY)
+            found = [
+                h for h in found if not any(h.label == u.label and set(h.positions) <= set(u.positions) for u in unless)
+            ]
+    groups = [found]
     for context, index in language.red_flags_given:
         if _context_said(tokens, context, words):  # "I'm 14 weeks ... today I noticed bleeding"
             groups.append(spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY))

@@ -7,6 +7,7 @@ The word lists are data; only the stemmers are code, picked by name in the langu
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -120,6 +121,11 @@ class Grammar:
     lead: frozenset[str]  # "that was" years ago
     pregnant: str  # ...the word it stands for (the first of the red-flag word class "pregnant")
     durations: frozenset[str]  # ...unless the number follows one of these ("for 3 weeks")
+    # "keep fit", "overdose on netflix": stems of words in another sense, and the word they read as
+    # ("blood pressure = bp"; "" when none)
+    senses: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]  # by the stem of their first word
+    reading_joints: frozenset[str]  # "150 OVER 95": a blood pressure reading
+    high_reading: str  # a high reading reads as this word (the first of the red-flag word class "bp_high")
 
 
 def stem_table(words: LanguageWords) -> dict[str, str]:
@@ -133,8 +139,9 @@ def stem_table(words: LanguageWords) -> dict[str, str]:
 
 def compile_grammar(words: LanguageWords) -> Grammar:
     """The matcher's view of a language's words."""
+    stem = functools.lru_cache(maxsize=65536)(STEMMERS[words.stems.stemmer](stem_table(words)))
     return Grammar(
-        stem=functools.lru_cache(maxsize=65536)(STEMMERS[words.stems.stemmer](stem_table(words))),
+        stem=stem,
         stopwords=frozenset(words.matching.stopwords),
         common=frozenset(words.matching.common),
         keep_order=frozenset(words.matching.keep_order),
@@ -168,7 +175,27 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         lead=frozenset(words.red_flags.lead),
         pregnant=next(iter(words.red_flags.concepts.get("pregnant", ())), ""),
         durations=frozenset(words.red_flags.durations),
+        senses=_senses(words, stem),
+        reading_joints=frozenset(words.red_flags.reading_joints),
+        high_reading=next(iter(words.red_flags.concepts.get("bp_high", ())), ""),
     )
+
+
+def _senses(words: LanguageWords, stem: Stemmer) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """The stems of every sense, each "{class}" standing for every word of that red-flag word class, with
+    the word the sense reads as ("blood pressure = bp": "bp"; "" when it reads as nothing), by the stem
+    of their first word."""
+    classes = words.red_flags.concepts
+    found: dict[tuple[str, ...], str] = {}
+    for sense in words.red_flags.senses:
+        phrase, _, reading = (part.strip() for part in sense.partition("="))
+        slots = [classes.get(word[1:-1], ()) if word.startswith("{") else (word,) for word in phrase.split()]
+        for choice in itertools.product(*slots):
+            found.setdefault(tuple(stem(word) for word in " ".join(choice).split()), reading)
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for stems, reading in found.items():
+        by_first.setdefault(stems[0], []).append((stems, reading))
+    return {first: tuple(senses) for first, senses in by_first.items()}
 
 
 @functools.cache
