@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
@@ -53,7 +53,7 @@ class PhraseIndex:
         self.phrases: list[Phrase] = []
         self.word_counts: Counter[str] = Counter()
         self.texts: dict[str, str] = {}  # every distinct normalised phrase -> its label
-        loose: list[Phrase] = []
+        loose: list[tuple[str, str, tuple[str, ...], tuple[str, ...], bool]] = []  # Phrase fields but the anchor
         for label, raw in pairs:
             text = raw if normalised else normalise(raw).replace(f" {CLAUSE}", "")
             tokens = text.split()
@@ -66,27 +66,24 @@ class PhraseIndex:
             if stems in self.exact:
                 continue
             content = tuple(dict.fromkeys(s for t, s in zip(tokens, stems, strict=True) if t not in words.stopwords))
-            phrase = Phrase(
-                label,
-                text,
-                stems,
-                content if len(content) >= 2 else (),
-                any(token in words.keep_order for token in tokens),
-            )
+            ordered = any(token in words.keep_order for token in tokens)
+            if len(content) < 2:
+                content = ()
+            phrase = Phrase(label, text, stems, content, ordered)
             self.exact[stems] = phrase
             self.prefixes.update(stems[:size] for size in range(1, len(stems) + 1))
             self.phrases.append(phrase)
-            if phrase.content:
-                loose.append(phrase)
+            if content:
+                loose.append((label, text, stems, content, ordered))
         for text, label in self.texts.items():
             texts, labels = self.by_size.setdefault(len(text.split()), ([], []))
             texts.append(text)
             labels.append(label)
         self.max_size = max((len(stems) for stems in self.exact), default=0)
-        shared = Counter(stem for phrase in loose for stem in phrase.content)
-        for phrase in loose:
-            anchor = min(phrase.content, key=lambda stem: (shared[stem], stem))
-            self.by_stem.setdefault(anchor, []).append(replace(phrase, anchor=anchor))
+        shared = Counter(stem for fields in loose for stem in fields[3])
+        for label, text, stems, content, ordered in loose:
+            anchor = min(content, key=lambda stem: (shared[stem], stem))
+            self.by_stem.setdefault(anchor, []).append(Phrase(label, text, stems, content, ordered, anchor))
 
 
 def _by_end(pads: Iterable[str], first: bool) -> dict[str, list[tuple[str, ...]]]:
