@@ -103,3 +103,24 @@ def test_denials_and_figures_of_speech_are_not_alarms(matcher: Matcher, text: st
 def test_lists_and_symptoms_of_the_text_stay_for_ordinary_texts(matcher: Matcher) -> None:
     u = matcher.understand("28 weeks pregnant and my back aches")
     assert u.red_flag is None and u.severity is None and u.symptoms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im 24 weeks pregnant and have a stomach ache after lunch",
+        "heartburn after biryani, burning in my chest after eating",
+        "i feel faint when i skip lunch",
+        "i nearly fainted when i saw the electricity bill",
+        "my wrist hurts from typing",
+        "i had a heart attack scare but the ecg was normal",
+        "i have a cold sweat after the gym",
+        "my legs feel heavy after the long flight from manila",
+        "woke up with a stiff neck from a bad pillow",
+        "i cut my finger chopping onions, it stopped bleeding",
+        "hangover, threw up this morning after the party",
+        "my toddler bumped his head on the table but is fine and playing",
+    ],
+)
+def test_everyday_look_alikes_are_not_alarms(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
