@@ -120,7 +120,19 @@ def test_lists_and_symptoms_of_the_text_stay_for_ordinary_texts(matcher: Matcher
         "i cut my finger chopping onions, it stopped bleeding",
         "hangover, threw up this morning after the party",
         "my toddler bumped his head on the table but is fine and playing",
+        "i overslept and missed my pills this morning",
+        "my lips turned blue from the cold pool, warmed up now",
+        "i cut myself shaving, tiny nick",
+        "my left arm is sore from the vaccine",
     ],
 )
 def test_everyday_look_alikes_are_not_alarms(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is None
+
+
+def test_a_sense_blanks_only_its_own_words(matcher: Matcher) -> None:
+    assert (
+        matcher.understand("i cut myself chopping onions and its bleeding a lot, wont stop").red_flag
+        == "severe-bleeding"
+    )
+    assert matcher.understand("i keep cutting myself").red_flag == "self-harm"
