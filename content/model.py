@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -357,12 +357,7 @@ class Content:
         return {context: self._expand(concepts, lang) for context, concepts in flag.unless.get(lang, {}).items()}
 
     def _expand(self, concepts: tuple[str, ...], lang: str) -> tuple[str, ...]:
-        classes = self.words(lang).red_flags.concepts
-        expanded: dict[str, None] = {}
-        for concept in concepts:
-            slots = [classes.get(word[1:-1], ()) if word.startswith("{") else (word,) for word in concept.split()]
-            expanded.update(dict.fromkeys(" ".join(words) for words in itertools.product(*slots)))
-        return tuple(expanded)
+        return expand_concepts(concepts, self.words(lang).red_flags.concepts)
 
     def words(self, lang: str) -> LanguageWords:
         """A language's word lists; English when the language has no languages/<lang>.toml."""
@@ -373,3 +368,13 @@ class Content:
         table = self.messages.get(lang) or self.messages["en"]
         template = table.get(message_id) or self.messages["en"][message_id]
         return template.format(**fields) if fields else template
+
+
+def expand_concepts(concepts: Iterable[str], classes: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Every phrase the concepts stand for, in order, once: each "{class}" is every word of that class
+    ("{chest} {pressure}" → "chest pain", "chest pressure", ...)."""
+    expanded: dict[str, None] = {}
+    for concept in concepts:
+        slots = [classes.get(word[1:-1], ()) if word.startswith("{") else (word,) for word in concept.split()]
+        expanded.update(dict.fromkeys(" ".join(words) for words in itertools.product(*slots)))
+    return tuple(expanded)

@@ -15,7 +15,7 @@ names. Generous on purpose: any order of words, typos, a whole story (the first 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.nlu.lexicon import Language, Token
@@ -69,21 +69,25 @@ def _clause_words(hit: Hit, tokens: Sequence[Token]) -> list[str]:
     return [token.word for token in tokens if token.clause == clause]
 
 
+def _occurrences(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> Iterator[range]:
+    """Where each of the phrases occurs in the words: the positions it covers, every occurrence."""
+    for phrase in phrases:
+        size = len(phrase)
+        for start in range(len(said) - size + 1):
+            if tuple(said[start : start + size]) == phrase:
+                yield range(start, start + size)
+
+
+def _holds(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
+    """True when one of the phrases occurs in the words."""
+    return any(True for _ in _occurrences(said, phrases))
+
+
 def _holds_past(said: Sequence[str], words: Grammar) -> bool:
     """True when a history marker occurs in the words outside a phrase that says the present
     ("pregnant with my first" is now, "with my first" alone is a history)."""
-    covered: set[int] = set()
-    for phrase in words.current:
-        size = len(phrase)
-        for i in range(len(said) - size + 1):
-            if tuple(said[i : i + size]) == phrase:
-                covered.update(range(i, i + size))
-    for phrase in words.past:
-        size = len(phrase)
-        for i in range(len(said) - size + 1):
-            if tuple(said[i : i + size]) == phrase and not covered.issuperset(range(i, i + size)):
-                return True
-    return False
+    covered = {position for where in _occurrences(said, words.current) for position in where}
+    return any(not covered.issuperset(where) for where in _occurrences(said, words.past))
 
 
 def _looks_back(said: Sequence[str], words: Grammar) -> bool:
@@ -94,15 +98,6 @@ def _looks_back(said: Sequence[str], words: Grammar) -> bool:
         index += 1
     rest = tuple(said[index:])
     return 0 < len(said) <= 6 and any(rest[: len(p)] == p for p in words.past)
-
-
-def _holds(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
-    """True when one of the phrases occurs in the words."""
-    for phrase in phrases:
-        size = len(phrase)
-        if any(tuple(said[i : i + size]) == phrase for i in range(len(said) - size + 1)):
-            return True
-    return False
 
 
 def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
@@ -269,13 +264,10 @@ def _context_said(tokens: Sequence[Token], context: Sequence[tuple[str, ...]], w
 
 def _names(said: Sequence[str], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
     """True when the words name the context, not right after a negation ("NOT pregnant")."""
-    for phrase in context:
-        size = len(phrase)
-        for start in range(len(said) - size + 1):
-            denied = set(said[max(0, start - 2) : start]) & words.negation.cues
-            if tuple(said[start : start + size]) == phrase and not denied:
-                return True
-    return False
+    return any(
+        not set(said[max(0, where.start - 2) : where.start]) & words.negation.cues
+        for where in _occurrences(said, context)
+    )
 
 
 def _about_someone_else(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
@@ -305,8 +297,9 @@ def _denied(
     # Self-harm is denied only by a cue before its plain name, over words of intent: "NOT suicidal", "I
     # DON'T want to hurt myself"; never "I don't want to live", which says what it says.
     said = [token.word for token in tokens]
-    for start in range(hit.start, hit.end):
-        if not any(tuple(said[start : start + len(name)]) == name for name in words.deniable):
+    for where in sorted(_occurrences(said, words.deniable), key=lambda found: found.start):
+        start = where.start
+        if not hit.start <= start < hit.end:
             continue
         index = start - 1
         while index >= max(0, start - 6) and tokens[index].clause == tokens[start].clause:

@@ -7,12 +7,11 @@ The word lists are data; only the stemmers are code, picked by name in the langu
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from content.model import LanguageWords
+from content.model import LanguageWords, expand_concepts
 
 
 class Stemmer(Protocol):
@@ -185,13 +184,11 @@ def _senses(words: LanguageWords, stem: Stemmer) -> dict[str, tuple[tuple[tuple[
     """The stems of every sense, each "{class}" standing for every word of that red-flag word class, with
     the word the sense reads as ("blood pressure = bp": "bp"; "" when it reads as nothing), by the stem
     of their first word."""
-    classes = words.red_flags.concepts
     found: dict[tuple[str, ...], str] = {}
     for sense in words.red_flags.senses:
         phrase, _, reading = (part.strip() for part in sense.partition("="))
-        slots = [classes.get(word[1:-1], ()) if word.startswith("{") else (word,) for word in phrase.split()]
-        for choice in itertools.product(*slots):
-            found.setdefault(tuple(stem(word) for word in " ".join(choice).split()), reading)
+        for choice in expand_concepts((phrase,), words.red_flags.concepts):
+            found.setdefault(tuple(stem(word) for word in choice.split()), reading)
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for stems, reading in found.items():
         by_first.setdefault(stems[0], []).append((stems, reading))
