@@ -93,11 +93,15 @@ def _holds_past(said: Sequence[str], words: Grammar) -> bool:
 def _looks_back(said: Sequence[str], words: Grammar) -> bool:
     """True when a short clause starts with a history marker: "chest pain, YEARS AGO", "a fit as a child,
     NONE SINCE"."""
-    index = 0
-    while index < len(said) and (said[index] in words.lead or said[index].isdigit()):
-        index += 1
-    rest = tuple(said[index:])
-    return 0 < len(said) <= 6 and any(rest[: len(p)] == p for p in words.past)
+    if not 0 < len(said) <= 6:
+        return False
+    for index in range(len(said)):
+        rest = tuple(said[index:])
+        if any(rest[: len(p)] == p for p in words.past):
+            return True
+        if said[index] not in words.lead and not said[index].isdigit():
+            return False
+    return False
 
 
 def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:

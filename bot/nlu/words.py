@@ -101,7 +101,7 @@ class Grammar:
     negation: Negation
     verb_objects: frozenset[str]  # after a one-word red flag, make it a verb ("stroke my foot")
     verb_subjects: frozenset[str]  # before it, make it a noun again ("had a stroke my ...")
-    past: tuple[tuple[str, ...], ...]  # "years ago", "history of": a clause that tells a history
+    past: tuple[tuple[str, ...], ...]  # "years ago", "history of", "one day": a clause that is not about now
     others: frozenset[str]  # "husband", "mum", "he": someone else is meant
     first_person: frozenset[str]  # "i", "me": the writer
     denials: frozenset[str]  # "never": denies a red flag, not a symptom
@@ -155,7 +155,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         ),
         verb_objects=frozenset(words.red_flags.verb_objects),
         verb_subjects=frozenset(words.red_flags.verb_subjects),
-        past=tuple(tuple(phrase.split()) for phrase in words.red_flags.past),
+        past=tuple(tuple(phrase.split()) for phrase in (*words.red_flags.past, *words.red_flags.hypothetical)),
         others=frozenset(words.red_flags.others),
         first_person=frozenset(words.red_flags.first_person),
         denials=frozenset(words.red_flags.denials),

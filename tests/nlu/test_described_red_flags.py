@@ -1,5 +1,5 @@
 """Red flags as people describe them, not only as they name them: sets written apart from the concepts
-by five writers (tests/nlu/red_flags_*.jsonl: descriptions and metaphors, other people, negation scope,
+by six writers (tests/nlu/red_flags_*.jsonl: descriptions and metaphors, other people, negation scope,
 history, pregnancy, overdose, self-harm, typos, local phrasing, and the false alarms beside them), plus
 the severity levels, whom a sign is about, and what a history is."""
 
@@ -12,7 +12,7 @@ import pytest
 
 from bot.nlu import Matcher
 
-SETS = tuple(f"red_flags_{name}.jsonl" for name in ("described", "more", "third", "fourth", "fifth"))  # apart
+SETS = tuple(f"red_flags_{name}.jsonl" for name in ("described", "more", "third", "fourth", "fifth", "sixth"))  # apart
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines()]
 
 
