@@ -41,7 +41,7 @@ from content.model import (
 
 RED_FLAG_KINDS = ("emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy", "general", "heavy-period", "injury")
 SEVERITIES = ("emergency", "urgent", "not-self-care")
-STEMMERS = ("english-light", "none")  # the stemmers bot/nlu/words.py implements
+STEMMERS = ("english-light", "none", "snowball-russian", "snowball-arabic")  # the stemmers bot/nlu/words.py implements
 TOOLS = ("thumb", "thumb-circles", "knuckle", "finger", "thumb-walk")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 

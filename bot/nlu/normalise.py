@@ -1,6 +1,8 @@
 """The one text normaliser: user texts and every content phrase go through it before matching.
 
-It casefolds, strips accents, expands contractions ("can't" -> "cannot"), squeezes stretched
+It casefolds, strips accents (Arabic too: harakat, hamza on alef, waw and yaa, tatweel; taa marbuta reads
+as haa and alef maqsura as yaa, as people type them interchangeably), reads Arabic-Indic and Persian digits
+as 0-9, expands contractions ("can't" -> "cannot"), squeezes stretched
 letters ("sooooo" -> "soo"), turns emoji and punctuation into spaces and keeps clause breaks
 (. , ; ! ? and dashes) as a lone "," token, which negation scope stops at. Work is bounded: only
 the first `limit` characters are read.
@@ -21,7 +23,19 @@ CLAUSE = ","  # the token a clause break becomes
 _EMOJI_WORDS = {"👍": " ok ", "👌": " ok ", "👎": " no ", "🙏": " thanks ", "👋": " hi "}
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'"})
 _CLAUSE_CHARS = frozenset(".,;:!?()[]{}…—–؟،؛。，！？；：")
-_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670]")
+_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670\u0640]")  # accents, harakat, tatweel
+# Arabic letters people type interchangeably, and Arabic-Indic (٠-٩) and Persian (۰-۹) digits
+_ARABIC = str.maketrans(
+    {
+        "ة": "ه",
+        "ى": "ي",
+        "ٱ": "ا",
+        "ی": "ي",
+        "ک": "ك",
+        **{chr(0x660 + d): str(d) for d in range(10)},
+        **{chr(0x6F0 + d): str(d) for d in range(10)},
+    }
+)
 _NUMBER_JOINT = re.compile(r"(?<=\d)[.:](?=\d)")
 _SPACED_DASH = re.compile(r"(?:^|\s)-+(?=\s|$)")
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
@@ -71,7 +85,7 @@ _CLAUSE_MARK = "\x00"  # placeholder between the character pass and the token pa
 def _characters(text: str) -> str:
     """Map every character to itself, a space or a clause mark (the slow path for non-ASCII)."""
     text = unicodedata.normalize("NFKD", text)
-    text = unicodedata.normalize("NFC", _MARKS.sub("", text))
+    text = unicodedata.normalize("NFC", _MARKS.sub("", text)).translate(_ARABIC)
     out: list[str] = []
     for char in text:
         if char in "'\x00\x01\x02":

@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+import snowballstemmer
+
 from content.model import LanguageWords, expand_concepts
 
 
@@ -21,6 +23,7 @@ class Stemmer(Protocol):
 
 
 _VOWELS = frozenset("aeiouy")
+_MEMORY = 65536  # words a stemmer remembers
 
 
 def _undouble(word: str) -> str:
@@ -29,14 +32,37 @@ def _undouble(word: str) -> str:
     return word
 
 
-def _english_light(irregular: Mapping[str, str]) -> Stemmer:
-    """A small suffix-stripping stemmer for English, applied alike to phrases and texts."""
-    table = dict(irregular)
+class _Remembering:
+    """A stemmer that remembers its answers (up to `_MEMORY` words) and its irregular forms; a class, not
+    a closure, so that a built index can be pickled."""
 
-    def stem(word: str) -> str:
-        found = table.get(word)
-        if found is not None:
-            return found
+    __slots__ = ("memory", "table")
+
+    def __init__(self, irregular: Mapping[str, str]) -> None:
+        self.table = dict(irregular)
+        self.memory: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        found = self.memory.get(word)
+        if found is None:
+            found = self.table.get(word)
+            if found is None:
+                found = self.rules(word)
+            if len(self.memory) >= _MEMORY:
+                self.memory.clear()
+            self.memory[word] = found
+        return found
+
+    def rules(self, word: str) -> str:
+        return word
+
+
+class _EnglishLight(_Remembering):
+    """A small suffix-stripping stemmer for English, applied alike to phrases and texts."""
+
+    __slots__ = ()
+
+    def rules(self, word: str) -> str:
         if len(word) <= 3 or not word.isalpha():
             return word
         if word.endswith("ness") and len(word) > 6:
@@ -57,23 +83,36 @@ def _english_light(irregular: Mapping[str, str]) -> Stemmer:
             word = word[:-1] + "i"
         return word
 
-    return stem
 
-
-def _whole_words(irregular: Mapping[str, str]) -> Stemmer:
+class _WholeWords(_Remembering):
     """No suffix rules: a word is its own stem, except the irregular forms the language lists."""
-    table = dict(irregular)
 
-    def stem(word: str) -> str:
-        return table.get(word, word)
+    __slots__ = ()
 
-    return stem
+
+class _Snowball(_Remembering):
+    """A Snowball stemmer (snowballstemmer's pure-Python port) for a language with rich endings: Russian
+    cases ("головная боль", "головной боли"), Arabic prefixes and suffixes."""
+
+    __slots__ = ("algorithm",)
+
+    def __init__(self, irregular: Mapping[str, str], algorithm: str) -> None:
+        super().__init__(irregular)
+        self.algorithm = snowballstemmer.stemmer(algorithm)
+
+    def rules(self, word: str) -> str:
+        return str(self.algorithm.stemWord(word)) if word.isalpha() else word
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.table, self.algorithm.__class__.__name__.removesuffix("Stemmer").lower()))
 
 
 # Stemmers by the name a language file gives; content/loader.py accepts exactly these names.
 STEMMERS: dict[str, Callable[[Mapping[str, str]], Stemmer]] = {
-    "english-light": _english_light,
-    "none": _whole_words,
+    "english-light": _EnglishLight,
+    "none": _WholeWords,
+    "snowball-russian": functools.partial(_Snowball, algorithm="russian"),
+    "snowball-arabic": functools.partial(_Snowball, algorithm="arabic"),
 }
 
 
@@ -138,7 +177,7 @@ def stem_table(words: LanguageWords) -> dict[str, str]:
 
 def compile_grammar(words: LanguageWords) -> Grammar:
     """The matcher's view of a language's words."""
-    stem = functools.lru_cache(maxsize=65536)(STEMMERS[words.stems.stemmer](stem_table(words)))
+    stem = STEMMERS[words.stems.stemmer](stem_table(words))
     return Grammar(
         stem=stem,
         stopwords=frozenset(words.matching.stopwords),

@@ -120,3 +120,13 @@ def test_a_language_is_added_with_files_only(content_copy: Path) -> None:
     assert matcher.understand("recuérdame cada noche a las 9", "es").when == When(True, 21, 0, None)
     assert matcher.understand("entre semana a las 10", "es").when == When(True, 22, 0, None, (0, 1, 2, 3, 4))
     assert matcher.understand("no headache", "en").negated == ("headache",)  # English is untouched
+
+
+def test_snowball_stemmers_join_word_forms_and_pickle() -> None:
+    import pickle
+
+    russian = STEMMERS["snowball-russian"]({})
+    assert russian("головная") == russian("головной") and russian("боль") == russian("боли")
+    arabic = STEMMERS["snowball-arabic"]({"ولد": "ولد"})
+    assert arabic("الصداع") == arabic("صداع") and arabic("ولد") == "ولد"  # irregular forms win
+    assert pickle.loads(pickle.dumps(russian))("болела") == russian("болела")

@@ -63,3 +63,20 @@ def test_bounded_work_on_huge_input() -> None:
     assert time.perf_counter() - start < 0.5
     assert len(short) <= 520
     assert len(short) < len(long) <= SCAN_LIMIT + 20
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("أَلَمٌ فِي الصَّدْرِ", "الم في الصدر"),  # harakat and hamza on alef go
+        ("إسهال وآلام", "اسهال والام"),
+        ("صداعـــــ شديد", "صداع شديد"),  # tatweel
+        ("معدة مستشفى", "معده مستشفي"),  # taa marbuta and alef maqsura as people type them
+        ("الساعة ١٠ مساءً", "الساعه 10 مساء"),  # Arabic-Indic digits
+        ("ساعت ۹", "ساعت 9"),  # Persian digits
+        ("عندي صداع، وغثيان؟", "عندي صداع , وغثيان"),
+        ("Ёлки, головная БОЛЬ", "елки , головная боль"),
+    ],
+)
+def test_arabic_and_russian_forms(typed: str, expected: str) -> None:
+    assert normalise(typed) == expected
