@@ -34,6 +34,7 @@ from content.model import (
     Symptom,
     SymptomText,
     Technique,
+    Translation,
     WhenWords,
     Zone,
     ZoneText,
@@ -50,6 +51,16 @@ T = TypeVar("T")
 
 class ContentError(ValueError):
     """A content file is missing, is not valid TOML, or breaks the schema."""
+
+
+class _Sourced(dict[str, object]):
+    """A table read from another file than the one it is merged into (a translation's texts), so that
+    errors name the translation file."""
+
+    def __init__(self, file: str, key: str, data: dict[str, object]) -> None:
+        super().__init__(data)
+        self.file = file
+        self.key = key
 
 
 class _Table:
@@ -81,7 +92,10 @@ class _Table:
         """A required sub-table."""
         if key not in self.data:
             raise self.error("missing", key)
-        return _Table(self.file, self.path(key), self.data[key])
+        data = self.data[key]
+        if isinstance(data, _Sourced):
+            return _Table(data.file, data.key, data)
+        return _Table(self.file, self.path(key), data)
 
     def text(self, key: str, *, default: str | None = None, empty_ok: bool = False) -> str:
         """A string; required unless a default is given; non-empty unless `empty_ok`."""
@@ -357,16 +371,21 @@ def _read(directory: Path, name: str) -> _Table:
     return _Table(name, "", data)
 
 
-def _messages(directory: Path) -> dict[str, dict[str, str]]:
+def _messages(directory: Path) -> tuple[dict[str, dict[str, str]], tuple[Translation, ...]]:
+    """messages/<lang>.toml; every language but English says whether it has been reviewed."""
     messages: dict[str, dict[str, str]] = {}
+    reviews: list[Translation] = []
     for path in sorted((directory / "messages").glob("*.toml")):
         lang = path.stem
         name = f"messages/{path.name}"
         if not _LANG.match(lang):
             raise ContentError(f"{name}: (file name): not a language code (like en.toml, ar.toml)")
         table = _read(directory, name)
-        messages[lang] = {key: table.text(key) for key in table.data}
-    return messages
+        if lang != "en":
+            reviewer = table.text("reviewed_by", default="", empty_ok=True)
+            reviews.append(Translation(name, lang, "messages/en.toml", table.boolean("reviewed"), reviewer))
+        messages[lang] = {key: table.text(key) for key in table.data if key not in ("reviewed", "reviewed_by")}
+    return messages, tuple(reviews)
 
 
 def _words_by_language(directory: Path) -> dict[str, LanguageWords]:
@@ -391,16 +410,65 @@ def _languages(tables: Iterable[Mapping[str, object]]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+TRANSLATED = ("points.toml", "zones.toml", "symptoms.toml", "safety.toml", "faq.toml", "intents.toml")
+
+
+def _translations(directory: Path) -> tuple[dict[str, list[tuple[str, _Table]]], tuple[Translation, ...]]:
+    """text/<lang>/<file>.toml: the texts of one content file in one language, by file; each file says
+    whether a native clinician has reviewed it."""
+    by_file: dict[str, list[tuple[str, _Table]]] = {}
+    found: list[Translation] = []
+    for folder in sorted(p for p in (directory / "text").glob("*") if p.is_dir()):
+        lang = folder.name
+        for path in sorted(folder.glob("*.toml")):
+            name = f"text/{lang}/{path.name}"
+            if not _LANG.match(lang):
+                raise ContentError(f"{name}: (folder name): not a language code (like ar, ru, ar-Latn)")
+            if path.name not in TRANSLATED:
+                raise ContentError(f"{name}: (file name): translates none of {', '.join(TRANSLATED)}")
+            table = _read(directory, name)
+            reviewed = table.boolean("reviewed")
+            reviewer = table.text("reviewed_by", default="", empty_ok=True)
+            found.append(Translation(name, lang, path.name, reviewed, reviewer))
+            by_file.setdefault(path.name, []).append((lang, table))
+    return by_file, tuple(found)
+
+
+def _merged(directory: Path, name: str, translations: Mapping[str, list[tuple[str, _Table]]]) -> _Table:
+    """A content file with each translation's texts set in as `<id>.text.<lang>`."""
+    table = _read(directory, name)
+    for lang, translated in translations.get(name, ()):
+        for key, value in translated.data.items():
+            if key in ("reviewed", "reviewed_by"):
+                continue
+            if key not in table.data:
+                raise translated.error(f"no such entry in {name}", key)
+            entry = table.table(key)
+            texts = entry.data.setdefault("text", {})
+            if not isinstance(texts, dict) or not isinstance(value, dict):
+                raise translated.error("expected a table", key)
+            if lang in texts:
+                raise translated.error(f"{name} has its '{lang}' text inline too", key)
+            texts[lang] = _Sourced(translated.file, key, value)
+    return table
+
+
 def load_content(directory: Path | None = None) -> Content:
-    """Load and check every content file in `directory` (default: this package's folder)."""
+    """Load and check every content file in `directory` (default: this package's folder), with the
+    translations under text/<lang>/."""
     folder = Path(__file__).resolve().parent if directory is None else Path(directory)
-    points = {code: _point(code, t) for code, t in _read(folder, "points.toml").entries()}
-    zones = {zone_id: _zone(zone_id, t) for zone_id, t in _read(folder, "zones.toml").entries()}
-    symptoms = {key: _symptom(key, t) for key, t in _read(folder, "symptoms.toml").entries()}
-    red_flags = tuple(_red_flag(key, t) for key, t in _read(folder, "safety.toml").entries())
-    faqs = {key: _faq(key, t) for key, t in _read(folder, "faq.toml").entries()}
-    intents = {key: _intent(key, t) for key, t in _read(folder, "intents.toml").entries()}
-    messages = _messages(folder)
+    translations, reviews = _translations(folder)
+
+    def read(name: str) -> _Table:
+        return _merged(folder, name, translations)
+
+    points = {code: _point(code, t) for code, t in read("points.toml").entries()}
+    zones = {zone_id: _zone(zone_id, t) for zone_id, t in read("zones.toml").entries()}
+    symptoms = {key: _symptom(key, t) for key, t in read("symptoms.toml").entries()}
+    red_flags = tuple(_red_flag(key, t) for key, t in read("safety.toml").entries())
+    faqs = {key: _faq(key, t) for key, t in read("faq.toml").entries()}
+    intents = {key: _intent(key, t) for key, t in read("intents.toml").entries()}
+    messages, message_reviews = _messages(folder)
     words = _words_by_language(folder)
     texts: list[Mapping[str, object]] = [item.text for item in points.values()]
     texts += [item.text for item in zones.values()]
@@ -420,6 +488,7 @@ def load_content(directory: Path | None = None) -> Content:
         messages=messages,
         languages=_languages(texts),
         language_words=words,
+        translations=message_reviews + reviews,
     )
 
 

@@ -317,6 +317,18 @@ class LanguageWords:
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """One translation file (content/text/<lang>/<file>.toml) and whether a native clinician has
+    reviewed it (`reviewed = true`, `reviewed_by = "name, date"`)."""
+
+    file: str  # "text/ar/symptoms.toml"
+    lang: str
+    translates: str  # "symptoms.toml"
+    reviewed: bool
+    reviewed_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """Everything the engine and the matcher know, loaded once and never changed."""
 
@@ -329,6 +341,7 @@ class Content:
     messages: dict[str, dict[str, str]]  # language -> message id -> text (str.format fields)
     languages: tuple[str, ...] = field(default=("en",))
     language_words: Mapping[str, LanguageWords] = field(default_factory=dict)  # by language
+    translations: tuple[Translation, ...] = ()  # text/<lang>/<file>.toml, with their review status
 
     def point(self, code: str) -> Point | None:
         """Look a point up by code or alias, case-insensitive (KD1 finds KI1)."""
@@ -365,9 +378,18 @@ class Content:
         return self.language_words.get(lang) or self.language_words["en"]
 
     def message(self, lang: str, message_id: str, **fields: object) -> str:
-        """The text of a message in a language (English when missing), formatted with fields."""
-        table = self.messages.get(lang) or self.messages["en"]
-        template = table.get(message_id) or self.messages["en"][message_id]
+        """The text of a message in a language, else in its base language ("ar" for Arabizi, "ar-Latn"),
+        else in English; formatted with fields."""
+        template = next(
+            (
+                found
+                for code in (lang, lang.partition("-")[0], "en")
+                if (found := self.messages.get(code, {}).get(message_id)) is not None
+            ),
+            None,
+        )
+        if template is None:
+            raise KeyError(message_id)
         return template.format(**fields) if fields else template
 
 

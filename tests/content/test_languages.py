@@ -130,3 +130,42 @@ def test_snowball_stemmers_join_word_forms_and_pickle() -> None:
     arabic = STEMMERS["snowball-arabic"]({"ولد": "ولد"})
     assert arabic("الصداع") == arabic("صداع") and arabic("ولد") == "ولد"  # irregular forms win
     assert pickle.loads(pickle.dumps(russian))("болела") == russian("болела")
+
+
+def test_translation_files_set_texts_in_and_say_if_reviewed(content_copy: Path) -> None:
+    folder = content_copy / "text" / "es"
+    folder.mkdir(parents=True)
+    (folder / "symptoms.toml").write_text(
+        'reviewed = false\n[headache]\nlabel = "dolor de cabeza"\nphrases = ["dolor de cabeza"]\n'
+    )
+    (content_copy / "messages" / "es.toml").write_text(
+        'reviewed = true\nreviewed_by = "Dra. Ruiz, 2026-11"\nmenu = "¿Qué tal?"\n'
+    )
+    content = load_content(content_copy)
+    assert content.symptoms["headache"].text["es"].label == "dolor de cabeza"
+    assert {(t.file, t.reviewed, t.reviewed_by) for t in content.translations} == {
+        ("text/es/symptoms.toml", False, ""),
+        ("messages/es.toml", True, "Dra. Ruiz, 2026-11"),
+    }
+    assert content.message("es", "menu") == "¿Qué tal?"
+    assert content.message("es-Latn", "menu") == "¿Qué tal?"  # a script variant falls back to its language
+    assert content.message("es", "thanks") == content.message("en", "thanks")
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ('[headache]\nlabel = "x"\nphrases = ["x"]\n', r"text/es/symptoms\.toml: reviewed: missing"),
+        (
+            'reviewed = false\n[no-such]\nlabel = "x"\nphrases = ["x"]\n',
+            r"text/es/symptoms\.toml: no-such: no such entry",
+        ),
+        ('reviewed = false\n[headache]\nlabel = "x"\n', r"text/es/symptoms\.toml: headache\.phrases: missing"),
+    ],
+)
+def test_translation_errors_name_the_translation_file(content_copy: Path, text: str, error: str) -> None:
+    folder = content_copy / "text" / "es"
+    folder.mkdir(parents=True)
+    (folder / "symptoms.toml").write_text(text)
+    with pytest.raises(ContentError, match=error):
+        load_content(content_copy)
