@@ -104,7 +104,8 @@ def test_points_need_sources(content_copy: Path) -> None:
 
 def test_messages_in_every_locale(content_copy: Path) -> None:
     (content_copy / "messages" / "en.toml").write_text('hello = "Hi {name}"\nbye = "Bye"\n', encoding="utf-8")
-    (content_copy / "messages" / "ar.toml").write_text('hello = "مرحبا {nom}"\nextra = "x"\n', encoding="utf-8")
+    arabic = 'reviewed = false\nhello = "مرحبا {nom}"\nextra = "x"\n'
+    (content_copy / "messages" / "ar.toml").write_text(arabic, encoding="utf-8")
     problems = check(load_content(content_copy))
     assert "messages/ar.toml: bye: missing (present in messages/en.toml)" in problems
     assert "messages/ar.toml: hello: {fields} differ from messages/en.toml" in problems

@@ -121,6 +121,6 @@ def test_missing_file(content_copy: Path) -> None:
 
 
 def test_message_must_be_text(content_copy: Path) -> None:
-    (content_copy / "messages" / "de.toml").write_text("welcome = 3\n", encoding="utf-8")
+    (content_copy / "messages" / "de.toml").write_text("reviewed = false\nwelcome = 3\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"messages/de\.toml: welcome: expected a string"):
         load_content(content_copy)
