@@ -371,6 +371,9 @@ def _read(directory: Path, name: str) -> _Table:
     return _Table(name, "", data)
 
 
+_ABOUT_MESSAGES = ("reviewed", "reviewed_by", "complete")  # keys about a messages file, not messages
+
+
 def _messages(directory: Path) -> tuple[dict[str, dict[str, str]], tuple[Translation, ...]]:
     """messages/<lang>.toml; every language but English says whether it has been reviewed."""
     messages: dict[str, dict[str, str]] = {}
@@ -383,8 +386,9 @@ def _messages(directory: Path) -> tuple[dict[str, dict[str, str]], tuple[Transla
         table = _read(directory, name)
         if lang != "en":
             reviewer = table.text("reviewed_by", default="", empty_ok=True)
-            reviews.append(Translation(name, lang, "messages/en.toml", table.boolean("reviewed"), reviewer))
-        messages[lang] = {key: table.text(key) for key in table.data if key not in ("reviewed", "reviewed_by")}
+            complete = table.boolean("complete") if "complete" in table.data else True
+            reviews.append(Translation(name, lang, "messages/en.toml", table.boolean("reviewed"), reviewer, complete))
+        messages[lang] = {key: table.text(key) for key in table.data if key not in _ABOUT_MESSAGES}
     return messages, tuple(reviews)
 
 

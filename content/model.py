@@ -319,13 +319,15 @@ class LanguageWords:
 @dataclass(frozen=True, slots=True)
 class Translation:
     """One translation file (content/text/<lang>/<file>.toml) and whether a native clinician has
-    reviewed it (`reviewed = true`, `reviewed_by = "name, date"`)."""
+    reviewed it (`reviewed = true`, `reviewed_by = "name, date"`). A messages file may say `complete = false`:
+    it holds only some ids (a language the bot answers emergencies in, but does not converse in)."""
 
     file: str  # "text/ar/symptoms.toml"
     lang: str
     translates: str  # "symptoms.toml"
     reviewed: bool
     reviewed_by: str = ""
+    complete: bool = True  # false: a messages file with only some ids (emergencies); English says the rest
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,3 +110,12 @@ def test_messages_in_every_locale(content_copy: Path) -> None:
     assert "messages/ar.toml: bye: missing (present in messages/en.toml)" in problems
     assert "messages/ar.toml: hello: {fields} differ from messages/en.toml" in problems
     assert "messages/ar.toml: extra: not in messages/en.toml" in problems
+
+
+def test_a_partial_messages_file_says_so(content_copy: Path) -> None:
+    (content_copy / "messages" / "en.toml").write_text('hello = "Hi {name}"\nbye = "Bye"\n', encoding="utf-8")
+    tagalog = 'reviewed = false\ncomplete = false\nhello = "Kumusta {name}"\n'
+    (content_copy / "messages" / "tl.toml").write_text(tagalog, encoding="utf-8")
+    content = load_content(content_copy)
+    assert not [p for p in check(content) if p.startswith("messages/tl.toml")]
+    assert content.message("tl", "bye") == "Bye" and content.message("tl", "hello", name="A") == "Kumusta A"
