@@ -190,6 +190,7 @@ class RedFlagWords:
     verb_subjects: tuple[str, ...]
     past: tuple[str, ...]  # "had a DVT two YEARS AGO": a clause with one of these tells a history
     hypothetical: tuple[str, ...]  # "what to do if my husband has a seizure ONE DAY": not now either
+    ages: tuple[str, ...]  # "WHEN I WAS 12": before an age, these tell a history
     others: tuple[str, ...]  # "my HUSBAND is clutching his chest": someone else is meant
     first_person: tuple[str, ...]  # "my husband says I look pale": back to the writer
     denials: tuple[str, ...]  # "NEVER fainted": deny a red flag (not a symptom)

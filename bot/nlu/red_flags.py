@@ -35,6 +35,7 @@ SYSTOLIC, DIASTOLIC = range(70, 301), range(30, 201)
 HIGH_SYSTOLIC, HIGH_DIASTOLIC = 140, 90
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # "in 2019": a year after "in", "since", "back in" tells a history
 YEAR_CUES = frozenset({"in", "since"})
+MAX_AGE = 99  # "when I was 12": an age
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,9 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
     said = _clause_words(hit, tokens)
     for index, word in enumerate(said):
         if word.isdigit() and FIRST_YEAR <= int(word) <= LAST_YEAR and index and said[index - 1] in YEAR_CUES:
+            return True
+    for where in _occurrences(said, words.ages):  # "when I was 12"
+        if where.stop < len(said) and said[where.stop].isdigit() and 1 <= int(said[where.stop]) <= MAX_AGE:
             return True
     following = [token.word for token in tokens if token.clause == tokens[hit.end - 1].clause + 1]
     return _holds_past(said, words) or _looks_back(following, words)

@@ -141,6 +141,7 @@ class Grammar:
     verb_objects: frozenset[str]  # after a one-word red flag, make it a verb ("stroke my foot")
     verb_subjects: frozenset[str]  # before it, make it a noun again ("had a stroke my ...")
     past: tuple[tuple[str, ...], ...]  # "years ago", "history of", "one day": a clause that is not about now
+    ages: tuple[tuple[str, ...], ...]  # "when i was" 12: before a number, a history
     others: frozenset[str]  # "husband", "mum", "he": someone else is meant
     first_person: frozenset[str]  # "i", "me": the writer
     denials: frozenset[str]  # "never": denies a red flag, not a symptom
@@ -195,6 +196,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         verb_objects=frozenset(words.red_flags.verb_objects),
         verb_subjects=frozenset(words.red_flags.verb_subjects),
         past=tuple(tuple(phrase.split()) for phrase in (*words.red_flags.past, *words.red_flags.hypothetical)),
+        ages=tuple(tuple(phrase.split()) for phrase in words.red_flags.ages),
         others=frozenset(words.red_flags.others),
         first_person=frozenset(words.red_flags.first_person),
         denials=frozenset(words.red_flags.denials),
