@@ -34,6 +34,7 @@ from bot.engine.safety_flow import statement_in_session
 from bot.engine.state import CHECK_IN, DELETE_CONFIRM, NEW, SESSION_STATES, Conversation
 from bot.engine.table import HANDLERS, anywhere_choice, typed_choice
 from bot.engine.timers import LaterDue, ReminderDue, SessionIdle, SessionStep, parse_timer
+from bot.nlu import Understanding
 
 
 def step(kb: Knowledge, state: Conversation, event: Event, *, now: datetime) -> Turn:
@@ -64,7 +65,8 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
         return quiet, (*reminder_flow.all_timers_off(state), Reply(say(kb, state, "optout.done")))
     if state.opted_out:
         if isinstance(event, TextReceived):  # after STOP we stay quiet, except to someone in danger
-            understood = kb.matcher.understand(event.text, state.lang)
+            understood = kb.matcher.understand(event.text, prior=state.lang)
+            state = follow_language(kb, state, understood)
             if understood.red_flag:
                 return emergency(kb, state, understood, now)
             if understood.concern is not None and understood.severity == "urgent":
@@ -87,8 +89,9 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
         return state, (*cancel, menu_reply(kb, state, "start-over"))
     said = None
     if isinstance(event, TextReceived):
-        understood = kb.matcher.understand(event.text, state.lang)
-        said = Said.of(event.text, understood, kb.words(understood.lang))
+        understood = kb.matcher.understand(event.text, prior=state.lang)
+        state = follow_language(kb, state, understood)
+        said = Said.of(event.text, understood, kb.words(understood.read_as or understood.lang))
         if said.u.red_flag:
             return emergency(kb, state, said.u, now)
         if said.u.concern is not None:  # see a doctor (today): no points, from any state
@@ -109,6 +112,14 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
         assert said is not None
         state, actions = _on_text(kb, state, said, now)
     return state, (*intro, *actions)
+
+
+def follow_language(kb: Knowledge, state: Conversation, u: Understanding) -> Conversation:
+    """The conversation in the language the person writes in, once a message says enough to tell: they
+    switch, the bot switches ("ok" or "2" changes nothing)."""
+    if u.lang_sure and u.lang != state.lang and (u.lang in kb.content.messages or u.lang in kb.content.languages):
+        return replace(state, lang=u.lang)
+    return state
 
 
 def on_choice(kb: Knowledge, state: Conversation, raw: str, now: datetime) -> Turn:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.nlu.faq import match_faq
 from bot.nlu.intents import OPENERS, detect_intent
+from bot.nlu.language import LanguageGuess, base_language, dominant_script, guess_language, script_of
 from bot.nlu.lexicon import Lexicon, Token
 from bot.nlu.normalise import CLAUSE, MATCH_LIMIT, SCAN_LIMIT, normalise
 from bot.nlu.red_flags import RedFlagReading, scan_red_flags
@@ -43,6 +44,8 @@ class Understanding:
     concern: str | None = None  # the id of an urgent or not-self-care sign (red_flag stays None)
     concern_kind: str | None = None  # its kind: picks the message ("urgent.<kind>", "not-self-care.<kind>")
     for_other: bool = False  # the red flag or concern is about someone else ("my husband is clutching his chest")
+    read_as: str = ""  # the content language the text was read in ("ar-Latn" for Arabizi; `lang` is "ar")
+    lang_sure: bool = True  # the text said enough to tell its language ("ok" or "2" does not)
 
 
 def _interleave(lists: Iterable[Sequence[str]]) -> tuple[str, ...]:
@@ -71,17 +74,36 @@ class Matcher:
         self.content = content
         self.lexicon = Lexicon(content)
 
-    def detect_language(self, text: str) -> str:
-        """The content language a text is most likely in ("en" when unsure)."""
-        if len(self.lexicon.languages) == 1:
-            return "en"
-        words = normalise(text).split()
-        best, best_count = "en", 0
-        for lang, language in self.lexicon.languages.items():
-            count = sum(1 for word in words if word in language.vocabulary)
-            if count > best_count:
-                best, best_count = lang, count
-        return best
+        self._vocabularies = {lang: language.known for lang, language in self.lexicon.languages.items()}
+
+    def detect_language(self, text: str, prior: str | None = None) -> LanguageGuess:
+        """The content language a text is written in and the language to answer in (`prior`, the
+        conversation's language, when the text is too short to tell)."""
+        return guess_language(normalise(text), self._vocabularies, prior)
+
+    def _reading(self, long_text: str, lang: str | None, prior: str | None) -> LanguageGuess:
+        """How to read a text: in the language asked for (its variant in the text's script: Arabizi for
+        "ar" in Latin letters), else in the language it is written in."""
+        languages = self.lexicon.languages
+        if lang is None or (lang not in languages and base_language(lang) not in languages):
+            return guess_language(long_text, self._vocabularies, prior)
+        script = dominant_script(long_text)
+        family = [code for code in languages if base_language(code) == base_language(lang)]
+        read_as = next((code for code in family if script_of(code) == script), lang if lang in languages else "en")
+        return LanguageGuess(read_as, base_language(lang), True)
+
+    def _scanned(self, long_text: str, read_as: str) -> dict[str, tuple[Token, ...]]:
+        """The text read by every language a red flag may be written in: the one it is read in and English
+        (typos fixed), and the other languages of its script (as typed): "mere chest mein dard"."""
+        languages = self.lexicon.languages
+        tokens = {read_as: languages[read_as].analyse(long_text)}
+        if "en" in languages and read_as != "en":
+            tokens["en"] = languages["en"].analyse(long_text)
+        scripts = {dominant_script(long_text)}
+        for code, other in languages.items():
+            if code not in tokens and script_of(code) in scripts:
+                tokens[code] = other.analyse(long_text, fix_limit=0)
+        return tokens
 
     def _red_flags(
         self, long_tokens: dict[str, tuple[Token, ...]], lang: str, symptom_hits: Sequence[Hit]
@@ -96,17 +118,18 @@ class Matcher:
             negated.extend(reading.negated)
         return RedFlagReading(None, None, tuple(dict.fromkeys(negated)))
 
-    def understand(self, text: str, lang: str | None = None) -> Understanding:
-        """What a text says: red flag, symptoms (and absent ones), points, zones, intent, time, FAQ."""
+    def understand(self, text: str, lang: str | None = None, prior: str | None = None) -> Understanding:
+        """What a text says: red flag, symptoms (and absent ones), points, zones, intent, time, FAQ.
+        `lang` forces the language (as `reflexbot match --lang`); else it is detected, `prior` (the
+        conversation's language) deciding when the text is too short to tell."""
         if not isinstance(text, str):
             text = ""
-        if lang not in self.lexicon.languages:
-            lang = self.detect_language(text)
-        assert lang is not None
-        language = self.lexicon.language(lang)
         long_text = normalise(text, SCAN_LIMIT)
         short_text = _prefix(long_text, MATCH_LIMIT)
-        long_tokens = {code: other.analyse(long_text) for code, other in self.lexicon.languages.items()}
+        guess = self._reading(long_text, lang, prior)
+        lang = guess.answer_in
+        language = self.lexicon.language(guess.read_as)
+        long_tokens = self._scanned(long_text, language.lang)
         tokens = long_tokens[language.lang] if short_text == long_text else language.analyse(short_text)
         reading = match_symptoms(language, tokens)
         red = self._red_flags(long_tokens, language.lang, reading.hits)
@@ -127,6 +150,8 @@ class Matcher:
                 None,
                 severity="emergency",
                 for_other=red.for_other,
+                read_as=language.lang,
+                lang_sure=guess.sure,
             )
         unsure = not reading.confident and not reading.maybe
         intent = detect_intent(language.intents, short_text, fuzzy=unsure)
@@ -154,4 +179,6 @@ class Matcher:
             concern=concern,
             concern_kind=red.kind if concern else None,
             for_other=red.for_other,
+            read_as=language.lang,
+            lang_sure=guess.sure,
         )

@@ -96,6 +96,6 @@ def test_huge_input_is_fast(matcher: Matcher) -> None:
 
 
 def test_detect_language(matcher: Matcher) -> None:
-    assert matcher.detect_language("I feel bloated") == "en"
-    assert matcher.detect_language("مرحبا") == "en"  # only English content ships so far
+    assert matcher.detect_language("I feel bloated").answer_in == "en"
+    assert matcher.detect_language("ok", prior="en").sure is False
     assert matcher.understand("headache", "xx").lang == "en"

@@ -1,0 +1,132 @@
+"""Which language a text is written in, among the content's languages, and which one to answer in.
+
+In order of trust:
+1. the script: Cyrillic is Russian, Devanagari Hindi; Arabic script is Arabic, or Urdu when it has the
+   letters only Urdu uses (ٹ ڈ ڑ ں ے ھ), or when the detector (lingua, restricted to the languages of
+   Arabic script) is sure;
+2. for Latin letters, the words: how many of the text's words each Latin-script language knows (English,
+   Arabizi "ar-Latn", Roman Hindi/Urdu "hi-Latn", Tagalog...), with Arabic digits inside words ("3ndi",
+   "inti5a5") counting for Arabizi; lingua (restricted to English and Tagalog) breaks a tie on a text of
+   three words or more;
+3. too little to tell ("ok", "2", an emoji): the language the conversation is already in.
+A script variant answers in its base language ("ar-Latn" in Arabic); a language with only some messages
+(Tagalog) answers what it has in that language and the rest in English.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
+
+ARABIZI_DIGITS = re.compile(r"(?=\w*[a-z])\w*[2356789]\w*")  # "3ndi", "inti5a5", "7ar": a digit as a letter
+URDU_LETTERS = frozenset("ٹڈڑںےھۓ")
+MIN_WORDS_FOR_DETECTOR = 3
+SURE = 0.8  # lingua's confidence that settles Arabic against Urdu or English against Tagalog
+
+_SCRIPTS = (
+    ("Arab", re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")),
+    ("Cyrl", re.compile(r"[\u0400-\u04ff]")),
+    ("Deva", re.compile(r"[\u0900-\u097f]")),
+    ("Latn", re.compile(r"[a-z]")),
+)
+# The script a language is written in, unless its code says ("ar-Latn").
+_NATIVE_SCRIPT = {"ar": "Arab", "ur": "Arab", "fa": "Arab", "ru": "Cyrl", "hi": "Deva"}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    """The language a text is read in, the one to answer in, and whether the text said enough to tell."""
+
+    read_as: str  # a content language: "ar-Latn" for Arabizi
+    answer_in: str  # "ar" for Arabizi
+    sure: bool
+
+
+def script_of(lang: str) -> str:
+    """The script a content language is written in: "ar-Latn" -> "Latn", "ar" -> "Arab", "en" -> "Latn"."""
+    _, _, variant = lang.partition("-")
+    return variant if variant in {"Latn", "Arab", "Cyrl", "Deva"} else _NATIVE_SCRIPT.get(lang, "Latn")
+
+
+def base_language(lang: str) -> str:
+    """The language a variant answers in: "ar-Latn" -> "ar"."""
+    return lang.partition("-")[0]
+
+
+def dominant_script(text: str) -> str | None:
+    """The script most letters of a (normalised) text are in, or None when it has no letters we read."""
+    counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS}
+    best = max(counts, key=lambda name: counts[name])
+    return best if counts[best] else None
+
+
+@functools.cache
+def _detector(codes: tuple[str, ...]) -> LanguageDetector | None:
+    """A lingua detector restricted to these ISO 639-1 codes (None when fewer than two are known to it)."""
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = []
+    for code in codes:
+        try:
+            languages.append(Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())))
+        except (AttributeError, ValueError):
+            continue
+    if len(languages) < 2:
+        return None
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+def _lingua_pick(text: str, codes: tuple[str, ...]) -> str | None:
+    """The language lingua is sure of among `codes`, if any."""
+    detector = _detector(tuple(sorted(codes)))
+    if detector is None:
+        return None
+    values = detector.compute_language_confidence_values(text)
+    if not values or values[0].value < SURE:
+        return None
+    found = values[0].language.iso_code_639_1.name.lower()
+    return found if found in codes else None
+
+
+def guess_language(text: str, vocabularies: Mapping[str, frozenset[str]], prior: str | None = None) -> LanguageGuess:
+    """The language of a normalised text among the languages of `vocabularies` (their known words)."""
+    languages = tuple(vocabularies)
+    fallback = prior if prior in languages else ("en" if "en" in languages else languages[0])
+    script = dominant_script(text)
+    candidates = tuple(lang for lang in languages if script_of(lang) == script)
+    if not candidates:
+        return LanguageGuess(fallback, base_language(fallback), False)
+    if len(candidates) == 1:
+        return LanguageGuess(candidates[0], base_language(candidates[0]), True)
+    words = text.split()
+    if script == "Arab":
+        if URDU_LETTERS & set(text) and "ur" in candidates:
+            return _sure("ur")
+        picked = _lingua_pick(text, candidates) if len(words) >= MIN_WORDS_FOR_DETECTOR else None
+        return _sure(picked or ("ar" if "ar" in candidates else candidates[0]))
+    scores = {lang: sum(1 for word in words if word in vocabularies[lang]) for lang in candidates}
+    arabizi = next((lang for lang in candidates if base_language(lang) == "ar"), None)
+    if arabizi is not None:
+        scores[arabizi] += 2 * sum(1 for word in words if ARABIZI_DIGITS.fullmatch(word))
+    best = max(scores.values())
+    leaders = [lang for lang in candidates if scores[lang] == best]
+    if best == 0:
+        return LanguageGuess(fallback, base_language(fallback), False)
+    if len(leaders) == 1:
+        return _sure(leaders[0])
+    if fallback in leaders and len(words) < MIN_WORDS_FOR_DETECTOR:
+        return LanguageGuess(fallback, base_language(fallback), False)
+    native = tuple(lang for lang in leaders if "-" not in lang)
+    picked = _lingua_pick(text, native) if len(words) >= MIN_WORDS_FOR_DETECTOR and len(native) > 1 else None
+    choice = picked or (fallback if fallback in leaders else ("en" if "en" in leaders else leaders[0]))
+    return LanguageGuess(choice, base_language(choice), picked is not None)
+
+
+def _sure(lang: str) -> LanguageGuess:
+    return LanguageGuess(lang, base_language(lang), True)
