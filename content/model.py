@@ -376,6 +376,13 @@ class Content:
     def _expand(self, concepts: tuple[str, ...], lang: str) -> tuple[str, ...]:
         return expand_concepts(concepts, self.words(lang).red_flags.concepts)
 
+    @property
+    def conversing(self) -> tuple[str, ...]:
+        """The languages the bot holds a whole conversation in (offered under "language"): English and
+        every language with a complete messages file."""
+        partial = {t.lang for t in self.translations if t.file.startswith("messages/") and not t.complete}
+        return tuple(lang for lang in self.messages if lang not in partial and "-" not in lang) or ("en",)
+
     def words(self, lang: str) -> LanguageWords:
         """A language's word lists; English when the language has no languages/<lang>.toml."""
         return self.language_words.get(lang) or self.language_words["en"]

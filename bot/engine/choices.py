@@ -225,5 +225,5 @@ def all_choice_ids(content: Content, branch_ids: tuple[str, ...] = ()) -> list[s
     made += [Feel(f) for f in FEELINGS] + [ReminderReply(v, LONGEST_NUMBER) for v in REMINDER_VERBS]
     made += [RemindAt(h, m) for h, m in SUGGESTED_TIMES] + [PickBranch(b) for b in branch_ids]
     made += [Confirm(t, yes) for t in CONFIRM_TOPICS for yes in (True, False)]
-    made += [PickLanguage(code) for code in content.languages] + [Command(c) for c in sorted(_COMMANDS)]
+    made += [PickLanguage(code) for code in content.conversing] + [Command(c) for c in sorted(_COMMANDS)]
     return [str(choice) for choice in made]

@@ -256,6 +256,12 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
         return booking_flow.show_clinic(kb, state)
     if intent == "language":
         return state, (languages(kb, state),)
+    if intent.startswith("language-"):  # "English please", "بالعربي"
+        code = intent.removeprefix("language-")
+        if code not in kb.content.conversing:
+            return state, (languages(kb, state),)
+        state = replace(state, lang=code)
+        return state, (menu_reply(kb, state, "language.set"),)
     if intent == "change-answers":
         return safety_flow.change_answers(kb, state, said, now)
     if intent == "timezone":
@@ -328,7 +334,7 @@ def faq_answer(kb: Knowledge, state: Conversation, faq_id: str) -> Reply:
 
 def languages(kb: Knowledge, state: Conversation) -> Reply:
     """Which language?"""
-    choices = tuple(button(kb, state, PickLanguage(code), f"language.name.{code}") for code in kb.content.languages)
+    choices = tuple(button(kb, state, PickLanguage(code), f"language.name.{code}") for code in kb.content.conversing)
     return Reply(say(kb, state, "language.choose"), choices)
 
 

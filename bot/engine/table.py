@@ -270,7 +270,7 @@ def anywhere_choice(kb: Knowledge, state: Conversation, choice: ChoiceId, now: d
         return reminder_flow.on_reminder_reply(kb, state, choice.verb, choice.reminder, now)
     if isinstance(choice, Confirm) and choice.topic == "resume":  # "my reminders" shows the paused ones
         return check_in_flow.on_resume(kb, state, choice.yes, now)
-    if isinstance(choice, PickLanguage) and choice.code in kb.content.languages:
+    if isinstance(choice, PickLanguage) and choice.code in kb.content.conversing:
         state = replace(state, lang=choice.code)
         return state, (menu_reply(kb, state, "language.set"),)
     if isinstance(choice, Command):
