@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot.engine import reminder_flow, session_flow
 from bot.engine.actions import Action, Reply
+from bot.engine.bidi import isolate_reply
 from bot.engine.choices import Confirm, parse_choice
 from bot.engine.common import Turn, menu_reply, say, stop_session, to_idle
 from bot.engine.events import (
@@ -40,6 +41,7 @@ from bot.nlu import Understanding
 def step(kb: Knowledge, state: Conversation, event: Event, *, now: datetime) -> Turn:
     """Advance one person's conversation by one event; never does I/O, never reads a clock."""
     state, actions = _step(kb, state, event, now)
+    actions = tuple(isolate_reply(a) if isinstance(a, Reply) else a for a in actions)
     shown = next((a.choices for a in reversed(actions) if isinstance(a, Reply) and a.choices), None)
     if shown is not None and shown != state.shown:
         state = replace(state, shown=shown)  # a typed number picks from these
