@@ -8,16 +8,21 @@ from datetime import datetime
 
 @dataclass(frozen=True, slots=True)
 class Started:
-    """The person opened the chat (/start), optionally with a deep-link payload such as "bloating"."""
+    """The person opened the chat (/start), optionally with a deep-link payload such as "bloating"; the
+    channel may know the language of their app (`lang_hint`, Telegram's language_code)."""
 
     payload: str = ""
+    lang_hint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class TextReceived:
-    """The person wrote a message."""
+    """The person wrote a message (`command`: a menu command the channel put in words, which says nothing
+    about the person's language)."""
 
     text: str
+    lang_hint: str = ""
+    command: bool = False
 
 
 @dataclass(frozen=True, slots=True)

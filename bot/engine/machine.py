@@ -91,8 +91,11 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
         return state, (*cancel, menu_reply(kb, state, "start-over"))
     said = None
     if isinstance(event, TextReceived):
+        if state.state == NEW and event.lang_hint in kb.content.conversing:
+            state = replace(state, lang=event.lang_hint)  # their app's language, until they write in another
         understood = kb.matcher.understand(event.text, prior=state.lang)
-        state = follow_language(kb, state, understood)
+        if not event.command:
+            state = follow_language(kb, state, understood)
         said = Said.of(event.text, understood, kb.words(understood.read_as or understood.lang))
         if said.u.red_flag:
             return emergency(kb, state, said.u, now)
@@ -103,6 +106,8 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
     if state.unreachable:  # back after blocking the bot: reminders resume
         state = replace(state, unreachable=False)
         intro = reminder_flow.rearm(kb, state, now)
+    if isinstance(event, Started) and not state.intro_seen and event.lang_hint in kb.content.conversing:
+        state = replace(state, lang=event.lang_hint)  # their app's language, until they write in another
     if state.state == NEW or not state.intro_seen:
         state = replace(to_idle(state) if state.state == NEW else state, intro_seen=True)
         intro = (*intro, Reply(say(kb, state, "welcome") + "\n\n" + say(kb, state, "about")))

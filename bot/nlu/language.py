@@ -8,7 +8,8 @@ In order of trust:
    Arabizi "ar-Latn", Roman Hindi/Urdu "hi-Latn", Tagalog...), with Arabic digits inside words ("3ndi",
    "inti5a5") counting for Arabizi; lingua (restricted to English and Tagalog) breaks a tie on a text of
    three words or more;
-3. too little to tell ("ok", "2", an emoji): the language the conversation is already in.
+3. too little to tell ("ok", "2", an emoji, one Latin word): the language the conversation is already in
+   is kept for the answer (a lone "headache" is still read in English).
 A script variant answers in its base language ("ar-Latn" in Arabic); a language with only some messages
 (Tagalog) answers what it has in that language and the rest in English.
 """
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 ARABIZI_DIGITS = re.compile(r"(?=\w*[a-z])\w*[2356789]\w*")  # "3ndi", "inti5a5", "7ar": a digit as a letter
 URDU_LETTERS = frozenset("ٹڈڑںےھۓ")
 MIN_WORDS_FOR_DETECTOR = 3
+MIN_SURE_SCORE = 2  # Latin letters: two known words (or one Arabizi word) before switching languages
 SURE = 0.8  # lingua's confidence that settles Arabic against Urdu or English against Tagalog
 
 _SCRIPTS = (
@@ -118,14 +120,15 @@ def guess_language(text: str, vocabularies: Mapping[str, frozenset[str]], prior:
     leaders = [lang for lang in candidates if scores[lang] == best]
     if best == 0:
         return LanguageGuess(fallback, base_language(fallback), False)
-    if len(leaders) == 1:
+    if len(leaders) == 1 and best >= MIN_SURE_SCORE:
         return _sure(leaders[0])
-    if fallback in leaders and len(words) < MIN_WORDS_FOR_DETECTOR:
-        return LanguageGuess(fallback, base_language(fallback), False)
     native = tuple(lang for lang in leaders if "-" not in lang)
     picked = _lingua_pick(text, native) if len(words) >= MIN_WORDS_FOR_DETECTOR and len(native) > 1 else None
-    choice = picked or (fallback if fallback in leaders else ("en" if "en" in leaders else leaders[0]))
-    return LanguageGuess(choice, base_language(choice), picked is not None)
+    if picked is not None:
+        return _sure(picked)
+    # a word or two ("help", "headache"): read in the language that knows them, answered as before
+    choice = fallback if fallback in leaders else ("en" if "en" in leaders else leaders[0])
+    return LanguageGuess(choice, base_language(fallback), False)
 
 
 def _sure(lang: str) -> LanguageGuess:

@@ -75,9 +75,11 @@ class TelegramChannel:
     async def start(self, *, polling: bool) -> None:
         """Initialise PTB, register the command menu, and start polling if asked."""
         await self.application.initialize()
-        commands = [BotCommand(name, about) for name, about in COMMANDS.items()]
+        content = self.kb.content
         try:
-            await self.application.bot.set_my_commands(commands)
+            for lang in content.conversing:  # the menu in each language; English for everyone else
+                commands = [BotCommand(name, content.message(lang, f"command.{name}")) for name in COMMANDS]
+                await self.application.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
         except TelegramError:
             log.warning("could not register the command menu; will work without it")
         await self.application.start()

@@ -9,15 +9,8 @@ from tzfpy import get_tz
 
 from bot.engine import ChoicePicked, Event, StaffHandled, Started, TextReceived, TimezoneSet
 
-# Commands in the menu (setMyCommands) and what each means to the engine.
-COMMANDS: dict[str, str] = {
-    "start": "Start, or start again",
-    "help": "What I can do",
-    "remind": "Set a bedtime reminder",
-    "book": "Book at the clinic",
-    "language": "Choose a language",
-    "delete": "Delete my data",
-}
+# Commands in the menu (setMyCommands, described by the messages "command.<name>") and what each means.
+COMMANDS = ("start", "help", "remind", "book", "language", "delete")
 COMMAND_TEXT = {
     "help": "help",
     "remind": "remind me",
@@ -77,16 +70,17 @@ def parse_update(update: Update, staff_chat_id: int = 0) -> Inbound | None:
         )
     if message.text is None:
         return Inbound(key_of(chat_id), chat_id, notice="channel.non-text")
-    return Inbound(key_of(chat_id), chat_id, _text_event(message.text))
+    hint = (message.from_user.language_code or "") if message.from_user else ""
+    return Inbound(key_of(chat_id), chat_id, _text_event(message.text, hint.partition("-")[0].lower()))
 
 
-def _text_event(text: str) -> Event:
+def _text_event(text: str, hint: str = "") -> Event:
     if not text.startswith("/"):
-        return TextReceived(text)
+        return TextReceived(text, lang_hint=hint)
     command, _, payload = text[1:].partition(" ")
     command = command.split("@", 1)[0].lower()  # "/start@reflexbot" in some clients
     if command == "start":
-        return Started(payload.strip())
+        return Started(payload.strip(), lang_hint=hint)
     if command in COMMAND_TEXT:
-        return TextReceived(COMMAND_TEXT[command])
-    return TextReceived(text)
+        return TextReceived(COMMAND_TEXT[command], lang_hint=hint, command=True)
+    return TextReceived(text, lang_hint=hint)
