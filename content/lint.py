@@ -123,7 +123,9 @@ def _languages(problems: list[str], content: Content) -> None:
         ("faq.toml", {k: v.questions for k, v in content.faqs.items()}),
         ("intents.toml", {k: v.phrases for k, v in content.intents.items()}),
     ]
-    for lang in content.languages:
+    # A language the bot converses in needs every text; a language it only reads (Arabizi "ar-Latn", answered
+    # in Arabic) or answers emergencies in (Tagalog) has the texts it has.
+    for lang in content.conversing:
         for file, texts in groups:
             for item_id, by_language in texts.items():
                 if lang not in by_language:

@@ -186,7 +186,8 @@ class Language:
         )
 
     def analyse(self, text: str, fix_limit: int = 80) -> tuple[Token, ...]:
-        """The tokens of a normalised text; only the first `fix_limit` words are typo-corrected."""
+        """The tokens of a normalised text; only the first `fix_limit` words are typo-corrected, and only
+        words in Latin letters."""
         tokens: list[Token] = []
         clause = 0
         stem, stop, suspect = self.words.stem, self.words.stopwords, self.speller.suspect
@@ -199,7 +200,9 @@ class Language:
                 word = fixed[0] if fixed else raw
                 tokens.append(Token(word, stem(word), clause, 0, bool(fixed), word in stop))
                 continue
-            if raw in self.known or not raw.isalpha() or len(tokens) >= fix_limit:
+            # Latin letters only: in Arabic a word one letter from another is often a real word ("صدغي",
+            # my temple, is not "صدري", my chest); Russian and Arabic typos are left to phrase matching.
+            if raw in self.known or not raw.isalpha() or not raw.isascii() or len(tokens) >= fix_limit:
                 known = raw in self.known or not raw.isalpha()
                 tokens.append(Token(raw, stem(raw), clause, 0, known, raw in stop))
                 continue
