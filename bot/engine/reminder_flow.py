@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.lists import format_list
+
 from bot.engine.actions import Action, CancelTimer, Reply, ScheduleTimer
 from bot.engine.choices import (
     ASK_REMINDER,
@@ -108,19 +112,29 @@ def _ask_repeat(kb: Knowledge, state: Conversation, when: When) -> Turn:
     return state, (Reply(say(kb, state, "reminder.ask-repeat", time=time), (choice,)),)
 
 
+def babel_locale(lang: str) -> Locale:
+    """Babel's locale for a conversation language (English when Babel has none)."""
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale("en")
+
+
 def describe(kb: Knowledge, state: Conversation, reminder: Reminder, tz_name: str) -> str:
     """ "every night at 22:00", "weekdays at 07:00", "once, at 21:00 on Tue 01 Dec"."""
     time = f"{reminder.hour:02d}:{reminder.minute:02d}"
     if not reminder.daily:
         at = datetime.fromisoformat(reminder.once_at) if reminder.once_at else None
-        date = at.astimezone(zone(tz_name, "UTC")).strftime("%a %d %b") if at else ""
+        date = (
+            format_date(at.astimezone(zone(tz_name, "UTC")), "EEE d MMM", locale=babel_locale(state.lang)) if at else ""
+        )
         return say(kb, state, "reminder.when-once", time=time, date=date)
     if reminder.days == WEEKDAYS:
         return say(kb, state, "reminder.when-weekdays", time=time)
     if reminder.days == WEEKEND:
         return say(kb, state, "reminder.when-weekend", time=time)
     if reminder.days:
-        names = ", ".join(say(kb, state, f"weekday.{d}") for d in reminder.days)
+        names = format_list([say(kb, state, f"weekday.{d}") for d in reminder.days], locale=babel_locale(state.lang))
         return say(kb, state, "reminder.when-days", time=time, days=names)
     return say(kb, state, "reminder.when-daily", time=time)
 

@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
-ARABIZI_DIGITS = re.compile(r"(?=\w*[a-z])\w*[2356789]\w*")  # "3ndi", "inti5a5", "7ar": a digit as a letter
+# "3ndi", "inti5a5", "7ar": a digit as a letter, in a word of two letters or more that is not a number
+# with a unit ("31m", "10pm", "5mins", "2nd")
+ARABIZI_DIGITS = re.compile(r"(?=[a-z0-9]*[a-z][a-z0-9]*[a-z])[a-z0-9]*[2356789][a-z0-9]*")
+NUMBER_WITH_UNIT = re.compile(
+    r"\d+(?:am|pm|m|min|mins|h|hr|hrs|st|nd|rd|th|kg|g|mg|ml|l|cm|km|mm|x|k|s|d|w|y|yr|yrs|wk|wks|mo|lb|lbs"
+    r"|oz|ft|mph|kmh|gb|mb|sec|secs|days|weeks|years)|[a-z]+\d{2,}"
+)
 URDU_LETTERS = frozenset("ٹڈڑںےھۓ")
 MIN_WORDS_FOR_DETECTOR = 3
 MIN_SURE_SCORE = 2  # Latin letters: two known words (or one Arabizi word) before switching languages
@@ -115,7 +121,9 @@ def guess_language(text: str, vocabularies: Mapping[str, frozenset[str]], prior:
     scores = {lang: sum(1 for word in words if word in vocabularies[lang]) for lang in candidates}
     arabizi = next((lang for lang in candidates if base_language(lang) == "ar"), None)
     if arabizi is not None:
-        scores[arabizi] += 2 * sum(1 for word in words if ARABIZI_DIGITS.fullmatch(word))
+        scores[arabizi] += 2 * sum(
+            1 for word in words if ARABIZI_DIGITS.fullmatch(word) and not NUMBER_WITH_UNIT.fullmatch(word)
+        )
     best = max(scores.values())
     leaders = [lang for lang in candidates if scores[lang] == best]
     if best == 0:
