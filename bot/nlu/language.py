@@ -34,6 +34,7 @@ NUMBER_WITH_UNIT = re.compile(
 )
 URDU_LETTERS = frozenset("ٹڈڑںےھۓ")
 MIN_WORDS_FOR_DETECTOR = 3
+MIN_NATIVE_LETTERS = 2  # letters of a non-Latin script that make it the text's script
 MIN_SURE_SCORE = 2  # Latin letters: two known words (or one Arabizi word) before switching languages
 SURE = 0.8  # lingua's confidence that settles Arabic against Urdu or English against Tagalog
 
@@ -67,11 +68,19 @@ def base_language(lang: str) -> str:
     return lang.partition("-")[0]
 
 
-def dominant_script(text: str) -> str | None:
-    """The script most letters of a (normalised) text are in, or None when it has no letters we read."""
+def scripts_in(text: str) -> dict[str, int]:
+    """How many letters of a (normalised) text each script we read has, for the scripts it uses."""
     counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS}
-    best = max(counts, key=lambda name: counts[name])
-    return best if counts[best] else None
+    return {name: count for name, count in counts.items() if count}
+
+
+def dominant_script(text: str) -> str | None:
+    """The script a text is written in (None when it has no letters we read). A word in Arabic, Cyrillic
+    or Devanagari letters outweighs Latin ones: "عندي headache" is an Arabic speaker mixing English in."""
+    counts = scripts_in(text)
+    native = {name: count for name, count in counts.items() if name != "Latn" and count >= MIN_NATIVE_LETTERS}
+    pool = native or counts
+    return max(pool, key=lambda name: pool[name]) if pool else None
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.nlu.faq import match_faq
 from bot.nlu.intents import OPENERS, detect_intent
-from bot.nlu.language import LanguageGuess, base_language, dominant_script, guess_language, script_of
+from bot.nlu.language import LanguageGuess, base_language, dominant_script, guess_language, script_of, scripts_in
 from bot.nlu.lexicon import Lexicon, Token
 from bot.nlu.normalise import CLAUSE, MATCH_LIMIT, SCAN_LIMIT, normalise
 from bot.nlu.red_flags import RedFlagReading, scan_red_flags
@@ -99,7 +99,7 @@ class Matcher:
         tokens = {read_as: languages[read_as].analyse(long_text)}
         if "en" in languages and read_as != "en":
             tokens["en"] = languages["en"].analyse(long_text)
-        scripts = {dominant_script(long_text)}
+        scripts = set(scripts_in(long_text))
         for code, other in languages.items():
             if code not in tokens and script_of(code) in scripts:
                 tokens[code] = other.analyse(long_text, fix_limit=0)
