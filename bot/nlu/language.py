@@ -119,8 +119,8 @@ def guess_language(text: str, vocabularies: Mapping[str, frozenset[str]], prior:
     candidates = tuple(lang for lang in languages if script_of(lang) == script)
     if not candidates:
         return LanguageGuess(fallback, base_language(fallback), False)
-    if len(candidates) == 1:
-        return LanguageGuess(candidates[0], base_language(candidates[0]), True)
+    if len(candidates) == 1 and script != "Latn":
+        return _sure(candidates[0])
     words = text.split()
     if script == "Arab":
         if URDU_LETTERS & set(text) and "ur" in candidates:

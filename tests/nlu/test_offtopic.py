@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 import string
-import time
 
 import pytest
 
 from bot.nlu import Matcher
+from bot.nlu.normalise import MATCH_LIMIT
 
 
 @pytest.mark.parametrize(
@@ -88,11 +88,15 @@ def test_never_raises(matcher: Matcher, text: str) -> None:
     assert isinstance(u.text, str) and len(u.text) <= 520
 
 
-def test_huge_input_is_fast(matcher: Matcher) -> None:
-    for text in ("I have a headache and " * 1000, "".join(random.Random(3).choices("abcdefgh ", k=20000))):
-        start = time.perf_counter()
-        matcher.understand(text)
-        assert time.perf_counter() - start < 0.25
+def test_huge_input_is_read_within_bounds(matcher: Matcher) -> None:
+    # Work is bounded by characters read, not by what is sent: symptoms on the first MATCH_LIMIT
+    # characters, red flags on the first SCAN_LIMIT (speed: benchmarks/bench_match.py, "huge").
+    story = "I have a headache and " * 1000
+    understood = matcher.understand(story + "chest pain")
+    assert len(understood.text) <= MATCH_LIMIT and understood.red_flag is None  # past the scan limit
+    assert matcher.understand("I have a headache and " * 50 + "chest pain").red_flag == "chest-pain"
+    noise = matcher.understand("".join(random.Random(3).choices("abcdefgh ", k=20000)))
+    assert noise.symptoms == () and noise.red_flag is None
 
 
 def test_detect_language(matcher: Matcher) -> None:
