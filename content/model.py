@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -361,20 +361,21 @@ class Content:
         """A red flag's phrases in a language: its own, then every phrase its concepts stand for."""
         return tuple(dict.fromkeys((*flag.phrases.get(lang, ()), *self.red_flag_expansions(flag, lang))))
 
-    def red_flag_expansions(self, flag: RedFlag, lang: str) -> tuple[str, ...]:
-        """The phrases a red flag's concepts stand for (already normalised: the word classes are)."""
-        return self._expand(flag.concepts.get(lang, ()), lang)
+    def red_flag_expansions(self, flag: RedFlag, lang: str, same: Same | None = None) -> tuple[str, ...]:
+        """The phrases a red flag's concepts stand for (already normalised: the word classes are); with
+        `same`, one phrase for class words that read alike (see `expand_concepts`)."""
+        return self._expand(flag.concepts.get(lang, ()), lang, same)
 
-    def red_flag_given(self, flag: RedFlag, lang: str) -> dict[str, tuple[str, ...]]:
+    def red_flag_given(self, flag: RedFlag, lang: str, same: Same | None = None) -> dict[str, tuple[str, ...]]:
         """A red flag's phrases that count only in a context, by the word class that makes it."""
-        return {context: self._expand(concepts, lang) for context, concepts in flag.given.get(lang, {}).items()}
+        return {c: self._expand(concepts, lang, same) for c, concepts in flag.given.get(lang, {}).items()}
 
-    def red_flag_unless(self, flag: RedFlag, lang: str) -> dict[str, tuple[str, ...]]:
+    def red_flag_unless(self, flag: RedFlag, lang: str, same: Same | None = None) -> dict[str, tuple[str, ...]]:
         """A red flag's phrases that do not count in a context, by the word class that makes it."""
-        return {context: self._expand(concepts, lang) for context, concepts in flag.unless.get(lang, {}).items()}
+        return {c: self._expand(concepts, lang, same) for c, concepts in flag.unless.get(lang, {}).items()}
 
-    def _expand(self, concepts: tuple[str, ...], lang: str) -> tuple[str, ...]:
-        return expand_concepts(concepts, self.words(lang).red_flags.concepts)
+    def _expand(self, concepts: tuple[str, ...], lang: str, same: Same | None) -> tuple[str, ...]:
+        return expand_concepts(concepts, self.words(lang).red_flags.concepts, same)
 
     @property
     def conversing(self) -> tuple[str, ...]:
@@ -403,11 +404,20 @@ class Content:
         return template.format(**fields) if fields else template
 
 
-def expand_concepts(concepts: Iterable[str], classes: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+Same = Callable[[str], object]  # what a class word reads as (its stems): words that read alike are one
+
+
+def expand_concepts(
+    concepts: Iterable[str], classes: Mapping[str, tuple[str, ...]], same: Same | None = None
+) -> tuple[str, ...]:
     """Every phrase the concepts stand for, in order, once: each "{class}" is every word of that class
-    ("{chest} {pressure}" → "chest pain", "chest pressure", ...)."""
+    ("{chest} {pressure}" → "chest pain", "chest pressure", ...). With `same`, a class keeps one word of
+    those that read alike ("болит", "болело" share a stem): the matcher finds them all by their stems,
+    and a product of classes stays small."""
     expanded: dict[str, None] = {}
     for concept in concepts:
         slots = [classes.get(word[1:-1], ()) if word.startswith("{") else (word,) for word in concept.split()]
+        if same is not None:
+            slots = [tuple({same(word): word for word in reversed(slot)}.values())[::-1] for slot in slots]
         expanded.update(dict.fromkeys(" ".join(words) for words in itertools.product(*slots)))
     return tuple(expanded)

@@ -6,7 +6,7 @@ Matching then only looks words up; nothing in the lexicon is normalised again pe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -116,6 +116,13 @@ class Language:
         self.lang = lang
         self.word_lists: LanguageWords = content.words(lang)
         self.words = compile_grammar(self.word_lists)
+        stopwords = self.words.stopwords
+
+        def reads_as(word: str) -> tuple[str, ...]:  # class words with the same stems are one phrase
+            kept = (w for w in word.split() if w not in stopwords or w in self.words.keep_order)  # "not" stays
+            return tuple(self.words.stem(w) for w in kept) or (word,)
+
+        self._reads_as = reads_as
         self.symptoms = PhraseIndex(
             ((s.id, p) for s in content.symptoms.values() if lang in s.text for p in s.text[lang].phrases),
             self.words,
@@ -126,7 +133,7 @@ class Language:
                 for f in content.red_flags
                 for phrase in (
                     *(normalise(p).replace(f" {CLAUSE}", "") for p in f.phrases.get(lang, ())),
-                    *content.red_flag_expansions(f, lang),
+                    *content.red_flag_expansions(f, lang, self._reads_as),
                 )
             ),
             self.words,
@@ -134,7 +141,7 @@ class Language:
         )
         given: dict[str, list[tuple[str, str]]] = {}
         for flag in content.red_flags:
-            for context, phrases in content.red_flag_given(flag, lang).items():
+            for context, phrases in content.red_flag_given(flag, lang, self._reads_as).items():
                 given.setdefault(context, []).extend((flag.id, phrase) for phrase in phrases)
         classes = self.word_lists.red_flags.concepts
         # a context (a word class named anywhere in the text) and the red-flag phrases that count in it
@@ -147,7 +154,7 @@ class Language:
         )
         unless: dict[str, list[tuple[str, str]]] = {}
         for flag in content.red_flags:
-            for context, phrases in content.red_flag_unless(flag, lang).items():
+            for context, phrases in content.red_flag_unless(flag, lang, self._reads_as).items():
                 unless.setdefault(context, []).extend((flag.id, phrase) for phrase in phrases)
         # a context (a word class named anywhere in the text) and the red-flag phrases that do not count in it
         self.red_flags_unless = tuple(
@@ -217,11 +224,53 @@ class Language:
         return tuple(tokens)
 
 
-class Lexicon:
-    """Per-language indexes over all of the content, built once and shared by every call."""
+class _Languages(Mapping[str, Language]):
+    """Each language's index, built the first time a text needs it: English at once, the others when a
+    text in their script comes (a process that only ever sees English never builds Russian)."""
 
     def __init__(self, content: Content) -> None:
-        self.languages = {lang: Language(content, lang) for lang in content.languages}
+        self._content = content
+        self._built: dict[str, Language] = {}
+        self.codes = tuple(content.languages)
+
+    def __getitem__(self, lang: str) -> Language:
+        found = self._built.get(lang)
+        if found is None:
+            if lang not in self.codes:
+                raise KeyError(lang)
+            found = self._built[lang] = Language(self._content, lang)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in self.codes
+
+
+def detection_words(content: Content, lang: str) -> frozenset[str]:
+    """The words that tell a text is in `lang` (cheap: no index is built): every word of its phrases,
+    word classes, common words and stopwords, normalised."""
+    words = content.words(lang)
+    texts: list[str] = [*words.matching.common, *words.matching.stopwords, *words.negation.cues]
+    texts += [p for s in content.symptoms.values() if lang in s.text for p in s.text[lang].phrases]
+    texts += [p for i in content.intents.values() for p in i.phrases.get(lang, ())]
+    texts += [q for f in content.faqs.values() for q in f.questions.get(lang, ())]
+    texts += [p for f in content.red_flags for p in f.phrases.get(lang, ())]
+    texts += [w for entries in words.red_flags.concepts.values() for w in entries]
+    return frozenset(word for text in texts for word in normalise(text).split() if word != CLAUSE)
+
+
+class Lexicon:
+    """Per-language indexes over all of the content, built once (each on first use) and shared."""
+
+    def __init__(self, content: Content) -> None:
+        self.languages = _Languages(content)
+        if "en" in self.languages:
+            self.languages["en"]
         self.kinds = {flag.id: flag.kind for flag in content.red_flags}
         self.severities = {flag.id: flag.severity for flag in content.red_flags}
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.nlu.faq import match_faq
 from bot.nlu.intents import OPENERS, detect_intent
 from bot.nlu.language import LanguageGuess, base_language, dominant_script, guess_language, script_of, scripts_in
-from bot.nlu.lexicon import Lexicon, Token
+from bot.nlu.lexicon import Lexicon, Token, detection_words
 from bot.nlu.normalise import CLAUSE, MATCH_LIMIT, SCAN_LIMIT, normalise
 from bot.nlu.red_flags import RedFlagReading, scan_red_flags
 from bot.nlu.spotting import Hit
@@ -74,7 +74,7 @@ class Matcher:
         self.content = content
         self.lexicon = Lexicon(content)
 
-        self._vocabularies = {lang: language.known for lang, language in self.lexicon.languages.items()}
+        self._vocabularies = {lang: detection_words(content, lang) for lang in self.lexicon.languages}
 
     def detect_language(self, text: str, prior: str | None = None) -> LanguageGuess:
         """The content language a text is written in and the language to answer in (`prior`, the
@@ -100,9 +100,9 @@ class Matcher:
         if "en" in languages and read_as != "en":
             tokens["en"] = languages["en"].analyse(long_text)
         scripts = set(scripts_in(long_text))
-        for code, other in languages.items():
+        for code in languages:
             if code not in tokens and script_of(code) in scripts:
-                tokens[code] = other.analyse(long_text, fix_limit=0)
+                tokens[code] = languages[code].analyse(long_text, fix_limit=0)
         return tokens
 
     def _red_flags(

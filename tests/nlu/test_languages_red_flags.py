@@ -1,0 +1,47 @@
+"""Emergencies in the languages of Dubai, detected without being told the language: Arabic (Gulf and
+MSA), Arabizi, Russian, Hindi/Urdu (both scripts and Roman), Tagalog and mixed messages; each set was
+written by a native-language helper with the calm look-alikes beside them (tests/nlu/red_flags_<x>.jsonl)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.nlu import Matcher
+
+SETS = ("red_flags_ar.jsonl", "red_flags_ar_latn.jsonl", "red_flags_ru.jsonl", "red_flags_south.jsonl")
+CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "red"], ids=lambda c: c["text"][:40])
+def test_emergency_in_any_language(matcher: Matcher, case: dict[str, str]) -> None:
+    u = matcher.understand(case["text"])
+    assert u.red_flag is not None and u.points == ()
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "not-red"], ids=lambda c: c["text"][:40])
+def test_no_false_alarm_in_any_language(matcher: Matcher, case: dict[str, str]) -> None:
+    assert matcher.understand(case["text"]).red_flag is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "symptom"),
+    [
+        ("عندي انتفاخ", "ar", "bloating"),
+        ("راسي يوجعني", "ar", "headache"),
+        ("3ndi sda3", "ar", "headache"),
+        ("у меня болит голова", "ru", "headache"),
+        ("не могу уснуть", "ru", "insomnia"),
+        ("меня пучит", "ru", "bloating"),
+    ],
+)
+def test_symptoms_in_arabic_and_russian(matcher: Matcher, text: str, lang: str, symptom: str) -> None:
+    u = matcher.understand(text)
+    assert u.lang == lang and symptom in [s.id for s in u.symptoms[:3]]
+
+
+def test_crisis_words_in_arabic_and_russian(matcher: Matcher) -> None:
+    assert matcher.understand("أفكر في الانتحار").red_flag == "self-harm"
+    assert matcher.understand("не хочу жить").red_flag_kind == "self-harm"
