@@ -8,6 +8,7 @@ import string
 import pytest
 
 from bot.nlu import Matcher
+from bot.nlu.language import base_language
 from bot.nlu.normalise import MATCH_LIMIT
 
 
@@ -84,7 +85,7 @@ def _junk() -> list[str]:
 @pytest.mark.parametrize("text", _junk())
 def test_never_raises(matcher: Matcher, text: str) -> None:
     u = matcher.understand(text)
-    assert u.lang == "en"
+    assert u.lang in {base_language(code) for code in matcher.content.languages}  # junk may look Arabic
     assert isinstance(u.text, str) and len(u.text) <= 520
 
 
