@@ -261,6 +261,7 @@ def detection_words(content: Content, lang: str) -> frozenset[str]:
     texts += [q for f in content.faqs.values() for q in f.questions.get(lang, ())]
     texts += [p for f in content.red_flags for p in f.phrases.get(lang, ())]
     texts += [w for entries in words.red_flags.concepts.values() for w in entries]
+    texts += [*words.stems.irregular, *(w for forms in words.stems.synonyms.values() for w in forms)]
     return frozenset(word for text in texts for word in normalise(text).split() if word != CLAUSE)
 
 
