@@ -74,7 +74,14 @@ class Matcher:
         self.content = content
         self.lexicon = Lexicon(content)
 
-        self._vocabularies = {lang: detection_words(content, lang) for lang in self.lexicon.languages}
+        words = {lang: detection_words(content, lang) for lang in self.lexicon.languages}
+        english = words.get("en", frozenset())
+        # another language written in Latin letters is told by its own words, not by the English ones its
+        # lists hold too (code-switching, and English words kept from typo correction)
+        self._vocabularies = {
+            lang: found - english if lang != "en" and script_of(lang) == "Latn" else found
+            for lang, found in words.items()
+        }
 
     def detect_language(self, text: str, prior: str | None = None) -> LanguageGuess:
         """The content language a text is written in and the language to answer in (`prior`, the

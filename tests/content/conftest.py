@@ -12,7 +12,8 @@ CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
-    """content/*.toml, content/messages/*.toml and content/languages/*.toml copied into a temporary folder."""
+    """content/*.toml, content/messages/*.toml and content/languages/*.toml copied into a temporary folder
+    (not the translations in text/: a test that plants a problem in English need not mend them)."""
     for path in CONTENT_DIR.glob("*.toml"):
         shutil.copy(path, tmp_path / path.name)
     for folder in ("messages", "languages"):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from content.lint import check
 from content.loader import default_content, load_content
-from tests.content.conftest import edit
+from tests.content.conftest import CONTENT_DIR, edit
 
 
 def test_real_content_is_clean() -> None:
@@ -90,6 +91,7 @@ def test_planted_problems(content_copy: Path, file: str, old: str, new: str, pro
 
 
 def test_clean_copy_is_clean(content_copy: Path) -> None:
+    shutil.copytree(CONTENT_DIR / "text", content_copy / "text")
     assert check(load_content(content_copy)) == []
 
 

@@ -76,8 +76,8 @@ def test_messages_folder_may_be_missing(content_copy: Path) -> None:
 
 
 def test_extra_language_is_listed(content_copy: Path) -> None:
-    edit(content_copy / "intents.toml", "[help.text.en]", '[help.text.ar]\nphrases = ["مساعدة"]\n\n[help.text.en]')
-    assert load_content(content_copy).languages == ("en", "ar")
+    edit(content_copy / "intents.toml", "[help.text.en]", '[help.text.de]\nphrases = ["hilfe"]\n\n[help.text.en]')
+    assert "de" in load_content(content_copy).languages
 
 
 @pytest.mark.parametrize(
