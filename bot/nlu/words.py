@@ -94,17 +94,18 @@ class _Snowball(_Remembering):
     """A Snowball stemmer (snowballstemmer's pure-Python port) for a language with rich endings: Russian
     cases ("головная боль", "головной боли"), Arabic prefixes and suffixes."""
 
-    __slots__ = ("algorithm",)
+    __slots__ = ("algorithm", "name")
 
     def __init__(self, irregular: Mapping[str, str], algorithm: str) -> None:
         super().__init__(irregular)
+        self.name = algorithm
         self.algorithm = snowballstemmer.stemmer(algorithm)
 
     def rules(self, word: str) -> str:
         return str(self.algorithm.stemWord(word)) if word.isalpha() else word
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.table, self.algorithm.__class__.__name__.removesuffix("Stemmer").lower()))
+        return (type(self), (self.table, self.name))
 
 
 # Stemmers by the name a language file gives; content/loader.py accepts exactly these names.
