@@ -6,7 +6,7 @@ Matching then only looks words up; nothing in the lexicon is normalised again pe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -50,6 +50,10 @@ class PhraseIndex:
         self.prefixes: set[tuple[str, ...]] = set()  # every start of a phrase: lookups stop early
         self.by_stem: dict[str, list[Phrase]] = {}
         self.by_size: dict[int, tuple[list[str], list[str]]] = {}  # words -> (texts, labels), for fuzzy
+        # Fuzzy candidates, as positions in by_size[size]: by (size, a word of the phrase), and by
+        # (size, the first letters of its words).
+        self.by_size_word: dict[tuple[int, str], list[int]] = {}
+        self.by_initials: dict[tuple[int, str], list[int]] = {}
         self.phrases: list[Phrase] = []
         self.word_counts: Counter[str] = Counter()
         self.texts: dict[str, str] = {}  # every distinct normalised phrase -> its label
@@ -76,7 +80,11 @@ class PhraseIndex:
             if content:
                 loose.append((label, text, stems, content, ordered))
         for text, label in self.texts.items():
-            texts, labels = self.by_size.setdefault(len(text.split()), ([], []))
+            words_of = text.split()
+            texts, labels = self.by_size.setdefault(len(words_of), ([], []))
+            for word in set(words_of) if len(words_of) > 1 else ():
+                self.by_size_word.setdefault((len(words_of), word), []).append(len(texts))
+            self.by_initials.setdefault((len(words_of), initials(words_of)), []).append(len(texts))
             texts.append(text)
             labels.append(label)
         self.max_size = max((len(stems) for stems in self.exact), default=0)
@@ -84,6 +92,11 @@ class PhraseIndex:
         for label, text, stems, content, ordered in loose:
             anchor = min(content, key=lambda stem: (shared[stem], stem))
             self.by_stem.setdefault(anchor, []).append(Phrase(label, text, stems, content, ordered, anchor))
+
+
+def initials(words: Sequence[str]) -> str:
+    """The first letters of words: the part of a phrase a typo seldom changes."""
+    return "".join(word[:1] for word in words)
 
 
 def _by_end(pads: Iterable[str], first: bool) -> dict[str, list[tuple[str, ...]]]:

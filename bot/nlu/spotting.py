@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.nlu.lexicon import Phrase, PhraseIndex, Token
+from bot.nlu.lexicon import Phrase, PhraseIndex, Token, initials
 
 CONFIDENT = 85.0  # at or above: a match
 UNSURE = 70.0  # from here to CONFIDENT: a "did you mean" candidate
@@ -109,7 +109,9 @@ def _place(phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token],
 
 
 def _fuzzy(index: PhraseIndex, tokens: Sequence[Token], cutoff: float) -> list[Hit]:
-    """Close spellings around each unknown word; a group of words needs a word of the index too."""
+    """Close spellings around each unknown word. A group of words needs a word of the index, and is
+    compared only with the phrases that share a word with it or begin their words with the same
+    letters; a lone word only with those that start with its letter."""
     unknown = [i for i, token in enumerate(tokens) if not token.known][:_FUZZY_TOKENS]
     if not unknown:
         return []
@@ -131,26 +133,35 @@ def _fuzzy(index: PhraseIndex, tokens: Sequence[Token], cutoff: float) -> list[H
                 if size > 1 and not any(relevant[start:end]):
                     continue
                 query = " ".join(token.word for token in tokens[start:end])
-                found = _closest(query, bucket[0], cutoff)
+                found = _closest(query, _candidates(index, size, tokens[start:end], query), bucket[0], cutoff)
                 if found is not None:
                     positions = tuple(range(start, end))
                     hits.append(Hit(bucket[1][found[0]], positions, size, found[1]))
     return hits
 
 
-def _closest(query: str, texts: list[str], cutoff: float) -> tuple[int, float] | None:
-    """The closest phrase text; a single word must be longer and start with the same letter."""
-    if " " in query:
-        found = process.extractOne(query, texts, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
-        return None if found is None else (found[2], float(found[1]))
-    if len(query) < 5:
+def _candidates(index: PhraseIndex, size: int, window: Sequence[Token], query: str) -> list[int]:
+    """Positions in `index.by_size[size]` worth comparing with the window's text."""
+    same_initials = index.by_initials.get((size, initials([token.word for token in window])), [])
+    if size == 1:
+        return same_initials
+    found = set(same_initials)
+    for token in window:
+        if not token.filler:
+            found.update(index.by_size_word.get((size, token.word), ()))
+    return sorted(found)
+
+
+def _closest(query: str, candidates: list[int], texts: list[str], cutoff: float) -> tuple[int, float] | None:
+    """The closest phrase text among the candidates; a single word must be at least five letters."""
+    if not candidates or (" " not in query and len(query) < 5):
         return None
-    for _, score, index in process.extract(
-        query, texts, scorer=fuzz.ratio, processor=None, score_cutoff=max(cutoff, WORD_FUZZY), limit=3
-    ):
-        if texts[index][0] == query[0] and len(texts[index]) >= 5:
-            return index, float(score)
-    return None
+    choices = [texts[i] for i in candidates]
+    if " " not in query:
+        cutoff = max(cutoff, WORD_FUZZY)
+        choices = [text if len(text) >= 5 else "" for text in choices]
+    found = process.extractOne(query, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
+    return None if found is None else (candidates[found[2]], float(found[1]))
 
 
 def spot(
