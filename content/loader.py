@@ -304,6 +304,20 @@ def _weekday(table: _Table, key: str) -> int:
     return day
 
 
+def _minutes_after_hour(table: _Table, key: str) -> int:
+    minutes = table.integer(key, minimum=-59)
+    if minutes > 59 or minutes == 0:
+        raise table.error(f"minutes after an hour are -59 to 59 and not 0, got {minutes}", key)
+    return minutes
+
+
+def _hour(table: _Table, key: str) -> int:
+    hour = table.integer(key, minimum=0)
+    if hour > 23:
+        raise table.error(f"an hour is 0 to 23, got {hour}", key)
+    return hour
+
+
 def _weekdays(table: _Table, key: str) -> tuple[int, ...]:
     value = table.data.get(key)
     if not isinstance(value, list) or not value:
@@ -320,6 +334,9 @@ _WORD_TABLES: dict[str, Callable[[_Table, str], object]] = {
     "days": _weekday,
     "short_days": _weekday,
     "recurring_days": _weekdays,
+    "minutes_after_hour": _minutes_after_hour,
+    "unit_delays": lambda table, key: table.integer(key, minimum=1),
+    "half_past_hours": lambda table, key: _hour(table, key),
     "topics": lambda table, key: table.texts(key, non_empty=True),
     "answers": lambda table, key: table.texts(key, non_empty=True),
     "risks": lambda table, key: table.texts(key, non_empty=True),

@@ -300,6 +300,9 @@ class WhenWords:
     days: Mapping[str, int]  # Monday = 0
     short_days: Mapping[str, int]
     recurring_days: Mapping[str, tuple[int, ...]]  # "weekdays" -> (0, 1, 2, 3, 4)
+    minutes_after_hour: Mapping[str, int]  # 9 "thirty" -> 30; Arabic "9 ونص" -> 30, "10 الا ربع" -> -15
+    unit_delays: Mapping[str, int]  # a delay said by its unit alone after `relative`: "через ЧАС" -> 60
+    half_past_hours: Mapping[str, int]  # one word for half past an hour: Russian "полдесятого" -> 9 (9:30)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from bot.nlu.faq import match_faq
 from bot.nlu.intents import OPENERS, detect_intent
 from bot.nlu.language import LanguageGuess, base_language, dominant_script, guess_language, script_of, scripts_in
-from bot.nlu.lexicon import Lexicon, Token, detection_words
+from bot.nlu.lexicon import Language, Lexicon, Token, detection_words
 from bot.nlu.normalise import CLAUSE, MATCH_LIMIT, SCAN_LIMIT, normalise
 from bot.nlu.red_flags import RedFlagReading, scan_red_flags
 from bot.nlu.spotting import Hit
-from bot.nlu.symptoms import SymptomMatch, match_symptoms
+from bot.nlu.symptoms import SymptomMatch, SymptomReading, either_negation, match_symptoms
 from bot.nlu.when import When
 from content.model import Content
 
@@ -112,6 +112,17 @@ class Matcher:
                 tokens[code] = languages[code].analyse(long_text, fix_limit=0)
         return tokens
 
+    def _symptoms(self, language: Language, tokens: Sequence[Token], short_text: str) -> SymptomReading:
+        """The symptoms a text names in the language it is read in, and English ones mixed in: "عندي
+        headache", "ana stressed" (English words as written, under the language's negation words too)."""
+        reading = match_symptoms(language, tokens)
+        english = self.lexicon.languages.get("en")
+        if english is None or language.lang == "en" or "Latn" not in scripts_in(short_text):
+            return reading
+        negation = either_negation(english.words.negation, language.words.negation)
+        mixed_in = match_symptoms(english, english.analyse(short_text, fix_limit=0), fuzzy=False, negation=negation)
+        return reading.merged(mixed_in)
+
     def _red_flags(
         self, long_tokens: dict[str, tuple[Token, ...]], lang: str, symptom_hits: Sequence[Hit]
     ) -> RedFlagReading:
@@ -138,7 +149,7 @@ class Matcher:
         language = self.lexicon.language(guess.read_as)
         long_tokens = self._scanned(long_text, language.lang)
         tokens = long_tokens[language.lang] if short_text == long_text else language.analyse(short_text)
-        reading = match_symptoms(language, tokens)
+        reading = self._symptoms(language, tokens, short_text)
         red = self._red_flags(long_tokens, language.lang, reading.hits)
         if red.flag is not None and red.severity == "emergency":
             return Understanding(

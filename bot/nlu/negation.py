@@ -65,3 +65,39 @@ def negated_hits(hits: Sequence[Hit], tokens: Sequence[Token], words: Negation) 
         if number not in negated and _gone_after(hit, tokens, words):
             negated.add(number)
     return negated
+
+
+def denied_inside(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
+    """True when a negation stands right before one of a hit's own later words, in its clause: "my calf is
+    NOT swollen or red, just sore" (not "he did NOT feel the nail, now the wound has pus"); for red flags."""
+    own = set(hit.positions)
+    for index in range(hit.start, hit.end):
+        if index in own or tokens[index].word not in words.cues:
+            continue
+        if index + 1 < len(tokens) and tokens[index + 1].word in words.hedges:
+            continue  # "not sure"
+        # the negation reaches over fillers and a short list: "NO cuts or wounds"
+        after, skipped = index + 1, 0
+        while after < hit.end and after not in own and tokens[after].clause == tokens[index].clause and skipped < 3:
+            skipped += tokens[after].word not in words.fillers and tokens[after].word not in words.joiners
+            after += 1
+        if after in own and tokens[after].clause == tokens[index].clause:
+            return True
+    return False
+
+
+def denied_within(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
+    """True when a negation stands between a hit's words, right before one of them (fillers aside):
+    "голова НЕ болит", "راسي ما يعورني", "my back is NOT sore" (not "уснуть НЕ могу", whose phrase holds it,
+    nor "my stomach is NOT bloated but I feel sick")."""
+    own = set(hit.positions)
+    for index in range(hit.start, hit.end):
+        word = tokens[index].word
+        if index in own or word not in words.cues or word in hit.between:
+            continue
+        after = index + 1
+        while after < hit.end and after not in own and tokens[after].word in words.fillers:
+            after += 1
+        if after in own and tokens[after].word not in words.hedges:
+            return True
+    return False

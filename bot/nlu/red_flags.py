@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.nlu.lexicon import Language, Token
-from bot.nlu.negation import negated_hits
+from bot.nlu.negation import denied_inside, negated_hits
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
 from bot.nlu.words import Grammar, Negation
 
@@ -210,25 +210,6 @@ def _continues(hit: Hit, denied_at: set[int], tokens: Sequence[Token], words: Ne
     return False
 
 
-def _denied_inside(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
-    """True when a negation stands right before one of a hit's own later words, in its clause: "my calf is
-    NOT swollen or red, just sore" (not "he did NOT feel the nail, now the wound has pus")."""
-    own = set(hit.positions)
-    for index in range(hit.start, hit.end):
-        if index in own or tokens[index].word not in words.cues:
-            continue
-        if index + 1 < len(tokens) and tokens[index + 1].word in words.hedges:
-            continue  # "not sure"
-        # the negation reaches over fillers and a short list: "NO cuts or wounds"
-        after, skipped = index + 1, 0
-        while after < hit.end and after not in own and tokens[after].clause == tokens[index].clause and skipped < 3:
-            skipped += tokens[after].word not in words.fillers and tokens[after].word not in words.joiners
-            after += 1
-        if after in own and tokens[after].clause == tokens[index].clause:
-            return True
-    return False
-
-
 def _contrasts_split(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
     """The tokens with a new clause at each contrast word: "didn't hit my head | BUT I passed out"."""
     split: list[Token] = []
@@ -346,7 +327,7 @@ def _sort_hits(
         if _denied(number, hit, kind, negated_numbers, tokens, words, negation) or (
             not close_only
             and (
-                _denied_inside(hit, tokens, negation)
+                denied_inside(hit, tokens, negation)
                 or _continues(hit, denied_at, tokens, negation)
                 or _listed_after_cue(hit, tokens, negation)
             )

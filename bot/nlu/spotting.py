@@ -30,6 +30,7 @@ class Hit:
     positions: tuple[int, ...]  # sorted token indices
     size: int  # how many words the phrase has
     score: float
+    between: frozenset[str] = frozenset()  # words of the phrase that an any-order hit may leave out between its own
 
     @property
     def start(self) -> int:
@@ -104,7 +105,7 @@ def _place(phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token],
         ordered = tuple(sorted(positions))
         score = max(86.0, 96.0 - 2.0 * (span - len(positions))) - _edit_cost(tokens, ordered)
         if best is None or score > best.score:
-            best = Hit(phrase.label, ordered, len(phrase.stems), score)
+            best = Hit(phrase.label, ordered, len(phrase.stems), score, frozenset(phrase.text.split()))
     return best
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from bot.nlu.lexicon import Language, Token
-from bot.nlu.negation import negated_hits
+from bot.nlu.negation import denied_within, negated_hits
 from bot.nlu.spotting import CONFIDENT, UNSURE, Hit, resolve, spot
+from bot.nlu.words import Negation
 
 MAX_MAYBE = 3
 
@@ -29,11 +31,32 @@ class SymptomReading:
     negated: tuple[str, ...]  # ids said to be absent
     hits: tuple[Hit, ...]  # the believed hits, for red-flag overrides
 
+    def merged(self, other: SymptomReading) -> SymptomReading:
+        """This reading with the symptoms another reading of the same text found (its hits stay apart)."""
+        best: dict[str, float] = {}
+        for match in (*self.confident, *other.confident):
+            best[match.id] = max(best.get(match.id, 0.0), match.score)
+        confident = tuple(SymptomMatch(i, score) for i, score in sorted(best.items(), key=lambda item: -item[1]))
+        negated = dict.fromkeys(label for label in (*self.negated, *other.negated) if label not in best)
+        maybe = () if confident else self.maybe or other.maybe
+        return SymptomReading(confident, maybe, tuple(negated), self.hits)
 
-def match_symptoms(language: Language, tokens: Sequence[Token]) -> SymptomReading:
-    """Every symptom the tokens name, several per text, best first."""
-    hits = resolve(spot(language.symptoms, tokens, fuzzy_cutoff=UNSURE))
-    negated_numbers = negated_hits(hits, tokens, language.words.negation)
+
+@functools.cache
+def either_negation(first: Negation, second: Negation) -> Negation:
+    """The negation words of two languages together, for one read inside the other ("ما عندي headache")."""
+    return Negation(**{f.name: getattr(first, f.name) | getattr(second, f.name) for f in fields(Negation)})
+
+
+def match_symptoms(
+    language: Language, tokens: Sequence[Token], *, fuzzy: bool = True, negation: Negation | None = None
+) -> SymptomReading:
+    """Every symptom the tokens name, several per text, best first. `negation`: other words than the
+    language's own; `fuzzy` False finds only the phrases as written (typo-fixed words aside)."""
+    hits = resolve(spot(language.symptoms, tokens, fuzzy_cutoff=UNSURE if fuzzy else None))
+    negation = negation or language.words.negation
+    negated_numbers = negated_hits(hits, tokens, negation)
+    negated_numbers.update(number for number, hit in enumerate(hits) if denied_within(hit, tokens, negation))
     scores: dict[str, tuple[float, int]] = {}
     negated: dict[str, None] = {}
     for number, hit in enumerate(hits):

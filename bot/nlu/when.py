@@ -81,6 +81,13 @@ class WhenParser:
         )
         self._from_now = re.compile(rf"\b(?P<n>{num}) ?(?P<u>{unit}) (?:{_alt(w.from_now)})\b")
         self._half_hour = re.compile(rf"\b(?:{rel}) (?:{_alt(w.half_hour)})\b")
+        self._unit_delays = dict(w.unit_delays)
+        self._unit_delay = re.compile(rf"\b(?:{rel}) ({_alt(w.unit_delays)})\b")
+        self._minutes_after_hour = dict(w.minutes_after_hour)
+        self._hour_minutes = re.compile(rf"\b{hour} ({_alt(w.minutes_after_hour)})\b")
+        self._half_past_hours = dict(w.half_past_hours)
+        self._half_past_word = re.compile(rf"\b({_alt(w.half_past_hours)})\b")
+        self._lone_number = re.compile(rf"\b(\d{{1,2}})\b(?! ?(?:{_alt((*w.minute_units, *w.hour_units))})\b)")
         self._hour_and_half = re.compile(rf"\b(?:{rel}) (?P<n>{num}) (?:{half}) (?P<u>{unit})\b")
         self._ampm = re.compile(rf"\b{hour}(?:[:.](\d{{2}}))? ?({_alt((*w.am, *w.pm))})\b")
         self._clock = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
@@ -130,6 +137,9 @@ class WhenParser:
             if 0 <= hour <= 23 and 0 <= minute <= 59:
                 return When(daily, hour, minute, None, days, unclear)
             return None
+        if daily and len(numbers := self._lone_number.findall(flat)) == 1 and 1 <= int(numbers[0]) <= 23:
+            hour = int(numbers[0])  # "every night 9": a recurrence with one bare number gives its hour
+            return When(daily, self._evening_rule(hour, text, numbers[0].startswith("0")), 0, None, days, unclear)
         if daily or unclear:
             return When(daily, None, None, None, days if daily else (), unclear)
         return None
@@ -159,7 +169,8 @@ class WhenParser:
             return None if base is None else int(base + (30 if match["u"] in self._hour_units else 0.5))
         match = self._relative.search(text) or self._from_now.search(text)
         if not match:
-            return None
+            unit = self._unit_delay.search(text)
+            return None if unit is None else self._unit_delays[unit.group(1)]
         total = self._minutes(match["n"], match["u"])
         if total is None:
             return None
@@ -201,6 +212,15 @@ class WhenParser:
         if match:
             raw = match.group(1)
             return self._evening_rule(int(raw), text, raw.startswith("0")), int(match.group(2))
+        match = self._hour_minutes.search(text)
+        if match:
+            hour, minutes = self._hour_value(match.group(1)), self._minutes_after_hour[match.group(2)]
+            if minutes < 0:
+                hour, minutes = hour - 1, 60 + minutes
+            return self._evening_rule(hour % 24, text, match.group(1).startswith("0")), minutes
+        match = self._half_past_word.search(text)
+        if match:
+            return self._evening_rule(self._half_past_hours[match.group(1)], text, False), 30
         for pattern in (self._oclock, self._part_of_day, self._at):
             match = pattern.search(text)
             if match:

@@ -19,6 +19,12 @@ from bot.nlu import Matcher
         ("headache is gone but I feel sick", ["nausea"], ["headache"]),
         ("no headache and my back hurts", ["back-pain"], ["headache"]),
         ("no headache - just tired", ["fatigue"], ["headache"]),
+        ("my back is not sore, just tired", ["fatigue"], ["back-pain"]),  # the negation inside the phrase
+        ("my stomach is not bloated but I feel sick", ["nausea"], ["bloating"]),
+        ("голова не болит", [], ["headache"]),
+        ("спина больше не болит", [], ["back-pain"]),
+        ("راسي ما يعورني", [], ["headache"]),
+        ("ما عندي headache بس تعبانه", ["fatigue"], ["headache"]),  # English inside Arabic, Arabic negation
     ],
 )
 def test_negated(matcher: Matcher, text: str, present: list[str], negated: list[str]) -> None:
@@ -37,6 +43,7 @@ def test_negated(matcher: Matcher, text: str, present: list[str], negated: list[
         ("I can't sleep", "insomnia"),
         ("no idea why I'm so tired", "fatigue"),
         ("not sure but I think I'm bloated", "bloating"),
+        ("не могу уснуть", "insomnia"),
     ],
 )
 def test_not_negation(matcher: Matcher, text: str, symptom: str) -> None:
@@ -54,3 +61,17 @@ def test_negated_symptoms_give_no_points(matcher: Matcher) -> None:
 def test_dont_have_a_fever_is_nothing(matcher: Matcher) -> None:
     u = matcher.understand("I don't have a fever")
     assert u.symptoms == () and u.red_flag is None
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("Headache قوي من الصبح", "headache"),
+        ("صارلي اسبوع عندي insomnia", "insomnia"),
+        ("ana stressed 3la el emt7anat", "stress"),
+        ("у меня стресс from work", "stress"),
+        ("mujhe headache hai", "headache"),
+    ],
+)
+def test_english_words_in_another_language(matcher: Matcher, text: str, symptom: str) -> None:
+    assert symptom in [s.id for s in matcher.understand(text).symptoms]

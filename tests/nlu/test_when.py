@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu import When, parse_when
+from bot.nlu import Matcher, When, parse_when
 from bot.nlu.when import WhenParser, when_in_normalised
 from content.loader import default_content
 
@@ -161,3 +161,35 @@ def test_parser_per_language_matches_default() -> None:
     parser = WhenParser(default_content().words("en"))
     assert parser.parse("remind me at 10pm every night") == when_in_normalised("remind me at 10pm every night")
     assert parse_when("weekdays at 7", parser) == on_days(WEEKDAYS, 19)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("الساعة عشر ونص", once(22, 30)),  # Arabic says the minutes after the hour
+        ("تسعة الا ربع", once(20, 45)),
+        ("sa3a 11 illa rub3", once(22, 45)),
+        ("3la 7 w nos", once(19, 30)),
+        ("الساعه ثمان ونص صباحا كل يوم", daily(8, 30)),
+        ("ذكرني ٩", once(21)),
+        ("بعد ساعة", later(60)),  # a delay said by its unit alone
+        ("بعد ربع ساعة", later(15)),
+        ("ba3d sa3teen", later(120)),
+        ("kol lela 9", daily(21)),  # a recurrence and one bare number: its hour
+        ("через час", later(60)),
+        ("через полтора часа", later(90)),
+        ("полдесятого", once(21, 30)),
+        ("каждый вечер в девять тридцать", daily(21, 30)),
+        ("every night 9", daily(21)),
+        ("at nine thirty", once(21, 30)),
+        ("in a quarter of an hour", later(15)),
+    ],
+)
+def test_times_in_every_language(matcher: Matcher, text: str, expected: When) -> None:
+    assert matcher.understand(text).when == expected
+
+
+@pytest.mark.parametrize("text", ["every day for 30 minutes", "every night 9 or 10", "каждый день 5 минут"])
+def test_recurrence_without_one_clear_hour(matcher: Matcher, text: str) -> None:
+    when = matcher.understand(text).when
+    assert when is not None and when.hour is None
