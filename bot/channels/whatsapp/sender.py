@@ -147,7 +147,10 @@ class WhatsAppSender:
         return self.clock() - last < WINDOW
 
     async def _send_template(self, key: str, reply: Reply) -> None:
-        template = self.templates.get(reply.template or "")
+        """The reply's approved template in the person's language ("reminder.ar"), else the default one."""
+        state = await self.store.load(key)
+        name = reply.template or ""
+        template = self.templates.get(f"{name}.{state.lang}" if state else name) or self.templates.get(name)
         if template is None:
             log.warning("%s outside the 24-hour window and no template configured: not attempted", reply.template)
             return

@@ -33,6 +33,7 @@ FROM = "whatsapp:+14155238886"
 PERSON = "whatsapp:+971501234567"
 PUBLIC = "https://bot.example.com"
 REMINDER_SID = "HX" + "2" * 32
+REMINDER_AR_SID = "HX" + "3" * 32  # the same reminder, approved in Arabic
 
 
 class RecordingHttpClient(RedirectingHttpClient):
@@ -143,7 +144,10 @@ async def rig(kb: Knowledge, tmp_path: Path, prism: prism_server.Prism) -> Async
         FROM,
         store,
         clock,
-        templates={"reminder": Template(REMINDER_SID, {"1": "22:00"})},
+        templates={
+            "reminder": Template(REMINDER_SID, {"1": "22:00"}),
+            "reminder.ar": Template(REMINDER_AR_SID, {"1": "الساعة 22:00"}),
+        },
         pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait),
         sleep=no_wait,
     )
