@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from bot.nlu.normalise import normalise
 from bot.nlu.words import STEMMERS
-from content.model import Content, LanguageWords
+from content.model import Content, LanguageWords, plural_categories
 
 ZONE_IDS = ("toes", "ball", "arch", "heel", "inner-edge", "outer-edge")
 INTENT_IDS = (
@@ -161,6 +161,30 @@ def _messages(problems: list[str], content: Content) -> None:
         for message_id in table:
             if message_id not in reference:
                 problems.append(f"{file}: {message_id}: not in messages/en.toml")
+        _plurals(problems, content, lang, table)
+
+
+def _specs(template: str) -> set[str]:
+    try:
+        return {spec for _, name, spec, _ in string.Formatter().parse(template) if name is not None and spec}
+    except ValueError:
+        return set()
+
+
+def _plurals(problems: list[str], content: Content, lang: str, table: Mapping[str, str]) -> None:
+    """Each "{count:NAME}" names a [plural.NAME] of the same file that has every category of the language."""
+    file = f"messages/{lang}.toml"
+    plurals = content.plurals.get(lang, {})
+    for message_id, text in table.items():
+        for spec in _specs(text):
+            if spec not in plurals:
+                problems.append(f"{file}: {message_id}: {{…:{spec}}} names no [plural.{spec}]")
+    for name, forms in plurals.items():
+        for category in sorted(plural_categories(lang) - set(forms)):
+            problems.append(f"{file}: plural.{name}: no {category!r} form (Babel's rules for {lang!r} have it)")
+        for category, form in forms.items():
+            if category not in ("zero", "one", "two") and "{n}" not in form:
+                problems.append(f"{file}: plural.{name}.{category}: says no {{n}}")
 
 
 def _phrases(problems: list[str], content: Content) -> None:

@@ -38,6 +38,7 @@ from content.model import (
     WhenWords,
     Zone,
     ZoneText,
+    plural_categories,
 )
 
 RED_FLAG_KINDS = ("emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy", "general", "heavy-period", "injury")
@@ -391,9 +392,14 @@ def _read(directory: Path, name: str) -> _Table:
 _ABOUT_MESSAGES = ("reviewed", "reviewed_by", "complete")  # keys about a messages file, not messages
 
 
-def _messages(directory: Path) -> tuple[dict[str, dict[str, str]], tuple[Translation, ...]]:
-    """messages/<lang>.toml; every language but English says whether it has been reviewed."""
+Plurals = dict[str, dict[str, dict[str, str]]]  # language -> plural name -> category -> text
+
+
+def _messages(directory: Path) -> tuple[dict[str, dict[str, str]], tuple[Translation, ...], Plurals]:
+    """messages/<lang>.toml; every language but English says whether it has been reviewed. A [plural.NAME]
+    table gives a number's forms by CLDR category ("one", "two", "few", "many", "other"), each with {n}."""
     messages: dict[str, dict[str, str]] = {}
+    plurals: Plurals = {}
     reviews: list[Translation] = []
     for path in sorted((directory / "messages").glob("*.toml")):
         lang = path.stem
@@ -405,8 +411,20 @@ def _messages(directory: Path) -> tuple[dict[str, dict[str, str]], tuple[Transla
             reviewer = table.text("reviewed_by", default="", empty_ok=True)
             complete = table.boolean("complete") if "complete" in table.data else True
             reviews.append(Translation(name, lang, "messages/en.toml", table.boolean("reviewed"), reviewer, complete))
-        messages[lang] = {key: table.text(key) for key in table.data if key not in _ABOUT_MESSAGES}
-    return messages, tuple(reviews)
+        if "plural" in table.data:
+            plural = table.table("plural")
+            plurals[lang] = {name: _plural_forms(plural.table(name), lang) for name in plural.data}
+        messages[lang] = {key: table.text(key) for key in table.data if key not in _ABOUT_MESSAGES and key != "plural"}
+    return messages, tuple(reviews), plurals
+
+
+def _plural_forms(table: _Table, lang: str) -> dict[str, str]:
+    allowed = plural_categories(lang)
+    table.only(*sorted(allowed))
+    forms = {category: table.text(category) for category in table.data}
+    if "other" not in forms:
+        raise table.error("missing", "other")
+    return forms
 
 
 def _words_by_language(directory: Path) -> dict[str, LanguageWords]:
@@ -489,7 +507,7 @@ def load_content(directory: Path | None = None) -> Content:
     red_flags = tuple(_red_flag(key, t) for key, t in read("safety.toml").entries())
     faqs = {key: _faq(key, t) for key, t in read("faq.toml").entries()}
     intents = {key: _intent(key, t) for key, t in read("intents.toml").entries()}
-    messages, message_reviews = _messages(folder)
+    messages, message_reviews, plurals = _messages(folder)
     words = _words_by_language(folder)
     texts: list[Mapping[str, object]] = [item.text for item in points.values()]
     texts += [item.text for item in zones.values()]
@@ -507,6 +525,7 @@ def load_content(directory: Path | None = None) -> Content:
         faqs=faqs,
         intents=intents,
         messages=messages,
+        plurals=plurals,
         languages=_languages(texts),
         language_words=words,
         translations=message_reviews + reviews,

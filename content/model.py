@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+import babel
 
 
 class Pregnancy(StrEnum):
@@ -348,6 +352,9 @@ class Content:
     languages: tuple[str, ...] = field(default=("en",))
     language_words: Mapping[str, LanguageWords] = field(default_factory=dict)  # by language
     translations: tuple[Translation, ...] = ()  # text/<lang>/<file>.toml, with their review status
+    # language -> plural name -> CLDR category ("one", "few", ...) -> text with {n}; a message says
+    # "{seconds:seconds}" to have its number said with the forms of [plural.seconds] (messages/<lang>.toml)
+    plurals: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
 
     def point(self, code: str) -> Point | None:
         """Look a point up by code or alias, case-insensitive (KD1 finds KI1)."""
@@ -404,7 +411,46 @@ class Content:
         )
         if template is None:
             raise KeyError(message_id)
-        return template.format(**fields) if fields else template
+        if not fields:
+            return template
+        code = next(c for c in (lang, lang.partition("-")[0], "en") if message_id in self.messages.get(c, {}))
+        return _Plurals(code, self.plurals.get(code, {})).format(template, **fields)
+
+
+def plural_category(lang: str, number: float) -> str:
+    """The CLDR plural category of a number in a language (Babel's rules): "one", "two", "few", "many"..."""
+    return _plural_rule(lang)(number)
+
+
+@functools.cache
+def _plural_rule(lang: str) -> Callable[[float], str]:
+    try:
+        return babel.Locale.parse(lang.replace("-", "_")).plural_form
+    except (ValueError, babel.UnknownLocaleError):
+        return babel.Locale("en").plural_form
+
+
+def plural_categories(lang: str) -> frozenset[str]:
+    """The plural categories a language's numbers fall in (Arabic: zero, one, two, few, many, other)."""
+    try:
+        return frozenset(babel.Locale.parse(lang.replace("-", "_")).plural_form.tags) | {"other"}
+    except (ValueError, babel.UnknownLocaleError):
+        return frozenset({"one", "other"})
+
+
+class _Plurals(string.Formatter):
+    """str.format where a field's format spec names a plural ("{seconds:seconds}"): the number is said
+    with that plural's form for its category ("{n} ثوانٍ" for 5 in Arabic)."""
+
+    def __init__(self, lang: str, plurals: Mapping[str, Mapping[str, str]]) -> None:
+        self.lang, self.plurals = lang, plurals
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        forms = self.plurals.get(format_spec)
+        if forms is None or isinstance(value, bool) or not isinstance(value, int | float):
+            return str(super().format_field(value, "" if forms is not None else format_spec))
+        form = forms.get(plural_category(self.lang, value)) or forms["other"]
+        return form.replace("{n}", f"{value:g}")
 
 
 Same = Callable[[str], object]  # what a class word reads as (its stems): words that read alike are one

@@ -16,6 +16,14 @@ from bot.nlu.labels import match_label
 OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})
 OPT_IN = frozenset({"start", "unstop", "yes start", "subscribe"})
 
+# A weak hint of the language a new person may write, from their number's country; it decides only while
+# what they write is too short to tell. The Emirates (+971) give none: most people there are not Emirati.
+_LANGUAGE_BY_REGION = {
+    **dict.fromkeys(("SA", "KW", "QA", "BH", "OM", "YE", "IQ", "JO", "LB", "SY", "PS", "EG", "SD", "LY"), "ar"),
+    **dict.fromkeys(("TN", "DZ", "MA"), "ar"),
+    **dict.fromkeys(("RU", "BY", "KZ", "KG"), "ru"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
@@ -51,7 +59,16 @@ def parse_form(form: Mapping[str, str], shown: tuple[Choice, ...] = ()) -> Inbou
     picked = match_label(body, [c.label for c in shown]) if shown else None
     if picked is not None:
         return Inbound(sender, sid, ChoicePicked(shown[picked].id))
-    return Inbound(sender, sid, TextReceived(body))
+    return Inbound(sender, sid, TextReceived(body, lang_hint=language_of(sender)))
+
+
+def language_of(address: str) -> str:
+    """The language a number's country hints at ("whatsapp:+7..." -> "ru"), or "" for none."""
+    try:
+        number = phonenumbers.parse(address.removeprefix("whatsapp:"), None)
+    except phonenumbers.NumberParseException:
+        return ""
+    return _LANGUAGE_BY_REGION.get(phonenumbers.region_code_for_number(number) or "", "")
 
 
 def timezone_of(address: str, fallback: str) -> str:

@@ -53,3 +53,15 @@ async def test_an_arabic_reminder_outside_the_window_uses_the_arabic_template(ri
     assert last.get("ContentSid") == REMINDER_AR_SID and "Body" not in last
     assert json.loads(str(last["ContentVariables"])) == {"1": "الساعة 22:00"}
     assert rig.violations() == []
+
+
+async def test_the_number_hints_the_language_of_a_short_first_message(rig: WhatsAppRig) -> None:
+    await rig.post(rig.form("hi", sender="whatsapp:+79161234567"))  # a Russian number: a weak hint
+    state = await rig.store.load("whatsapp:+79161234567")
+    assert state is not None and state.lang == "ru"
+    await rig.post(rig.form("hi", sender="whatsapp:+971501234567"))  # the Emirates: no hint
+    state = await rig.store.load("whatsapp:+971501234567")
+    assert state is not None and state.lang == "en"
+    await rig.post(rig.form("I feel bloated", sender="whatsapp:+966501234567"))  # what they write decides
+    state = await rig.store.load("whatsapp:+966501234567")
+    assert state is not None and state.lang == "en"
