@@ -145,7 +145,7 @@ class Language:
                 (f.id, phrase)
                 for f in content.red_flags
                 for phrase in (
-                    *(normalise(p).replace(f" {CLAUSE}", "") for p in f.phrases.get(lang, ())),
+                    *(self._in_senses(normalise(p).replace(f" {CLAUSE}", "")) for p in f.phrases.get(lang, ())),
                     *content.red_flag_expansions(f, lang, self._reads_as),
                 )
             ),
@@ -204,6 +204,24 @@ class Language:
             ),
             self.words,
         )
+
+    def _in_senses(self, phrase: str) -> str:
+        """A red-flag phrase as a text is read for red flags: its words in another sense read as theirs
+        ("лучше бы меня НЕ БЫЛО" as "лучше бы меня НЕТ", the way "не было = нет" reads the text)."""
+        words = phrase.split()
+        stems = [self.words.stem(word) for word in words]
+        out: list[str] = []
+        index = 0
+        while index < len(words):
+            for sense, reading in self.words.senses.get(stems[index], ()):
+                if tuple(stems[index : index + len(sense)]) == sense:
+                    out.extend(reading.split())
+                    index += len(sense)
+                    break
+            else:
+                out.append(words[index])
+                index += 1
+        return " ".join(out) or phrase
 
     def analyse(self, text: str, fix_limit: int = 80) -> tuple[Token, ...]:
         """The tokens of a normalised text; only the first `fix_limit` words are typo-corrected, and only
