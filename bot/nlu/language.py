@@ -2,8 +2,8 @@
 
 In order of trust:
 1. the script: Cyrillic is Russian, Devanagari Hindi; Arabic script is Arabic, or Urdu when it has the
-   letters only Urdu uses (ٹ ڈ ڑ ں ے ھ), or when the detector (lingua, restricted to the languages of
-   Arabic script) is sure;
+   letters only Urdu uses (ٹ ڈ ڑ ں ے ھ), or when Urdu knows more of its words than Arabic and the
+   detector (lingua, restricted to the languages of Arabic script) is sure;
 2. for Latin letters, the words: how many of the text's words each Latin-script language knows (English,
    Arabizi "ar-Latn", Roman Hindi/Urdu "hi-Latn", Tagalog...), with Arabic digits inside words ("3ndi",
    "inti5a5") counting for Arabizi; lingua (restricted to English and Tagalog) breaks a tie on a text of
@@ -125,6 +125,11 @@ def guess_language(text: str, vocabularies: Mapping[str, frozenset[str]], prior:
     if script == "Arab":
         if URDU_LETTERS & set(text) and "ur" in candidates:
             return _sure("ur")
+        # without Urdu's own letters, Urdu only when its words outnumber Arabic's: lingua alone takes short
+        # Gulf texts ("ما اقدر انام") for Urdu once the normaliser has folded the letters apart
+        known = {lang: sum(1 for word in words if word in vocabularies[lang]) for lang in candidates}
+        if "ur" in candidates and "ar" in candidates and known["ur"] <= known["ar"]:
+            return _sure("ar")
         picked = _lingua_pick(text, candidates) if len(words) >= MIN_WORDS_FOR_DETECTOR else None
         return _sure(picked or ("ar" if "ar" in candidates else candidates[0]))
     scores = {lang: sum(1 for word in words if word in vocabularies[lang]) for lang in candidates}
