@@ -11,7 +11,13 @@ import pytest
 
 from bot.nlu import Matcher
 
-SETS = ("red_flags_ar.jsonl", "red_flags_ar_latn.jsonl", "red_flags_ru.jsonl", "red_flags_south.jsonl", "red_flags_ru_latn.jsonl")
+SETS = (
+    "red_flags_ar.jsonl",
+    "red_flags_ar_latn.jsonl",
+    "red_flags_ru.jsonl",
+    "red_flags_south.jsonl",
+    "red_flags_ru_latn.jsonl",
+)
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
 
 
