@@ -5,6 +5,7 @@ Matching then only looks words up; nothing in the lexicon is normalised again pe
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ class Phrase:
     content: tuple[str, ...]  # distinct non-filler stems, for any-order matching; () = exact only
     ordered: bool  # any-order matching must still keep phrase order (phrases with "no", "not")
     anchor: str = ""  # the content stem fewest phrases share: the index key for any-order matching
+    needs: frozenset[str] = frozenset()  # the content stems as a set: all must be in a text
 
 
 class PhraseIndex:
@@ -91,7 +93,8 @@ class PhraseIndex:
         shared = Counter(stem for fields in loose for stem in fields[3])
         for label, text, stems, content, ordered in loose:
             anchor = min(content, key=lambda stem: (shared[stem], stem))
-            self.by_stem.setdefault(anchor, []).append(Phrase(label, text, stems, content, ordered, anchor))
+            phrase = Phrase(label, text, stems, content, ordered, anchor, frozenset(content))
+            self.by_stem.setdefault(anchor, []).append(phrase)
 
 
 def initials(words: Sequence[str]) -> str:
@@ -270,6 +273,9 @@ class _Languages(Mapping[str, Language]):
             if lang not in self.codes:
                 raise KeyError(lang)
             found = self._built[lang] = Language(self._content, lang)
+            # The indexes are millions of long-lived objects: left to the collector, each full collection
+            # walks them all (a one-second pause now and then while answering). Frozen, it never does.
+            gc.freeze()
         return found
 
     def __iter__(self) -> Iterator[str]:

@@ -76,9 +76,10 @@ def _any_order(index: PhraseIndex, tokens: Sequence[Token], cross_clauses: bool)
     for position, token in enumerate(tokens):
         where.setdefault(token.stem, []).append(position)
     hits: list[Hit] = []
+    present = where.keys()
     for stem in where:
         for phrase in index.by_stem.get(stem, ()):
-            if not all(s in where for s in phrase.content):
+            if not present >= phrase.needs:
                 continue
             hit = _place(phrase, where, tokens, cross_clauses)
             if hit is not None:
@@ -148,7 +149,7 @@ def _candidates(index: PhraseIndex, size: int, window: Sequence[Token], query: s
         return same_initials
     found = set(same_initials)
     for token in window:
-        if not token.filler:
+        if not token.filler and not token.word.isdigit():  # a number is shared by too many phrases to tell
             found.update(index.by_size_word.get((size, token.word), ()))
     return sorted(found)
 
