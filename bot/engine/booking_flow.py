@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from bot.engine.actions import Choice, Record, Reply
 from bot.engine.choices import Command, Confirm, PickBranch
-from bot.engine.common import Turn, button, item_name, menu_reply, say, to_idle
+from bot.engine.common import Turn, button, item_name, listed, menu_reply, say, to_idle
 from bot.engine.knowledge import Branch, Knowledge
 from bot.engine.safety import QUESTIONS
 from bot.engine.state import (
@@ -180,7 +180,7 @@ def summary(kb: Knowledge, state: Conversation) -> str:
         if symptom is not None:
             labels.append((symptom.text.get(state.lang) or symptom.text["en"]).label)
     if labels:
-        lines.append(say(kb, state, "booking.summary-feels", symptoms=", ".join(labels)))
+        lines.append(say(kb, state, "booking.summary-feels", symptoms=listed(state, labels)))
     answers = [
         say(kb, state, f"booking.answer.{q}.{state.answers[q].value}")
         for q in QUESTIONS

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+
+from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 
 from bot.engine.actions import Action, CancelTimer, Choice, Reply
 from bot.engine.choices import ASK_REMINDER, ChoiceId, Command, Feel, PickSymptom, StartItem
@@ -17,6 +21,19 @@ Turn = tuple[Conversation, tuple[Action, ...]]
 def say(kb: Knowledge, state: Conversation, message_id: str, **fields: object) -> str:
     """A message's text in the person's language."""
     return kb.content.message(state.lang, message_id, **fields)
+
+
+def babel_locale(lang: str) -> Locale:
+    """Babel's locale for a conversation language (English when Babel has none)."""
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale("en")
+
+
+def listed(state: Conversation, names: Iterable[str]) -> str:
+    """Names as a list in the person's language, by Babel: "A, B, and C", "A وB وC", "A, B и C"."""
+    return format_list(list(names), locale=babel_locale(state.lang))
 
 
 def button(kb: Knowledge, state: Conversation, choice: ChoiceId, label_id: str, **fields: object) -> Choice:

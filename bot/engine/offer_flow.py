@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot.engine.actions import Choice, Reply
 from bot.engine.choices import Command, PickSymptom
-from bot.engine.common import Turn, button, item_name, menu_reply, say, start_buttons
+from bot.engine.common import Turn, button, item_name, listed, menu_reply, say, start_buttons
 from bot.engine.knowledge import Knowledge
 from bot.engine.safety import allowed_items, is_pregnant, pregnancy_rule
 from bot.engine.state import DID_YOU_MEAN, OFFERED, Conversation
@@ -19,7 +19,7 @@ def offer(kb: Knowledge, state: Conversation, symptom_ids: tuple[str, ...], nega
     if not symptoms:
         return state, (menu_reply(kb, state, "offtopic"),)
     items = pick_items(kb, state, tuple(s.id for s in symptoms))
-    labels = ", ".join((s.text.get(state.lang) or s.text["en"]).label for s in symptoms)
+    labels = listed(state, ((s.text.get(state.lang) or s.text["en"]).label for s in symptoms))
     lead = [say(kb, state, "offer.understood", symptoms=labels)]
     gone = [
         (kb.content.symptoms[n].text.get(state.lang) or kb.content.symptoms[n].text["en"]).label
@@ -27,7 +27,7 @@ def offer(kb: Knowledge, state: Conversation, symptom_ids: tuple[str, ...], nega
         if n in kb.content.symptoms
     ]
     if gone:
-        lead.append(say(kb, state, "offer.negated", symptoms=", ".join(gone)))
+        lead.append(say(kb, state, "offer.negated", symptoms=listed(state, gone)))
     seen = tuple(dict.fromkeys((*(s.id for s in symptoms), *state.symptoms)))[:8]
     state = replace(state, symptoms=seen)
     return _offer(kb, state, items, lead)
@@ -53,7 +53,7 @@ def _offer(kb: Knowledge, state: Conversation, items: tuple[str, ...], lead: lis
     blocks = [*lead, describe(kb, state, items[0])] if items else [*lead]
     others = items[1:]
     if others:
-        names = ", ".join(item_name(kb, state, i) for i in others)
+        names = listed(state, (item_name(kb, state, i) for i in others))
         blocks.append(say(kb, state, "offer.also", names=names))
     blocks.append(say(kb, state, "offer.pick-more" if others else "offer.pick"))
     state = replace(state, state=OFFERED, offered=items, maybe=())

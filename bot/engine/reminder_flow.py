@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.lists import format_list
 
@@ -20,7 +19,7 @@ from bot.engine.choices import (
     ReminderReply,
 )
 from bot.engine.clock_math import next_local, zone
-from bot.engine.common import Turn, button, item_name, menu_reply, say, start_buttons, to_idle
+from bot.engine.common import Turn, babel_locale, button, item_name, menu_reply, say, start_buttons, to_idle
 from bot.engine.events import TimerFired
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import CHECK_IN, REMINDER_TIME, SAFETY, SESSION_STATES, Conversation, Reminder
@@ -110,14 +109,6 @@ def _ask_repeat(kb: Knowledge, state: Conversation, when: When) -> Turn:
     state = replace(to_idle(state), state=REMINDER_TIME)
     choice = button(kb, state, RemindAt(when.hour or 0, when.minute or 0), "button.every-night", time=time)
     return state, (Reply(say(kb, state, "reminder.ask-repeat", time=time), (choice,)),)
-
-
-def babel_locale(lang: str) -> Locale:
-    """Babel's locale for a conversation language (English when Babel has none)."""
-    try:
-        return Locale.parse(lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return Locale("en")
 
 
 def describe(kb: Knowledge, state: Conversation, reminder: Reminder, tz_name: str) -> str:
