@@ -299,7 +299,10 @@ def detection_words(content: Content, lang: str) -> frozenset[str]:
     texts += [p for f in content.red_flags for p in f.phrases.get(lang, ())]
     texts += [w for entries in words.red_flags.concepts.values() for w in entries]
     texts += [*words.stems.irregular, *(w for forms in words.stems.synonyms.values() for w in forms)]
-    return frozenset(word for text in texts for word in normalise(text).split() if word != CLAUSE)
+    # a number tells no language ("температура 39" must not make "39 degrees C" Russian)
+    return frozenset(
+        word for text in texts for word in normalise(text).split() if word != CLAUSE and not word.isdigit()
+    )
 
 
 class Lexicon:
