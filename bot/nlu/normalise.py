@@ -22,7 +22,7 @@ CLAUSE = ","  # the token a clause break becomes
 # output) and on every content word, so it has no language; English intents list these words.
 _EMOJI_WORDS = {"👍": " ok ", "👌": " ok ", "👎": " no ", "🙏": " thanks ", "👋": " hi "}
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'"})
-_CLAUSE_CHARS = frozenset(".,;:!?()[]{}…—–؟،؛。，！？；：")
+_CLAUSE_CHARS = frozenset(".,;:!?()[]{}…—–؟،؛。，！？；：।۔")  # । Devanagari, ۔ Urdu full stops
 _MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670\u0640]")  # accents, harakat, tatweel
 # Arabic letters people type interchangeably, and Arabic-Indic (٠-٩) and Persian (۰-۹) digits
 _ARABIC = str.maketrans(

@@ -80,3 +80,8 @@ def test_bounded_work_on_huge_input() -> None:
 )
 def test_arabic_and_russian_forms(typed: str, expected: str) -> None:
     assert normalise(typed) == expected
+
+
+def test_devanagari_and_urdu_full_stops_end_a_clause() -> None:
+    assert normalise("सीने में दर्द नहीं है। बस थकान") == "सीने में दर्द नहीं है , बस थकान"
+    assert normalise("درد نہیں ہے۔ بس") == "درد نہيں ہے , بس"
