@@ -417,25 +417,23 @@ class Content:
         return _Plurals(code, self.plurals.get(code, {})).format(template, **fields)
 
 
+@functools.cache
+def babel_locale(lang: str) -> babel.Locale:
+    """Babel's locale for a content language ("ar-Latn" -> ar_Latn); English when Babel has none."""
+    try:
+        return babel.Locale.parse(lang.replace("-", "_"))
+    except (ValueError, babel.UnknownLocaleError):
+        return babel.Locale("en")
+
+
 def plural_category(lang: str, number: float) -> str:
     """The CLDR plural category of a number in a language (Babel's rules): "one", "two", "few", "many"..."""
-    return _plural_rule(lang)(number)
-
-
-@functools.cache
-def _plural_rule(lang: str) -> Callable[[float], str]:
-    try:
-        return babel.Locale.parse(lang.replace("-", "_")).plural_form
-    except (ValueError, babel.UnknownLocaleError):
-        return babel.Locale("en").plural_form
+    return babel_locale(lang).plural_form(number)
 
 
 def plural_categories(lang: str) -> frozenset[str]:
     """The plural categories a language's numbers fall in (Arabic: zero, one, two, few, many, other)."""
-    try:
-        return frozenset(babel.Locale.parse(lang.replace("-", "_")).plural_form.tags) | {"other"}
-    except (ValueError, babel.UnknownLocaleError):
-        return frozenset({"one", "other"})
+    return frozenset(babel_locale(lang).plural_form.tags) | {"other"}
 
 
 class _Plurals(string.Formatter):

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 
 from bot.engine.actions import Action, CancelTimer, Choice, Reply
@@ -14,6 +13,7 @@ from bot.engine.choices import ASK_REMINDER, ChoiceId, Command, Feel, PickSympto
 from bot.engine.knowledge import Knowledge
 from bot.engine.safety import allowed_items
 from bot.engine.state import IDLE, Conversation
+from content.model import babel_locale
 
 Turn = tuple[Conversation, tuple[Action, ...]]
 
@@ -21,14 +21,6 @@ Turn = tuple[Conversation, tuple[Action, ...]]
 def say(kb: Knowledge, state: Conversation, message_id: str, **fields: object) -> str:
     """A message's text in the person's language."""
     return kb.content.message(state.lang, message_id, **fields)
-
-
-def babel_locale(lang: str) -> Locale:
-    """Babel's locale for a conversation language (English when Babel has none)."""
-    try:
-        return Locale.parse(lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return Locale("en")
 
 
 def listed(state: Conversation, names: Iterable[str]) -> str:

@@ -19,12 +19,13 @@ from bot.engine.choices import (
     ReminderReply,
 )
 from bot.engine.clock_math import next_local, zone
-from bot.engine.common import Turn, babel_locale, button, item_name, menu_reply, say, start_buttons, to_idle
+from bot.engine.common import Turn, button, item_name, menu_reply, say, start_buttons, to_idle
 from bot.engine.events import TimerFired
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import CHECK_IN, REMINDER_TIME, SAFETY, SESSION_STATES, Conversation, Reminder
 from bot.engine.timers import LATER, ReminderDue
 from bot.nlu import When
+from content.model import babel_locale
 
 WEEKDAYS = (0, 1, 2, 3, 4)
 WEEKEND = (5, 6)

@@ -41,7 +41,6 @@ class Phrase:
     content: tuple[str, ...]  # distinct non-filler stems, for any-order matching; () = exact only
     ordered: bool  # any-order matching must still keep phrase order (phrases with "no", "not")
     anchor: str = ""  # the content stem fewest phrases share: the index key for any-order matching
-    needs: frozenset[str] = frozenset()  # the content stems as a set: all must be in a text
 
 
 class PhraseIndex:
@@ -93,8 +92,7 @@ class PhraseIndex:
         shared = Counter(stem for fields in loose for stem in fields[3])
         for label, text, stems, content, ordered in loose:
             anchor = min(content, key=lambda stem: (shared[stem], stem))
-            phrase = Phrase(label, text, stems, content, ordered, anchor, frozenset(content))
-            self.by_stem.setdefault(anchor, []).append(phrase)
+            self.by_stem.setdefault(anchor, []).append(Phrase(label, text, stems, content, ordered, anchor))
 
 
 def initials(words: Sequence[str]) -> str:

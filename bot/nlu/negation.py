@@ -67,37 +67,26 @@ def negated_hits(hits: Sequence[Hit], tokens: Sequence[Token], words: Negation) 
     return negated
 
 
-def denied_inside(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
-    """True when a negation stands right before one of a hit's own later words, in its clause: "my calf is
-    NOT swollen or red, just sore" (not "he did NOT feel the nail, now the wound has pus"); for red flags."""
-    own = set(hit.positions)
-    for index in range(hit.start, hit.end):
-        if index in own or tokens[index].word not in words.cues:
-            continue
-        if index + 1 < len(tokens) and tokens[index + 1].word in words.hedges:
-            continue  # "not sure"
-        # the negation reaches over fillers and a short list: "NO cuts or wounds"
-        after, skipped = index + 1, 0
-        while after < hit.end and after not in own and tokens[after].clause == tokens[index].clause and skipped < 3:
-            skipped += tokens[after].word not in words.fillers and tokens[after].word not in words.joiners
-            after += 1
-        if after in own and tokens[after].clause == tokens[index].clause:
-            return True
-    return False
-
-
-def denied_within(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
-    """True when a negation stands between a hit's words, right before one of them (fillers aside):
-    "голова НЕ болит", "راسي ما يعورني", "my back is NOT sore" (not "уснуть НЕ могу", whose phrase holds it,
-    nor "my stomach is NOT bloated but I feel sick")."""
+def denied_inside(hit: Hit, tokens: Sequence[Token], words: Negation, reach: int = 0) -> bool:
+    """True when a negation stands between a hit's words, right before one of its own later words in its
+    clause: "голова НЕ болит", "راسي ما يعورني", "my back is NOT sore". Fillers and joiners may stand
+    between, and `reach` other words: red flags read a short list on ("my calf is NOT swollen or red"),
+    symptoms none ("my stomach is NOT bloated but I feel sick"). A cue the phrase itself holds ("уснуть НЕ
+    могу") and a hedge ("not sure") deny nothing."""
     own = set(hit.positions)
     for index in range(hit.start, hit.end):
         word = tokens[index].word
         if index in own or word not in words.cues or word in hit.between:
             continue
-        after = index + 1
-        while after < hit.end and after not in own and tokens[after].word in words.fillers:
+        if index + 1 < len(tokens) and tokens[index + 1].word in words.hedges:
+            continue
+        after, skipped = index + 1, 0
+        while after < hit.end and after not in own and tokens[after].clause == tokens[index].clause:
+            if tokens[after].word not in words.fillers and tokens[after].word not in words.joiners:
+                if skipped == reach:
+                    break
+                skipped += 1
             after += 1
-        if after in own and tokens[after].word not in words.hedges:
+        if after in own and tokens[after].clause == tokens[index].clause:
             return True
     return False

@@ -327,7 +327,7 @@ def _sort_hits(
         if _denied(number, hit, kind, negated_numbers, tokens, words, negation) or (
             not close_only
             and (
-                denied_inside(hit, tokens, negation)
+                denied_inside(hit, tokens, negation, reach=3)
                 or _continues(hit, denied_at, tokens, negation)
                 or _listed_after_cue(hit, tokens, negation)
             )

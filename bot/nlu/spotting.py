@@ -76,10 +76,10 @@ def _any_order(index: PhraseIndex, tokens: Sequence[Token], cross_clauses: bool)
     for position, token in enumerate(tokens):
         where.setdefault(token.stem, []).append(position)
     hits: list[Hit] = []
-    present = where.keys()
+    present = where.__contains__
     for stem in where:
         for phrase in index.by_stem.get(stem, ()):
-            if not present >= phrase.needs:
+            if not all(map(present, phrase.content)):
                 continue
             hit = _place(phrase, where, tokens, cross_clauses)
             if hit is not None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from bot.nlu.lexicon import Language, Token
-from bot.nlu.negation import denied_within, negated_hits
+from bot.nlu.negation import denied_inside, negated_hits
 from bot.nlu.spotting import CONFIDENT, UNSURE, Hit, resolve, spot
 from bot.nlu.words import Negation
 
@@ -56,7 +56,7 @@ def match_symptoms(
     hits = resolve(spot(language.symptoms, tokens, fuzzy_cutoff=UNSURE if fuzzy else None))
     negation = negation or language.words.negation
     negated_numbers = negated_hits(hits, tokens, negation)
-    negated_numbers.update(number for number, hit in enumerate(hits) if denied_within(hit, tokens, negation))
+    negated_numbers.update(number for number, hit in enumerate(hits) if denied_inside(hit, tokens, negation))
     scores: dict[str, tuple[float, int]] = {}
     negated: dict[str, None] = {}
     for number, hit in enumerate(hits):

@@ -19,9 +19,10 @@ OPT_IN = frozenset({"start", "unstop", "yes start", "subscribe"})
 # A weak hint of the language a new person may write, from their number's country; it decides only while
 # what they write is too short to tell. The Emirates (+971) give none: most people there are not Emirati.
 _LANGUAGE_BY_REGION = {
-    **dict.fromkeys(("SA", "KW", "QA", "BH", "OM", "YE", "IQ", "JO", "LB", "SY", "PS", "EG", "SD", "LY"), "ar"),
-    **dict.fromkeys(("TN", "DZ", "MA"), "ar"),
-    **dict.fromkeys(("RU", "BY", "KZ", "KG"), "ru"),
+    **dict.fromkeys(
+        ("SA", "KW", "QA", "BH", "OM", "YE", "IQ", "JO", "LB", "SY", "PS", "EG", "SD", "LY", "TN", "DZ", "MA"), "ar"
+    ),
+    **dict.fromkeys(["RU", "BY", "KZ", "KG"], "ru"),
 }
 
 

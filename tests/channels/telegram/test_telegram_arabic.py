@@ -7,16 +7,9 @@ they keep their place in a right-to-left line."""
 from __future__ import annotations
 
 from bot.engine.bidi import LRI, PDI
+from tests.channels.scripts import arabic
 from tests.channels.telegram.conftest import CHAT, TelegramRig
-
-SAFE = (("acute", "none"), ("pressure", "no"), ("pregnancy", "no"), ("clot", "no"), ("foot", "no"), ("chronic", "no"))
-ARABIC_LETTER = range(0x0600, 0x0700)
-
-
-def arabic(text: str) -> bool:
-    """Most letters of the text are Arabic (codes and numbers aside)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return sum(ord(ch) in ARABIC_LETTER for ch in letters) > len(letters) / 2
+from tests.channels.telegram.test_telegram_channel import SAFE
 
 
 def isolated(text: str, inner: str) -> bool:

@@ -9,14 +9,8 @@ import json
 from datetime import timedelta
 
 from bot.engine.bidi import LRI, PDI
+from tests.channels.scripts import arabic
 from tests.channels.whatsapp.conftest import REMINDER_AR_SID, WhatsAppRig
-
-ARABIC_LETTER = range(0x0600, 0x0700)
-
-
-def arabic(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return sum(ord(ch) in ARABIC_LETTER for ch in letters) > len(letters) / 2
 
 
 async def test_an_arabic_conversation_with_arabic_digits(rig: WhatsAppRig) -> None:
