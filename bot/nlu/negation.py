@@ -87,6 +87,8 @@ def denied_inside(hit: Hit, tokens: Sequence[Token], words: Negation, reach: int
                     break
                 skipped += 1
             after += 1
+            if skipped == reach > 0:
+                break  # the reach is spent: what follows must be the hit's own word
         if after in own and tokens[after].clause == tokens[index].clause:
             return True
     return False
