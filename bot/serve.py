@@ -30,6 +30,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.engine import Knowledge, Record, Reply
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
+from bot.pictures.library import Pictures
 from bot.runtime import Deliver, OnRecord, Runtime
 from bot.server import create_app, create_deferred_app
 from bot.store import SqlStore, database_url
@@ -93,6 +94,7 @@ class Service:
     telegram: TelegramChannel | None = None
     whatsapp: WhatsAppChannel | None = None
     pacers: list[Pace] = field(default_factory=list)
+    pictures: Pictures | None = None
     _stopped: bool = False
 
     async def start(self) -> None:
@@ -142,6 +144,7 @@ class Service:
             health=self.health,
             metrics=self.runtime.metrics,
             telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            pictures=self.pictures,
             lifespan=self.lifespan,
             privacy=self.runtime.kb.content.message(self.settings.bot.default_language, "privacy"),
             limits=BodyLimits(
@@ -198,19 +201,22 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
         parallel=settings.server.parallel_timers,
         clock=utc_now,
     )
-    telegram = _telegram(settings, runtime, store, kb, workers)
-    whatsapp = _whatsapp(settings, runtime, store, kb, workers)
+    pictures = Pictures(kb.content)
+    telegram = _telegram(settings, runtime, store, kb, workers, pictures)
+    whatsapp = _whatsapp(settings, runtime, store, kb, workers, pictures)
     pacers: list[Pace] = []
     for channel, name in ((telegram, "telegram"), (whatsapp, "whatsapp")):
         if channel is not None:
             outlets.senders[name] = channel.sender.deliver
             outlets.staff.append(channel.forward_record)
             pacers.append(channel.sender.pacer)
-    return Service(settings, store, runtime, trigger, telegram=telegram, whatsapp=whatsapp, pacers=pacers)
+    return Service(
+        settings, store, runtime, trigger, telegram=telegram, whatsapp=whatsapp, pacers=pacers, pictures=pictures
+    )
 
 
 def _telegram(
-    settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge, workers: int
+    settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge, workers: int, pictures: Pictures
 ) -> TelegramChannel | None:
     """The Telegram channel from [telegram] and TELEGRAM_BOT_TOKEN, if enabled."""
     section = settings.telegram
@@ -224,7 +230,9 @@ def _telegram(
     )
     pacer = _pace(settings, "telegram", workers, section.per_chat_seconds, section.per_second)
     staff = settings.clinic.telegram_staff_chat_id
-    return TelegramChannel(application, runtime, store, kb, utc_now, staff_chat_id=staff, pacer=pacer)
+    return TelegramChannel(
+        application, runtime, store, kb, utc_now, staff_chat_id=staff, pacer=pacer, pictures=pictures
+    )
 
 
 async def serve(settings: Settings, host: str, port: int) -> int:
@@ -319,7 +327,7 @@ def _whatsapp_credentials(settings: Settings) -> tuple[str, str] | None:
 
 
 def _whatsapp(
-    settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge, workers: int
+    settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge, workers: int, pictures: Pictures
 ) -> WhatsAppChannel | None:
     """The WhatsApp channel from [whatsapp] and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, if enabled."""
     credentials = _whatsapp_credentials(settings)
@@ -341,6 +349,8 @@ def _whatsapp(
         pacer=pacer,
         hint=kb.content.message(settings.bot.default_language, "channel.reply-with-number"),
         choice_templates=dict(section.choice_templates),
+        pictures=pictures,
+        media_base=public_url.rstrip("/") + "/media",
     )
     staff = settings.clinic.whatsapp_staff_number
     return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, public_url, staff_number=staff)

@@ -7,12 +7,14 @@ import binascii
 import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -24,6 +26,7 @@ from bot.body_limits import BodyLimits, BoundedBodies
 from bot.channels.telegram.app import TelegramChannel
 from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.metrics import Metrics
+from bot.pictures.library import Pictures
 
 log = logging.getLogger("reflexbot.server")
 DEFAULT_LIMITS = BodyLimits()
@@ -34,6 +37,7 @@ Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
 StateLifespan = Callable[[Starlette], AbstractAsyncContextManager[Mapping[str, Any]]]
 
 
+MEDIA_NAME = re.compile(r"[0-9a-f]{24}\.png")
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -76,6 +80,7 @@ def create_app(
     lifespan: Lifespan | None = None,
     privacy: str = "",
     limits: BodyLimits = DEFAULT_LIMITS,
+    pictures: Pictures | None = None,
 ) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer. Every body is
     bounded (size, time) before it is read; a request proves who sent it before any costly work."""
@@ -146,6 +151,21 @@ def create_app(
         """The privacy notice in plain words: what is kept, why, who sees it, how to erase it."""
         return PlainTextResponse(privacy or "reflexbot keeps no data on this server.")
 
+    async def media(request: Request) -> Response:
+        """A picture by its content hash: public, nothing personal, cached for a year (a new drawing has a
+        new name). Only names the library made are served: anything else, paths included, is a 404."""
+        name = str(request.path_params["name"])
+        png = None
+        if pictures is not None and MEDIA_NAME.fullmatch(name):
+            png = await run_in_threadpool(pictures.by_file_name, name)
+        if png is None:
+            return JSONResponse({"error": "no such picture"}, status_code=404)
+        etag = f'"{name.removesuffix(".png")}"'
+        headers = {"Cache-Control": "public, max-age=31536000, immutable", "ETag": etag}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return Response(png, media_type="image/png", headers=headers)
+
     async def metrics_route(request: Request) -> Response:
         if metrics is None:
             return JSONResponse({"error": "no metrics"}, status_code=404)
@@ -159,6 +179,7 @@ def create_app(
             Route("/whatsapp/status", whatsapp_status, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/privacy", privacy_route, methods=["GET"]),
+            Route("/media/{name:path}", media, methods=["GET", "HEAD"]),
         ],
         middleware=[Middleware(BoundedBodies, limits=limits)],
         lifespan=lifespan,

@@ -268,8 +268,9 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
         return ask_timezone(kb, state, said, now)
     if intent == "more-options" and state.state == OFFERED:
         return offer_items(kb, state, state.offered, full=True)
-    if intent in ("item-why", "item-where") and state.last_item:
-        return state, (session_flow.item_answer(kb, state, state.last_item, intent),)
+    shown = state.offered[0] if state.state == OFFERED and state.offered else state.last_item
+    if intent in ("item-why", "item-where") and shown:
+        return state, (session_flow.item_answer(kb, state, shown, intent),)
     if said.u.faq is not None:
         return state, (faq_answer(kb, state, said.u.faq),)
     simple = {"help": "help", "about": "about", "greeting": "greeting", "thanks": "thanks", "privacy": "privacy"}

@@ -36,12 +36,15 @@ class Item:
     pregnancy: Pregnancy
     texts: Mapping[str, ItemText]
     sources: tuple[str, ...]
-    image: str | None = None  # a picture of where it is (the pictures issue fills this in)
 
     @property
     def is_zone(self) -> bool:
         """True for a reflex zone."""
         return not self.code
+
+    def picture(self, foot: str = "right") -> str:
+        """The name of the picture of where it is on one foot ("KI1.right", "zone:arch.left")."""
+        return picture_name(self.key, foot)
 
     def localized(self, lang: str) -> ItemText:
         """The item's texts in `lang`, or in English when there is no translation."""
@@ -95,3 +98,14 @@ class Catalog:
     def keys(self) -> tuple[str, ...]:
         """Every item key, points first."""
         return tuple(self._items)
+
+
+def picture_name(key: str, foot: str) -> str:
+    """The name of an item's picture on a foot: what a reply carries and channels resolve to a file."""
+    return f"{key}.{foot}"
+
+
+def picture_of(name: str) -> tuple[str, str]:
+    """The item key and foot a picture name stands for ("zone:arch.left" -> ("zone:arch", "left"))."""
+    key, _, foot = name.rpartition(".")
+    return key, foot

@@ -44,7 +44,8 @@ def offer_items(kb: Knowledge, state: Conversation, items: tuple[str, ...], *, f
         blocks = [describe(kb, state, item) for item in allowed]
         state = replace(state, state=OFFERED, offered=allowed, maybe=())
         choices = (*start_buttons(kb, state, allowed), button(kb, state, Command("clinic"), "button.clinic"))
-        return state, (Reply("\n\n".join([*blocks, say(kb, state, "offer.pick")]), choices),)
+        text = "\n\n".join([*blocks, say(kb, state, "offer.pick")])
+        return state, (Reply(text, choices, image=kb.items[allowed[0]].picture()),)
     return _offer(kb, state, allowed, [])
 
 
@@ -57,7 +58,8 @@ def _offer(kb: Knowledge, state: Conversation, items: tuple[str, ...], lead: lis
         blocks.append(say(kb, state, "offer.also", names=names))
     blocks.append(say(kb, state, "offer.pick-more" if others else "offer.pick"))
     state = replace(state, state=OFFERED, offered=items, maybe=())
-    return state, (Reply("\n\n".join(blocks), offer_choices(kb, state, items)),)
+    image = kb.items[items[0]].picture() if items else None
+    return state, (Reply("\n\n".join(blocks), offer_choices(kb, state, items), image=image),)
 
 
 def offer_choices(kb: Knowledge, state: Conversation, items: tuple[str, ...]) -> tuple[Choice, ...]:

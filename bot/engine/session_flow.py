@@ -94,10 +94,12 @@ def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Tu
     session = state.session
     assert session is not None
     answer: str | None = None
+    image: str | None = None
     if intent == "help":
         answer = say(kb, state, "session.help")
     elif intent in ("item-why", "item-where"):
-        answer = item_answer(kb, state, session.item, intent).text
+        shown = item_answer(kb, state, session.item, intent)
+        answer, image = shown.text, shown.image
     elif u.faq is not None:
         faq = kb.content.faqs[u.faq]
         answer = faq.answer.get(state.lang) or faq.answer["en"]
@@ -105,20 +107,21 @@ def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Tu
         return state, (reprompt(kb, state),)
     if state.state == SESSION_RUNNING:
         state, actions = _halt(kb, state, SESSION_PAUSED, "session.paused-for-answer", ("resume", "stop"), now)
-        return state, _with_intro(actions, answer)
+        return state, _with_intro(actions, answer, image)
     current = reprompt(kb, state)
-    return state, (replace(current, text=f"{answer}\n\n{current.text}"),)
+    return state, (replace(current, text=f"{answer}\n\n{current.text}", image=image),)
 
 
 def item_answer(kb: Knowledge, state: Conversation, key: str, intent: str) -> Reply:
-    """What an item is for, or where it is, as one reply."""
+    """What an item is for, or where it is (with its picture: the foot being worked on, in a session)."""
     item = kb.items[key]
     text = item.localized(state.lang)
     if intent == "item-where":
         body = say(kb, state, "offer.where", where=text.location) + "\n" + say(kb, state, "offer.how", how=text.how)
-    else:
-        why_key = "offer.why-zone" if item.is_zone else "offer.why"
-        body = say(kb, state, why_key, why=text.why, areas=text.why)
+        foot = _plan(kb, state)[state.session.step].foot if state.session and state.session.item == key else "right"
+        return Reply(f"{item.title(state.lang)}\n{body}", image=item.picture(foot or "right"))
+    why_key = "offer.why-zone" if item.is_zone else "offer.why"
+    body = say(kb, state, why_key, why=text.why, areas=text.why)
     return Reply(f"{item.title(state.lang)}\n{body}")
 
 
@@ -187,12 +190,13 @@ def _resume(kb: Knowledge, state: Conversation, now: datetime, message_id: str) 
     return state, _with_intro(actions, say(kb, state, message_id))
 
 
-def _with_intro(actions: tuple[Action, ...], intro: str) -> tuple[Action, ...]:
-    """Put `intro` at the top of the first reply among the actions."""
+def _with_intro(actions: tuple[Action, ...], intro: str, image: str | None = None) -> tuple[Action, ...]:
+    """Put `intro` at the top of the first reply among the actions (and `image` on it, if given)."""
     index = next(i for i, a in enumerate(actions) if isinstance(a, Reply))
     first = actions[index]
     assert isinstance(first, Reply)
-    return (*actions[:index], replace(first, text=f"{intro}\n\n{first.text}"), *actions[index + 1 :])
+    first = replace(first, text=f"{intro}\n\n{first.text}", image=image or first.image)
+    return (*actions[:index], first, *actions[index + 1 :])
 
 
 def _show_step(kb: Knowledge, state: Conversation, index: int, now: datetime) -> Turn:
@@ -212,7 +216,8 @@ def _show_step(kb: Knowledge, state: Conversation, index: int, now: datetime) ->
         session = replace(session, step=index)
         idle = _idle_timer(kb, session, now)
         state = replace(state, state=SESSION_FINDING, session=replace(session, timer_id=idle.timer_id))
-        return state, (*waiting, idle, Reply(text, _buttons(kb, state, ("ready", "painful", "stop"))))
+        picture = kb.items[session.item].picture(step.foot)
+        return state, (*waiting, idle, Reply(text, _buttons(kb, state, ("ready", "painful", "stop")), image=picture))
     timer_id = str(SessionStep(session.number, index + 1))
     state = replace(state, state=SESSION_RUNNING, session=replace(session, step=index, timer_id=timer_id))
     return state, (

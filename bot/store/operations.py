@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
 from bot.engine.state import Conversation
-from bot.store.schema import PERSON_TABLES, conversations, inbound, menus, outbox, records, timers
+from bot.store.schema import PERSON_TABLES, conversations, inbound, menus, outbox, records, timers, uploads
 
 # The hot statements, built once: building a statement costs more than running it on SQLite.
 # FOR UPDATE: on a server, one person's turns queue on their row, whichever worker runs them (SQLite,
@@ -342,6 +342,19 @@ def load_menu(conn: Connection, key: str) -> list[tuple[str, str]]:
     """The numbered menu last sent to a person (id, label), or none."""
     raw = conn.scalar(select(menus.c.choices).where(menus.c.key == key))
     return [(str(i), str(label)) for i, label in json.loads(raw)] if raw else []
+
+
+def save_upload(conn: Connection, channel: str, name: str, file_id: str) -> None:
+    """Remember the platform's id of a file we uploaded (the latest wins)."""
+    found = update(uploads).where(uploads.c.channel == channel, uploads.c.name == name).values(file_id=file_id)
+    if conn.execute(found).rowcount == 0:
+        conn.execute(insert(uploads).values(channel=channel, name=name, file_id=file_id))
+
+
+def load_uploads(conn: Connection, channel: str) -> dict[str, str]:
+    """Every file id a platform keeps for us, by name."""
+    rows = conn.execute(select(uploads.c.name, uploads.c.file_id).where(uploads.c.channel == channel))
+    return {str(name): str(file_id) for name, file_id in rows}
 
 
 def record_owner(conn: Connection, ref: str) -> str | None:

@@ -108,4 +108,13 @@ menus = Table(
     Column("choices", Text, nullable=False),
 )
 
+uploads = Table(
+    "uploads",
+    metadata,
+    # Files a platform keeps for us (a picture uploaded once to Telegram), by picture name: sent again by id.
+    Column("channel", String(20), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("file_id", Text, nullable=False),
+)
+
 PERSON_TABLES = (conversations, timers, outbox, records, menus, inbound)

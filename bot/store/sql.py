@@ -214,6 +214,14 @@ class SqlStore:
         """The numbered menu last sent to a person."""
         return await self._runner.run(partial(ops.load_menu, key=key))
 
+    async def save_upload(self, channel: str, name: str, file_id: str) -> None:
+        """Remember the platform's id of a file we uploaded."""
+        await self._runner.run(partial(ops.save_upload, channel=channel, name=name, file_id=file_id))
+
+    async def load_uploads(self, channel: str) -> dict[str, str]:
+        """Every file id a platform keeps for us, by name."""
+        return await self._runner.run(partial(ops.load_uploads, channel=channel))
+
     async def record_owner(self, ref: str) -> str | None:
         """Whose booking request carries this reference."""
         return await self._runner.run(partial(ops.record_owner, ref=ref))

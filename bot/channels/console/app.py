@@ -18,6 +18,7 @@ from bot.channels.console.render import MIN_WIDTH, reply_lines, reply_object
 from bot.config import Settings
 from bot.engine import Choice, Reply, Started
 from bot.engine.clock_math import zone
+from bot.pictures.library import Pictures
 from bot.runtime import Runtime
 from bot.store import SqlStore
 from scheduler import Trigger, VirtualClock, utc_now
@@ -33,16 +34,14 @@ async def run_jsonl(settings: Settings, user: str, start: datetime, stdin: TextI
     async def deliver(to: str, reply: Reply) -> None:
         if to != key:
             raise LookupError("another person's reply: left in the outbox")
-        stdout.write(json.dumps(reply_object(reply, clock_holder[0].now, start, tz), ensure_ascii=False) + "\n")
+        image = pictures.path(reply.image) if reply.image and pictures.file_name(reply.image) else None
+        shown = reply_object(reply, clock_holder[0].now, start, tz, image)
+        stdout.write(json.dumps(shown, ensure_ascii=False) + "\n")
         stdout.flush()
 
-    runtime = Runtime(
-        build_knowledge(settings),
-        store,
-        deliver,
-        default_tz=settings.policy.default_tz,
-        newcomer=newcomer(settings),
-    )
+    kb = build_knowledge(settings)
+    pictures = Pictures(kb.content)
+    runtime = Runtime(kb, store, deliver, default_tz=settings.policy.default_tz, newcomer=newcomer(settings))
     clock = VirtualClock(start, store, runtime.run_due, key=key)
     clock_holder.append(clock)
     try:
@@ -87,7 +86,10 @@ async def run_interactive(
 
     async def deliver(to: str, reply: Reply) -> None:
         nonlocal shown, previous
-        stdout.write(reply_lines(reply, utc_now(), tz, width=width(), previous=previous) + "\n")
+        image = None
+        if reply.image and pictures.file_name(reply.image):
+            image = (pictures.caption(reply.image), pictures.path(reply.image))
+        stdout.write(reply_lines(reply, utc_now(), tz, width=width(), previous=previous, image=image) + "\n")
         stdout.flush()
         previous = reply.choices
         if reply.choices:
@@ -96,8 +98,10 @@ async def run_interactive(
     # The trigger runs the runtime's due timers and the runtime asks the trigger to wake: the trigger
     # calls through to the runtime made just after it.
     trigger = Trigger(lambda now: runtime.run_due(now))
+    kb = build_knowledge(settings)
+    pictures = Pictures(kb.content)
     runtime = Runtime(
-        build_knowledge(settings),
+        kb,
         store,
         deliver,
         default_tz=settings.policy.default_tz,

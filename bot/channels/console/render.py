@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,26 +15,39 @@ BULLETS = ("• ", "- ", "* ")
 MIN_WIDTH = 30  # narrower terminals still get readable (if long) lines
 
 
-def reply_object(reply: Reply, now: datetime, start: datetime, tz: ZoneInfo) -> dict[str, Any]:
-    """A bot message as the contract's JSON object."""
+def reply_object(
+    reply: Reply, now: datetime, start: datetime, tz: ZoneInfo, image: Path | None = None
+) -> dict[str, Any]:
+    """A bot message as the contract's JSON object; `image` is the file of the reply's picture."""
     return {
         "t": round((now - start).total_seconds(), 3),
         "at": now.astimezone(tz).isoformat(timespec="seconds"),
         "text": reply.text,
         "choices": [{"id": c.id, "label": c.label} for c in reply.choices],
-        "image": reply.image,
+        "image": None if image is None else str(image),
     }
 
 
 def reply_lines(
-    reply: Reply, now: datetime, tz: ZoneInfo, *, width: int = 80, previous: tuple[Choice, ...] = ()
+    reply: Reply,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    width: int = 80,
+    previous: tuple[Choice, ...] = (),
+    image: tuple[str, Path] | None = None,
 ) -> str:
-    """A bot message for a person at a terminal `width` columns wide: paragraphs wrapped (blank lines
-    kept), buttons numbered; buttons that look the same as the `previous` message's (same labels, in
-    order) are not listed again."""
+    """A bot message for a person at a terminal `width` columns wide: its picture's caption and file
+    first (`image`), paragraphs wrapped (blank lines kept), buttons numbered; buttons that look the
+    same as the `previous` message's (same labels, in order) are not listed again."""
     width = max(width, MIN_WIDTH)
     stamp = now.astimezone(tz).strftime("%H:%M:%S")
-    lines = wrap_text(reply.text, width, first=f"[{stamp}] bot: ")
+    lines = []
+    if image is not None:
+        caption, path = image
+        lines.append(f"[{stamp}] picture: {caption}")
+        lines.append(f"{INDENT}{path}")
+    lines += wrap_text(reply.text, width, first=f"[{stamp}] bot: ")
     if reply.choices and [c.label for c in reply.choices] == [c.label for c in previous]:
         lines.append(f"{INDENT}(same buttons: {_numbers(len(reply.choices))})")
     elif reply.choices:

@@ -17,6 +17,7 @@ from bot.channels.pacing import Pace, Sleep
 from bot.channels.telegram.parse import COMMANDS, STAFF_PREFIX, Inbound, parse_update
 from bot.channels.telegram.sender import TelegramSender
 from bot.engine import Knowledge, Record
+from bot.pictures.library import Pictures
 from bot.runtime import Runtime, log_key
 from bot.store import SqlStore
 
@@ -59,6 +60,7 @@ class TelegramChannel:
         staff_chat_id: int = 0,
         sleep: Sleep = asyncio.sleep,
         pacer: Pace | None = None,
+        pictures: Pictures | None = None,
     ) -> None:
         self.application = application
         self.runtime = runtime
@@ -66,7 +68,7 @@ class TelegramChannel:
         self.kb = kb
         self.clock = clock
         self.staff_chat_id = staff_chat_id
-        self.sender = TelegramSender(application.bot, pacer, sleep=sleep)
+        self.sender = TelegramSender(application.bot, pacer, sleep=sleep, pictures=pictures, store=store)
         self._side_tasks: set[asyncio.Task[None]] = set()
         self.processed = 0  # updates handled so far; `idle` is notified after each
         self.idle = asyncio.Condition()

@@ -11,6 +11,7 @@ from bot.channels.text_split import split_text
 from bot.engine import Choice, Reply
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024  # a photo's caption
 BUTTONS_PER_ROW = 2
 
 

@@ -8,13 +8,15 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.channels.pacing import Pace, Pacer, Sleep
-from bot.channels.telegram.render import Outgoing, render
+from bot.channels.telegram.render import MAX_CAPTION, Outgoing, render
 from bot.engine import Reply
+from bot.pictures.library import Pictures
 from bot.runtime import RecipientGoneError
+from bot.store import SqlStore
 
 log = logging.getLogger("reflexbot.telegram")
 MAX_ATTEMPTS = 6
@@ -25,13 +27,31 @@ class DeliveryFailedError(Exception):
 
 
 class TelegramSender:
-    """Delivers engine replies to chats; a live session card is edited in place instead of re-sent."""
+    """Delivers engine replies to chats; a live session card is edited in place instead of re-sent.
 
-    def __init__(self, bot: Bot, pacer: Pace | None = None, *, sleep: Sleep = asyncio.sleep) -> None:
+    A reply with a picture is a photo with the text as its caption (a longer text follows it as a
+    message); each picture is uploaded once and sent again by the `file_id` Telegram gave it, kept
+    in the store's uploads. A photo is never a live card: cards are text messages, so a session's
+    "find the point" photo comes before the card its steps edit.
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        pacer: Pace | None = None,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        pictures: Pictures | None = None,
+        store: SqlStore | None = None,
+    ) -> None:
         self.bot = bot
         self.pacer: Pace = pacer or Pacer(sleep=sleep)
         self._sleep = sleep
         self._cards: dict[tuple[int, str], int] = {}  # (chat, card) -> message id
+        self.pictures = pictures
+        self.store = store
+        self._file_ids: dict[str, str] | None = None  # picture file name -> Telegram file_id
+        self.uploads = 0  # pictures uploaded (not sent by file_id) by this sender
 
     async def deliver(self, key: str, reply: Reply) -> None:
         """Send one reply to the chat behind a "telegram:<id>" key."""
@@ -40,8 +60,49 @@ class TelegramSender:
             await self._card(chat_id, reply)
             return
         self._cards = {k: v for k, v in self._cards.items() if k[0] != chat_id}  # the session card is over
-        for piece in render(reply):
+        pieces = render(reply)
+        file_name = self.pictures.file_name(reply.image) if self.pictures and reply.image else None
+        if file_name is not None and reply.image is not None:
+            fits = len(pieces) == 1 and len(pieces[0].text) <= MAX_CAPTION
+            caption = pieces[0] if fits else Outgoing("", None)
+            await self.send_photo(chat_id, reply.image, file_name, caption)
+            if fits:
+                return
+        for piece in pieces:
             await self.send_text(chat_id, piece.text, piece.keyboard)
+
+    async def send_photo(self, chat_id: int, name: str, file_name: str, caption: Outgoing) -> None:
+        """A picture by its file_id when Telegram has it, else uploaded (and its file_id kept)."""
+        assert self.pictures is not None
+        known = await self._known_file_ids()
+        file_id = known.get(file_name)
+        if file_id is not None:
+            try:
+                await self._photo(chat_id, file_id, caption)
+                return
+            except BadRequest as error:  # an id from another bot token, or expired: upload afresh
+                log.warning("a stored picture id was refused (%s); uploading again", error)
+                known.pop(file_name, None)
+        upload = InputFile(self.pictures.png(name), filename=file_name)
+        message = await self._photo(chat_id, upload, caption)
+        self.uploads += 1
+        if message.photo:
+            known[file_name] = message.photo[-1].file_id
+            if self.store is not None:
+                await self.store.save_upload("telegram", file_name, known[file_name])
+
+    async def _photo(self, chat_id: int, photo: str | InputFile, caption: Outgoing) -> Message:
+        message = await self.call(
+            chat_id,
+            lambda: self.bot.send_photo(chat_id, photo, caption=caption.text or None, reply_markup=caption.keyboard),
+        )
+        assert isinstance(message, Message)
+        return message
+
+    async def _known_file_ids(self) -> dict[str, str]:
+        if self._file_ids is None:
+            self._file_ids = await self.store.load_uploads("telegram") if self.store is not None else {}
+        return self._file_ids
 
     async def send_text(self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int:
         """Send a message; returns its id."""

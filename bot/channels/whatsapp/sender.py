@@ -21,6 +21,7 @@ from twilio.rest import Client
 from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.whatsapp.render import render
 from bot.engine import Reply
+from bot.pictures.library import Pictures
 from bot.runtime import RecipientGoneError
 from bot.store import SqlStore
 
@@ -29,6 +30,7 @@ WINDOW = timedelta(hours=24)
 WINDOW_CLOSED = 63016  # Twilio: free-form message outside the 24-hour window
 OPTED_OUT = 21610  # Twilio: the recipient replied STOP
 MAX_ATTEMPTS = 6
+MAX_CAPTION = 1024  # WhatsApp: a media message's caption, and a quick-reply template's variable
 Clock = Callable[[], datetime]
 
 
@@ -97,6 +99,8 @@ class WhatsAppSender:
         sleep: Sleep = asyncio.sleep,
         hint: str = "Reply with a number.",
         choice_templates: dict[str, str] | None = None,
+        pictures: Pictures | None = None,
+        media_base: str = "",
     ) -> None:
         self.client = client
         self.sender = sender
@@ -111,6 +115,9 @@ class WhatsAppSender:
         # their buttons' payloads are the choice ids, and variable 1 carries the reply's text.
         self.choice_templates = choice_templates or {}
         self._closed: dict[str, datetime] = {}  # Twilio said 63016 (window closed) at this time
+        # Pictures go as media messages: Twilio fetches <media_base>/<content hash>.png from our media route.
+        self.pictures = pictures
+        self.media_base = media_base.rstrip("/")
 
     async def deliver(self, key: str, reply: Reply) -> None:
         """Send a reply: free-form inside the window, its template outside (or not at all)."""
@@ -118,12 +125,21 @@ class WhatsAppSender:
             await self._send_template(key, reply)
             return
         quick = self.choice_templates.get(",".join(c.id for c in reply.choices))
-        if quick is not None and len(reply.text) <= 1024:
-            await self._create(to=key, content_sid=quick, content_variables=json.dumps({"1": reply.text}))
-            return
-        for body in render(reply, self.hint):
+        if quick is not None and len(reply.text) <= MAX_CAPTION:
+            messages: list[dict[str, Any]] = [
+                {"content_sid": quick, "content_variables": json.dumps({"1": reply.text})}
+            ]
+        else:
+            messages = [{"body": body} for body in render(reply, self.hint)]
+        media = self.media_url(reply.image)
+        if media is not None:  # the picture, with the text as its caption when it fits
+            if "body" in messages[0] and len(messages[0]["body"]) <= MAX_CAPTION:
+                messages[0]["media_url"] = [media]
+            else:
+                messages.insert(0, {"media_url": [media]})
+        for message in messages:
             try:
-                await self._create(to=key, body=body)
+                await self._create(to=key, **message)
             except TwilioRestException as error:
                 if error.code != WINDOW_CLOSED:
                     raise
@@ -135,6 +151,13 @@ class WhatsAppSender:
                 return
         if reply.choices:
             await self.store.save_menu(key, [(c.id, c.label) for c in reply.choices])
+
+    def media_url(self, name: str | None) -> str | None:
+        """Where Twilio fetches a picture: the media route, by content hash (nothing personal in it)."""
+        if name is None or self.pictures is None or not self.media_base:
+            return None
+        file_name = self.pictures.file_name(name)
+        return None if file_name is None else f"{self.media_base}/{file_name}"
 
     async def _window_open(self, key: str) -> bool:
         state = await self.store.load(key)

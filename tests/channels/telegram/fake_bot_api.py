@@ -212,6 +212,8 @@ class FakeBotApi:
         self.webhook: JsonDict = {}
         self.commands: dict[str, list[JsonDict]] = {}
         self.pending: list[JsonDict] = []
+        self.uploads: list[JsonDict] = []  # photos uploaded (filename, content_type, size), in order
+        self._photos: dict[str, list[JsonDict]] = {}  # file_id -> the photo sizes it belongs to
         self._messages: dict[int, dict[int, JsonDict]] = defaultdict(dict)
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._update_ids, self._ids = itertools.count(1), itertools.count(1)
@@ -441,12 +443,16 @@ class FakeBotApi:
     def _beyond_spec(params: JsonDict) -> list[str]:
         """Limits Telegram enforces that the spec only states in prose."""
         rows = params.get("reply_markup", {}).get("inline_keyboard", [])
-        return [
+        problems = [
             f"request: callback_data {button['callback_data']!r} is over 64 bytes"
             for row in rows
             for button in row
             if len(button.get("callback_data", "").encode()) > 64
         ]
+        caption = params.get("caption")
+        if isinstance(caption, str) and len(caption) > 1024:  # Telegram counts after entity parsing
+            problems.append(f"request: caption of {len(caption)} characters is over 1024")
+        return problems
 
     # --- methods ----------------------------------------------------------------------------------
     async def _do_get_me(self, params: JsonDict) -> JsonDict:
@@ -504,7 +510,18 @@ class FakeBotApi:
         return self._store(params, text=params["text"])
 
     async def _do_send_photo(self, params: JsonDict) -> JsonDict:
-        photo = [self._file(width=320, height=240), self._file(width=1280, height=960)]
+        given = params["photo"]
+        if isinstance(given, str):  # a file_id Telegram gave earlier (URLs are not used by the bot)
+            photo = self._photos.get(given)
+            if photo is None:
+                raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        else:  # an upload: Telegram takes images (<= 10 MB) and makes its sizes
+            if given["content_type"] not in ("image/png", "image/jpeg") or not 0 < given["size"] <= 10_000_000:
+                raise ApiError(400, f"Bad Request: IMAGE_PROCESS_FAILED ({given['content_type']}, {given['size']} B)")
+            self.uploads.append(given)
+            photo = [self._file(width=320, height=320), self._file(width=800, height=800)]
+            for size in photo:
+                self._photos[size["file_id"]] = photo
         return self._store(params, photo=photo, **({"caption": params["caption"]} if "caption" in params else {}))
 
     async def _do_send_chat_action(self, params: JsonDict) -> bool:
@@ -553,6 +570,8 @@ class FakeBotApi:
         message = self._messages[self._chat(params)].get(params.get("message_id", 0))
         if message is None:
             raise ApiError(400, f"Bad Request: {missing}")
+        if "text" in content and "text" not in message:  # a photo cannot become a text message
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         markup = params.get("reply_markup")  # an edit without markup removes the keyboard, as on Telegram
         if all(message.get(k) == v for k, v in content.items()) and message.get("reply_markup") == markup:
             raise ApiError(400, NOT_MODIFIED)
