@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
+from pathlib import Path
 from datetime import datetime
 
 from bot.config import ConfigError, load_settings
@@ -56,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     content_commands.add_parser("check", help="validate content and cross-references")
+    pictures = content_commands.add_parser("pictures", help="draw every point's and zone's pictures into a folder")
+    pictures.add_argument("--out", default="pictures", help="the folder (default: ./pictures)")
     return parser
 
 
@@ -72,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.match_command import run_match
 
             return run_match(args.text, args.lang, sys.stdin, sys.stdout)
+        if args.command == "content" and args.content_command == "pictures":
+            return _content_pictures(Path(args.out))
         if args.command == "content":
             return _content_check()
         if args.command == "config":
@@ -106,6 +111,19 @@ def _print_problems(error: ConfigError) -> None:
     print(f"reflexbot: {len(error.problems)} problems in the configuration:", file=sys.stderr)
     for problem in error.problems:
         print(f"  {problem}", file=sys.stderr)
+
+
+def _content_pictures(folder: Path) -> int:
+    """`reflexbot content pictures`: every picture as <item>.<foot>.png, to look at or to review."""
+    from bot.pictures.library import Pictures
+    from content.loader import default_content
+
+    pictures = Pictures(default_content())
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in pictures.names():
+        (folder / f"{name.replace(':', '-')}.png").write_bytes(pictures.png(name))
+    print(f"{len(pictures.names())} pictures in {folder}")
+    return 0
 
 
 def _config_check(path: str | None) -> int:

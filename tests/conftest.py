@@ -17,6 +17,7 @@ from bot.assembly import build_knowledge
 from bot.config import REPO_CONFIG, load_settings
 from bot.engine import Knowledge, Reply
 from bot.logs import CHATTY_LIBRARIES
+from bot.pictures.library import Pictures
 from bot.runtime import Runtime
 from bot.store import SqlStore
 from bot.store.schema import metadata
@@ -57,6 +58,12 @@ def content() -> Content:
 def kb() -> Knowledge:
     """The shipped content and the repository's config.toml."""
     return build_knowledge(load_settings(str(REPO_CONFIG)))
+
+
+@pytest.fixture(scope="session")
+def pictures(content: Content, tmp_path_factory: pytest.TempPathFactory) -> Pictures:
+    """The shipped content's pictures, drawn once per test run into a temporary folder."""
+    return Pictures(content, tmp_path_factory.mktemp("pictures"))
 
 
 @pytest.fixture

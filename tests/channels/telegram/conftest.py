@@ -14,6 +14,7 @@ import pytest_asyncio
 from bot.channels.pacing import Pacer
 from bot.channels.telegram.app import TelegramChannel, build_application
 from bot.engine import Knowledge, Reply
+from bot.pictures.library import Pictures
 from bot.runtime import Runtime
 from bot.server import create_app
 from bot.store import SqlStore
@@ -94,23 +95,25 @@ class TelegramRig:
         raise AssertionError(f"no {prefix!r} button in chat {chat}")
 
     def texts(self, chat: int = CHAT) -> list[str]:
-        """Texts of the chat's messages as they stand now (after edits), oldest first."""
+        """Texts of the chat's messages as they stand now (after edits; a photo's caption), oldest first."""
         messages = sorted(self.api.messages(chat).items())
-        return [m.get("text", "") for _, m in messages if m.get("from", {}).get("is_bot")]
+        return [m.get("text", m.get("caption", "")) for _, m in messages if m.get("from", {}).get("is_bot")]
 
 
 @pytest_asyncio.fixture
-async def rig(kb: Knowledge, tmp_path: Path) -> AsyncIterator[TelegramRig]:
+async def rig(kb: Knowledge, tmp_path: Path, pictures: Pictures) -> AsyncIterator[TelegramRig]:
     """The webhook set-up: our Starlette app in-process, PTB talking HTTP to the fake."""
     async with FakeBotApi.running() as api:
-        started = await _start(kb, tmp_path, api, polling=False)
+        started = await _start(kb, tmp_path, api, polling=False, pictures=pictures)
         try:
             yield started
         finally:
             await _stop(started)
 
 
-async def _start(kb: Knowledge, tmp_path: Path, api: FakeBotApi, *, polling: bool) -> TelegramRig:
+async def _start(
+    kb: Knowledge, tmp_path: Path, api: FakeBotApi, *, polling: bool, pictures: Pictures | None = None
+) -> TelegramRig:
     store = await SqlStore.open(f"sqlite:///{tmp_path / 'tg.sqlite3'}")
     fake_time = FakeTime()
     application = build_application(TOKEN, api.base_url, polling=polling)
@@ -123,7 +126,15 @@ async def _start(kb: Knowledge, tmp_path: Path, api: FakeBotApi, *, polling: boo
     clock = VirtualClock(T0, store, runtime.run_due)
     pacer = Pacer(clock=fake_time.monotonic, sleep=fake_time.sleep)
     channel = TelegramChannel(
-        application, runtime, store, kb, clock, staff_chat_id=STAFF_CHAT, sleep=fake_time.sleep, pacer=pacer
+        application,
+        runtime,
+        store,
+        kb,
+        clock,
+        staff_chat_id=STAFF_CHAT,
+        sleep=fake_time.sleep,
+        pacer=pacer,
+        pictures=pictures,
     )
     holder.append(channel)
     runtime.on_record = channel.forward_record

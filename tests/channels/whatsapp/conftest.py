@@ -20,6 +20,7 @@ from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.channels.whatsapp.parse import timezone_of
 from bot.channels.whatsapp.sender import RedirectingHttpClient, Template, WhatsAppSender
 from bot.engine import Conversation, Knowledge, Reply
+from bot.pictures.library import Pictures
 from bot.runtime import Runtime
 from bot.server import create_app
 from bot.store import SqlStore
@@ -121,7 +122,9 @@ class WhatsAppRig:
 
 
 @pytest_asyncio.fixture
-async def rig(kb: Knowledge, tmp_path: Path, prism: prism_server.Prism) -> AsyncIterator[WhatsAppRig]:
+async def rig(
+    kb: Knowledge, tmp_path: Path, prism: prism_server.Prism, pictures: Pictures
+) -> AsyncIterator[WhatsAppRig]:
     """Webhook in-process; SDK over HTTP to Prism; templates: only the reminder."""
     store = await SqlStore.open(f"sqlite:///{tmp_path / 'wa.sqlite3'}")
     http_client = RecordingHttpClient(prism.url)
@@ -150,10 +153,12 @@ async def rig(kb: Knowledge, tmp_path: Path, prism: prism_server.Prism) -> Async
         },
         pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait),
         sleep=no_wait,
+        pictures=pictures,
+        media_base=f"{PUBLIC}/media",
     )
     channel = WhatsAppChannel(runtime, store, kb, clock, sender, TOKEN, PUBLIC)
     holder.append(channel)
-    app = create_app(whatsapp=channel)
+    app = create_app(whatsapp=channel, pictures=pictures)
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC)
     rig = WhatsAppRig(prism, http_client, channel, store, clock, http, log_start=len(prism.lines))
     try:
