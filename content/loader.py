@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from bot.pictures.views import BOX, View, ViewsError, centroid, inside, read_views
 from content.model import (
     Content,
     ConversationWords,
@@ -23,6 +24,7 @@ from content.model import (
     LanguageWords,
     MatchingWords,
     NegationWords,
+    Place,
     Point,
     PointText,
     Pregnancy,
@@ -195,8 +197,52 @@ def _point_text(table: _Table) -> PointText:
     )
 
 
-def _point(code: str, table: _Table) -> Point:
-    table.only("aliases", "region", "bilateral", "pregnancy", "technique", "text", "sources")
+def _xy(table: _Table, key: str, value: object, item: str = "") -> tuple[float, float]:
+    """An [x, y] pair in a view's 0..1000 box."""
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        raise table.error(f"{item}expected [x, y], two numbers", key)
+    x, y = float(value[0]), float(value[1])
+    if not (0 <= x <= BOX and 0 <= y <= BOX):
+        raise table.error(f"{item}[{value[0]}, {value[1]}] is outside the view's box (0 to {BOX:g})", key)
+    return (x, y)
+
+
+def _place(table: _Table, views: Mapping[str, View], *, zone: bool) -> Place:
+    """Where a point (`at = [x, y]`) or a zone (`area = [[x, y], ...]`, at least 3 corners) is drawn, on one of
+    the views of views.toml; a point's marker, and a zone's centroid, must lie in that view's foot."""
+    key = "area" if zone else "at"
+    table.only("view", key)
+    view = views[table.choice("view", tuple(views))]
+    if key not in table.data:
+        raise table.error("missing", key)
+    value = table.data[key]
+    if zone:
+        if not isinstance(value, list) or len(value) < 3:
+            raise table.error("expected a list of at least 3 [x, y] corners", key)
+        area = tuple(_xy(table, key, corner, f"corner {index + 1}: ") for index, corner in enumerate(value))
+        if not inside(view, *centroid(area)):
+            raise table.error(f"the area's centre is outside the foot in the {view.id!r} view", key)
+        return Place(view=view.id, area=area)
+    at = _xy(table, key, value)
+    if not inside(view, *at):
+        raise table.error(f"[{at[0]:g}, {at[1]:g}] is outside the foot in the {view.id!r} view", key)
+    return Place(view=view.id, at=at)
+
+
+def _views(directory: Path) -> dict[str, View]:
+    """views.toml: the views places are drawn on (bot/pictures/views.py reads it, without Pillow)."""
+    try:
+        return read_views(directory)
+    except ViewsError as error:
+        raise ContentError(str(error)) from None
+
+
+def _point(code: str, table: _Table, views: Mapping[str, View]) -> Point:
+    table.only("aliases", "region", "bilateral", "pregnancy", "technique", "text", "sources", "place")
     return Point(
         code=code,
         aliases=table.texts("aliases", required=False),
@@ -206,6 +252,7 @@ def _point(code: str, table: _Table) -> Point:
         technique=_technique(table.table("technique")),
         text=table.by_language("text", _point_text),
         sources=table.texts("sources"),
+        place=_place(table.table("place"), views, zone=False),
     )
 
 
@@ -219,13 +266,14 @@ def _zone_text(table: _Table) -> ZoneText:
     )
 
 
-def _zone(zone_id: str, table: _Table) -> Zone:
-    table.only("technique", "text", "sources")
+def _zone(zone_id: str, table: _Table, views: Mapping[str, View]) -> Zone:
+    table.only("technique", "text", "sources", "place")
     return Zone(
         id=zone_id,
         technique=_technique(table.table("technique")),
         text=table.by_language("text", _zone_text),
         sources=table.texts("sources"),
+        place=_place(table.table("place"), views, zone=True),
     )
 
 
@@ -501,8 +549,9 @@ def load_content(directory: Path | None = None) -> Content:
     def read(name: str) -> _Table:
         return _merged(folder, name, translations)
 
-    points = {code: _point(code, t) for code, t in read("points.toml").entries()}
-    zones = {zone_id: _zone(zone_id, t) for zone_id, t in read("zones.toml").entries()}
+    views = _views(folder)
+    points = {code: _point(code, t, views) for code, t in read("points.toml").entries()}
+    zones = {zone_id: _zone(zone_id, t, views) for zone_id, t in read("zones.toml").entries()}
     symptoms = {key: _symptom(key, t) for key, t in read("symptoms.toml").entries()}
     red_flags = tuple(_red_flag(key, t) for key, t in read("safety.toml").entries())
     faqs = {key: _faq(key, t) for key, t in read("faq.toml").entries()}

@@ -45,6 +45,16 @@ class Technique:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """Where an item is drawn: a view of the right foot and a marker (point) or a polygon (zone),
+    in the view's 1000×1000 box (x right, y down); the left foot is drawn mirrored."""
+
+    view: str  # a view in content/views.toml: "sole", "top", "inner", "outer", "leg-outer"
+    at: tuple[float, float] | None = None  # a point's marker
+    area: tuple[tuple[float, float], ...] = ()  # a zone's polygon
+
+
+@dataclass(frozen=True, slots=True)
 class PointText:
     """A point's words in one language."""
 
@@ -67,6 +77,7 @@ class Point:
     technique: Technique
     text: dict[str, PointText]  # by language code
     sources: tuple[str, ...]
+    place: Place  # where it is drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +98,7 @@ class Zone:
     technique: Technique
     text: dict[str, ZoneText]
     sources: tuple[str, ...]
+    place: Place  # where it is drawn (a polygon)
 
 
 @dataclass(frozen=True, slots=True)
