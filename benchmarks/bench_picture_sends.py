@@ -42,7 +42,8 @@ async def timed(sender: TelegramSender, reply: Reply, sends: int) -> list[float]
 def summary(name: str, ms: list[float]) -> str:
     ordered = sorted(ms)
     p95 = ordered[int(0.95 * (len(ordered) - 1))]
-    return f"{name:<34} n={len(ms):<4} mean {statistics.fmean(ms):6.2f} ms  p50 {statistics.median(ms):6.2f}  p95 {p95:6.2f}"
+    mean, p50 = statistics.fmean(ms), statistics.median(ms)
+    return f"{name:<34} n={len(ms):<4} mean {mean:6.2f} ms  p50 {p50:6.2f}  p95 {p95:6.2f}"
 
 
 async def main(sends: int) -> None:

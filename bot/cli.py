@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import os
 import sys
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 
 from bot.config import ConfigError, load_settings
 from bot.engine.clock_math import zone

@@ -32,6 +32,18 @@ POSTGRES = os.environ.get("REFLEXBOT_TEST_POSTGRES", "postgresql://postgres@127.
 REDIS = os.environ.get("REFLEXBOT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Pictures the chat draws go to the user cache folder: a temporary one in tests (chat processes too)."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture(autouse=True)
 def root_logging() -> Iterator[None]:
     """main() sets up the root logger for a process: put it back after each test."""

@@ -45,7 +45,7 @@ def reply_lines(
     lines = []
     if image is not None:
         caption, path = image
-        lines.append(f"[{stamp}] picture: {caption}")
+        lines += wrap_text(caption, width, first=f"[{stamp}] picture: ")
         lines.append(f"{INDENT}{path}")
     lines += wrap_text(reply.text, width, first=f"[{stamp}] bot: ")
     if reply.choices and [c.label for c in reply.choices] == [c.label for c in previous]:

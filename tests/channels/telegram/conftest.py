@@ -94,6 +94,11 @@ class TelegramRig:
                         return str(button["callback_data"])
         raise AssertionError(f"no {prefix!r} button in chat {chat}")
 
+    def text_of(self, message_id: int, chat: int = CHAT) -> str:
+        """A message's text, or a photo's caption."""
+        message = self.api.messages(chat)[message_id]
+        return str(message.get("text", message.get("caption", "")))
+
     def texts(self, chat: int = CHAT) -> list[str]:
         """Texts of the chat's messages as they stand now (after edits; a photo's caption), oldest first."""
         messages = sorted(self.api.messages(chat).items())

@@ -32,7 +32,7 @@ async def test_an_arabic_conversation_from_first_message_to_feedback(rig: Telegr
 
     await say_in_arabic(rig, "عندي انتفاخ")
     offer = rig.message_with("start:ST44")
-    text = rig.api.messages(CHAT)[offer]["text"]
+    text = rig.text_of(offer)
     assert arabic(text) and isolated(text, "ST44 Neiting")
     assert all(arabic(label) or label.startswith("ابدأ") for label in labels(rig, offer))
 
@@ -71,6 +71,6 @@ async def test_a_crisis_in_arabic_gets_the_crisis_reply_in_arabic(rig: TelegramR
 async def test_a_russian_message_is_answered_in_russian(rig: TelegramRig) -> None:
     await rig.post(rig.api.text_update(CHAT, "меня пучит после еды", language_code="ru"))
     offer = rig.message_with("start:ST44")
-    assert "ST44" in rig.api.messages(CHAT)[offer]["text"]
+    assert "ST44" in rig.text_of(offer)
     assert any("Начать" in label for label in labels(rig, offer))
     assert rig.api.violations == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from jsonschema import Draft202012Validator
 from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
@@ -38,15 +40,35 @@ REMINDER_AR_SID = "HX" + "3" * 32  # the same reminder, approved in Arabic
 
 
 class RecordingHttpClient(RedirectingHttpClient):
-    """Our host-rewriting client, also keeping what the SDK sent (Prism answers a fixed example)."""
+    """Our host-rewriting client, also keeping what the SDK sent (Prism answers a fixed example).
+
+    One translation for Prism's sake, after recording: Twilio's spec declares `MediaUrl` an array in a
+    form body with OpenAPI's default encoding (style form, explode: the key repeated, as the SDK sends
+    it and Twilio reads it), but Prism 5.14 only reads such an array from `MediaUrl[]` and answers 422
+    "must be array" otherwise (stoplightio/prism#2473, #2675). So Prism gets `MediaUrl[]`; the SDK's
+    real `MediaUrl` is checked against the same spec's schema by `media_url_problems`.
+    """
 
     def __init__(self, base_url: str) -> None:
         super().__init__(base_url)
         self.sent: list[dict[str, Any]] = []
 
     async def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
-        self.sent.append({"method": method, "url": url, "data": dict(kwargs.get("data") or {})})
+        data = dict(kwargs.get("data") or {})
+        self.sent.append({"method": method, "url": url, "data": data})
+        if "MediaUrl" in data:
+            kwargs["data"] = {("MediaUrl[]" if key == "MediaUrl" else key): value for key, value in data.items()}
         return await super().request(method, url, *args, **kwargs)
+
+
+def media_url_problems(data: dict[str, Any]) -> list[str]:
+    """How a sent MediaUrl (the SDK's list: one form key per URL) breaks Twilio's spec for it."""
+    document = json.loads(prism_server.SPEC.read_text(encoding="utf-8"))
+    body = document["paths"]["/2010-04-01/Accounts/{AccountSid}/Messages.json"]["post"]["requestBody"]
+    schema = body["content"]["application/x-www-form-urlencoded"]["schema"]["properties"]["MediaUrl"]
+    problems = [error.message for error in Draft202012Validator(schema).iter_errors(data.get("MediaUrl"))]
+    urls = data.get("MediaUrl") or []
+    return problems + [f"{url}: not an absolute https URL" for url in urls if not str(url).startswith("https://")]
 
 
 @pytest.fixture(scope="session")

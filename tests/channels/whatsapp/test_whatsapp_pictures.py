@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.channels.whatsapp.sender import MAX_CAPTION
 from bot.engine import Reply
 from bot.pictures.library import Pictures
-from tests.channels.whatsapp.conftest import PERSON, PUBLIC, WhatsAppRig
+from tests.channels.whatsapp.conftest import PERSON, PUBLIC, WhatsAppRig, media_url_problems
 from tests.channels.whatsapp.test_whatsapp_channel import SAFE_NUMBERS
 
 
@@ -32,6 +32,7 @@ async def test_a_guided_session_sends_the_offer_and_each_foot_as_media(rig: What
     assert media(rig)[-1].endswith(f"/media/{pictures.file_name(f'{first}.right')}")
     assert len(media(rig)) == 3
     assert all("971" not in url and "whatsapp" not in url for url in media(rig)), "nothing personal in a URL"
+    assert [p for m in rig.messages() for p in media_url_problems(m["data"]) if "MediaUrl" in m["data"]] == []
     assert rig.violations() == []
 
 
