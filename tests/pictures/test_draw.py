@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image, ImageOps
 
-from bot.pictures.draw import SIZE, marker_pixel, render, silhouette
+from bot.pictures.draw import BLUE, SIZE, VERMILLION, marker_pixel, render, silhouette
 from bot.pictures.views import centroid, inside, load_views
 from content.loader import default_content
 from content.model import Place
@@ -44,9 +44,12 @@ def test_marker_is_inside_the_drawn_foot(name: str, place: Place) -> None:
         mask = silhouette(view, foot=foot)
         x, y = marker_pixel(view, place, foot=foot)
         assert mask.getpixel((x, y)), (name, foot)
-        # the rendered picture draws the marker there: not the white paper
+        # the rendered picture draws the marker there: a point's vermillion dot, a zone's blue dot
         image = Image.open(io.BytesIO(render(view, place, foot=foot, label=name))).convert("RGB")
-        assert image.getpixel((x, y)) != (255, 255, 255), (name, foot)
+        expected = VERMILLION if place.at is not None else BLUE
+        pixel = image.getpixel((x, y))
+        assert isinstance(pixel, tuple)
+        assert max(abs(a - b) for a, b in zip(pixel, expected, strict=True)) <= 24, (name, foot, pixel)
 
 
 @pytest.mark.parametrize(("name", "place"), _places(), ids=lambda v: v if isinstance(v, str) else "")
