@@ -191,6 +191,10 @@ class Language:
             counts += index.word_counts
         for text in self.intents.texts:
             counts.update(text.split())
+        # Every word of the red flags' word classes is a real word, even when a phrase carries only one
+        # form of its stem ("slashing"): typo correction must not turn "slashed" into "smashed".
+        for members in classes.values():
+            counts.update(word for member in members for word in normalise(member).split() if word not in counts)
         vocabulary = set(counts)
         self.vocabulary = frozenset(vocabulary)
         self.known = self.vocabulary | self.words.common | self.words.stopwords

@@ -40,7 +40,7 @@ _NUMBER_JOINT = re.compile(r"(?<=\d)[.:](?=\d)")
 _SPACED_DASH = re.compile(r"(?:^|\s)-+(?=\s|$)")
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 _CONTRACTIONS = re.compile(
-    r"\b(?:(?P<cannot>can'?t|can not|cna'?t|ca'n?t|caa?n'?n?t|cann'?t)|(?P<will>won'?t)|(?P<aint>ain'?t)"
+    r"\b(?:(?P<cannot>can'?t|can not|cna'?t|ca'n?t|caa?n'?n?t|cann'?t|cnt)|(?P<will>won'?t)|(?P<aint>ain'?t)"
     r"|(?P<nt>do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n'?t"
     r"|(?P<are>you|we|they)'re|(?P<ll>you|we|they|he|she|it|i)'ll|(?P<ve>you|we|they|i)'?ve"
     r"|(?P<is>it|that|what|there|he|she|where|who|how)'?s|i'?m|i'd|let's|gonna|wanna|gotta|u|ur)\b"
@@ -76,7 +76,7 @@ def _expand(match: re.Match[str]) -> str:
 
 
 _MAYBE_CONTRACTED = re.compile(
-    r"\b(?:cant|cannt|caant|cnat|can not|wont|aint|\w+nt|ive|im|its|whats|thats|theres"
+    r"\b(?:cant|cannt|caant|cnat|cnt|can not|wont|aint|\w+nt|ive|im|its|whats|thats|theres"
     r"|hes|shes|wheres|whos|hows|gonna|wanna|gotta|u|ur)\b"
 )
 _CLAUSE_MARK = "\x00"  # placeholder between the character pass and the token pass
