@@ -369,9 +369,13 @@ def scan_red_flags(
     sorting = _Sorting([], {}, {}, [])
     for found in groups:
         for _attempt in range(3):
+            # each level resolved apart: a milder sign sharing words with an emergency must not hide it
+            # ("soaking a pad every hour" is urgent; with "and I feel faint" it is an emergency)
+            emergencies = [h for h in found if (severities or {}).get(h.label, "emergency") == "emergency"]
+            milder = [h for h in found if h not in emergencies]
             hits = [
                 h
-                for h in resolve(found)
+                for h in (*resolve(emergencies), *resolve(milder))
                 if h.score >= CONFIDENT and not _covered(h, symptom_hits) and not _used_as_verb(h, tokens, words)
             ]
             trial = _Sorting([], {}, {}, [])
