@@ -292,9 +292,7 @@ class SqlStore:
 
     async def add_booking_note(self, ref: str, text: str, staff_name: str, now: datetime) -> bool:
         """A staff note on a request; False if there is no such request."""
-        return await self._runner.run(
-            partial(ops.add_booking_note, ref=ref, text=text, staff_name=staff_name, now=now)
-        )
+        return await self._runner.run(partial(ops.add_booking_note, ref=ref, text=text, staff_name=staff_name, now=now))
 
     async def write_audit(self, staff_name: str, action: str, ref: str, now: datetime) -> None:
         """One line in the desk's audit log."""
