@@ -316,9 +316,7 @@ class Desk:
             samesite="lax",
         )
 
-    def _page(
-        self, template: str, session: Session, who: SignedIn | None, code: int = 200, **values: Any
-    ) -> Response:
+    def _page(self, template: str, session: Session, who: SignedIn | None, code: int = 200, **values: Any) -> Response:
         """A page, with the (refreshed) session cookie whose CSRF token its forms carry."""
         html = self.templates.get_template(template).render(csrf=session.csrf, who=who, **values)
         response = HTMLResponse(html, status_code=code)
