@@ -139,4 +139,3 @@ async def world(kb: Knowledge, tmp_path: Path) -> AsyncIterator[DeskWorld]:
     for client in world.clients:
         await client.aclose()
     await store.close()
-

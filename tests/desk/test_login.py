@@ -128,7 +128,10 @@ async def test_a_forged_or_tampered_cookie_is_no_session(world: DeskWorld) -> No
     async def with_cookie(value: str) -> int:
         return (await client.get("/desk", headers={"cookie": f"{COOKIE}={value}"})).status_code
 
-    assert await with_cookie(SessionCookies("another secret, long enough to be one....").dump(Session.new("amira", now))) == 303
+    assert (
+        await with_cookie(SessionCookies("another secret, long enough to be one....").dump(Session.new("amira", now)))
+        == 303
+    )
     genuine = SessionCookies(SECRET).dump(Session.new("amira", now))
     signature = genuine.split(".")[1]
     other = SessionCookies(SECRET).dump(Session.new("admin", now)).split(".")[0]
