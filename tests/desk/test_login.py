@@ -3,7 +3,10 @@ alike), ten failures lock an account or an address for 15 minutes, sessions end 
 
 from __future__ import annotations
 
+import logging
+
 import httpx
+import pytest
 
 from bot.desk.auth import Session, SessionCookies
 from tests.desk.conftest import PASSWORD, SECRET, DeskWorld, csrf_of, login
@@ -148,3 +151,12 @@ async def test_plain_http_cookies_are_not_secure(world: DeskWorld) -> None:
     answer = await login(world.app(), "amira")
     assert answer.status_code == 303
     assert "Secure" not in answer.headers["set-cookie"] and "HttpOnly" in answer.headers["set-cookie"]
+
+
+async def test_logins_log_no_names_or_passwords(world: DeskWorld, caplog: pytest.LogCaptureFixture) -> None:
+    await world.add("amira")
+    with caplog.at_level(logging.DEBUG):
+        await login(world.app(), "amira", "wrong password here")
+        await login(world.app(), "amira")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "amira" not in logged and "wrong password here" not in logged and PASSWORD not in logged
