@@ -54,6 +54,23 @@ def _parser() -> argparse.ArgumentParser:
     db_upgrade = db_commands.add_parser("upgrade", help="bring the database to the newest schema revision")
     db_upgrade.add_argument("--config", help="path to config.toml")
 
+    desk = commands.add_parser("desk", help="the clinic staff's desk: accounts")
+    desk_commands = desk.add_subparsers(dest="desk_command", required=True)
+    add_user = desk_commands.add_parser(
+        "add-user", help="create a desk account (the password is asked twice, or read as two lines from stdin)"
+    )
+    add_user.add_argument("name", help="the account's name (letters, digits, . _ -)")
+    add_user.add_argument("--role", choices=["admin", "staff"], default="staff", help="admins see every branch")
+    add_user.add_argument(
+        "--branch", action="append", default=[], metavar="ID", help="a branch this account serves (repeatable)"
+    )
+    add_user.add_argument("--config", help="path to config.toml")
+    list_users = desk_commands.add_parser("list-users", help="every desk account")
+    list_users.add_argument("--config", help="path to config.toml")
+    disable_user = desk_commands.add_parser("disable-user", help="disable a desk account (its sessions end)")
+    disable_user.add_argument("name")
+    disable_user.add_argument("--config", help="path to config.toml")
+
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     content_commands.add_parser("check", help="validate content and cross-references")
@@ -83,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
             return _config_check(args.config)
         if args.command == "db":
             return asyncio.run(_db_upgrade(args.config))
+        if args.command == "desk":
+            from bot.desk.accounts import run_desk_command
+
+            return run_desk_command(args, load_settings(args.config), sys.stdin, sys.stdout, sys.stderr)
         if args.command in ("serve", "telegram"):
             from bot.serve import serve, serve_workers, telegram_admin
 

@@ -166,6 +166,14 @@ class WhatsAppSettings:
     choice_templates: Mapping[str, str] = _key({})  # "feel:better,feel:same,feel:worse" -> "HX..."
 
 
+@dataclass(frozen=True, slots=True)
+class DeskSettings:
+    """[desk]: the clinic staff's web desk at /desk (its secret comes from $REFLEXBOT_DESK_SECRET only)."""
+
+    enabled: bool = _key(False)
+    session_minutes: int = _key(30, minimum=1, maximum=720)  # a session unused this long must log in again
+
+
 SECTIONS: dict[str, type[Any]] = {
     "storage": StorageSettings,
     "bot": BotSettings,
@@ -175,7 +183,10 @@ SECTIONS: dict[str, type[Any]] = {
     "server": ServerSettings,
     "telegram": TelegramSettings,
     "whatsapp": WhatsAppSettings,
+    "desk": DeskSettings,
 }
+SECRET_VARIABLES = frozenset({"REFLEXBOT_DESK_SECRET"})
+"""Environment variables with a section's prefix that are secrets read where they are used, not keys."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +202,7 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)
+    desk: DeskSettings = field(default_factory=DeskSettings)
     source: Path | None = None  # the file read, if any
 
     @property
@@ -354,7 +366,7 @@ def _environment(env: Mapping[str, str], problems: list[str]) -> dict[str, dict[
     """REFLEXBOT_<SECTION>_<KEY> variables by section and key: (variable, raw value)."""
     found: dict[str, dict[str, tuple[str, str]]] = {}
     for variable in sorted(env):
-        if not variable.startswith(ENV_PREFIX):
+        if not variable.startswith(ENV_PREFIX) or variable in SECRET_VARIABLES:
             continue
         rest = variable.removeprefix(ENV_PREFIX).lower()
         section = next((s for s in SECTIONS if rest.startswith(s + "_")), None)

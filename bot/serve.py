@@ -27,6 +27,7 @@ from bot.channels.telegram.app import TelegramChannel, build_application
 from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.channels.whatsapp.sender import Template, WhatsAppSender, make_client
 from bot.config import ConfigError, Settings, load_settings
+from bot.desk import Desk, DeskOptions, Passwords, desk_secret
 from bot.engine import Knowledge, Record, Reply
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
@@ -53,6 +54,8 @@ def preflight(settings: Settings, workers: int) -> None:
     if settings.telegram.enabled:
         telegram_token()
     _whatsapp_credentials(settings)
+    if settings.desk.enabled:
+        desk_secret()
     if workers > 1:
         if database_url(settings.storage_url).get_backend_name() == "sqlite":
             raise ConfigError(
@@ -95,6 +98,7 @@ class Service:
     whatsapp: WhatsAppChannel | None = None
     pacers: list[Pace] = field(default_factory=list)
     pictures: Pictures | None = None
+    desk: Desk | None = None
     _stopped: bool = False
 
     async def start(self) -> None:
@@ -145,6 +149,7 @@ class Service:
             metrics=self.runtime.metrics,
             telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
             pictures=self.pictures,
+            desk=self.desk,
             lifespan=self.lifespan,
             privacy=self.runtime.kb.content.message(self.settings.bot.default_language, "privacy"),
             limits=BodyLimits(
@@ -211,8 +216,31 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
             outlets.staff.append(channel.forward_record)
             pacers.append(channel.sender.pacer)
     return Service(
-        settings, store, runtime, trigger, telegram=telegram, whatsapp=whatsapp, pacers=pacers, pictures=pictures
+        settings,
+        store,
+        runtime,
+        trigger,
+        telegram=telegram,
+        whatsapp=whatsapp,
+        pacers=pacers,
+        pictures=pictures,
+        desk=_desk(settings, store),
     )
+
+
+def _desk(settings: Settings, store: SqlStore) -> Desk | None:
+    """The staff desk at /desk from [desk] and REFLEXBOT_DESK_SECRET, if enabled."""
+    if not settings.desk.enabled:
+        return None
+    options = DeskOptions(
+        secret=desk_secret(),
+        session_minutes=settings.desk.session_minutes,
+        secure_cookies=settings.server.public_url.startswith("https://"),
+        branches={b.id: b.name for b in settings.clinic.branches},
+        passwords=Passwords(),
+        clock=utc_now,
+    )
+    return Desk(store, options)
 
 
 def _telegram(

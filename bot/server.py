@@ -18,13 +18,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from telegram import Update
 
 from bot.body_limits import BodyLimits, BoundedBodies
 from bot.channels.telegram.app import TelegramChannel
 from bot.channels.whatsapp.app import WhatsAppChannel
+from bot.desk import Desk
 from bot.metrics import Metrics
 from bot.pictures.library import Pictures
 
@@ -81,6 +82,7 @@ def create_app(
     privacy: str = "",
     limits: BodyLimits = DEFAULT_LIMITS,
     pictures: Pictures | None = None,
+    desk: Desk | None = None,
 ) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer. Every body is
     bounded (size, time) before it is read; a request proves who sent it before any costly work."""
@@ -171,16 +173,19 @@ def create_app(
             return JSONResponse({"error": "no metrics"}, status_code=404)
         return Response(metrics.export(), media_type="text/plain; version=0.0.4")
 
+    routes: list[BaseRoute] = [
+        Route("/metrics", metrics_route, methods=["GET"]),
+        Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
+        Route("/whatsapp/webhook", whatsapp_webhook, methods=["POST"]),
+        Route("/whatsapp/status", whatsapp_status, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/privacy", privacy_route, methods=["GET"]),
+        Route("/media/{name:path}", media, methods=["GET", "HEAD"]),
+    ]
+    if desk is not None:  # the staff desk exists only when enabled: otherwise every /desk path is a 404
+        routes += desk.routes()
     return Starlette(
-        routes=[
-            Route("/metrics", metrics_route, methods=["GET"]),
-            Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
-            Route("/whatsapp/webhook", whatsapp_webhook, methods=["POST"]),
-            Route("/whatsapp/status", whatsapp_status, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/privacy", privacy_route, methods=["GET"]),
-            Route("/media/{name:path}", media, methods=["GET", "HEAD"]),
-        ],
+        routes=routes,
         middleware=[Middleware(BoundedBodies, limits=limits)],
         lifespan=lifespan,
     )

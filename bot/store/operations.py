@@ -18,7 +18,21 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
 from bot.engine.state import Conversation
-from bot.store.schema import PERSON_TABLES, conversations, inbound, menus, outbox, records, timers, uploads
+from bot.store.schema import (
+    PERSON_TABLES,
+    booking_events,
+    booking_status,
+    conversations,
+    desk_audit,
+    inbound,
+    login_failures,
+    menus,
+    outbox,
+    records,
+    staff,
+    timers,
+    uploads,
+)
 
 # The hot statements, built once: building a statement costs more than running it on SQLite.
 # FOR UPDATE: on a server, one person's turns queue on their row, whichever worker runs them (SQLite,
@@ -446,3 +460,226 @@ def _cancel(conn: Connection, key: str, timer_id: str) -> None:
 def _finish_timer(conn: Connection, row: int) -> None:
     if not conn.scalar(_WAITING, {"row": row}):
         conn.execute(_SET_DONE, {"row": row})
+
+
+# The clinic's desk: staff accounts, where each booking request stands, its history, the audit log.
+
+NEW = "new"
+"""The status of a booking request no one at the desk has touched (it has no booking_status row)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAccount:
+    """A desk account: the hash of its password, never the password."""
+
+    name: str
+    password_hash: str
+    role: str  # admin | staff
+    branches: tuple[str, ...]
+    disabled: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BookingRequest:
+    """A booking request as the person shared it, and where it stands at the desk."""
+
+    ref: str
+    key: str
+    branch: str
+    name: str
+    when: str
+    contact: str
+    summary: str
+    created_at: datetime
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class BookingEvent:
+    """One line of a request's history: a status change or a note, by whom ("" = the bot), when."""
+
+    at: datetime
+    staff: str
+    kind: str  # status | note
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """A change made at the desk: who, what, on which request (no personal text)."""
+
+    at: datetime
+    staff: str
+    action: str
+    ref: str
+
+
+def add_staff(
+    conn: Connection, name: str, password_hash: str, role: str, branches: tuple[str, ...], now: datetime
+) -> bool:
+    """Create a desk account; False if the name is taken."""
+    row = {
+        "name": name,
+        "password_hash": password_hash,
+        "role": role,
+        "branches": json.dumps(list(branches)),
+        "disabled": False,
+        "created_at": now,
+    }
+    return bool(conn.execute(_upsert(conn, staff).values(**row).on_conflict_do_nothing()).rowcount)
+
+
+def staff_account(conn: Connection, name: str) -> StaffAccount | None:
+    """One desk account by name."""
+    row = conn.execute(select(staff).where(staff.c.name == name)).first()
+    return None if row is None else _staff_from_row(row)
+
+
+def list_staff(conn: Connection) -> list[StaffAccount]:
+    """Every desk account, by name."""
+    return [_staff_from_row(r) for r in conn.execute(select(staff).order_by(staff.c.name))]
+
+
+def disable_staff(conn: Connection, name: str) -> bool:
+    """Disable a desk account (it can no longer log in; its sessions stop); False if there is none."""
+    return bool(conn.execute(update(staff).where(staff.c.name == name).values(disabled=True)).rowcount)
+
+
+def _staff_from_row(row: Any) -> StaffAccount:
+    return StaffAccount(
+        row.name, row.password_hash, row.role, tuple(json.loads(row.branches)), bool(row.disabled), row.created_at
+    )
+
+
+def booking_requests(conn: Connection, branches: tuple[str, ...] | None) -> list[BookingRequest]:
+    """Every booking request (of these branches; None = all), newest first."""
+    query = (
+        select(records, booking_status.c.status)
+        .select_from(records.outerjoin(booking_status, booking_status.c.ref == records.c.ref))
+        .where(and_(records.c.kind == "booking", records.c.ref.is_not(None)))
+        .order_by(records.c.id.desc())
+    )
+    found = [_booking_from_row(r) for r in conn.execute(query)]
+    return [b for b in found if branches is None or b.branch in branches]
+
+
+def booking_request(conn: Connection, ref: str) -> BookingRequest | None:
+    """One booking request by its reference."""
+    query = (
+        select(records, booking_status.c.status)
+        .select_from(records.outerjoin(booking_status, booking_status.c.ref == records.c.ref))
+        .where(and_(records.c.kind == "booking", records.c.ref == ref))
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return None if row is None else _booking_from_row(row)
+
+
+def _booking_from_row(row: Any) -> BookingRequest:
+    data = json.loads(row.data)
+    return BookingRequest(
+        ref=str(row.ref),
+        key=str(row.key),
+        branch=str(data.get("branch", "")),
+        name=str(data.get("name", "")),
+        when=str(data.get("when", "")),
+        contact=str(data.get("contact", "")),
+        summary=str(data.get("summary", "")),
+        created_at=row.created_at,
+        status=row.status or NEW,
+    )
+
+
+def booking_history(conn: Connection, ref: str) -> list[BookingEvent]:
+    """A request's status changes and notes, oldest first."""
+    query = select(booking_events).where(booking_events.c.ref == ref).order_by(booking_events.c.id)
+    return [BookingEvent(r.at, r.staff, r.kind, r.what) for r in conn.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """What a status change found: the status the request stood in, and whether it moved."""
+
+    before: str
+    moved: bool
+
+
+def change_booking_status(
+    conn: Connection, ref: str, to: str, allowed_from: frozenset[str], staff_name: str, now: datetime
+) -> StatusChange | None:
+    """Move a request to `to` if it now stands in `allowed_from`; its history and the audit log say who.
+
+    None: no such request. Read and written in one transaction, and the write is conditional on the
+    status read, so two staff changing one request at once cannot both move it from the same status.
+    """
+    request = booking_request(conn, ref)
+    if request is None:
+        return None
+    if request.status not in allowed_from:
+        return StatusChange(request.status, moved=False)
+    if request.status == NEW:
+        statement = _upsert(conn, booking_status).values(ref=ref, key=request.key, status=to, updated_at=now)
+        moved = conn.execute(statement.on_conflict_do_nothing()).rowcount
+    else:
+        moved = conn.execute(
+            update(booking_status)
+            .where(and_(booking_status.c.ref == ref, booking_status.c.status == request.status))
+            .values(status=to, updated_at=now)
+        ).rowcount
+    if not moved:  # someone else moved it between the read and the write
+        return StatusChange(request.status, moved=False)
+    conn.execute(
+        insert(booking_events).values(ref=ref, key=request.key, at=now, staff=staff_name, kind="status", what=to)
+    )
+    write_audit(conn, staff_name, f"status:{to}", ref, now)
+    return StatusChange(request.status, moved=True)
+
+
+def add_booking_note(conn: Connection, ref: str, text: str, staff_name: str, now: datetime) -> bool:
+    """A staff note on a request (kept with the person's data); False if there is no such request."""
+    request = booking_request(conn, ref)
+    if request is None:
+        return False
+    conn.execute(
+        insert(booking_events).values(ref=ref, key=request.key, at=now, staff=staff_name, kind="note", what=text)
+    )
+    write_audit(conn, staff_name, "note", ref, now)
+    return True
+
+
+def write_audit(conn: Connection, staff_name: str, action: str, ref: str, now: datetime) -> None:
+    """One line in the desk's audit log."""
+    conn.execute(insert(desk_audit).values(at=now, staff=staff_name, action=action, ref=ref))
+
+
+def audit_entries(conn: Connection, ref: str | None) -> list[AuditEntry]:
+    """The audit log (of one request, if given), oldest first."""
+    query = select(desk_audit).order_by(desk_audit.c.id)
+    if ref is not None:
+        query = query.where(desk_audit.c.ref == ref)
+    return [AuditEntry(r.at, r.staff, r.action, r.ref) for r in conn.execute(query)]
+
+
+def record_login_failure(conn: Connection, subjects: tuple[str, ...], now: datetime, forget_before: datetime) -> None:
+    """Note a failed login against each subject ("user:NAME", "addr:IP"); failures older than
+    `forget_before` are dropped on the way."""
+    conn.execute(delete(login_failures).where(login_failures.c.at < forget_before))
+    for subject in subjects:
+        conn.execute(insert(login_failures).values(subject=subject, at=now))
+
+
+def login_failures_since(conn: Connection, subjects: tuple[str, ...], since: datetime) -> int:
+    """The most failed logins any one of the subjects has had since `since`."""
+    counts = conn.execute(
+        select(func.count())
+        .select_from(login_failures)
+        .where(and_(login_failures.c.subject.in_(subjects), login_failures.c.at >= since))
+        .group_by(login_failures.c.subject)
+    )
+    return max((int(n) for (n,) in counts), default=0)
+
+
+def clear_login_failures(conn: Connection, subject: str) -> None:
+    """Forget a subject's failed logins (an account's, after a successful login)."""
+    conn.execute(delete(login_failures).where(login_failures.c.subject == subject))

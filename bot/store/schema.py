@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, SmallInteger, String, Table, Text, TypeDecorator
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
 
 metadata = MetaData()
@@ -117,4 +129,66 @@ uploads = Table(
     Column("file_id", Text, nullable=False),
 )
 
-PERSON_TABLES = (conversations, timers, outbox, records, menus, inbound)
+
+staff = Table(
+    "staff",
+    metadata,
+    # The clinic's desk accounts: an Argon2 hash (never the password), a role, the branches they serve.
+    Column("name", String(64), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(10), nullable=False),  # admin | staff
+    Column("branches", Text, nullable=False, default="[]"),  # a JSON list of branch ids
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+booking_status = Table(
+    "booking_status",
+    metadata,
+    # Where a booking request stands (no row: "new"); `key` is the person's, so "delete my data" erases it.
+    Column("ref", String(40), primary_key=True),
+    Column("key", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_booking_status_key", "key"),
+)
+
+booking_events = Table(
+    "booking_events",
+    metadata,
+    # A request's history: a status change or a staff note, who made it ("" = the bot or the person), when.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ref", String(40), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("staff", String(64), nullable=False, default=""),
+    Column("kind", String(10), nullable=False),  # status | note
+    Column("what", Text, nullable=False),  # the new status, or the note's text
+    Index("ix_booking_events_ref", "ref", "id"),
+    Index("ix_booking_events_key", "key"),
+)
+
+desk_audit = Table(
+    "desk_audit",
+    metadata,
+    # Every change made at the desk: who, what, on which request. No personal text (a note's words stay
+    # in booking_events, erased with the person).
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("staff", String(64), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("ref", String(40), nullable=False, default=""),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    # Failed desk logins by account ("user:NAME") and by client address ("addr:IP"), for throttling that
+    # holds across worker processes.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(200), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_login_failures_subject", "subject", "at"),
+)
+
+PERSON_TABLES = (conversations, timers, outbox, records, menus, inbound, booking_status, booking_events)

@@ -245,3 +245,73 @@ class SqlStore:
     async def timer_status(self, row: int) -> str | None:
         """A timer row's status."""
         return await self._runner.run(partial(ops.timer_status, row=row))
+
+    # The clinic's desk.
+
+    async def add_staff(
+        self, name: str, password_hash: str, role: str, branches: tuple[str, ...], now: datetime
+    ) -> bool:
+        """Create a desk account; False if the name is taken."""
+        return await self._runner.run(
+            partial(ops.add_staff, name=name, password_hash=password_hash, role=role, branches=branches, now=now)
+        )
+
+    async def staff_account(self, name: str) -> ops.StaffAccount | None:
+        """One desk account by name."""
+        return await self._runner.run(partial(ops.staff_account, name=name))
+
+    async def list_staff(self) -> list[ops.StaffAccount]:
+        """Every desk account, by name."""
+        return await self._runner.run(ops.list_staff)
+
+    async def disable_staff(self, name: str) -> bool:
+        """Disable a desk account; False if there is none."""
+        return await self._runner.run(partial(ops.disable_staff, name=name))
+
+    async def booking_requests(self, branches: tuple[str, ...] | None) -> list[ops.BookingRequest]:
+        """Every booking request (of these branches; None = all), newest first."""
+        return await self._runner.run(partial(ops.booking_requests, branches=branches))
+
+    async def booking_request(self, ref: str) -> ops.BookingRequest | None:
+        """One booking request by its reference."""
+        return await self._runner.run(partial(ops.booking_request, ref=ref))
+
+    async def booking_history(self, ref: str) -> list[ops.BookingEvent]:
+        """A request's status changes and notes, oldest first."""
+        return await self._runner.run(partial(ops.booking_history, ref=ref))
+
+    async def change_booking_status(
+        self, ref: str, to: str, allowed_from: frozenset[str], staff_name: str, now: datetime
+    ) -> ops.StatusChange | None:
+        """Move a request to `to` if it stands in `allowed_from` (history and audit written with it)."""
+        return await self._runner.run(
+            partial(
+                ops.change_booking_status, ref=ref, to=to, allowed_from=allowed_from, staff_name=staff_name, now=now
+            )
+        )
+
+    async def add_booking_note(self, ref: str, text: str, staff_name: str, now: datetime) -> bool:
+        """A staff note on a request; False if there is no such request."""
+        return await self._runner.run(partial(ops.add_booking_note, ref=ref, text=text, staff_name=staff_name, now=now))
+
+    async def write_audit(self, staff_name: str, action: str, ref: str, now: datetime) -> None:
+        """One line in the desk's audit log."""
+        await self._runner.run(partial(ops.write_audit, staff_name=staff_name, action=action, ref=ref, now=now))
+
+    async def audit_entries(self, ref: str | None = None) -> list[ops.AuditEntry]:
+        """The desk's audit log (of one request, if given), oldest first."""
+        return await self._runner.run(partial(ops.audit_entries, ref=ref))
+
+    async def record_login_failure(self, subjects: tuple[str, ...], now: datetime, forget_before: datetime) -> None:
+        """Note a failed login against each subject; older failures are dropped."""
+        await self._runner.run(
+            partial(ops.record_login_failure, subjects=subjects, now=now, forget_before=forget_before)
+        )
+
+    async def login_failures_since(self, subjects: tuple[str, ...], since: datetime) -> int:
+        """The most failed logins any one of the subjects has had since `since`."""
+        return await self._runner.run(partial(ops.login_failures_since, subjects=subjects, since=since))
+
+    async def clear_login_failures(self, subject: str) -> None:
+        """Forget a subject's failed logins."""
+        await self._runner.run(partial(ops.clear_login_failures, subject=subject))
