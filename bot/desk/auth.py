@@ -3,6 +3,7 @@ login throttling per account and per address (kept in the store, so it holds acr
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -39,12 +40,34 @@ def desk_secret(environ: dict[str, str] | None = None) -> str:
     return secret
 
 
-class Passwords:
-    """Argon2 hashing and checking; an unknown account is checked against a dummy hash, so it takes as long."""
+class BusyError(Exception):
+    """Too many password checks are waiting: the login is refused at once (try again shortly)."""
 
-    def __init__(self, hasher: PasswordHasher | None = None) -> None:
+
+class Passwords:
+    """Argon2 hashing and checking; an unknown account is checked against a dummy hash, so it takes as long.
+
+    Each check costs Argon2's memory (64 MB by default) and CPU, and anyone can ask for one: at most
+    `parallel` run at once (in threads), at most `waiting` more wait their turn, the rest are refused
+    (`BusyError`), so a flood of logins cannot take the server's memory or its event loop."""
+
+    def __init__(self, hasher: PasswordHasher | None = None, *, parallel: int = 2, waiting: int = 16) -> None:
         self.hasher = hasher or PasswordHasher()
         self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
+        self._slots = asyncio.Semaphore(parallel)
+        self._room = parallel + waiting
+        self._queued = 0
+
+    async def check(self, stored: str | None, password: str) -> bool:
+        """`verify` in a worker thread, within the bounds above."""
+        if self._queued >= self._room:
+            raise BusyError
+        self._queued += 1
+        try:
+            async with self._slots:
+                return await asyncio.to_thread(self.verify, stored, password)
+        finally:
+            self._queued -= 1
 
     def hash(self, password: str) -> str:
         """The Argon2 hash to store."""

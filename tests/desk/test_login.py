@@ -3,12 +3,17 @@ alike), ten failures lock an account or an address for 15 minutes, sessions end 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+from dataclasses import replace
+from typing import Literal
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 
-from bot.desk.auth import Session, SessionCookies
+from bot.desk.auth import BusyError, Passwords, Session, SessionCookies
 from tests.desk.conftest import PASSWORD, SECRET, DeskWorld, csrf_of, login
 
 COOKIE = "__Host-reflexbot-desk"
@@ -160,3 +165,51 @@ async def test_logins_log_no_names_or_passwords(world: DeskWorld, caplog: pytest
         await login(world.app(), "amira")
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "amira" not in logged and "wrong password here" not in logged and PASSWORD not in logged
+
+
+class CountingHasher(PasswordHasher):
+    """Cheap Argon2 that counts its checks, and can hold them until released (threads, not sleeps)."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
+        self.checks = 0
+        self.release = threading.Event()
+        self.release.set()
+
+        self.started: asyncio.Queue[None] | None = None  # told (from the check's thread) when one starts
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        self.checks += 1
+        if self.loop is not None and self.started is not None:
+            self.loop.call_soon_threadsafe(self.started.put_nowait, None)
+        self.release.wait(timeout=30)
+        return super().verify(hash, password)
+
+
+async def test_a_throttled_login_costs_no_password_check(world: DeskWorld) -> None:
+    hasher = CountingHasher()
+    world.options = replace(world.options, passwords=Passwords(hasher))
+    await world.add("amira")
+    for attempt in range(10):
+        await login(world.app(), "amira", f"wrong {attempt}")
+    assert hasher.checks == 10
+    for _ in range(5):
+        assert (await login(world.app(), "amira")).status_code == 401
+    assert hasher.checks == 10, "no Argon2 work for a locked account"
+
+
+async def test_password_checks_are_bounded_and_the_rest_refused_at_once() -> None:
+    hasher = CountingHasher()
+    passwords = Passwords(hasher, parallel=2, waiting=3)
+    stored = hasher.hash("a long password")
+    hasher.release.clear()
+    hasher.loop, hasher.started = asyncio.get_running_loop(), asyncio.Queue()
+    held = [asyncio.ensure_future(passwords.check(stored, "a long password")) for _ in range(5)]
+    for _ in range(2):  # two checks run (in threads), three wait their turn
+        await hasher.started.get()
+    with pytest.raises(BusyError):
+        await passwords.check(stored, "a long password")
+    assert hasher.checks == 2, "never more than two Argon2 checks at once"
+    hasher.release.set()
+    assert await asyncio.gather(*held) == [True] * 5
