@@ -102,6 +102,8 @@ async def test_the_overview_holds_no_personal_text(world: DeskWorld) -> None:
         for personal in (request.name, request.contact, request.when, request.summary.split("\n")[0], request.ref):
             assert personal and personal not in page.text and str(escape(personal)) not in page.text
     assert PERSON not in page.text and "telegram:2" not in page.text
+    assert "style=" not in page.text and "<script" not in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
 
 
 async def test_staff_count_their_branches_bookings_only(world: DeskWorld) -> None:
