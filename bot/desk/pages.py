@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.desk.auth import MAX_PASSWORD, BusyError, LoginThrottle, Passwords, Session, SessionCookies
+from bot.desk.reports import Reports
 from bot.desk.statuses import ALLOWED_FROM, LABELS, STATUSES, next_statuses
 from bot.store import SqlStore
 from bot.store.operations import BookingRequest, StaffAccount
@@ -100,6 +101,7 @@ class Desk:
             Route("/desk/requests/{ref}/status", self._guard(self.change_status), methods=["POST"]),
             Route("/desk/requests/{ref}/note", self._guard(self.add_note), methods=["POST"]),
             Route("/desk/static/desk.css", self._guard(self.stylesheet), methods=["GET"]),
+            *Reports(self).routes(),
             Route("/desk/{rest:path}", self._guard(self.not_found)),
         ]
 

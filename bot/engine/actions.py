@@ -47,7 +47,7 @@ class CancelTimer:
 class Record:
     """A fact worth keeping apart from the state: a booking request, a session's feedback."""
 
-    kind: str  # "booking", "feedback"
+    kind: str  # "booking", "feedback", "red-flag" (its kind and severity only)
     data: tuple[tuple[str, str], ...]
 
 

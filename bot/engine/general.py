@@ -123,7 +123,7 @@ def emergency(kb: Knowledge, state: Conversation, u: Understanding, now: datetim
         offered=(),
         emergency=Emergency(kind, u.for_other, now.isoformat()),
     )
-    return state, (*cancel, *quiet, check_in_flow.advice(kb, state))
+    return state, (*cancel, *quiet, red_flag_record(kind, "emergency"), check_in_flow.advice(kb, state))
 
 
 def concern(kb: Knowledge, state: Conversation, u: Understanding, now: datetime) -> Turn:
@@ -133,12 +133,18 @@ def concern(kb: Knowledge, state: Conversation, u: Understanding, now: datetime)
     state, cancel = stop_session(state)
     text = check_in_flow.say_either(kb, state, f"{severity}.{u.concern_kind}", f"{severity}.general")
     reply = Reply(text, urgent=severity == "urgent")
+    noted = (red_flag_record(u.concern_kind or "general", severity),) if severity == "urgent" else ()
     if state.state == CHECK_IN:
         ask = () if state.opted_out else (check_in_flow.question(kb, state),)
-        return state, (*cancel, reply, *ask)
+        return state, (*cancel, *noted, reply, *ask)
     # Nothing on screen stays answerable (an "ok" starts no point), and no nudge offers one later.
     state = replace(to_idle(state), shown=(), offered=(), due_reminder=0)
-    return state, (*cancel, CancelTimer(str(LATER)), reply)
+    return state, (*cancel, *noted, CancelTimer(str(LATER)), reply)
+
+
+def red_flag_record(kind: str, severity: str) -> Record:
+    """The fact that a sign of this kind and severity was met, for the clinic's counts: never the words."""
+    return Record("red-flag", (("kind", kind), ("severity", severity)))
 
 
 def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:

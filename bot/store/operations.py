@@ -683,3 +683,46 @@ def login_failures_since(conn: Connection, subjects: tuple[str, ...], since: dat
 def clear_login_failures(conn: Connection, subject: str) -> None:
     """Forget a subject's failed logins (an account's, after a successful login)."""
     conn.execute(delete(login_failures).where(login_failures.c.subject == subject))
+
+
+# The desk's overview: facts to count, with nothing personal (no names, contacts, summaries or words).
+
+COUNTED_FIELDS = {"feedback": ("item", "feeling"), "booking": ("branch",), "red-flag": ("kind", "severity")}
+"""For each kind of record the overview counts, the only fields it reads (a booking's status is added)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """One fact the overview counts: what kind, when, and its labels only.
+
+    feedback: (item, feeling); booking: (branch, status); red-flag: (kind, severity); first-contact: ()."""
+
+    kind: str
+    at: datetime
+    labels: tuple[str, ...]
+
+
+def overview_tallies(conn: Connection, since: datetime) -> list[Tally]:
+    """Feedback, booking and red-flag records since `since`, and each person's first contact when it falls
+    since then: the earliest of their records and kept webhook deliveries (the store keeps no other first
+    time), all without anything personal."""
+    query = (
+        select(records.c.kind, records.c.data, records.c.created_at, booking_status.c.status)
+        .select_from(records.outerjoin(booking_status, booking_status.c.ref == records.c.ref))
+        .where(and_(records.c.kind.in_(tuple(COUNTED_FIELDS)), records.c.created_at >= since))
+        .order_by(records.c.id)
+    )
+    found: list[Tally] = []
+    for row in conn.execute(query):
+        data = json.loads(row.data)
+        labels = tuple(str(data.get(name, "")) for name in COUNTED_FIELDS[row.kind])
+        if row.kind == "booking":
+            labels = (*labels, row.status or NEW)
+        found.append(Tally(row.kind, row.created_at, labels))
+    first: dict[str, datetime] = {}
+    for table in (records, inbound):
+        earliest = select(table.c.key, func.min(table.c.created_at)).where(table.c.key.is_not(None))
+        for key, at in conn.execute(earliest.group_by(table.c.key)):
+            first[key] = min(first.get(key, at), at)
+    found += [Tally("first-contact", at, ()) for at in first.values() if at >= since]
+    return found

@@ -315,3 +315,7 @@ class SqlStore:
     async def clear_login_failures(self, subject: str) -> None:
         """Forget a subject's failed logins."""
         await self._runner.run(partial(ops.clear_login_failures, subject=subject))
+
+    async def overview_tallies(self, since: datetime) -> list[ops.Tally]:
+        """What the desk's overview counts since `since`: labels and times only, nothing personal."""
+        return await self._runner.run(partial(ops.overview_tallies, since=since))
