@@ -117,8 +117,10 @@ def safe_cell(value: str) -> str:
 
 
 def requests_csv(requests: list[BookingRequest]) -> str:
-    """The booking requests as RFC 4180 CSV (CRLF line ends, quoted where needed), formula-guarded."""
+    """The booking requests as RFC 4180 CSV (CRLF line ends, quoted where needed), formula-guarded, after a
+    UTF-8 byte-order mark so a spreadsheet opened on it reads Arabic and Russian names right."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for r in requests:

@@ -147,7 +147,8 @@ async def test_a_red_flag_met_through_the_bot_is_counted_and_erased_with_the_per
 
 
 def read_csv(response: httpx.Response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.text, newline="")))
+    assert response.content.startswith("\ufeff".encode()), "a BOM, so spreadsheets read the names as UTF-8"
+    return list(csv.reader(io.StringIO(response.text.removeprefix("\ufeff"), newline="")))
 
 
 async def test_the_csv_export_of_an_admin(world: DeskWorld) -> None:
