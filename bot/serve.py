@@ -224,11 +224,11 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
         whatsapp=whatsapp,
         pacers=pacers,
         pictures=pictures,
-        desk=_desk(settings, store),
+        desk=_desk(settings, store, runtime),
     )
 
 
-def _desk(settings: Settings, store: SqlStore) -> Desk | None:
+def _desk(settings: Settings, store: SqlStore, runtime: Runtime) -> Desk | None:
     """The staff desk at /desk from [desk] and REFLEXBOT_DESK_SECRET, if enabled."""
     if not settings.desk.enabled:
         return None
@@ -239,6 +239,9 @@ def _desk(settings: Settings, store: SqlStore) -> Desk | None:
         branches={b.id: b.name for b in settings.clinic.branches},
         passwords=Passwords(),
         clock=utc_now,
+        # A confirmed time reaches the person as StaffHandled does: an event through the runtime.
+        notify=lambda key, event: runtime.handle(key, event, utc_now()),
+        default_zone=settings.bot.default_timezone,
     )
     return Desk(store, options)
 
