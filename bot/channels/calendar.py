@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from bot.engine import Branch
+from bot.engine import Branch, Clinic
+from bot.store import SqlStore
+from bot.store.operations import Appointment
 
 DURATION = timedelta(minutes=60)
 ALARM_BEFORE = timedelta(hours=2)
@@ -41,3 +43,31 @@ def appointment_ics(ref: str, starts_at: datetime, clinic: str, branch: Branch, 
     event.add_component(alarm)
     calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+class CalendarFiles:
+    """The .ics of each confirmed appointment, built when a channel sends it from the store's row (so a
+    moved time always sends the current file)."""
+
+    def __init__(self, store: SqlStore, clinic: Clinic) -> None:
+        self.store = store
+        self.clinic = clinic
+
+    async def by_ref(self, ref: str) -> bytes | None:
+        """The file of booking request `ref`'s appointment, or None if it has none (erased meanwhile)."""
+        return self._build(await self.store.appointment(ref))
+
+    async def by_token(self, token: str) -> bytes | None:
+        """The file a public URL's token names, or None."""
+        return self._build(await self.store.appointment_by_token(token)) if token else None
+
+    async def token(self, ref: str) -> str | None:
+        """The random token that names `ref`'s file in a public URL."""
+        found = await self.store.appointment(ref)
+        return None if found is None else found.token
+
+    def _build(self, found: Appointment | None) -> bytes | None:
+        branch = self.clinic.branch(found.branch) if found is not None else None
+        if found is None or branch is None:
+            return None
+        return appointment_ics(found.ref, found.starts_at, self.clinic.name, branch, found.confirmed_at)
