@@ -22,6 +22,7 @@ from telegram import Bot, Update
 
 from bot.assembly import build_knowledge, newcomer
 from bot.body_limits import BodyLimits
+from bot.channels.calendar import CalendarFiles
 from bot.channels.pacing import Pace, Pacer, SharedPacer
 from bot.channels.telegram.app import TelegramChannel, build_application
 from bot.channels.whatsapp.app import WhatsAppChannel
@@ -150,6 +151,7 @@ class Service:
             telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
             pictures=self.pictures,
             desk=self.desk,
+            calendars=CalendarFiles(self.store, self.runtime.kb.clinic),
             lifespan=self.lifespan,
             privacy=self.runtime.kb.content.message(self.settings.bot.default_language, "privacy"),
             limits=BodyLimits(
@@ -382,6 +384,7 @@ def _whatsapp(
         choice_templates=dict(section.choice_templates),
         pictures=pictures,
         media_base=public_url.rstrip("/") + "/media",
+        calendars=CalendarFiles(store, kb.clinic),
     )
     staff = settings.clinic.whatsapp_staff_number
     return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, public_url, staff_number=staff)

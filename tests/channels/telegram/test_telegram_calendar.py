@@ -3,25 +3,11 @@ appointment-<ref>.ics, text/calendar) before the text and its buttons; every cal
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from icalendar import Calendar
 
-from bot.engine import Choice, Conversation, Record, Reply
-from bot.store import SqlStore
+from bot.engine import Choice, Reply
+from tests.channels.appointments import REF, STARTS, confirmed
 from tests.channels.telegram.conftest import CHAT, TelegramRig
-from tests.conftest import T0
-
-REF = "RB-AB12-1"
-STARTS = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
-
-
-async def confirmed(store: SqlStore, key: str, ref: str = REF) -> None:
-    """A booking request of `key` with a time confirmed at the desk."""
-    record = Record("booking", (("ref", ref), ("branch", "dhcc"), ("name", "Sara"), ("created_at", T0.isoformat())))
-    await store.commit_turn(key, Conversation(), (record,), T0)
-    change = await store.confirm_appointment(ref, STARTS, "dhcc", "tok" * 11, frozenset({"new"}), "amira", T0)
-    assert change is not None and change.moved
 
 
 async def test_the_calendar_file_is_a_document_before_the_text(rig: TelegramRig) -> None:
