@@ -696,6 +696,7 @@ ANSWER_KIND = "appointment-answer"
 """The kind of the Record the engine makes when the person answers a confirmed time."""
 ANSWERS = ("confirm", "cancel", "another-time")
 HANDLED_IN_TELEGRAM = "handled in Telegram"
+TELEGRAM_STAFF = "Telegram staff chat"  # who made a change with the staff chat's "Handled" button
 
 
 @dataclass(frozen=True, slots=True)
@@ -820,8 +821,8 @@ def staff_handled(conn: Connection, ref: str, now: datetime) -> bool:
         )
         conn.execute(
             insert(booking_events).values(
-                ref=ref, key=request.key, at=now, staff="", kind="note", what=HANDLED_IN_TELEGRAM
+                ref=ref, key=request.key, at=now, staff=TELEGRAM_STAFF, kind="note", what=HANDLED_IN_TELEGRAM
             )
         )
-        write_audit(conn, "telegram", "status:contacted", ref, now)
+        write_audit(conn, TELEGRAM_STAFF, "status:contacted", ref, now)
     return bool(moved)

@@ -114,4 +114,5 @@ async def test_handled_in_telegram_is_contacted_at_the_desk(world: DeskWorld) ->
     assert not await world.store.staff_handled(world.booked_ref, world.clock())  # once only
     (request,) = [r for r in await world.store.booking_requests(None) if r.ref == world.booked_ref]
     assert request.status == "contacted"
-    assert "marked it handled in Telegram" in (await client.get(f"/desk/requests/{world.booked_ref}")).text
+    page = (await client.get(f"/desk/requests/{world.booked_ref}")).text
+    assert "Telegram staff chat" in page and "pressed “Handled”" in page

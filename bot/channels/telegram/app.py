@@ -192,6 +192,8 @@ class TelegramChannel:
             return
         if await self.runtime.handle(owner, event, self.clock(), dedupe=("telegram", update_id)):
             log.info("booking %s of %s handled by staff", ref, log_key(owner))
+            # One state with the desk: a new request becomes contacted, its history says where.
+            await self.store.staff_handled(ref, self.clock())
             with contextlib.suppress(TelegramError):
                 await self.application.bot.edit_message_reply_markup(
                     inbound.chat_id, inbound.message_id, reply_markup=None
