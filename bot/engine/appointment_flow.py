@@ -40,7 +40,8 @@ def on_set(kb: Knowledge, state: Conversation, event: AppointmentSet, now: datet
         if event.starts_at - timedelta(hours=hours) > now
     )
     text = say(kb, state, "appointment.set", ref=event.ref, **_when_where(kb, state, confirmed))
-    reply = Reply(text, answers(kb, state, event.ref), document=event.ref)
+    # Days may have passed since they wrote: outside WhatsApp's window the approved template goes instead.
+    reply = Reply(text, answers(kb, state, event.ref), template="appointment_confirmed", document=event.ref)
     return state, (*cancel, *reminders, reply)
 
 

@@ -31,7 +31,7 @@ def test_the_person_gets_the_time_in_their_zone_with_the_file_and_three_answers(
     assert local.strftime("%H:%M") in reply.text and local.strftime("%Y-%m-%d") in reply.text
     branch = flow.kb.clinic.branch("dhcc")
     assert branch is not None and branch.name in reply.text and branch.address in reply.text
-    assert reply.document == REF
+    assert reply.document == REF and reply.template == "appointment_confirmed"
     assert flow.choice_ids() == [f"appt:{REF}:confirm", f"appt:{REF}:another-time", f"appt:{REF}:cancel"]
     assert sorted(flow.timers) == [f"appointment:{REF}:2", f"appointment:{REF}:24"]
     assert flow.timers[f"appointment:{REF}:24"][0] == STARTS - timedelta(hours=24)
