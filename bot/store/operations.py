@@ -17,6 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
+from bot.engine.appointment_flow import ANSWER_KIND
+from bot.engine.choices import APPOINTMENT_ANSWERS
 from bot.engine.state import Conversation
 from bot.store.schema import (
     PERSON_TABLES,
@@ -692,9 +694,6 @@ def clear_login_failures(conn: Connection, subject: str) -> None:
 
 # Confirmed appointments: the time staff set, the person's answers, the Telegram staff chat's "Handled".
 
-ANSWER_KIND = "appointment-answer"
-"""The kind of the Record the engine makes when the person answers a confirmed time."""
-ANSWERS = ("confirm", "cancel", "another-time")
 HANDLED_IN_TELEGRAM = "handled in Telegram"
 TELEGRAM_STAFF = "Telegram staff chat"  # who made a change with the staff chat's "Handled" button
 
@@ -792,7 +791,7 @@ def appointment_answered(conn: Connection, key: str, ref: str, answer: str, now:
     """The person's answer in the request's history; a cancel cancels a confirmed request. Ignored when
     the ref is not theirs or the answer is not one we know."""
     request = booking_request(conn, ref)
-    if request is None or request.key != key or answer not in ANSWERS:
+    if request is None or request.key != key or answer not in APPOINTMENT_ANSWERS:
         return
     conn.execute(insert(booking_events).values(ref=ref, key=key, at=now, staff="", kind="answer", what=answer))
     if answer == "cancel" and request.status == "confirmed":
