@@ -243,6 +243,7 @@ def _desk(settings: Settings, store: SqlStore, runtime: Runtime) -> Desk | None:
         clock=utc_now,
         # A confirmed time reaches the person as StaffHandled does: an event through the runtime.
         notify=lambda key, event: runtime.handle(key, event, utc_now()),
+        zones={b.id: b.timezone for b in settings.clinic.branches if b.timezone},
         default_zone=settings.bot.default_timezone,
     )
     return Desk(store, options)

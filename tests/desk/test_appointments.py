@@ -116,3 +116,13 @@ async def test_handled_in_telegram_is_contacted_at_the_desk(world: DeskWorld) ->
     assert request.status == "contacted"
     page = (await client.get(f"/desk/requests/{world.booked_ref}")).text
     assert "Telegram staff chat" in page and "pressed “Handled”" in page
+
+
+async def test_a_branch_zone_reads_the_time_in_that_zone(world: DeskWorld) -> None:
+    with_runtime(world, None)
+    world.options = replace(world.options, zones={"dhcc": "Asia/Kolkata"})
+    client = await signed_in(world)
+    assert "Asia/Kolkata" in (await client.get(f"/desk/requests/{world.booked_ref}")).text
+    assert (await confirm(client, world.booked_ref)).status_code == 303
+    appointment = await world.store.appointment(world.booked_ref)
+    assert appointment is not None and appointment.starts_at == datetime(2026, 11, 25, 4, 30, tzinfo=UTC)
