@@ -5,12 +5,14 @@ and their answers shown at once."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from bot.engine import AppointmentSet, ChoicePicked, Event
+from bot.engine import AppointmentSet, ChoicePicked, Event, Knowledge, Reply
 from bot.runtime import Runtime
+from scheduler import VirtualClock
+from tests.conftest import T0
 from tests.desk.conftest import PERSON, DeskWorld, csrf_of
 from tests.desk.test_requests import signed_in
 
@@ -23,7 +25,7 @@ async def confirm(client: httpx.AsyncClient, ref: str, **fields: str) -> httpx.R
     return await client.post(f"/desk/requests/{ref}/appointment", data=form)
 
 
-def with_runtime(world: DeskWorld, kb: object) -> list[tuple[str, Event]]:
+def with_runtime(world: DeskWorld) -> list[tuple[str, Event]]:
     told: list[tuple[str, Event]] = []
 
     async def notify(key: str, event: Event) -> None:
@@ -34,7 +36,7 @@ def with_runtime(world: DeskWorld, kb: object) -> list[tuple[str, Event]]:
 
 
 async def test_the_form_confirms_the_time_and_tells_the_person(world: DeskWorld) -> None:
-    told = with_runtime(world, None)
+    told = with_runtime(world)
     client = await signed_in(world)
     page = await client.get(f"/desk/requests/{world.booked_ref}")
     assert "Confirm a time" in page.text and 'name="date"' in page.text and "Asia/Dubai" in page.text
@@ -55,7 +57,7 @@ async def test_the_form_confirms_the_time_and_tells_the_person(world: DeskWorld)
 
 
 async def test_the_form_needs_csrf_a_real_future_time_and_a_branch_of_theirs(world: DeskWorld) -> None:
-    told = with_runtime(world, None)
+    told = with_runtime(world)
     client = await signed_in(world)
     ref = world.booked_ref
     no_csrf = await client.post(
@@ -74,27 +76,24 @@ async def test_the_form_needs_csrf_a_real_future_time_and_a_branch_of_theirs(wor
 
 
 async def test_a_done_request_takes_no_time(world: DeskWorld) -> None:
-    with_runtime(world, None)
+    with_runtime(world)
     client = await signed_in(world, role="admin", branches=())
     await world.store.change_booking_status(world.main_ref, "cancelled", frozenset({"new"}), "head", world.clock())
     assert "Confirm a time" not in (await client.get(f"/desk/requests/{world.main_ref}")).text
     assert (await confirm(client, world.main_ref, branch="main")).status_code == 409
 
 
-async def test_the_persons_answer_shows_at_once(world: DeskWorld, kb: object) -> None:
-    from bot.engine import Knowledge
+async def test_the_persons_answer_shows_at_once(world: DeskWorld, kb: Knowledge) -> None:
+    sent: list[Reply] = []
 
-    assert isinstance(kb, Knowledge)
-    sent: list[object] = []
-
-    async def deliver(key: str, reply: object) -> None:
+    async def deliver(key: str, reply: Reply) -> None:
         sent.append(reply)
 
     runtime = Runtime(kb, world.store, deliver, default_tz=kb.policy.default_tz)
     world.options = replace(world.options, notify=lambda key, event: runtime.handle(key, event, world.clock()))
     client = await signed_in(world)
     assert (await confirm(client, world.booked_ref)).status_code == 303
-    assert sent and getattr(sent[-1], "document", None) == world.booked_ref
+    assert sent and sent[-1].document == world.booked_ref
     pending = [t for t, _ in await world.store.pending_timers(PERSON) if t.startswith("appointment:")]
     assert sorted(pending) == [f"appointment:{world.booked_ref}:2", f"appointment:{world.booked_ref}:24"]
     await runtime.handle(PERSON, ChoicePicked(f"appt:{world.booked_ref}:confirm"), world.clock())
@@ -119,10 +118,29 @@ async def test_handled_in_telegram_is_contacted_at_the_desk(world: DeskWorld) ->
 
 
 async def test_a_branch_zone_reads_the_time_in_that_zone(world: DeskWorld) -> None:
-    with_runtime(world, None)
+    with_runtime(world)
     world.options = replace(world.options, zones={"dhcc": "Asia/Kolkata"})
     client = await signed_in(world)
     assert "Asia/Kolkata" in (await client.get(f"/desk/requests/{world.booked_ref}")).text
     assert (await confirm(client, world.booked_ref)).status_code == 303
     appointment = await world.store.appointment(world.booked_ref)
     assert appointment is not None and appointment.starts_at == datetime(2026, 11, 25, 4, 30, tzinfo=UTC)
+
+
+async def test_the_reminders_are_durable_timers_in_the_store(world: DeskWorld, kb: Knowledge) -> None:
+    sent: list[Reply] = []
+
+    async def deliver(key: str, reply: Reply) -> None:
+        sent.append(reply)
+
+    runtime = Runtime(kb, world.store, deliver, default_tz=kb.policy.default_tz)
+    clock = VirtualClock(T0, world.store, runtime.run_due)
+    world.options = replace(world.options, notify=lambda key, event: runtime.handle(key, event, clock()))
+    client = await signed_in(world)
+    assert (await confirm(client, world.booked_ref)).status_code == 303
+    await clock.run_until(DUBAI_TEN - timedelta(hours=24))
+    assert sent[-1].template == "appointment_reminder" and "tomorrow" in sent[-1].text
+    assert "2026-11-25" in sent[-1].text and "10:00" in sent[-1].text, "the person's zone (Dubai)"
+    await clock.run_until(DUBAI_TEN)
+    assert sent[-1].template == "appointment_reminder" and "two hours" in sent[-1].text
+    assert len([r for r in sent if r.template == "appointment_reminder"]) == 2
