@@ -94,6 +94,7 @@ class BranchSettings:
     address: str = _key("")
     map_url: str = _key("", toml="map")
     hours: str = _key("")
+    timezone: str = _key("")  # the zone of the times staff confirm there; "" = [bot] default_timezone
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +337,8 @@ def _check(
                 problems.append(f"{at}.{key}: must not be empty")
         if branch.whatsapp and not branch.whatsapp.startswith("https://wa.me/"):
             problems.append(f"{at}.whatsapp: must be a https://wa.me/ link, got {branch.whatsapp!r}")
+        if branch.timezone and not _is_time_zone(branch.timezone):
+            problems.append(f"{at}.timezone: unknown time zone {branch.timezone!r} (an IANA name like 'Asia/Dubai')")
         if branch.id in seen:
             problems.append(f"{at}.id: {branch.id!r} is used by another branch")
         seen.add(branch.id)

@@ -22,6 +22,7 @@ from telegram import Bot, Update
 
 from bot.assembly import build_knowledge, newcomer
 from bot.body_limits import BodyLimits
+from bot.channels.calendar import CalendarFiles
 from bot.channels.pacing import Pace, Pacer, SharedPacer
 from bot.channels.telegram.app import TelegramChannel, build_application
 from bot.channels.whatsapp.app import WhatsAppChannel
@@ -150,6 +151,7 @@ class Service:
             telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
             pictures=self.pictures,
             desk=self.desk,
+            calendars=CalendarFiles(self.store, self.runtime.kb.clinic),
             lifespan=self.lifespan,
             privacy=self.runtime.kb.content.message(self.settings.bot.default_language, "privacy"),
             limits=BodyLimits(
@@ -224,11 +226,11 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
         whatsapp=whatsapp,
         pacers=pacers,
         pictures=pictures,
-        desk=_desk(settings, store),
+        desk=_desk(settings, store, runtime),
     )
 
 
-def _desk(settings: Settings, store: SqlStore) -> Desk | None:
+def _desk(settings: Settings, store: SqlStore, runtime: Runtime) -> Desk | None:
     """The staff desk at /desk from [desk] and REFLEXBOT_DESK_SECRET, if enabled."""
     if not settings.desk.enabled:
         return None
@@ -239,6 +241,10 @@ def _desk(settings: Settings, store: SqlStore) -> Desk | None:
         branches={b.id: b.name for b in settings.clinic.branches},
         passwords=Passwords(),
         clock=utc_now,
+        # A confirmed time reaches the person as StaffHandled does: an event through the runtime.
+        notify=lambda key, event: runtime.handle(key, event, utc_now()),
+        zones={b.id: b.timezone for b in settings.clinic.branches if b.timezone},
+        default_zone=settings.bot.default_timezone,
     )
     return Desk(store, options)
 
@@ -379,6 +385,7 @@ def _whatsapp(
         choice_templates=dict(section.choice_templates),
         pictures=pictures,
         media_base=public_url.rstrip("/") + "/media",
+        calendars=CalendarFiles(store, kb.clinic),
     )
     staff = settings.clinic.whatsapp_staff_number
     return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, public_url, staff_number=staff)

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from telegram import Update
 
 from bot.body_limits import BodyLimits, BoundedBodies
+from bot.channels.calendar import CalendarFiles
 from bot.channels.telegram.app import TelegramChannel
 from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.desk import Desk
@@ -39,6 +40,7 @@ StateLifespan = Callable[[Starlette], AbstractAsyncContextManager[Mapping[str, A
 
 
 MEDIA_NAME = re.compile(r"[0-9a-f]{24}\.png")
+CALENDAR_NAME = re.compile(r"[A-Za-z0-9_-]{32}\.ics")  # a random token naming an appointment's file
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -83,6 +85,7 @@ def create_app(
     limits: BodyLimits = DEFAULT_LIMITS,
     pictures: Pictures | None = None,
     desk: Desk | None = None,
+    calendars: CalendarFiles | None = None,
 ) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer. Every body is
     bounded (size, time) before it is read; a request proves who sent it before any costly work."""
@@ -157,6 +160,8 @@ def create_app(
         """A picture by its content hash: public, nothing personal, cached for a year (a new drawing has a
         new name). Only names the library made are served: anything else, paths included, is a 404."""
         name = str(request.path_params["name"])
+        if CALENDAR_NAME.fullmatch(name):
+            return await calendar_file(name.removesuffix(".ics"))
         png = None
         if pictures is not None and MEDIA_NAME.fullmatch(name):
             png = await run_in_threadpool(pictures.by_file_name, name)
@@ -167,6 +172,14 @@ def create_app(
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=headers)
         return Response(png, media_type="image/png", headers=headers)
+
+    async def calendar_file(token: str) -> Response:
+        """An appointment's .ics by its random token (the URL says nothing about the person); never cached."""
+        ics = await calendars.by_token(token) if calendars is not None else None
+        if ics is None:
+            return JSONResponse({"error": "no such file"}, status_code=404)
+        headers = {"Cache-Control": "no-store", "Content-Disposition": 'attachment; filename="appointment.ics"'}
+        return Response(ics, media_type="text/calendar", headers=headers)
 
     async def metrics_route(request: Request) -> Response:
         if metrics is None:

@@ -71,6 +71,10 @@ def test_an_empty_file_means_the_defaults(tmp_path: Path) -> None:
             "clinic.branches[1].phone: missing",
         ),
         (
+            '[[clinic.branches]]\nid = "a"\nname = "A"\nphone = "1"\nwhatsapp = "https://wa.me/1"\ntimezone = "X"\n',
+            "clinic.branches[1].timezone: unknown time zone 'X'",
+        ),
+        (
             '[[clinic.branches]]\nid = "a"\nname = "A"\nphone = "1"\nwhatsapp = "http://x"\n',
             "clinic.branches[1].whatsapp: must be a https://wa.me/ link",
         ),

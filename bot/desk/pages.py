@@ -8,12 +8,14 @@ and to the audit log with the staff member's name. Nothing personal is logged.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
@@ -23,9 +25,10 @@ from starlette.routing import BaseRoute, Route
 
 from bot.desk.auth import MAX_PASSWORD, BusyError, LoginThrottle, Passwords, Session, SessionCookies
 from bot.desk.reports import Reports
-from bot.desk.statuses import ALLOWED_FROM, LABELS, STATUSES, next_statuses
+from bot.desk.statuses import ALLOWED_FROM, CONFIRMED, CONTACTED, LABELS, STATUSES, next_statuses
+from bot.engine import AppointmentSet, Event
 from bot.store import SqlStore
-from bot.store.operations import BookingRequest, StaffAccount
+from bot.store.operations import NEW, BookingRequest, StaffAccount
 
 log = logging.getLogger("reflexbot.desk")
 HERE = Path(__file__).resolve().parent
@@ -43,6 +46,11 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 Endpoint = Callable[[Request], Awaitable[Response]]
+Notify = Callable[[str, Event], Awaitable[object]]
+"""Hands an event for a person (by key) to the runtime: `runtime.handle`."""
+CONFIRMABLE = frozenset({NEW, CONTACTED})
+"""A time can be confirmed for a request standing here (and moved for a confirmed one)."""
+ANSWER_LABELS = {"confirm": "Confirmed the time", "another-time": "Asked for another time", "cancel": "Cancelled"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +64,13 @@ class DeskOptions:
     branches: Mapping[str, str]  # id -> name, as configured
     passwords: Passwords
     clock: Callable[[], datetime]
+    notify: Notify | None = None  # the runtime, to tell the person a confirmed time (None: nobody is told)
+    zones: Mapping[str, str] | None = None  # branch id -> IANA zone of the times staff enter there
+    default_zone: str = "Asia/Dubai"
+
+    def zone_of(self, branch: str) -> ZoneInfo:
+        """The zone of the wall-clock times staff enter for a branch."""
+        return ZoneInfo((self.zones or {}).get(branch, self.default_zone))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +83,10 @@ class SignedIn:
     def sees(self, request: BookingRequest) -> bool:
         """Admins see every request; staff, their branches' only."""
         return self.account.role == "admin" or request.branch in self.account.branches
+
+    def sees_branch(self, branch: str) -> bool:
+        """Admins see every branch; staff, theirs."""
+        return self.account.role == "admin" or branch in self.account.branches
 
     @property
     def branches(self) -> tuple[str, ...] | None:
@@ -88,7 +107,7 @@ class Desk:
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined
         )
-        self.templates.globals.update(labels=LABELS, branch_names=options.branches)
+        self.templates.globals.update(labels=LABELS, branch_names=options.branches, answer_labels=ANSWER_LABELS)
 
     def routes(self) -> list[BaseRoute]:
         """Every /desk route; anything else under /desk is a 404 with the same headers."""
@@ -100,6 +119,7 @@ class Desk:
             Route("/desk/requests/{ref}", self._guard(self.request_page), methods=["GET"]),
             Route("/desk/requests/{ref}/status", self._guard(self.change_status), methods=["POST"]),
             Route("/desk/requests/{ref}/note", self._guard(self.add_note), methods=["POST"]),
+            Route("/desk/requests/{ref}/appointment", self._guard(self.confirm_time), methods=["POST"]),
             Route("/desk/static/desk.css", self._guard(self.stylesheet), methods=["GET"]),
             *Reports(self).routes(),
             Route("/desk/{rest:path}", self._guard(self.not_found)),
@@ -187,11 +207,14 @@ class Desk:
             folded = query.casefold()
             visible = [r for r in visible if folded in r.ref.casefold() or folded in r.name.casefold()]
         branches = {b: n for b, n in self.options.branches.items() if who.branches is None or b in who.branches}
+        refs = [r.ref for r in visible]
         return self._page(
             "list.html",
             who.session.touched(now),
             who,
             requests=visible,
+            times=await self._local_times(refs),
+            answers=await self.store.latest_answers(refs),
             statuses=STATUSES,
             status=status,
             branch=branch,
@@ -209,6 +232,7 @@ class Desk:
         if found is None:
             return self._problem(404, "There is no such request, or it is not one of your branches'.", who)
         history = await self.store.booking_history(found.ref)
+        local = self.options.zone_of(found.branch)
         return self._page(
             "request.html",
             who.session.touched(now),
@@ -217,6 +241,12 @@ class Desk:
             history=history,
             notes=[e for e in history if e.kind == "note"],
             moves=next_statuses(found.status),
+            time=(await self._local_times([found.ref])).get(found.ref, ""),
+            answer=(await self.store.latest_answers([found.ref])).get(found.ref, ""),
+            can_confirm=found.status in CONFIRMABLE | {CONFIRMED},
+            branches={b: n for b, n in self.options.branches.items() if who.sees_branch(b)},
+            today=now.astimezone(local).date().isoformat(),
+            zone=str(local),
         )
 
     async def change_status(self, request: Request) -> Response:
@@ -251,6 +281,54 @@ class Desk:
         if not await self.store.add_booking_note(found.ref, text, who.account.name, now):
             return self._problem(404, "There is no such request (erased meanwhile?).", who)
         return self._back_to(found.ref, who, now)
+
+    async def confirm_time(self, request: Request) -> Response:
+        """Confirm a time (date, time, branch; the branch's wall clock): the request becomes confirmed and
+        the person is told in their chat, with a calendar file and reminders."""
+        checked = await self._change(request)
+        if isinstance(checked, Response):
+            return checked
+        who, found, form, now = checked
+        branch = form.get("branch", found.branch)
+        if branch not in self.options.branches or not who.sees_branch(branch):
+            return self._problem(400, "Please pick one of your branches.", who)
+        try:
+            day = date.fromisoformat(form.get("date", "").strip())
+            clock = time.fromisoformat(form.get("time", "").strip())
+        except ValueError:
+            return self._problem(400, "Please enter a real date (YYYY-MM-DD) and time (HH:MM).", who)
+        starts_at = datetime.combine(day, clock.replace(second=0, microsecond=0, tzinfo=None))
+        starts_at = starts_at.replace(tzinfo=self.options.zone_of(branch)).astimezone(UTC)
+        if starts_at <= now:
+            return self._problem(400, "That time has passed. Please enter a time in the future.", who)
+        if starts_at > now + timedelta(days=366):
+            return self._problem(400, "Please enter a time within the next year.", who)
+        token = secrets.token_urlsafe(24)
+        change = await self.store.confirm_appointment(
+            found.ref, starts_at, branch, token, CONFIRMABLE | {CONFIRMED}, who.account.name, now
+        )
+        if change is None:
+            return self._problem(404, "There is no such request (erased meanwhile?).", who)
+        if not change.moved:
+            message = (
+                f"This request is {LABELS.get(change.before, change.before)}: a time cannot be confirmed now. "
+                "Please reload it."
+            )
+            return self._problem(409, message, who)
+        if self.options.notify is not None:
+            try:
+                await self.options.notify(found.key, AppointmentSet(found.ref, starts_at, branch))
+            except Exception:  # the time is kept; the person's message can be sent again by confirming again
+                log.exception("could not tell the person about the time confirmed for %s", found.ref)
+        return self._back_to(found.ref, who, now)
+
+    async def _local_times(self, refs: list[str]) -> dict[str, str]:
+        """Each confirmed time as the branch's wall clock, by ref."""
+        found = await self.store.appointments_of(refs)
+        return {
+            ref: a.starts_at.astimezone(self.options.zone_of(a.branch)).strftime("%Y-%m-%d %H:%M")
+            for ref, a in found.items()
+        }
 
     async def stylesheet(self, request: Request) -> Response:
         """The desk's one stylesheet (no inline styles anywhere)."""

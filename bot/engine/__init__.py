@@ -2,6 +2,7 @@
 
 from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
 from bot.engine.events import (
+    AppointmentSet,
     ChoicePicked,
     Event,
     OptIn,
@@ -20,6 +21,7 @@ from bot.engine.state import Conversation
 
 __all__ = [
     "Action",
+    "AppointmentSet",
     "Branch",
     "CancelTimer",
     "Choice",

@@ -24,6 +24,7 @@ class Reply:
     image: str | None = None
     urgent: bool = False  # emergency advice: saved before sending and delivered first
     card: str | None = None  # a live card ("session:3") channels may edit in place instead of adding messages
+    document: str | None = None  # a calendar file to attach, named by its booking ref ("RB-1A2B3C-1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ FEELINGS = ("better", "same", "worse")
 REMINDER_VERBS = ("start", "snooze", "skip", "stop")
 # Yes / no questions: share a booking, delete everything, safe now (after an emergency), reminders back on.
 CONFIRM_TOPICS = ("consent", "delete", "safe", "resume")
+APPOINTMENT_ANSWERS = ("confirm", "another-time", "cancel")
 SUGGESTED_TIMES = ((21, 0), (22, 0), (22, 30))
 # Plain commands: a button that does what the same typed command does.
 COMMANDS = ("menu", "help", "book", "clinic", "more", "contact-chat", "answers-change", "tz-ask")
@@ -149,6 +150,17 @@ class PickLanguage:
 
 
 @dataclass(frozen=True, slots=True)
+class AppointmentAnswer:
+    """The person's answer to the time staff confirmed for booking request `ref`."""
+
+    ref: str
+    answer: str  # one of APPOINTMENT_ANSWERS
+
+    def __str__(self) -> str:
+        return f"appt:{self.ref}:{self.answer}"
+
+
+@dataclass(frozen=True, slots=True)
 class Command:
     """A plain command button: menu, help, book, clinic, more options, reminders..."""
 
@@ -170,6 +182,7 @@ ChoiceId = (
     | PickBranch
     | Confirm
     | PickLanguage
+    | AppointmentAnswer
     | Command
 )
 ASK_REMINDER = Command("rem:ask")
@@ -200,6 +213,9 @@ def parse_choice(raw: str) -> ChoiceId | None:
         return PickLanguage(rest)
     if head == "feel" and rest in FEELINGS:
         return Feel(rest)
+    if head == "appt":
+        ref, _, answer = rest.rpartition(":")
+        return AppointmentAnswer(ref, answer) if ref and answer in APPOINTMENT_ANSWERS else None
     if head in CONFIRM_TOPICS and rest in ("yes", "no"):
         return Confirm(head, rest == "yes")
     first, _, second = rest.partition(":")
@@ -225,5 +241,6 @@ def all_choice_ids(content: Content, branch_ids: tuple[str, ...] = ()) -> list[s
     made += [Feel(f) for f in FEELINGS] + [ReminderReply(v, LONGEST_NUMBER) for v in REMINDER_VERBS]
     made += [RemindAt(h, m) for h, m in SUGGESTED_TIMES] + [PickBranch(b) for b in branch_ids]
     made += [Confirm(t, yes) for t in CONFIRM_TOPICS for yes in (True, False)]
+    made += [AppointmentAnswer("RB-FFFFFF-999999", a) for a in APPOINTMENT_ANSWERS]
     made += [PickLanguage(code) for code in content.conversing] + [Command(c) for c in sorted(_COMMANDS)]
     return [str(choice) for choice in made]

@@ -66,6 +66,16 @@ class StaffHandled:
 
 
 @dataclass(frozen=True, slots=True)
+class AppointmentSet:
+    """Clinic staff confirmed a time for the person's booking request `ref`: `starts_at` (aware, UTC) at
+    branch `branch_id`."""
+
+    ref: str
+    starts_at: datetime
+    branch_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class OptOut:
     """A message that is just STOP (or another opt-out word): no more messages until OptIn."""
 
@@ -84,6 +94,7 @@ Event = (
     | TimezoneSet
     | Unreachable
     | StaffHandled
+    | AppointmentSet
     | OptOut
     | OptIn
 )

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.engine import reminder_flow, session_flow
+from bot.engine import appointment_flow, reminder_flow, session_flow
 from bot.engine.actions import Action, Reply
 from bot.engine.bidi import isolate_reply
-from bot.engine.choices import Confirm, parse_choice
+from bot.engine.choices import AppointmentAnswer, Confirm, parse_choice
 from bot.engine.common import Turn, menu_reply, say, stop_session, to_idle
 from bot.engine.events import (
+    AppointmentSet,
     ChoicePicked,
     Event,
     OptIn,
@@ -34,7 +35,7 @@ from bot.engine.offer_flow import offer
 from bot.engine.safety_flow import statement_in_session
 from bot.engine.state import CHECK_IN, DELETE_CONFIRM, NEW, SESSION_STATES, Conversation
 from bot.engine.table import HANDLERS, anywhere_choice, typed_choice
-from bot.engine.timers import LaterDue, ReminderDue, SessionIdle, SessionStep, parse_timer
+from bot.engine.timers import AppointmentDue, LaterDue, ReminderDue, SessionIdle, SessionStep, parse_timer
 from bot.nlu import Understanding
 
 
@@ -85,6 +86,8 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
         return set_timezone(kb, state, event.tz, now)
     if isinstance(event, StaffHandled):
         return state, (Reply(say(kb, state, "booking.handled", ref=event.ref)),)
+    if isinstance(event, AppointmentSet):
+        return appointment_flow.on_set(kb, state, event, now)
     if isinstance(event, Reset):
         state, cancel = stop_session(state)
         state = to_idle(state)
@@ -133,6 +136,8 @@ def on_choice(kb: Knowledge, state: Conversation, raw: str, now: datetime) -> Tu
     """A tapped (or typed) button: the state's row first, then the buttons that work anywhere."""
     choice = parse_choice(raw)
     turn = None
+    if isinstance(choice, AppointmentAnswer):  # answered from any state, a session's included
+        return appointment_flow.on_answer(kb, state, choice)
     if choice is not None:
         row = HANDLERS[state.state]
         turn = row.on_choice(kb, state, choice, now)
@@ -183,4 +188,6 @@ def _on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: dateti
         return reminder_flow.on_timer(kb, state, event, timer, now)
     if isinstance(timer, LaterDue):
         return reminder_flow.on_later(kb, state, event)
+    if isinstance(timer, AppointmentDue):
+        return appointment_flow.on_timer(kb, state, event, timer)
     return state, ()

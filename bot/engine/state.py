@@ -124,6 +124,16 @@ class BookingDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfirmedTime:
+    """The appointment staff confirmed for one of the person's booking requests, and their answer."""
+
+    ref: str
+    starts_at: str  # ISO 8601 instant (UTC)
+    branch: str
+    answer: str = ""  # "" (not yet), confirm, another-time, cancel
+
+
+@dataclass(frozen=True, slots=True)
 class Conversation:
     """Everything the engine remembers about one person in one channel."""
 
@@ -156,6 +166,7 @@ class Conversation:
     others_pregnant: bool = False  # someone they care for is pregnant: offers stay safe in pregnancy
     emergency: Emergency | None = None  # emergency advice given and the check-in not answered yet
     paused_reminders: tuple[Reminder, ...] = ()  # stopped by an emergency, kept to turn back on when safe
+    appointment: ConfirmedTime | None = None  # the latest time the clinic confirmed
 
     def to_json(self) -> str:
         """Serialise to compact JSON."""

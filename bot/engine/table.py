@@ -15,6 +15,7 @@ from bot.engine import booking_flow, check_in_flow, reminder_flow, safety_flow, 
 from bot.engine.actions import Forget, Reply
 from bot.engine.choices import (
     Answer,
+    AppointmentAnswer,
     ChoiceId,
     Command,
     Confirm,
@@ -316,6 +317,7 @@ _INTENT_PICKS: dict[str, tuple[type, str]] = {
     "skip": (ReminderReply, "skip"),
     "reminders-stop": (ReminderReply, "stop"),
     "more-options": (Command, "more"),
+    "yes": (AppointmentAnswer, "confirm"),  # "yes" to a confirmed time (only when its buttons are shown)
 }
 # In the "too painful" question, "go on" / "continue" means "go on, lighter".
 _SYNONYMS = {("resume", SESSION_TOO_PAINFUL): "lighter"}
@@ -330,6 +332,8 @@ def _kind_and_value(choice: ChoiceId) -> tuple[type, str]:
         return ReminderReply, choice.verb
     if isinstance(choice, Command):
         return Command, choice.name
+    if isinstance(choice, AppointmentAnswer):
+        return AppointmentAnswer, choice.answer
     return type(choice), ""
 
 

@@ -1,7 +1,7 @@
 """Timer ids as types, like button ids: parse one into a small frozen value, format it back with str().
 
 The formats are stored in the database (timer rows), so they never change: "session:3:7",
-"session:3:idle", "reminder:2", "snooze:2", "later".
+"session:3:idle", "reminder:2", "snooze:2", "later", "appointment:RB-1A2B3C-1:24".
 """
 
 from __future__ import annotations
@@ -51,7 +51,21 @@ class LaterDue:
         return "later"
 
 
-TimerId = SessionStep | SessionIdle | ReminderDue | LaterDue
+@dataclass(frozen=True, slots=True)
+class AppointmentDue:
+    """A reminder `hours` before the confirmed appointment of booking request `ref`."""
+
+    ref: str
+    hours: int
+
+    def __str__(self) -> str:
+        return f"appointment:{self.ref}:{self.hours}"
+
+
+APPOINTMENT_HOURS = (24, 2)
+"""When the person is reminded of a confirmed appointment: a day before, and two hours before."""
+
+TimerId = SessionStep | SessionIdle | ReminderDue | LaterDue | AppointmentDue
 LATER = LaterDue()
 
 
@@ -60,6 +74,9 @@ def parse_timer(raw: str) -> TimerId | None:
     if raw == "later":
         return LATER
     head, _, rest = raw.partition(":")
+    if head == "appointment":
+        ref, _, hours = rest.rpartition(":")
+        return AppointmentDue(ref, int(hours)) if ref and hours in ("24", "2") else None
     first, _, second = rest.partition(":")
     number = id_number(first)
     if number is None:

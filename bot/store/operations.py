@@ -17,9 +17,12 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
+from bot.engine.appointment_flow import ANSWER_KIND
+from bot.engine.choices import APPOINTMENT_ANSWERS
 from bot.engine.state import Conversation
 from bot.store.schema import (
     PERSON_TABLES,
+    appointments,
     booking_events,
     booking_status,
     conversations,
@@ -127,6 +130,7 @@ def reply_to_json(reply: Reply) -> str:
             "image": reply.image,
             "urgent": reply.urgent,
             "card": reply.card,
+            "document": reply.document,
         }
     )
 
@@ -141,6 +145,7 @@ def reply_from_json(raw: str) -> Reply:
         data["image"],
         data.get("urgent", False),
         data.get("card"),
+        data.get("document"),
     )
 
 
@@ -451,6 +456,8 @@ def _apply(conn: Connection, key: str, action: Action, now: datetime, fired_row:
                 key=key, kind=action.kind, ref=data.get("ref"), data=json.dumps(data), created_at=now
             )
         )
+        if action.kind == ANSWER_KIND:  # the desk sees the person's answer with the turn that made it
+            appointment_answered(conn, key, data.get("ref", ""), data.get("answer", ""), now)
 
 
 def _cancel(conn: Connection, key: str, timer_id: str) -> None:
@@ -726,3 +733,138 @@ def overview_tallies(conn: Connection, since: datetime) -> list[Tally]:
             first[key] = min(first.get(key, at), at)
     found += [Tally("first-contact", at, ()) for at in first.values() if at >= since]
     return found
+
+
+# Confirmed appointments: the time staff set, the person's answers, the Telegram staff chat's "Handled".
+
+HANDLED_IN_TELEGRAM = "handled in Telegram"
+TELEGRAM_STAFF = "Telegram staff chat"  # who made a change with the staff chat's "Handled" button
+
+
+@dataclass(frozen=True, slots=True)
+class Appointment:
+    """The time staff confirmed for a booking request (UTC), where, by whom, and its calendar token."""
+
+    ref: str
+    key: str
+    starts_at: datetime
+    branch: str
+    confirmed_by: str
+    confirmed_at: datetime
+    token: str
+
+
+def confirm_appointment(
+    conn: Connection,
+    ref: str,
+    starts_at: datetime,
+    branch: str,
+    token: str,
+    allowed_from: frozenset[str],
+    staff_name: str,
+    now: datetime,
+) -> StatusChange | None:
+    """Set the time of a request standing in `allowed_from` and make it confirmed (history and audit say
+    who); None: no such request. A second confirmation of a confirmed request moves the time."""
+    request = booking_request(conn, ref)
+    if request is None:
+        return None
+    if request.status not in allowed_from:
+        return StatusChange(request.status, moved=False)
+    if request.status != "confirmed":
+        change = change_booking_status(conn, ref, "confirmed", allowed_from, staff_name, now)
+        if change is None or not change.moved:
+            return change
+    row = {
+        "ref": ref,
+        "key": request.key,
+        "starts_at": starts_at,
+        "branch": branch,
+        "confirmed_by": staff_name,
+        "confirmed_at": now,
+        "token": token,
+    }
+    conn.execute(delete(appointments).where(appointments.c.ref == ref))
+    conn.execute(insert(appointments).values(**row))
+    what = f"{starts_at.strftime('%Y-%m-%d %H:%M')} UTC at {branch}"
+    conn.execute(
+        insert(booking_events).values(ref=ref, key=request.key, at=now, staff=staff_name, kind="time", what=what)
+    )
+    write_audit(conn, staff_name, "appointment", ref, now)
+    return StatusChange(request.status, moved=True)
+
+
+def appointment(conn: Connection, ref: str) -> Appointment | None:
+    """The confirmed time of a request, if staff set one."""
+    row = conn.execute(select(appointments).where(appointments.c.ref == ref)).first()
+    return None if row is None else _appointment_from_row(row)
+
+
+def appointment_by_token(conn: Connection, token: str) -> Appointment | None:
+    """The appointment whose calendar file this token names."""
+    row = conn.execute(select(appointments).where(appointments.c.token == token)).first()
+    return None if row is None else _appointment_from_row(row)
+
+
+def appointments_of(conn: Connection, refs: list[str]) -> dict[str, Appointment]:
+    """The confirmed times of these requests, by ref."""
+    if not refs:
+        return {}
+    rows = conn.execute(select(appointments).where(appointments.c.ref.in_(refs)))
+    return {r.ref: _appointment_from_row(r) for r in rows}
+
+
+def _appointment_from_row(row: Any) -> Appointment:
+    return Appointment(row.ref, row.key, row.starts_at, row.branch, row.confirmed_by, row.confirmed_at, row.token)
+
+
+def latest_answers(conn: Connection, refs: list[str]) -> dict[str, str]:
+    """The person's latest answer to each request's confirmed time (confirm, cancel, another-time), by ref."""
+    if not refs:
+        return {}
+    query = (
+        select(booking_events.c.ref, booking_events.c.what)
+        .where(and_(booking_events.c.ref.in_(refs), booking_events.c.kind == "answer"))
+        .order_by(booking_events.c.id)
+    )
+    return {r.ref: r.what for r in conn.execute(query)}
+
+
+def appointment_answered(conn: Connection, key: str, ref: str, answer: str, now: datetime) -> None:
+    """The person's answer in the request's history; a cancel cancels a confirmed request. Ignored when
+    the ref is not theirs or the answer is not one we know."""
+    request = booking_request(conn, ref)
+    if request is None or request.key != key or answer not in APPOINTMENT_ANSWERS:
+        return
+    conn.execute(insert(booking_events).values(ref=ref, key=key, at=now, staff="", kind="answer", what=answer))
+    if answer == "cancel" and request.status == "confirmed":
+        conn.execute(
+            update(booking_status)
+            .where(and_(booking_status.c.ref == ref, booking_status.c.status == "confirmed"))
+            .values(status="cancelled", updated_at=now)
+        )
+        conn.execute(insert(booking_events).values(ref=ref, key=key, at=now, staff="", kind="status", what="cancelled"))
+
+
+def staff_handled(conn: Connection, ref: str, now: datetime) -> bool:
+    """The Telegram staff chat's "Handled": a new request becomes contacted, with a history line saying
+    where; False if there is no such request or it was no longer new (nothing changes then)."""
+    request = booking_request(conn, ref)
+    if request is None or request.status != NEW:
+        return False
+    moved = conn.execute(
+        _upsert(conn, booking_status)
+        .values(ref=ref, key=request.key, status="contacted", updated_at=now)
+        .on_conflict_do_nothing()
+    ).rowcount
+    if moved:
+        conn.execute(
+            insert(booking_events).values(ref=ref, key=request.key, at=now, staff="", kind="status", what="contacted")
+        )
+        conn.execute(
+            insert(booking_events).values(
+                ref=ref, key=request.key, at=now, staff=TELEGRAM_STAFF, kind="note", what=HANDLED_IN_TELEGRAM
+            )
+        )
+        write_audit(conn, TELEGRAM_STAFF, "status:contacted", ref, now)
+    return bool(moved)

@@ -191,4 +191,29 @@ login_failures = Table(
     Index("ix_login_failures_subject", "subject", "at"),
 )
 
-PERSON_TABLES = (conversations, timers, outbox, records, menus, inbound, booking_status, booking_events)
+appointments = Table(
+    "appointments",
+    metadata,
+    # The time staff confirmed for a booking request (UTC), where, by whom; `token` names its calendar file
+    # in public URLs (random, so the URL says nothing about the person and cannot be guessed).
+    Column("ref", String(40), primary_key=True),
+    Column("key", String(200), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("branch", String(40), nullable=False),
+    Column("confirmed_by", String(64), nullable=False),
+    Column("confirmed_at", UtcDateTime, nullable=False),
+    Column("token", String(64), nullable=False, unique=True),
+    Index("ix_appointments_key", "key"),
+)
+
+PERSON_TABLES = (
+    conversations,
+    timers,
+    outbox,
+    records,
+    menus,
+    inbound,
+    booking_status,
+    booking_events,
+    appointments,
+)

@@ -319,3 +319,49 @@ class SqlStore:
     async def overview_tallies(self, since: datetime) -> list[ops.Tally]:
         """What the desk's overview counts since `since`: labels and times only, nothing personal."""
         return await self._runner.run(partial(ops.overview_tallies, since=since))
+
+    # Confirmed appointments.
+
+    async def confirm_appointment(
+        self,
+        ref: str,
+        starts_at: datetime,
+        branch: str,
+        token: str,
+        allowed_from: frozenset[str],
+        staff_name: str,
+        now: datetime,
+    ) -> ops.StatusChange | None:
+        """Set a request's time and make it confirmed (history and audit written with it)."""
+        return await self._runner.run(
+            partial(
+                ops.confirm_appointment,
+                ref=ref,
+                starts_at=starts_at,
+                branch=branch,
+                token=token,
+                allowed_from=allowed_from,
+                staff_name=staff_name,
+                now=now,
+            )
+        )
+
+    async def appointment(self, ref: str) -> ops.Appointment | None:
+        """The confirmed time of a request, if any."""
+        return await self._runner.run(partial(ops.appointment, ref=ref))
+
+    async def appointment_by_token(self, token: str) -> ops.Appointment | None:
+        """The appointment whose calendar file this token names."""
+        return await self._runner.run(partial(ops.appointment_by_token, token=token))
+
+    async def appointments_of(self, refs: list[str]) -> dict[str, ops.Appointment]:
+        """The confirmed times of these requests, by ref."""
+        return await self._runner.run(partial(ops.appointments_of, refs=refs))
+
+    async def latest_answers(self, refs: list[str]) -> dict[str, str]:
+        """The person's latest answer to each request's confirmed time, by ref."""
+        return await self._runner.run(partial(ops.latest_answers, refs=refs))
+
+    async def staff_handled(self, ref: str, now: datetime) -> bool:
+        """The Telegram staff chat's "Handled": new becomes contacted, with a history line."""
+        return await self._runner.run(partial(ops.staff_handled, ref=ref, now=now))

@@ -13,6 +13,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.channels.calendar import CalendarFiles
 from bot.channels.pacing import Pace, Sleep
 from bot.channels.telegram.parse import COMMANDS, STAFF_PREFIX, Inbound, parse_update
 from bot.channels.telegram.sender import TelegramSender
@@ -68,7 +69,14 @@ class TelegramChannel:
         self.kb = kb
         self.clock = clock
         self.staff_chat_id = staff_chat_id
-        self.sender = TelegramSender(application.bot, pacer, sleep=sleep, pictures=pictures, store=store)
+        self.sender = TelegramSender(
+            application.bot,
+            pacer,
+            sleep=sleep,
+            pictures=pictures,
+            store=store,
+            calendars=CalendarFiles(store, kb.clinic),
+        )
         self._side_tasks: set[asyncio.Task[None]] = set()
         self.processed = 0  # updates handled so far; `idle` is notified after each
         self.idle = asyncio.Condition()
@@ -184,6 +192,8 @@ class TelegramChannel:
             return
         if await self.runtime.handle(owner, event, self.clock(), dedupe=("telegram", update_id)):
             log.info("booking %s of %s handled by staff", ref, log_key(owner))
+            # One state with the desk: a new request becomes contacted, its history says where.
+            await self.store.staff_handled(ref, self.clock())
             with contextlib.suppress(TelegramError):
                 await self.application.bot.edit_message_reply_markup(
                     inbound.chat_id, inbound.message_id, reply_markup=None

@@ -11,6 +11,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.channels.calendar import CalendarFiles, file_name
 from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.telegram.render import MAX_CAPTION, Outgoing, render
 from bot.engine import Reply
@@ -43,6 +44,7 @@ class TelegramSender:
         sleep: Sleep = asyncio.sleep,
         pictures: Pictures | None = None,
         store: SqlStore | None = None,
+        calendars: CalendarFiles | None = None,
     ) -> None:
         self.bot = bot
         self.pacer: Pace = pacer or Pacer(sleep=sleep)
@@ -52,6 +54,7 @@ class TelegramSender:
         self.store = store
         self._file_ids: dict[str, str] | None = None  # picture file name -> Telegram file_id
         self.uploads = 0  # pictures uploaded (not sent by file_id) by this sender
+        self.calendars = calendars
 
     async def deliver(self, key: str, reply: Reply) -> None:
         """Send one reply to the chat behind a "telegram:<id>" key."""
@@ -61,11 +64,13 @@ class TelegramSender:
             return
         self._cards = {k: v for k, v in self._cards.items() if k[0] != chat_id}  # the session card is over
         pieces = render(reply)
-        file_name = self.pictures.file_name(reply.image) if self.pictures and reply.image else None
-        if file_name is not None and reply.image is not None:
+        if reply.document is not None:  # the calendar file first: the text and its buttons come last
+            await self.send_calendar(chat_id, reply.document)
+        picture = self.pictures.file_name(reply.image) if self.pictures and reply.image else None
+        if picture is not None and reply.image is not None:
             fits = len(pieces) == 1 and len(pieces[0].text) <= MAX_CAPTION
             caption = pieces[0] if fits else Outgoing("", None)
-            await self.send_photo(chat_id, reply.image, file_name, caption)
+            await self.send_photo(chat_id, reply.image, picture, caption)
             if fits:
                 return
         for piece in pieces:
@@ -90,6 +95,15 @@ class TelegramSender:
             known[file_name] = message.photo[-1].file_id
             if self.store is not None:
                 await self.store.save_upload("telegram", file_name, known[file_name])
+
+    async def send_calendar(self, chat_id: int, ref: str) -> None:
+        """An appointment's .ics as a document (appointment-<ref>.ics, text/calendar); nothing if it is gone."""
+        ics = await self.calendars.by_ref(ref) if self.calendars is not None else None
+        if ics is None:
+            log.warning("no calendar file for an appointment; the message goes without it")
+            return
+        upload = InputFile(ics, filename=file_name(ref))
+        await self.call(chat_id, lambda: self.bot.send_document(chat_id, upload))
 
     async def _photo(self, chat_id: int, photo: str | InputFile, caption: Outgoing) -> Message:
         message = await self.call(

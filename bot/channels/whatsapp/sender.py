@@ -18,6 +18,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
+from bot.channels.calendar import CalendarFiles
 from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.whatsapp.render import render
 from bot.engine import Reply
@@ -101,6 +102,7 @@ class WhatsAppSender:
         choice_templates: dict[str, str] | None = None,
         pictures: Pictures | None = None,
         media_base: str = "",
+        calendars: CalendarFiles | None = None,
     ) -> None:
         self.client = client
         self.sender = sender
@@ -118,6 +120,7 @@ class WhatsAppSender:
         # Pictures go as media messages: Twilio fetches <media_base>/<content hash>.png from our media route.
         self.pictures = pictures
         self.media_base = media_base.rstrip("/")
+        self.calendars = calendars  # an appointment's .ics: fetched by Twilio at <media_base>/<token>.ics
 
     async def deliver(self, key: str, reply: Reply) -> None:
         """Send a reply: free-form inside the window, its template outside (or not at all)."""
@@ -137,6 +140,9 @@ class WhatsAppSender:
                 messages[0]["media_url"] = [media]
             else:
                 messages.insert(0, {"media_url": [media]})
+        calendar = await self.calendar_url(reply.document)
+        if calendar is not None:  # the calendar file first, as a media message of its own
+            messages.insert(0, {"media_url": [calendar]})
         for message in messages:
             try:
                 await self._create(to=key, **message)
@@ -151,6 +157,13 @@ class WhatsAppSender:
                 return
         if reply.choices:
             await self.store.save_menu(key, [(c.id, c.label) for c in reply.choices])
+
+    async def calendar_url(self, ref: str | None) -> str | None:
+        """Where Twilio fetches an appointment's .ics: the media route, by a random token (nothing personal)."""
+        if ref is None or self.calendars is None or not self.media_base:
+            return None
+        token = await self.calendars.token(ref)
+        return None if token is None else f"{self.media_base}/{token}.ics"
 
     def media_url(self, name: str | None) -> str | None:
         """Where Twilio fetches a picture: the media route, by content hash (nothing personal in it)."""

@@ -524,6 +524,16 @@ class FakeBotApi:
                 self._photos[size["file_id"]] = photo
         return self._store(params, photo=photo, **({"caption": params["caption"]} if "caption" in params else {}))
 
+    async def _do_send_document(self, params: JsonDict) -> JsonDict:
+        given = params["document"]
+        if isinstance(given, str):
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if not 0 < given["size"] <= 50_000_000:  # bots upload documents of up to 50 MB
+            raise ApiError(400, f"Bad Request: file of {given['size']} B")
+        self.uploads.append(given)
+        document = self._file(file_name=given["filename"], mime_type=given["content_type"])
+        return self._store(params, document=document, **({"caption": params["caption"]} if "caption" in params else {}))
+
     async def _do_send_chat_action(self, params: JsonDict) -> bool:
         self._chat(params)
         return True

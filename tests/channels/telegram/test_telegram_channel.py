@@ -161,6 +161,10 @@ async def test_booking_is_handed_to_staff_and_back(rig: TelegramRig) -> None:
     data = rig.button("staff:", STAFF_CHAT)
     await rig.tap(data, STAFF_CHAT)
     assert "will contact you" in rig.texts()[-1]
+    (request,) = await rig.store.booking_requests(None)  # the desk shows it handled: one state
+    assert request.status == "contacted"
+    history = [(e.kind, e.what) for e in await rig.store.booking_history(request.ref)]
+    assert history == [("status", "contacted"), ("note", "handled in Telegram")]
     assert rig.api.unanswered_callbacks() == []
     assert rig.api.violations == []
 

@@ -17,6 +17,7 @@ from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from bot.channels.calendar import CalendarFiles
 from bot.channels.pacing import Pacer
 from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.channels.whatsapp.parse import timezone_of
@@ -177,10 +178,11 @@ async def rig(
         sleep=no_wait,
         pictures=pictures,
         media_base=f"{PUBLIC}/media",
+        calendars=CalendarFiles(store, kb.clinic),
     )
     channel = WhatsAppChannel(runtime, store, kb, clock, sender, TOKEN, PUBLIC)
     holder.append(channel)
-    app = create_app(whatsapp=channel, pictures=pictures)
+    app = create_app(whatsapp=channel, pictures=pictures, calendars=CalendarFiles(store, kb.clinic))
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC)
     rig = WhatsAppRig(prism, http_client, channel, store, clock, http, log_start=len(prism.lines))
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.channels.whatsapp.sender import MAX_CAPTION
 from bot.engine import Reply
 from bot.pictures.library import Pictures
+from tests.channels.appointments import REF, TOKEN, confirmed
 from tests.channels.whatsapp.conftest import PERSON, PUBLIC, WhatsAppRig, media_url_problems
 from tests.channels.whatsapp.test_whatsapp_channel import SAFE_NUMBERS
 
@@ -75,3 +76,17 @@ async def test_the_media_route_refuses_everything_else(rig: WhatsAppRig) -> None
         assert response.status_code == 404, path
         assert b"[" not in response.content and b"root" not in response.content
     assert (await rig.http.post("/media/" + "0" * 24 + ".png")).status_code == 405
+
+
+async def test_a_calendar_file_goes_as_media_by_a_random_token(rig: WhatsAppRig) -> None:
+    await rig.say("hi")
+    await confirmed(rig.store, PERSON)
+    before = len(rig.messages())
+    await rig.channel.sender.deliver(PERSON, Reply("Your appointment is confirmed", document=REF))
+    calendar, text = rig.messages()[before:]
+    (url,) = calendar["data"]["MediaUrl"]
+    assert url == f"{PUBLIC}/media/{TOKEN}.ics" and REF not in url and "971" not in url
+    assert text["data"]["Body"] == "Your appointment is confirmed"
+    served = await rig.http.get(url.removeprefix(PUBLIC))
+    assert served.status_code == 200 and served.headers["content-type"].startswith("text/calendar")
+    assert rig.violations() == []
