@@ -226,11 +226,11 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
         whatsapp=whatsapp,
         pacers=pacers,
         pictures=pictures,
-        desk=_desk(settings, store, runtime),
+        desk=_desk(settings, store, runtime, pictures),
     )
 
 
-def _desk(settings: Settings, store: SqlStore, runtime: Runtime) -> Desk | None:
+def _desk(settings: Settings, store: SqlStore, runtime: Runtime, pictures: Pictures) -> Desk | None:
     """The staff desk at /desk from [desk] and REFLEXBOT_DESK_SECRET, if enabled."""
     if not settings.desk.enabled:
         return None
@@ -245,6 +245,7 @@ def _desk(settings: Settings, store: SqlStore, runtime: Runtime) -> Desk | None:
         notify=lambda key, event: runtime.handle(key, event, utc_now()),
         zones={b.id: b.timezone for b in settings.clinic.branches if b.timezone},
         default_zone=settings.bot.default_timezone,
+        pictures=pictures,  # the same library the channels and /media use: drawn once per process
     )
     return Desk(store, options)
 

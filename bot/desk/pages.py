@@ -27,6 +27,7 @@ from bot.desk.auth import MAX_PASSWORD, BusyError, LoginThrottle, Passwords, Ses
 from bot.desk.reports import Reports
 from bot.desk.statuses import ALLOWED_FROM, CONFIRMED, CONTACTED, LABELS, STATUSES, next_statuses
 from bot.engine import AppointmentSet, Event
+from bot.pictures.library import Pictures
 from bot.store import SqlStore
 from bot.store.operations import NEW, BookingRequest, StaffAccount
 
@@ -67,6 +68,7 @@ class DeskOptions:
     notify: Notify | None = None  # the runtime, to tell the person a confirmed time (None: nobody is told)
     zones: Mapping[str, str] | None = None  # branch id -> IANA zone of the times staff enter there
     default_zone: str = "Asia/Dubai"
+    pictures: Pictures | None = None  # the server's picture library, shared (None: the desk makes its own)
 
     def zone_of(self, branch: str) -> ZoneInfo:
         """The zone of the wall-clock times staff enter for a branch."""
@@ -177,13 +179,10 @@ class Desk:
 
     async def logout(self, request: Request) -> Response:
         """End the session (a POST with the CSRF token)."""
-        now = self.options.clock()
-        who = await self._signed_in(request, now)
-        form = await self._form(request)
-        if who is None:
-            return RedirectResponse("/desk/login", status_code=303)
-        if form is None or not who.session.accepts(form.get("csrf", "")):
-            return self._problem(403, "This form has expired. Please go back and try again.", who)
+        posted = await self._posted(request)
+        if isinstance(posted, Response):
+            return posted
+        who, _form, now = posted
         await self.store.write_audit(who.account.name, "logout", "", now)
         response = RedirectResponse("/desk/login", status_code=303)
         response.delete_cookie(self.cookie_name, path="/", secure=self.options.secure_cookies, httponly=True)
@@ -343,6 +342,17 @@ class Desk:
 
     async def _change(self, request: Request) -> tuple[SignedIn, BookingRequest, dict[str, str], datetime] | Response:
         """What every change needs: a live session, a form with its CSRF token, a request this person sees."""
+        posted = await self._posted(request)
+        if isinstance(posted, Response):
+            return posted
+        who, form, now = posted
+        found = await self._visible(who, str(request.path_params["ref"]))
+        if found is None:
+            return self._problem(404, "There is no such request, or it is not one of your branches'.", who)
+        return who, found, form, now
+
+    async def _posted(self, request: Request) -> tuple[SignedIn, dict[str, str], datetime] | Response:
+        """A signed-in person's form carrying their CSRF token; else to the login page, or a 403."""
         now = self.options.clock()
         who = await self._signed_in(request, now)
         form = await self._form(request)
@@ -350,10 +360,7 @@ class Desk:
             return RedirectResponse("/desk/login", status_code=303)
         if form is None or not who.session.accepts(form.get("csrf", "")):
             return self._problem(403, "This form has expired. Please go back, reload and try again.", who)
-        found = await self._visible(who, str(request.path_params["ref"]))
-        if found is None:
-            return self._problem(404, "There is no such request, or it is not one of your branches'.", who)
-        return who, found, form, now
+        return who, form, now
 
     async def _visible(self, who: SignedIn, ref: str) -> BookingRequest | None:
         found = await self.store.booking_request(ref[:40])

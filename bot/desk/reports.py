@@ -140,7 +140,7 @@ class Reports:
     def __init__(self, desk: Desk, content: Content | None = None) -> None:
         self.desk = desk
         self._content = content
-        self._pictures: Pictures | None = None
+        self._pictures: Pictures | None = desk.options.pictures if content is None else None
 
     @property
     def content(self) -> Content:
