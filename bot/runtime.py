@@ -31,6 +31,11 @@ from bot.store import DueTimer, OutboxItem, SqlStore
 log = logging.getLogger("reflexbot.runtime")
 
 
+class NotServedHereError(LookupError):
+    """The person's channel is served by another process (a console chat, a channel this server has not
+    enabled): their reply stays in the outbox for that process to deliver. Not a failure."""
+
+
 class RecipientGoneError(Exception):
     """Raised by a channel's deliver when the person can never be reached (they blocked the bot)."""
 
@@ -295,6 +300,9 @@ class Runtime:
         except RecipientGoneError:
             log.warning("%s can no longer be reached; their timers stop", log_key(key))
             return _Outcome.GONE
+        except NotServedHereError:
+            log.debug("reply to %s kept for the process that serves its channel", log_key(key))
+            return _Outcome.FAILED
         except Exception:
             log.exception("delivery failed for %s; kept for retry", log_key(key))
             self.metrics.send_failures.labels(channel_of(key)).inc()

@@ -33,7 +33,7 @@ from bot.engine import Knowledge, Record, Reply
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
 from bot.pictures.library import Pictures
-from bot.runtime import Deliver, OnRecord, Runtime
+from bot.runtime import Deliver, NotServedHereError, OnRecord, Runtime
 from bot.server import create_app, create_deferred_app
 from bot.store import SqlStore, database_url
 from bot.version import version
@@ -78,7 +78,7 @@ class Outlets:
         """Send through the channel named by the key's prefix ("telegram:42")."""
         channel = key.partition(":")[0]
         if channel not in self.senders:
-            raise LookupError(f"channel {channel} is not enabled; reply kept")
+            raise NotServedHereError(f"channel {channel} is not served here; reply kept")
         await self.senders[channel](key, reply)
 
     async def forward(self, key: str, record: Record) -> None:

@@ -10,18 +10,50 @@ import sys
 import textwrap
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.assembly import build_knowledge, newcomer
+from bot.channels.calendar import CalendarFiles, file_name
 from bot.channels.console.parse import Wait, parse_jsonl, parse_typed
 from bot.channels.console.render import MIN_WIDTH, reply_lines, reply_object
 from bot.config import Settings
 from bot.engine import Choice, Reply, Started
 from bot.engine.clock_math import zone
 from bot.pictures.library import Pictures
-from bot.runtime import Runtime
+from bot.runtime import NotServedHereError, Runtime
 from bot.store import SqlStore
 from scheduler import Trigger, VirtualClock, utc_now
+
+OUTBOX_POLL_SECONDS = 5.0  # how often the live chat looks for replies another process left (the desk's)
+
+
+class Attachments:
+    """A reply's files on disk, for a console that shows paths: its picture, its calendar file (written
+    to the cache folder beside the pictures, from the store's current appointment)."""
+
+    def __init__(self, pictures: Pictures, calendars: CalendarFiles) -> None:
+        self.pictures = pictures
+        self.calendars = calendars
+        self.folder = pictures.folder.parent / "calendar"
+
+    def image(self, reply: Reply) -> Path | None:
+        """The reply's picture as a file, or None."""
+        if reply.image and self.pictures.file_name(reply.image):
+            return self.pictures.path(reply.image)
+        return None
+
+    async def document(self, reply: Reply) -> Path | None:
+        """The reply's calendar file, written fresh (a moved time writes the new one), or None."""
+        if reply.document is None:
+            return None
+        ics = await self.calendars.by_ref(reply.document)
+        if ics is None:
+            return None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / file_name(reply.document)
+        path.write_bytes(ics)
+        return path
 
 
 async def run_jsonl(settings: Settings, user: str, start: datetime, stdin: TextIO, stdout: TextIO) -> int:
@@ -33,23 +65,25 @@ async def run_jsonl(settings: Settings, user: str, start: datetime, stdin: TextI
 
     async def deliver(to: str, reply: Reply) -> None:
         if to != key:
-            raise LookupError("another person's reply: left in the outbox")
-        image = pictures.path(reply.image) if reply.image and pictures.file_name(reply.image) else None
-        shown = reply_object(reply, clock_holder[0].now, start, tz, image)
+            raise NotServedHereError("another person's reply: left in the outbox")
+        document = await files.document(reply)
+        shown = reply_object(reply, clock_holder[0].now, start, tz, files.image(reply), document)
         stdout.write(json.dumps(shown, ensure_ascii=False) + "\n")
         stdout.flush()
 
     kb = build_knowledge(settings)
-    pictures = Pictures(kb.content)
+    files = Attachments(Pictures(kb.content), CalendarFiles(store, kb.clinic))
     runtime = Runtime(kb, store, deliver, default_tz=settings.policy.default_tz, newcomer=newcomer(settings))
     clock = VirtualClock(start, store, runtime.run_due, key=key)
     clock_holder.append(clock)
     try:
         await clock.run_until(start)  # whatever a reused database had due by the start
+        await runtime.flush(clock.now, key)
         for line in stdin:
             item = parse_jsonl(line)
             if isinstance(item, Wait):
                 await clock.advance(item.seconds)
+                await runtime.flush(clock.now, key)  # replies another process left (the desk's confirmation)
             elif item is not None:
                 await runtime.handle(key, item, clock.now)
             stdout.write(json.dumps({"idle": True, "t": round((clock.now - start).total_seconds(), 3)}) + "\n")
@@ -86,10 +120,14 @@ async def run_interactive(
 
     async def deliver(to: str, reply: Reply) -> None:
         nonlocal shown, previous
+        if to != key:
+            raise NotServedHereError("another person's reply: left in the outbox")
         image = None
-        if reply.image and pictures.file_name(reply.image):
-            image = (pictures.caption(reply.image), pictures.path(reply.image))
-        stdout.write(reply_lines(reply, utc_now(), tz, width=width(), previous=previous, image=image) + "\n")
+        if (path := files.image(reply)) is not None and reply.image:
+            image = (files.pictures.caption(reply.image), path)
+        document = await files.document(reply)
+        lines = reply_lines(reply, utc_now(), tz, width=width(), previous=previous, image=image, document=document)
+        stdout.write(lines + "\n")
         stdout.flush()
         previous = reply.choices
         if reply.choices:
@@ -99,7 +137,7 @@ async def run_interactive(
     # calls through to the runtime made just after it.
     trigger = Trigger(lambda now: runtime.run_due(now))
     kb = build_knowledge(settings)
-    pictures = Pictures(kb.content)
+    files = Attachments(Pictures(kb.content), CalendarFiles(store, kb.clinic))
     runtime = Runtime(
         kb,
         store,
@@ -114,9 +152,16 @@ async def run_interactive(
     stdout.write(textwrap.fill(welcome, max(width(), MIN_WIDTH)) + "\n\n")
     stdout.flush()
     loop = asyncio.get_running_loop()
+
+    async def poll_outbox() -> None:  # the desk's confirmation, written by the server, shows up here
+        while True:
+            await asyncio.sleep(OUTBOX_POLL_SECONDS)
+            await runtime.flush(utc_now(), key)
+
+    poller = asyncio.create_task(poll_outbox())
     try:
         trigger.start()
-        await runtime.flush(utc_now())
+        await runtime.flush(utc_now(), key)
         await runtime.handle(key, Started(), utc_now())
         while True:
             line = await loop.run_in_executor(None, stdin.readline)
@@ -124,6 +169,7 @@ async def run_interactive(
                 break
             await runtime.handle(key, parse_typed(line, shown), utc_now())
     finally:
+        poller.cancel()
         await runtime.stop()
         trigger.shutdown()
         await store.close()

@@ -16,16 +16,25 @@ MIN_WIDTH = 30  # narrower terminals still get readable (if long) lines
 
 
 def reply_object(
-    reply: Reply, now: datetime, start: datetime, tz: ZoneInfo, image: Path | None = None
+    reply: Reply,
+    now: datetime,
+    start: datetime,
+    tz: ZoneInfo,
+    image: Path | None = None,
+    document: Path | None = None,
 ) -> dict[str, Any]:
-    """A bot message as the contract's JSON object; `image` is the file of the reply's picture."""
-    return {
+    """A bot message as the contract's JSON object; `image` is the file of the reply's picture, and
+    `document` (a key present only on replies that attach one) its calendar file."""
+    shown: dict[str, Any] = {
         "t": round((now - start).total_seconds(), 3),
         "at": now.astimezone(tz).isoformat(timespec="seconds"),
         "text": reply.text,
         "choices": [{"id": c.id, "label": c.label} for c in reply.choices],
         "image": None if image is None else str(image),
     }
+    if document is not None:
+        shown["document"] = str(document)
+    return shown
 
 
 def reply_lines(
@@ -36,10 +45,12 @@ def reply_lines(
     width: int = 80,
     previous: tuple[Choice, ...] = (),
     image: tuple[str, Path] | None = None,
+    document: Path | None = None,
 ) -> str:
     """A bot message for a person at a terminal `width` columns wide: its picture's caption and file
-    first (`image`), paragraphs wrapped (blank lines kept), buttons numbered; buttons that look the
-    same as the `previous` message's (same labels, in order) are not listed again."""
+    first (`image`), paragraphs wrapped (blank lines kept), its calendar file (`document`), buttons
+    numbered; buttons that look the same as the `previous` message's (same labels, in order) are not
+    listed again."""
     width = max(width, MIN_WIDTH)
     stamp = now.astimezone(tz).strftime("%H:%M:%S")
     lines = []
@@ -48,6 +59,8 @@ def reply_lines(
         lines += wrap_text(caption, width, first=f"[{stamp}] picture: ")
         lines.append(f"{INDENT}{path}")
     lines += wrap_text(reply.text, width, first=f"[{stamp}] bot: ")
+    if document is not None:
+        lines += wrap_text(str(document), width, first=f"{INDENT}calendar file: ")
     if reply.choices and [c.label for c in reply.choices] == [c.label for c in previous]:
         lines.append(f"{INDENT}(same buttons: {_numbers(len(reply.choices))})")
     elif reply.choices:
