@@ -29,7 +29,7 @@ from bot.desk.statuses import ALLOWED_FROM, CONFIRMED, CONTACTED, LABELS, STATUS
 from bot.engine import AppointmentSet, Event
 from bot.pictures.library import Pictures
 from bot.store import SqlStore
-from bot.store.operations import NEW, BookingRequest, StaffAccount
+from bot.store.operations import NEW, TELEGRAM_STAFF, BookingEvent, BookingRequest, StaffAccount
 
 log = logging.getLogger("reflexbot.desk")
 HERE = Path(__file__).resolve().parent
@@ -74,6 +74,11 @@ class DeskOptions:
         """The zone of the wall-clock times staff enter for a branch."""
         return ZoneInfo((self.zones or {}).get(branch, self.default_zone))
 
+    def wall_clock(self, at: datetime, branch: str | None = None) -> str:
+        """An instant as staff read it: the branch's wall clock (the desk's zone without a branch)."""
+        zone = self.zone_of(branch) if branch else ZoneInfo(self.default_zone)
+        return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
@@ -109,7 +114,10 @@ class Desk:
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined
         )
-        self.templates.globals.update(labels=LABELS, branch_names=options.branches, answer_labels=ANSWER_LABELS)
+        self.templates.globals.update(
+            labels=LABELS, branch_names=options.branches, answer_labels=ANSWER_LABELS, desk_zone=options.default_zone
+        )
+        self.templates.filters["local"] = self._local
 
     def routes(self) -> list[BaseRoute]:
         """Every /desk route; anything else under /desk is a 404 with the same headers."""
@@ -237,7 +245,7 @@ class Desk:
             who.session.touched(now),
             who,
             request=found,
-            history=history,
+            history=self._history_lines(history),
             notes=[e for e in history if e.kind == "note"],
             moves=next_statuses(found.status),
             time=(await self._local_times([found.ref])).get(found.ref, ""),
@@ -324,10 +332,34 @@ class Desk:
     async def _local_times(self, refs: list[str]) -> dict[str, str]:
         """Each confirmed time as the branch's wall clock, by ref."""
         found = await self.store.appointments_of(refs)
-        return {
-            ref: a.starts_at.astimezone(self.options.zone_of(a.branch)).strftime("%Y-%m-%d %H:%M")
-            for ref, a in found.items()
-        }
+        return {ref: self.options.wall_clock(a.starts_at, a.branch) for ref, a in found.items()}
+
+    def _local(self, at: datetime) -> str:
+        """The template filter `local`: an instant on the desk's wall clock (the page says which zone)."""
+        return self.options.wall_clock(at)
+
+    def _history_lines(self, history: list[BookingEvent]) -> list[tuple[str, str]]:
+        """A request's history as (when, what happened) lines a staff member reads."""
+        lines = []
+        for e in history:
+            actor = e.staff or "The person"
+            if e.kind == "status":
+                said = f"{e.staff or 'The bot'} set the status to {LABELS.get(e.what, e.what)}"
+            elif e.kind == "time":
+                instant, _, branch = e.what.partition(" ")
+                try:
+                    shown = self.options.wall_clock(datetime.fromisoformat(instant), branch)
+                except ValueError:  # written before times were stored as instants
+                    shown = e.what
+                said = f"{actor} confirmed the time {shown} at {self.options.branches.get(branch, branch)}"
+            elif e.kind == "answer":
+                said = f"The person answered in the chat: {ANSWER_LABELS.get(e.what, e.what)}"
+            elif e.kind == "note" and e.staff == TELEGRAM_STAFF:
+                said = "Handled in the Telegram staff chat"
+            else:
+                said = f"{actor} added a note"
+            lines.append((self.options.wall_clock(e.at), said))
+        return lines
 
     async def stylesheet(self, request: Request) -> Response:
         """The desk's one stylesheet (no inline styles anywhere)."""

@@ -508,7 +508,7 @@ class BookingEvent:
 
     at: datetime
     staff: str
-    kind: str  # status | note
+    kind: str  # status | note | time ("<ISO instant> <branch id>") | answer
     what: str
 
 
@@ -786,7 +786,7 @@ def confirm_appointment(
     }
     conn.execute(delete(appointments).where(appointments.c.ref == ref))
     conn.execute(insert(appointments).values(**row))
-    what = f"{starts_at.strftime('%Y-%m-%d %H:%M')} UTC at {branch}"
+    what = f"{starts_at.isoformat()} {branch}"  # the instant and the branch: the desk shows its wall clock
     conn.execute(
         insert(booking_events).values(ref=ref, key=request.key, at=now, staff=staff_name, kind="time", what=what)
     )

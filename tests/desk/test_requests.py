@@ -166,7 +166,7 @@ async def test_notes_are_kept_with_who_and_when(world: DeskWorld) -> None:
     assert answer.status_code == 303
     page = await client.get(f"/desk/requests/{world.booked_ref}")
     assert "Called, &lt;b&gt;no answer&lt;/b&gt;; try after 6pm." in page.text, "escaped, never markup"
-    assert "amira" in page.text and "2026-11-21 16:03" in page.text
+    assert "amira" in page.text and "2026-11-21 20:03" in page.text  # 16:03 UTC on the desk's Dubai clock
     (event,) = await world.store.booking_history(world.booked_ref)
     assert (event.staff, event.kind, event.what, event.at) == ("amira", "note", note, world.clock.now)
     (audit,) = await world.store.audit_entries(world.booked_ref)
@@ -183,7 +183,7 @@ async def test_the_history_shows_who_changed_what_and_when(world: DeskWorld) -> 
     world.clock.advance(minutes=7)
     await move(client, world.booked_ref, "contacted")
     page = await client.get(f"/desk/requests/{world.booked_ref}")
-    assert "amira" in page.text and "set the status to Contacted" in page.text and "2026-11-21 16:07" in page.text
+    assert "amira" in page.text and "set the status to Contacted" in page.text and "2026-11-21 20:07" in page.text
 
 
 async def test_every_desk_page_carries_the_security_headers(world: DeskWorld) -> None:
