@@ -199,6 +199,11 @@ class Language:
         self.vocabulary = frozenset(vocabulary)
         self.known = self.vocabulary | self.words.common | self.words.stopwords
         self.when = WhenParser(self.word_lists, self.known)
+        owners: dict[str, set[str]] = {}  # each word of a symptom or red-flag phrase -> the items using it
+        for index in (self.symptoms, self.red_flags):
+            for phrase, label in index.texts.items():
+                for word in phrase.split():
+                    owners.setdefault(word, set()).add(label)
         self.speller = Speller(
             counts,
             (
@@ -208,6 +213,7 @@ class Language:
                 for first, second in zip(phrase.split(), phrase.split()[1:], strict=False)
             ),
             self.words,
+            {word: frozenset(labels) for word, labels in owners.items()},
         )
 
     def _in_senses(self, phrase: str) -> str:

@@ -4,7 +4,10 @@ Built once from the lexicon's words. In order of trust:
 1. one letter doubled or undoubled ("bback", "kiling", "slep");
 2. a lexicon word one edit away (two for words of 10+ letters); words under 7 letters only by two
    swapped letters ("cramsp"), because short real words sit too close to each other;
-3. two lexicon words run together ("backpain") when they stand side by side in some phrase.
+3. two lexicon words run together ("backpain") when they stand side by side in some phrase;
+4. text-speak: a dropped final "g" ("bleedin", "gapin"), or vowels left out ("wrst", "thrt", "fingrs",
+   "myslf": at most one vowel typed, the letters in order, the same consonants), towards the most used
+   lexicon word that reads so.
 Real words are never touched: only words that are neither lexicon nor common words get here, and
 the misspellings content lists on purpose ("peing"), which are also tried as typos ("peing too often").
 """
@@ -12,7 +15,7 @@ the misspellings content lists on purpose ("peing"), which are also tried as typ
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -20,46 +23,91 @@ from rapidfuzz.distance import OSA
 from bot.nlu.words import Grammar
 
 _CACHE_SIZE = 4096
+VOWELS = frozenset("aeiou")
 
 
-def _misspellings(counts: Counter[str], words: Grammar) -> set[str]:
+def skeleton(word: str) -> str:
+    """The word's consonants in order (its first letter kept, vowel or not): "worst" -> "wrst", "ever" ->
+    "evr"; what is left when text-speak drops the vowels."""
+    return word[:1] + "".join(c for c in word[1:] if c not in VOWELS)
+
+
+def _typed_in_order(typed: str, word: str) -> bool:
+    """Whether every letter of `typed` appears in `word`, in order."""
+    letters = iter(word)
+    return all(c in letters for c in typed)
+
+
+def _misspellings(counts: Counter[str], words: Grammar) -> dict[str, str]:
     """Lexicon words that look like listed misspellings: a close spelling of a more used word with
-    another stem ("bloted" beside "bloated"). As correction targets they would pull real words in
-    ("bolted" -> "bloted"), so they are not targets."""
+    another stem ("bloted" beside "bloated"), each with the most used such word. As correction targets
+    they would pull real words in ("bolted" -> "bloted"), so they are not targets."""
     by_letter: dict[str, list[str]] = {}
     for word in sorted(w for w in counts if len(w) >= 4 and w.isalpha()):
         by_letter.setdefault(word[0], []).append(word)
-    found: set[str] = set()
+    found: dict[str, str] = {}
     for word in (w for words_of in by_letter.values() for w in words_of):
         limit = 1 if len(word) < 10 else 2
         near = process.extract(word, by_letter[word[0]], scorer=OSA.distance, score_cutoff=limit, limit=None)
-        if any(counts[other] > counts[word] and words.stem(other) != words.stem(word) for other, _, _ in near):
-            found.add(word)
+        more_used = [
+            (-counts[other], other)
+            for other, _, _ in near
+            if counts[other] > counts[word] and words.stem(other) != words.stem(word)
+        ]
+        if more_used:
+            found[word] = min(more_used)[1]
     return found
 
 
 class Speller:
     """Corrects typed words towards the lexicon of one language."""
 
-    def __init__(self, counts: Counter[str], pairs: Iterable[tuple[str, str]], words: Grammar) -> None:
-        self.suspect = frozenset(word for word in _misspellings(counts, words) if word not in words.common)
+    def __init__(
+        self,
+        counts: Counter[str],
+        pairs: Iterable[tuple[str, str]],
+        words: Grammar,
+        owners: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
+        suspects = _misspellings(counts, words)
+        self.suspect = frozenset(word for word in suspects if word not in words.common)
+        # A listed misspelling that lacks one letter of a word the same item uses ("hedache" and "headache"
+        # are both headache's) is read as that word. Others may be real words of another item ("spitting"
+        # blood, a "splitting" headache; "drooping" beside "drooling") and stay as they are.
+        owned = owners or {}
+        self._meant = {
+            word: other
+            for word, other in suspects.items()
+            if word in self.suspect
+            and word.isascii()  # Latin letters only, as for every correction (a Russian form is a real word)
+            and len(other) == len(word) + 1
+            and _typed_in_order(word, other)
+            and owned.get(word, frozenset()) & owned.get(other, frozenset())
+        }
         self.vocabulary = frozenset(counts)
         self._targets: dict[str, list[str]] = {}
         for word in sorted(counts):
             if len(word) >= 5 and word.isalpha() and word not in self.suspect:
                 self._targets.setdefault(word[0], []).append(word)
         self._pairs = frozenset(pairs)
+        self._counts = counts
+        self._skeletons: dict[str, list[str]] = {}
+        for word in sorted(counts):
+            if len(word) >= 3 and word.isalpha() and word not in self.suspect:
+                self._skeletons.setdefault(skeleton(word), []).append(word)
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def refix(self, word: str) -> tuple[str, ...]:
-        """A listed misspelling with a letter doubled or undoubled ("peing" -> "peeing"), if any."""
-        return self._doubled(word)
+        """A listed misspelling as the word it stands for: a letter doubled or undoubled ("peing" ->
+        "peeing"), else the more used word it misspells ("hedache" -> "headache"), so that phrases
+        written with the right spelling find it too."""
+        return self._doubled(word) or ((self._meant[word],) if word in self._meant else ())
 
     def fix(self, word: str) -> tuple[str, ...]:
         """The word as the lexicon knows it: corrected, split in two, or unchanged."""
         found = self._cache.get(word)
         if found is None:
-            found = self._doubled(word) or self._correct(word) or self._split(word) or (word,)
+            found = self._doubled(word) or self._correct(word) or self._split(word) or self._text_speak(word) or (word,)
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()
             self._cache[word] = found
@@ -90,6 +138,20 @@ class Speller:
         ]
         if len(word) < 7:
             found = [item for item in found if not item[1]]
+        return (min(found)[2],) if found else ()
+
+    def _text_speak(self, word: str) -> tuple[str, ...]:
+        if len(word) < 3 or len(word) > 20:
+            return ()
+        if word.endswith("in") and (whole := f"{word}g") in self.vocabulary:
+            return (whole,)
+        if sum(c in VOWELS for c in word) > 1:
+            return ()
+        found = [
+            (-self._counts[w], len(w), w)
+            for w in self._skeletons.get(skeleton(word), ())
+            if len(word) < len(w) <= len(word) + 3 and _typed_in_order(word, w)
+        ]
         return (min(found)[2],) if found else ()
 
     def _split(self, word: str) -> tuple[str, ...]:

@@ -1,5 +1,5 @@
 """Red flags as people describe them, not only as they name them: sets written apart from the concepts
-by eight writers (tests/nlu/red_flags_*.jsonl: descriptions and metaphors, other people, negation scope,
+by nine writers (tests/nlu/red_flags_*.jsonl: descriptions and metaphors, other people, negation scope,
 history, pregnancy, overdose, self-harm, typos, local phrasing, and the false alarms beside them), plus
 the severity levels, whom a sign is about, and what a history is."""
 
@@ -13,19 +13,30 @@ import pytest
 from bot.nlu import Matcher
 
 # written apart from the concepts and from each other, each by a writer who had not seen the detector
-WRITERS = ("described", "more", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+WRITERS = ("described", "more", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines()]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "red"], ids=lambda c: c["text"][:60])
+def cases(expect: str) -> list[object]:
+    """The cases expecting `expect`; a case the detector is known to get wrong says why ("xfail")."""
+    return [
+        pytest.param(
+            c, id=c["text"][:60], marks=[pytest.mark.xfail(reason=c["xfail"], strict=True)] if "xfail" in c else []
+        )
+        for c in CASES
+        if c["expect"] == expect
+    ]
+
+
+@pytest.mark.parametrize("case", cases("red"))
 def test_every_described_emergency_is_caught(matcher: Matcher, case: dict[str, str]) -> None:
     u = matcher.understand(case["text"])
     assert u.red_flag is not None and u.severity == "emergency"
     assert u.points == () and u.zones == ()  # no massage points beside emergency advice
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "not-red"], ids=lambda c: c["text"][:60])
+@pytest.mark.parametrize("case", cases("not-red"))
 def test_no_false_alarm(matcher: Matcher, case: dict[str, str]) -> None:
     assert matcher.understand(case["text"]).red_flag is None
 

@@ -17,6 +17,7 @@ SETS = (
     "red_flags_ru.jsonl",
     "red_flags_south.jsonl",
     "red_flags_ru_latn.jsonl",
+    "red_flags_ninth_ar_ru.jsonl",  # a ninth blind round: Gulf/Egyptian/Levantine Arabic, Russian, translit
 )
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
 

@@ -1,0 +1,62 @@
+"""Typo correction as people type on a phone: text-speak with the vowels left out or the final "g"
+dropped, and the misspellings content lists read as the words they stand for; real words stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu import Matcher
+from bot.nlu.normalise import normalise
+from bot.nlu.spelling import skeleton
+
+
+def words(matcher: Matcher, text: str, lang: str = "en") -> list[str]:
+    return [token.word for token in matcher.lexicon.language(lang).analyse(normalise(text))]
+
+
+def test_the_skeleton_keeps_the_first_letter_and_the_consonants() -> None:
+    assert (skeleton("worst"), skeleton("ever"), skeleton("throat")) == ("wrst", "evr", "thrt")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("wrst", "worst"),
+        ("evr", "ever"),
+        ("thrt", "throat"),
+        ("myslf", "myself"),
+        ("fingrs", "fingers"),
+        ("opn", "open"),
+        ("watr", "water"),
+        ("bleedin", "bleeding"),
+        ("hedache", "headache"),  # a misspelling content lists, read as the word it misspells
+        ("bloted", "bloated"),
+    ],
+)
+def test_text_speak_reads_as_the_word(matcher: Matcher, typed: str, meant: str) -> None:
+    assert words(matcher, f"my {typed}")[-1] == meant
+
+
+@pytest.mark.parametrize(
+    "real",
+    ["mins", "hrs", "aching", "drooping", "pooped", "spitting", "writing", "exit", "shot"],
+)
+def test_real_words_and_abbreviations_stay(matcher: Matcher, real: str) -> None:
+    assert words(matcher, f"my {real}")[-1] == real
+
+
+def test_russian_and_arabic_words_are_never_respelled(matcher: Matcher) -> None:
+    assert words(matcher, "шевеления малыша", "ru")[-1] == "малыша"  # genitive, not "малышка"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wrst hedache evr jus started outta nowhere",
+        "cut myslf agen an now its gapin open n i cnt stop the bleedin",
+        "tuk 2 mny adol n sum of my sleep meds cnt keep eyes opn",
+        "thrt swellin aftr sea food cnt swalow feel faint",
+    ],
+)
+def test_emergencies_in_text_speak(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is not None
