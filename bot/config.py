@@ -173,6 +173,7 @@ class DeskSettings:
 
     enabled: bool = _key(False)
     session_minutes: int = _key(30, minimum=1, maximum=720)  # a session unused this long must log in again
+    poll_seconds: int = _key(10, minimum=1, maximum=600)  # an open request page looks for changes this often
 
 
 SECTIONS: dict[str, type[Any]] = {

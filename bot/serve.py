@@ -237,6 +237,7 @@ def _desk(settings: Settings, store: SqlStore, runtime: Runtime, pictures: Pictu
     options = DeskOptions(
         secret=desk_secret(),
         session_minutes=settings.desk.session_minutes,
+        poll_seconds=settings.desk.poll_seconds,
         secure_cookies=settings.server.public_url.startswith("https://"),
         branches={b.id: b.name for b in settings.clinic.branches},
         passwords=Passwords(),

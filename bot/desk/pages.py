@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.desk.auth import MAX_PASSWORD, BusyError, LoginThrottle, Passwords, Session, SessionCookies
@@ -69,6 +69,7 @@ class DeskOptions:
     zones: Mapping[str, str] | None = None  # branch id -> IANA zone of the times staff enter there
     default_zone: str = "Asia/Dubai"
     pictures: Pictures | None = None  # the server's picture library, shared (None: the desk makes its own)
+    poll_seconds: int = 10  # an open request page asks for its version this often (desk.js)
 
     def zone_of(self, branch: str) -> ZoneInfo:
         """The zone of the wall-clock times staff enter for a branch."""
@@ -130,7 +131,9 @@ class Desk:
             Route("/desk/requests/{ref}/status", self._guard(self.change_status), methods=["POST"]),
             Route("/desk/requests/{ref}/note", self._guard(self.add_note), methods=["POST"]),
             Route("/desk/requests/{ref}/appointment", self._guard(self.confirm_time), methods=["POST"]),
+            Route("/desk/requests/{ref}/version", self._guard(self.version), methods=["GET"]),
             Route("/desk/static/desk.css", self._guard(self.stylesheet), methods=["GET"]),
+            Route("/desk/static/desk.js", self._guard(self.script), methods=["GET"]),
             *Reports(self).routes(),
             Route("/desk/{rest:path}", self._guard(self.not_found)),
         ]
@@ -254,7 +257,26 @@ class Desk:
             branches={b: n for b, n in self.options.branches.items() if who.sees_branch(b)},
             today=now.astimezone(local).date().isoformat(),
             zone=str(local),
+            version=self._version(found, history),
+            poll_seconds=self.options.poll_seconds,
         )
+
+    async def version(self, request: Request) -> Response:
+        """What an open request page asks every few seconds (desk.js): a token that changes with its status
+        and history, so the person's answer shows without a reload. Reading it does not keep the session
+        alive: only a person using the desk does."""
+        now = self.options.clock()
+        who = await self._signed_in(request, now)
+        if who is None:
+            return JSONResponse({"error": "signed out"}, status_code=401)
+        found = await self._visible(who, str(request.path_params["ref"]))
+        if found is None:
+            return JSONResponse({"error": "no such request"}, status_code=404)
+        return JSONResponse({"version": self._version(found, await self.store.booking_history(found.ref))})
+
+    @staticmethod
+    def _version(found: BookingRequest, history: list[BookingEvent]) -> str:
+        return f"{found.status}:{len(history)}"
 
     async def change_status(self, request: Request) -> Response:
         """Move a request along (new → contacted → confirmed → done; cancelled or no-show while open)."""
@@ -360,6 +382,11 @@ class Desk:
                 said = f"{actor} added a note"
             lines.append((self.options.wall_clock(e.at), said))
         return lines
+
+    async def script(self, request: Request) -> Response:
+        """The desk's one script: an open request page follows its changes (no inline script anywhere)."""
+        js = await run_in_threadpool((HERE / "static" / "desk.js").read_bytes)
+        return Response(js, media_type="text/javascript", headers={"Cache-Control": "max-age=3600"})
 
     async def stylesheet(self, request: Request) -> Response:
         """The desk's one stylesheet (no inline styles anywhere)."""

@@ -64,6 +64,14 @@ class DeskWorld:
         assert await self.store.add_staff(name, self.passwords.hash(PASSWORD), role, branches, self.clock())
 
 
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)")
+
+
+def inline_code(html: str) -> bool:
+    """Whether a page holds inline script or style (the CSP forbids both; the desk's script is a file)."""
+    return bool(INLINE_SCRIPT.search(html)) or "style=" in html or "<style" in html
+
+
 async def csrf_of(client: httpx.AsyncClient, path: str) -> str:
     """The CSRF token in the forms of a page."""
     page = await client.get(path)

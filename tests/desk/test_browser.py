@@ -41,7 +41,7 @@ from selenium import webdriver  # noqa: E402 (only where a browser exists)
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -91,6 +91,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         "REFLEXBOT_DESK_ENABLED": "true",
         "REFLEXBOT_DESK_SECRET": "browser-test-" + "s" * 40,
         "REFLEXBOT_LOG_LEVEL": "WARNING",
+        "REFLEXBOT_DESK_POLL_SECONDS": "1",
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
     }
 
@@ -225,11 +226,21 @@ def test_a_request_from_the_chat_is_confirmed_on_the_desk_and_the_person_gets_th
         (thanks,) = chat.say({"choice": confirm["id"]})
         assert "16:30" in thanks["text"], thanks["text"]
 
-        browser.refresh()
-        assert "confirm" in browser.find_element(By.CSS_SELECTOR, "dd.answer").text.lower()
+        # no reload by hand: the open page follows its request (desk.js) and shows the answer by itself
+        WebDriverWait(browser, 30).until(
+            lambda b: "confirm" in b.find_element(By.CSS_SELECTOR, "dd.answer").text.lower()
+        )
         history = browser.find_element(By.TAG_NAME, "main").text
         assert STAFF in history, "the audit names who confirmed"
         shoot(browser, "desk-request-confirmed")
         shoot(browser, "desk-request-confirmed-phone", width=390)
+
+        # a staff member typing is never reloaded away: they are told instead
+        browser.find_element(By.ID, "note").send_keys("Called her, she will come")
+        another = next(c for c in told["choices"] if c["id"].endswith(":another-time"))
+        chat.say({"choice": another["id"]})
+        WebDriverWait(browser, 30).until(lambda b: b.find_element(By.ID, "changed").is_displayed())
+        assert browser.find_element(By.ID, "note").get_property("value") == "Called her, she will come"
+        shoot(browser, "desk-request-changed-while-typing")
     finally:
         chat.close()

@@ -11,7 +11,7 @@ import pytest
 
 from bot.desk.statuses import ALLOWED_FROM, STATUSES
 from bot.store.schema import booking_events, booking_status
-from tests.desk.conftest import PERSON, DeskWorld, csrf_of, login, save_booking
+from tests.desk.conftest import PERSON, DeskWorld, csrf_of, inline_code, login, save_booking
 
 
 async def signed_in(
@@ -186,6 +186,26 @@ async def test_the_history_shows_who_changed_what_and_when(world: DeskWorld) -> 
     assert "amira" in page.text and "set the status to Contacted" in page.text and "2026-11-21 20:07" in page.text
 
 
+async def test_an_open_page_learns_of_a_change_from_the_version_without_keeping_the_session_alive(
+    world: DeskWorld,
+) -> None:
+    client = await signed_in(world)
+    url = f"/desk/requests/{world.booked_ref}/version"
+    page = await client.get(f"/desk/requests/{world.booked_ref}")
+    before = (await client.get(url)).json()["version"]
+    assert f'data-version="{before}"' in page.text and 'src="/desk/static/desk.js"' in page.text
+    asked = await client.get(url)
+    assert asked.json()["version"] == before and "set-cookie" not in asked.headers, "asking is not using the desk"
+    await move(client, world.booked_ref, "contacted")
+    assert (await client.get(url)).json()["version"] != before
+    assert (await client.get(f"/desk/requests/{world.main_ref}/version")).status_code == 404, "not their branch"
+    world.clock.advance(minutes=31)  # idle longer than the session: polling did not keep it alive
+    assert (await client.get(url)).status_code == 401
+    script = await client.get("/desk/static/desk.js")
+    assert script.headers["content-type"].startswith("text/javascript") and "data-version-url" in script.text
+    assert "version" in script.text
+
+
 async def test_every_desk_page_carries_the_security_headers(world: DeskWorld) -> None:
     client = await signed_in(world)
     pages = [
@@ -204,7 +224,7 @@ async def test_every_desk_page_carries_the_security_headers(world: DeskWorld) ->
         assert page.headers["referrer-policy"] == "same-origin"
     for page in pages[:5]:
         assert page.headers["cache-control"] == "no-store"
-        assert "<script" not in page.text and "style=" not in page.text and "<style" not in page.text
+        assert not inline_code(page.text)
         assert 'name="viewport"' in page.text
 
 
