@@ -12,6 +12,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".reflexbot-installed"
+UV_CACHE = VENV / ".uv-cache"  # uv's cache for the install-from-lock proof, filled before the tests
 
 
 def ensure_venv() -> None:
@@ -36,6 +38,38 @@ def ensure_venv() -> None:
     STAMP.write_text(wanted)
 
 
+def install_interpreter() -> str:
+    """A Python 3.11+ an unprivileged user may run, for the install-from-lock proof (tests/prod/test_install.py):
+    the system's, as in the Docker image, when running as root (this one may live under root's home)."""
+    if os.name == "nt" or os.geteuid() != 0:
+        return sys.executable
+    for candidate in ("/usr/bin/python3.13", "/usr/bin/python3.12", "/usr/bin/python3.11", "/usr/bin/python3"):
+        if Path(candidate).exists():
+            probe = [candidate, "-c", "import sys; print(sys.version_info >= (3, 11))"]
+            if subprocess.run(probe, capture_output=True, text=True, check=False).stdout.strip() == "True":
+                return candidate
+    return sys.executable
+
+
+def warm_lock_cache() -> None:
+    """Fetch the locked dependencies for that interpreter into uv's cache, so the proof installs offline
+    (tests reach no network beyond 127.0.0.1)."""
+    uv = BIN / "uv"
+    lock = ROOT / "requirements.lock"
+    if not uv.exists() or not lock.exists():
+        return
+    scratch = VENV / ".lock-cache-venv"
+    env = {**os.environ, "UV_CACHE_DIR": str(UV_CACHE)}
+    subprocess.run([str(uv), "venv", "-q", "--clear", "-p", install_interpreter(), str(scratch)], check=True, env=env)
+    subprocess.run(
+        [str(uv), "pip", "install", "-q", "--require-hashes", "-r", str(lock)],
+        check=True,
+        env={**env, "VIRTUAL_ENV": str(scratch)},
+    )
+    with tempfile.TemporaryDirectory() as wheels:  # and what building the wheel needs (setuptools)
+        subprocess.run([str(uv), "build", "-q", "--wheel", "-o", wheels, str(ROOT)], check=True, env=env)
+
+
 def main(argv: list[str]) -> int:
     """Dispatch the sub-command."""
     if not argv or argv[0] not in ("chat", "test", "run"):
@@ -48,6 +82,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "reflexbot"), "chat", *rest])
     if command == "run":
         return subprocess.call([str(BIN / "reflexbot"), *rest])
+    warm_lock_cache()
     for check in (["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]):
         print("$", " ".join(check), flush=True)
         if code := subprocess.call([str(BIN / check[0]), *check[1:]]):
