@@ -97,11 +97,14 @@ def test_the_wheel_installs_from_the_lock_and_serves_as_an_unprivileged_user(pla
         done = subprocess.run(command, env=into, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr[-2000:] + "\n(run `python3 dev.py test`: it fills uv's cache first)"
 
+    config = place / "config.toml"  # as the image keeps it in /etc: the checkout may be root's alone
+    shutil.copyfile(ROOT / "config.toml", config)
+    config.chmod(0o644)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_", "REFLEXBOT_", "XDG_"))}
     env |= {
         "HOME": str(home),
-        "REFLEXBOT_CONFIG": str(ROOT / "config.toml"),
+        "REFLEXBOT_CONFIG": str(config),
         "REFLEXBOT_DATABASE_URL": database,
         "REFLEXBOT_REDIS_URL": REDIS,
         "REFLEXBOT_PSEUDONYM_KEY": "install-proof-key",
