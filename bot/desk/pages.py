@@ -118,7 +118,7 @@ class Desk:
         self.templates.globals.update(
             labels=LABELS, branch_names=options.branches, answer_labels=ANSWER_LABELS, desk_zone=options.default_zone
         )
-        self.templates.filters["local"] = self._local
+        self.templates.filters["local"] = options.wall_clock  # an instant on the desk's wall clock
 
     def routes(self) -> list[BaseRoute]:
         """Every /desk route; anything else under /desk is a 404 with the same headers."""
@@ -355,10 +355,6 @@ class Desk:
         """Each confirmed time as the branch's wall clock, by ref."""
         found = await self.store.appointments_of(refs)
         return {ref: self.options.wall_clock(a.starts_at, a.branch) for ref, a in found.items()}
-
-    def _local(self, at: datetime) -> str:
-        """The template filter `local`: an instant on the desk's wall clock (the page says which zone)."""
-        return self.options.wall_clock(at)
 
     def _history_lines(self, history: list[BookingEvent]) -> list[tuple[str, str]]:
         """A request's history as (when, what happened) lines a staff member reads."""

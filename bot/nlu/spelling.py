@@ -93,7 +93,7 @@ class Speller:
         self._counts = counts
         self._skeletons: dict[str, list[str]] = {}
         for word in sorted(counts):
-            if len(word) >= 3 and word.isalpha() and word not in self.suspect:
+            if len(word) >= 3 and word.isalpha() and word.isascii() and word not in self.suspect:  # Latin only
                 self._skeletons.setdefault(skeleton(word), []).append(word)
         self._cache: dict[str, tuple[str, ...]] = {}
 
