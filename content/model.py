@@ -209,6 +209,8 @@ class RedFlagWords:
     ages: tuple[str, ...]  # "WHEN I WAS 12": before an age, these tell a history
     others: tuple[str, ...]  # "my HUSBAND is clutching his chest": someone else is meant
     first_person: tuple[str, ...]  # "my husband says I look pale": back to the writer
+    addressed: tuple[str, ...]  # "letters TO MY {mum}": whom a thing is for is not the one meant ("{}": `others`)
+    addressed_links: tuple[str, ...]  # ...nor those joined to them ("to my mum AND MY sister")
     denials: tuple[str, ...]  # "NEVER fainted": deny a red flag (not a symptom)
     idioms: tuple[str, ...]  # "my boss GIVES ME A heart attack": a figure of speech
     sayings: tuple[str, ...]  # "I wanted to die OF EMBARRASSMENT": a saying, for every kind (self-harm too)

@@ -129,8 +129,8 @@ class Matcher:
         negated: list[str] = []
         for code, tokens in long_tokens.items():
             language = self.lexicon.languages[code]
-            hits = symptom_hits if code == lang else ()
-            reading = scan_red_flags(language, tokens, self.lexicon.kinds, hits, self.lexicon.severities)
+            hits, told_in = (symptom_hits, None) if code == lang else ((), self.lexicon.languages[lang].words)
+            reading = scan_red_flags(language, tokens, self.lexicon.kinds, hits, self.lexicon.severities, told_in)
             if reading.flag is not None:
                 return reading
             negated.extend(reading.negated)

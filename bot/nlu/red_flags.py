@@ -118,6 +118,17 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
     return _holds_past(said, words) or _looks_back(following, words)
 
 
+def _with_history_of(words: Grammar, told_in: Grammar) -> Grammar:
+    """`words`, telling a history by the markers of the language the text is written in as well."""
+    return replace(
+        words,
+        past=words.past + told_in.past,
+        ages=words.ages + told_in.ages,
+        current=words.current + told_in.current,
+        lead=words.lead | told_in.lead,
+    )
+
+
 def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
     """The tokens with "30 weeks" / "28 wks" read as "30 pregnant" (a number from 4 to 42 before a
     gestation word, not after a duration word: "for 3 weeks" stays a duration)."""
@@ -259,12 +270,48 @@ def _names(said: Sequence[str], context: Sequence[tuple[str, ...]], words: Gramm
     )
 
 
-def _about_someone_else(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
+def _fills(pattern_part: str, word: str, words: Grammar) -> bool:
+    """Whether `word` is a person of `others` in the place of "{}" ("{}", or with a prefix: "ل{}")."""
+    before, _, after = pattern_part.partition("{}")
+    if not (word.startswith(before) and word.endswith(after)) or len(word) <= len(before) + len(after):
+        return False
+    return word[len(before) : len(word) - len(after)] in words.others
+
+
+def _addressed(tokens: Sequence[Token], words: Grammar) -> set[int]:
+    """Positions of people a thing is for or written to ("letters TO MY MUM and SISTER", "لامي وابوي", "maa
+    KE LIYE"): they are not the one the message is about."""
+    said = [token.word for token in tokens]
+    found: set[int] = set()
+    for pattern in words.addressed:
+        hole = next((index for index, part in enumerate(pattern) if "{}" in part), None)
+        if hole is None:  # the lint names it
+            continue
+        for position, word in enumerate(said):
+            start = position - hole
+            if start < 0 or start + len(pattern) > len(said) or not _fills(pattern[hole], word, words):
+                continue
+            if all(said[start + index] == part for index, part in enumerate(pattern) if index != hole):
+                found.add(position)
+    joined = set(found)
+    for position in found:  # "to my mum AND MY SISTER", "MAA AUR papa ke liye"
+        for step in (1, -1):
+            index = position + step
+            while 0 <= index < len(said) and tokens[index].clause == tokens[position].clause:
+                if said[index] in words.others:
+                    joined.add(index)
+                elif said[index] not in words.addressed_links:
+                    break
+                index += step
+    return joined
+
+
+def _about_someone_else(hit: Hit, tokens: Sequence[Token], words: Grammar, kind: str = "") -> bool:
     """True when the hit speaks of another person: "his chest", "my husband is clutching...", "mum face
     went funny"; the nearest person named before it decides (up to 12 words back, in this clause or the
-    one before)."""
-    inside = {tokens[i].word for i in range(hit.start, hit.end)}
-    if inside & words.others:
+    one before). For self-harm, people a thing is for are not meant: "I wrote letters to my mum"."""
+    addressed = _addressed(tokens, words) if kind == "self-harm" else set()
+    if any(tokens[i].word in words.others for i in range(hit.start, hit.end) if i not in addressed):
         return True
     clause = tokens[hit.start].clause
     for index in range(hit.start - 1, max(-1, hit.start - 13), -1):
@@ -273,7 +320,7 @@ def _about_someone_else(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bo
             break
         if token.word in words.first_person:
             return False
-        if token.word in words.others:
+        if token.word in words.others and index not in addressed:
             return True
     return False
 
@@ -349,11 +396,14 @@ def scan_red_flags(
     kinds: Mapping[str, str],
     symptom_hits: Sequence[Hit] = (),
     severities: Mapping[str, str] | None = None,
+    told_in: Grammar | None = None,
 ) -> RedFlagReading:
     """The most severe sign in the tokens (emergency, urgent, not-self-care), and the ones they say are
     absent or past. Signs that count in a context ("pregnant") are sorted apart from the rest, so a
-    pregnancy sign is not hidden by a sign sharing its words ("blood when I wiped, 24 weeks")."""
-    words = language.words
+    pregnancy sign is not hidden by a sign sharing its words ("blood when I wiped, 24 weeks"). `told_in`: the
+    words of the language the text is written in, when it is scanned in another for the words mixed in:
+    its history markers tell a history too ("pichle saal heart attack aaya tha")."""
+    words = language.words if told_in is None else _with_history_of(language.words, told_in)
     tokens = _contrasts_split(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words)
     found = spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY)
     for context, index in language.red_flags_unless:
@@ -404,6 +454,6 @@ def scan_red_flags(
         kinds.get(best.label, "emergency"),
         tuple(label for label in negated if label != best.label),
         severity_of.get(best.label, "emergency"),
-        _about_someone_else(best, tokens, words),
+        _about_someone_else(best, tokens, words, kinds.get(best.label, "")),
         tuple(sorting.history),
     )

@@ -145,6 +145,8 @@ class Grammar:
     ages: tuple[tuple[str, ...], ...]  # "when i was" 12: before a number, a history
     others: frozenset[str]  # "husband", "mum", "he": someone else is meant
     first_person: frozenset[str]  # "i", "me": the writer
+    addressed: tuple[tuple[str, ...], ...]  # "to my {}": someone a thing is for ("{}" a word of `others`)
+    addressed_links: frozenset[str]  # "and", "my": join more of them ("to my mum AND MY sister")
     denials: frozenset[str]  # "never": denies a red flag, not a symptom
     idioms: tuple[tuple[str, ...], ...]  # "gave me a": a red flag in a figure of speech
     sayings: tuple[tuple[str, ...], ...]  # "die of embarrassment": a saying, whatever the kind
@@ -200,6 +202,8 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         ages=tuple(tuple(phrase.split()) for phrase in words.red_flags.ages),
         others=frozenset(words.red_flags.others),
         first_person=frozenset(words.red_flags.first_person),
+        addressed=tuple(tuple(pattern.split()) for pattern in words.red_flags.addressed),
+        addressed_links=frozenset(words.red_flags.addressed_links),
         denials=frozenset(words.red_flags.denials),
         idioms=tuple(tuple(phrase.split()) for phrase in words.red_flags.idioms),
         sayings=tuple(tuple(phrase.split()) for phrase in words.red_flags.sayings),

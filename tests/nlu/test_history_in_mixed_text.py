@@ -1,0 +1,31 @@
+"""A history told in one language around a sign named in English ("pichle saal heart attack aaya tha") is a
+history, as it is in English: the English reading of a mixed text hears the writer's own history markers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu import Matcher
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pichle saal papa ko heart attack aaya tha, ab main stress mein hoon",
+        "mujhe 2 saal pehle heart attack aaya tha, abhi neend nahi aati",
+        "pichle saal mujhe stroke hua tha",
+        "noong isang taon nagka heart attack ako, ngayon hindi ako makatulog",
+        "السنة الماضية جاني heart attack والحين ما انام",
+        "в прошлом году был heart attack, теперь плохо сплю",
+    ],
+)
+def test_a_history_in_a_mixed_text_is_no_emergency_now(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mujhe heart attack aa raha hai", "papa ko abhi heart attack aa raha hai", "عندي chest pain قوي الحين"],
+)
+def test_a_sign_now_in_a_mixed_text_is_still_caught(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag == "chest-pain"
