@@ -176,6 +176,13 @@ class DeskSettings:
     poll_seconds: int = _key(10, minimum=1, maximum=600)  # an open request page looks for changes this often
 
 
+@dataclass(frozen=True, slots=True)
+class MetricsSettings:
+    """[metrics]: where GET /metrics is served (its bearer token comes from $REFLEXBOT_METRICS_TOKEN only)."""
+
+    port: int = _key(0, minimum=0, maximum=65535)  # 0: on the public port; else only on this port, same host
+
+
 SECTIONS: dict[str, type[Any]] = {
     "storage": StorageSettings,
     "bot": BotSettings,
@@ -186,8 +193,9 @@ SECTIONS: dict[str, type[Any]] = {
     "telegram": TelegramSettings,
     "whatsapp": WhatsAppSettings,
     "desk": DeskSettings,
+    "metrics": MetricsSettings,
 }
-SECRET_VARIABLES = frozenset({"REFLEXBOT_DESK_SECRET"})
+SECRET_VARIABLES = frozenset({"REFLEXBOT_DESK_SECRET", "REFLEXBOT_METRICS_TOKEN"})
 """Environment variables with a section's prefix that are secrets read where they are used, not keys."""
 
 
@@ -205,6 +213,7 @@ class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)
     desk: DeskSettings = field(default_factory=DeskSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     source: Path | None = None  # the file read, if any
 
     @property
@@ -327,6 +336,9 @@ def _check(
             f"{where('session.min_rest_seconds')}: {session.min_rest_seconds} is more than "
             f"session.max_rest_seconds ({session.max_rest_seconds})"
         )
+    metrics: MetricsSettings = sections["metrics"]
+    if metrics.port and metrics.port == sections["server"].port:
+        problems.append(f"{where('metrics.port')}: {metrics.port} is the public port (server.port): use another")
     clinic: ClinicSettings = sections["clinic"]
     seen: set[str] = set()
     for number, branch in enumerate(clinic.branches, start=1):

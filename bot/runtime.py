@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.backoff import OUTBOX_RETRY, Backoff
 from bot.engine import (
     Action,
     Conversation,
@@ -52,8 +53,13 @@ OnRecord = Callable[[str, Record], Awaitable[None]]
 
 class _Outcome(enum.Enum):
     SENT = "sent"
-    FAILED = "failed"  # kept for another try
+    FAILED = "failed"  # kept for another try, after a wait that grows with each failure
+    ELSEWHERE = "elsewhere"  # kept for the process that serves the channel
     GONE = "gone"  # the person blocked the bot
+
+
+TRACKED_FAILURES = 100_000
+"""People whose sends keep failing remembered at once (each with a count); past it the oldest is forgotten."""
 
 
 def log_key(key: str) -> str:
@@ -78,6 +84,7 @@ class Runtime:
         parallel: int = 1,
         clock: Callable[[], datetime] | None = None,
         claim_batch: int = 8,
+        retry: Backoff = OUTBOX_RETRY,
     ) -> None:
         self.kb = kb
         self.store = store
@@ -96,6 +103,10 @@ class Runtime:
         # Timers claimed at once: few, so a session step that falls due during a night's fan-out waits
         # for the start of a few reminder turns at most before the next claim takes it (steps first).
         self.claim_batch = claim_batch
+        # A reply whose send failed every try waits in the outbox before the next: longer after each failure
+        # in a row. A person's replies go out in order, so their count is their first kept reply's.
+        self.retry = retry
+        self._failures: dict[str, int] = {}
         self._stopping = False
         self._pruned_at: datetime | None = None
         self._running = 0  # run_due calls in progress
@@ -278,10 +289,11 @@ class Runtime:
                 await self.store.mark_delivered(items)
                 await self._turn(key, Unreachable(), now, fired=None)
                 return
-            if outcome is _Outcome.FAILED:
+            if outcome in (_Outcome.FAILED, _Outcome.ELSEWHERE):
+                retry_at = self._retry_at(key, now) if outcome is _Outcome.FAILED else None
                 await self.store.mark_delivered(delivered)
-                await self.store.release_replies(items[index:])
-                await self.store.keep_replies(key, fresh, now)
+                await self.store.release_replies(items[index:], retry_at)
+                await self.store.keep_replies(key, fresh, now, retry_at)
                 return
             delivered.append(item)
         await self.store.mark_delivered(delivered)
@@ -290,8 +302,9 @@ class Runtime:
             if outcome is _Outcome.GONE:
                 await self._turn(key, Unreachable(), now, fired=None)
                 return
-            if outcome is _Outcome.FAILED:
-                await self.store.keep_replies(key, fresh[index:], now)
+            if outcome in (_Outcome.FAILED, _Outcome.ELSEWHERE):
+                retry_at = self._retry_at(key, now) if outcome is _Outcome.FAILED else None
+                await self.store.keep_replies(key, fresh[index:], now, retry_at)
                 return
 
     async def _send(self, key: str, reply: Reply) -> _Outcome:
@@ -299,16 +312,25 @@ class Runtime:
             await self.deliver(key, reply)
         except RecipientGoneError:
             log.warning("%s can no longer be reached; their timers stop", log_key(key))
+            self._failures.pop(key, None)
             return _Outcome.GONE
         except NotServedHereError:
             log.debug("reply to %s kept for the process that serves its channel", log_key(key))
-            return _Outcome.FAILED
+            return _Outcome.ELSEWHERE
         except Exception:
             log.exception("delivery failed for %s; kept for retry", log_key(key))
             self.metrics.send_failures.labels(channel_of(key)).inc()
+            self._failures[key] = self._failures.pop(key, 0) + 1  # re-inserted: the oldest stay first
+            if len(self._failures) > TRACKED_FAILURES:
+                del self._failures[next(iter(self._failures))]
             return _Outcome.FAILED
+        self._failures.pop(key, None)
         self.metrics.replies.labels(channel_of(key)).inc()
         return _Outcome.SENT
+
+    def _retry_at(self, key: str, now: datetime) -> datetime:
+        """When a person's kept replies are tried again: a jittered wait that grows with their failures in a row."""
+        return now + timedelta(seconds=self.retry.delay(self._failures.get(key, 1) - 1))
 
     async def _rearm(self) -> None:
         if self.wake_at is not None:

@@ -2,7 +2,7 @@
 
 One process (`--workers 1`) or several: uvicorn's supervisor starts N worker processes on one socket,
 each builds its own `Service` (store connection, trigger, channels), and they share the database
-(PostgreSQL) and the send budget (Redis).
+(PostgreSQL), the send budget (Redis) and, through a private directory of files, their metrics.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,6 +32,8 @@ from bot.desk import Desk, DeskOptions, Passwords, desk_secret
 from bot.engine import Knowledge, Record, Reply
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
+from bot.metrics import Metrics, export_workers, multiprocess_directory, workers_directory
+from bot.metrics_endpoint import MetricsPort, metrics_token
 from bot.pictures.library import Pictures
 from bot.runtime import Deliver, NotServedHereError, OnRecord, Runtime
 from bot.server import create_app, create_deferred_app
@@ -50,8 +52,11 @@ def telegram_token() -> str:
     return token
 
 
-def preflight(settings: Settings, workers: int) -> None:
-    """Refuse, before anything starts, what cannot work: missing secrets, or workers that cannot share."""
+def preflight(settings: Settings, workers: int, port: int | None = None) -> None:
+    """Refuse, before anything starts, what cannot work: missing secrets, workers that cannot share, or
+    metrics on the public port (`port`, when given) as if it were a port of their own."""
+    if port is not None and settings.metrics.port == port:
+        raise ConfigError(f"[metrics] port {port} is the port the server listens on: use another, or 0")
     if settings.telegram.enabled:
         telegram_token()
     _whatsapp_credentials(settings)
@@ -147,7 +152,8 @@ class Service:
             telegram=self.telegram,
             whatsapp=self.whatsapp,
             health=self.health,
-            metrics=self.runtime.metrics,
+            metrics=None if self.settings.metrics.port else self.runtime.metrics,  # else on its own port
+            metrics_token=metrics_token(),
             telegram_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
             pictures=self.pictures,
             desk=self.desk,
@@ -184,8 +190,9 @@ def _pace(settings: Settings, channel: str, workers: int, per_chat_seconds: floa
     return Pacer(per_chat_seconds, per_second / workers)
 
 
-async def build_service(settings: Settings, workers: int = 1) -> Service:
-    """Everything one process runs, wired through constructors; nothing started yet."""
+async def build_service(settings: Settings, workers: int = 1, metrics: Metrics | None = None) -> Service:
+    """Everything one process runs, wired through constructors; nothing started yet. Without `metrics`, a
+    worker of several counts into the workers' shared directory, a single process in memory."""
     preflight(settings, workers)
     store = await SqlStore.open(settings.storage_url, timedelta(seconds=settings.server.claim_seconds), clock=utc_now)
     kb = build_knowledge(settings)
@@ -207,6 +214,7 @@ async def build_service(settings: Settings, workers: int = 1) -> Service:
         newcomer=newcomer(settings),
         parallel=settings.server.parallel_timers,
         clock=utc_now,
+        metrics=metrics or Metrics(directory=multiprocess_directory()),
     )
     pictures = Pictures(kb.content)
     telegram = _telegram(settings, runtime, store, kb, workers, pictures)
@@ -273,19 +281,36 @@ def _telegram(
 
 async def serve(settings: Settings, host: str, port: int) -> int:
     """Run one process: the webhook server (and Telegram polling, if configured) until interrupted."""
-    service = await build_service(settings)
-    announce(settings, host, port, workers=1)
-    server = uvicorn.Server(
-        uvicorn.Config(service.app(), host=host, port=port, log_level="warning", lifespan="on", log_config=None)
-    )
+    preflight(settings, 1, port)
+    metrics = Metrics()
+    metrics_port = _metrics_port(settings, host, metrics.export)  # a port that cannot be had stops us here
     try:
-        await server.serve()
+        service = await build_service(settings, metrics=metrics)
+        announce(settings, host, port, workers=1)
+        server = uvicorn.Server(
+            uvicorn.Config(service.app(), host=host, port=port, log_level="warning", lifespan="on", log_config=None)
+        )
+        try:
+            await server.serve()
+        finally:
+            await service.stop()  # if the lifespan never ran (nothing to do if it did)
     finally:
-        await service.stop()  # if the lifespan never ran (nothing to do if it did)
+        if metrics_port is not None:
+            metrics_port.stop()
     if not server.started:
         log.error("the server did not start (see above)")
         return 1
     return 0
+
+
+def _metrics_port(settings: Settings, host: str, export: Callable[[], bytes]) -> MetricsPort | None:
+    """/metrics on `[metrics] port` (same host), started, when one is configured."""
+    if not settings.metrics.port:
+        return None
+    try:
+        return MetricsPort(host, settings.metrics.port, export, metrics_token()).start()
+    except OSError as error:
+        raise ConfigError(f"[metrics] port {settings.metrics.port}: cannot listen on {host}: {error}") from error
 
 
 def announce(settings: Settings, host: str, port: int, workers: int) -> None:
@@ -309,20 +334,27 @@ def announce(settings: Settings, host: str, port: int, workers: int) -> None:
 
 
 def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
-    """Run `workers` processes on one socket (uvicorn's supervisor restarts any that dies)."""
-    preflight(settings, workers)
+    """Run `workers` processes on one socket (uvicorn's supervisor restarts any that dies); their metrics
+    meet in a directory made for this run, and `[metrics] port` is served from here, summing them all."""
+    preflight(settings, workers, port)
     announce(settings, host, port, workers)
     os.environ["REFLEXBOT_WORKERS"] = str(workers)  # each worker process reads its config again
-    uvicorn.run(
-        "bot.serve:worker_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        lifespan="on",
-        log_level="warning",
-        log_config=None,  # uvicorn's records go to our (redacting) handler
-    )
+    with workers_directory() as directory:
+        metrics_port = _metrics_port(settings, host, lambda: export_workers(directory))
+        try:
+            uvicorn.run(
+                "bot.serve:worker_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                lifespan="on",
+                log_level="warning",
+                log_config=None,  # uvicorn's records go to our (redacting) handler
+            )
+        finally:
+            if metrics_port is not None:
+                metrics_port.stop()
     return 0
 
 

@@ -28,6 +28,7 @@ from bot.channels.telegram.app import TelegramChannel
 from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.desk import Desk
 from bot.metrics import Metrics
+from bot.metrics_endpoint import metrics_endpoint
 from bot.pictures.library import Pictures
 
 log = logging.getLogger("reflexbot.server")
@@ -80,6 +81,7 @@ def create_app(
     whatsapp: WhatsAppChannel | None = None,
     health: Health | None = None,
     metrics: Metrics | None = None,
+    metrics_token: str = "",
     lifespan: Lifespan | None = None,
     privacy: str = "",
     limits: BodyLimits = DEFAULT_LIMITS,
@@ -88,7 +90,8 @@ def create_app(
     calendars: CalendarFiles | None = None,
 ) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer. Every body is
-    bounded (size, time) before it is read; a request proves who sent it before any costly work."""
+    bounded (size, time) before it is read; a request proves who sent it before any costly work. /metrics
+    is here when `metrics` is given (not when it has a port of its own), behind `metrics_token` if set."""
 
     async def signed_form(request: Request) -> dict[str, str] | Response:
         """Twilio's form fields, if WhatsApp is on and the signature holds for the public URL; else the
@@ -181,13 +184,15 @@ def create_app(
         headers = {"Cache-Control": "no-store", "Content-Disposition": 'attachment; filename="appointment.ics"'}
         return Response(ics, media_type="text/calendar", headers=headers)
 
-    async def metrics_route(request: Request) -> Response:
-        if metrics is None:
-            return JSONResponse({"error": "no metrics"}, status_code=404)
-        return Response(metrics.export(), media_type="text/plain; version=0.0.4")
+    async def no_metrics(request: Request) -> Response:
+        return JSONResponse({"error": "no metrics"}, status_code=404)
 
     routes: list[BaseRoute] = [
-        Route("/metrics", metrics_route, methods=["GET"]),
+        Route(
+            "/metrics",
+            no_metrics if metrics is None else metrics_endpoint(metrics.export, metrics_token),
+            methods=["GET"],
+        ),
         Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
         Route("/whatsapp/webhook", whatsapp_webhook, methods=["POST"]),
         Route("/whatsapp/status", whatsapp_status, methods=["POST"]),

@@ -246,10 +246,13 @@ def commit_turn(
     return claim_replies(conn, key, now, claim)
 
 
-def keep_replies(conn: Connection, key: str, replies: list[Reply], now: datetime) -> None:
-    """Save replies that could not be delivered, for a later try."""
+def keep_replies(
+    conn: Connection, key: str, replies: list[Reply], now: datetime, retry_at: datetime | None = None
+) -> None:
+    """Save replies that could not be delivered, for a later try (not before `retry_at`, if given)."""
     for reply in replies:
-        _apply(conn, key, reply, now, None)
+        row = {"key": key, "timer_row": None, "reply": reply_to_json(reply), "created_at": now}
+        conn.execute(insert(outbox).values(**row, claimed_until=retry_at))
 
 
 def outbox_of(conn: Connection, key: str) -> list[OutboxItem]:

@@ -132,10 +132,12 @@ class SqlStore:
         )
         return await self._runner.run(work)
 
-    async def keep_replies(self, key: str, replies: list[Reply], now: datetime) -> None:
-        """Save replies that could not be delivered, for a later try."""
+    async def keep_replies(
+        self, key: str, replies: list[Reply], now: datetime, retry_at: datetime | None = None
+    ) -> None:
+        """Save replies that could not be delivered, for a later try (not before `retry_at`, if given)."""
         if replies:
-            await self._runner.run(partial(ops.keep_replies, key=key, replies=replies, now=now))
+            await self._runner.run(partial(ops.keep_replies, key=key, replies=replies, now=now, retry_at=retry_at))
 
     async def pending_replies(self, key: str) -> list[OutboxItem]:
         """Replies saved but not yet delivered, oldest first (claimed or not)."""

@@ -119,6 +119,7 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[str] | None = None
     log: Path | None = None
+    environment: dict[str, str] = field(default_factory=dict)  # more variables (a metrics token ...)
 
     def start(self) -> Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_", "REFLEXBOT_"))}
@@ -127,6 +128,7 @@ class Server:
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
             "REFLEXBOT_CONFIG": str(self.config),
             "REFLEXBOT_LOG_LEVEL": "WARNING",
+            **self.environment,
         }
         self.log = self.config.with_name(f"serve-{self.port}-{uuid.uuid4().hex[:6]}.log")
         with self.log.open("w") as sink:

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from sqlalchemy import Connection, update
 
+from bot.backoff import Backoff
 from bot.engine import ChoicePicked, Knowledge, Reply, TextReceived
 from bot.runtime import Runtime
 from bot.store import SqlStore
@@ -93,12 +94,14 @@ async def test_failed_delivery_is_kept_and_retried_in_order(kb: Knowledge, tmp_p
             raise ConnectionError("network down")
         delivered.append(reply.text)
 
-    runtime = Runtime(kb, store, deliver)
+    runtime = Runtime(kb, store, deliver, retry=Backoff(base=30, cap=900, random=lambda: 0.5))
     try:
         await runtime.handle(KEY, TextReceived("hi"), T0)
         assert delivered == [] and len(await store.pending_replies(KEY)) == 2
         failing[0] = False
-        await runtime.flush(T0)
+        await runtime.flush(T0 + timedelta(seconds=14))
+        assert delivered == [], "kept until its retry time (half of 30 s)"
+        await runtime.flush(T0 + timedelta(seconds=15))
         assert len(delivered) == 2 and "reflexbot" in delivered[0]
         assert await store.pending_replies(KEY) == []
     finally:

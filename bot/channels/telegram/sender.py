@@ -11,6 +11,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.backoff import SEND_RETRY, Backoff
 from bot.channels.calendar import CalendarFiles, file_name
 from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.telegram.render import MAX_CAPTION, Outgoing, render
@@ -45,10 +46,12 @@ class TelegramSender:
         pictures: Pictures | None = None,
         store: SqlStore | None = None,
         calendars: CalendarFiles | None = None,
+        backoff: Backoff = SEND_RETRY,
     ) -> None:
         self.bot = bot
         self.pacer: Pace = pacer or Pacer(sleep=sleep)
         self._sleep = sleep
+        self.backoff = backoff  # the wait before each new try after a timeout or a network error
         self._cards: dict[tuple[int, str], int] = {}  # (chat, card) -> message id
         self.pictures = pictures
         self.store = store
@@ -165,5 +168,6 @@ class TelegramSender:
                 raise
             except (TimedOut, NetworkError) as error:
                 log.warning("telegram unreachable (%s), attempt %d", type(error).__name__, attempt + 1)
-                await self._sleep(min(30.0, 0.5 * 2**attempt))
+                if attempt + 1 < MAX_ATTEMPTS:  # after the last try the reply goes back to the outbox at once
+                    await self._sleep(self.backoff.delay(attempt))
         raise DeliveryFailedError(f"gave up after {MAX_ATTEMPTS} attempts")

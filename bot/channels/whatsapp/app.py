@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
@@ -13,12 +12,12 @@ from twilio.request_validator import RequestValidator
 from bot.channels.whatsapp.parse import parse_form
 from bot.channels.whatsapp.sender import Template, WhatsAppSender
 from bot.engine import Choice, Knowledge, Record, Reply
+from bot.metrics import ERROR_CODE, FAILED_STATUSES
 from bot.runtime import Runtime
 from bot.store import SqlStore
 
 log = logging.getLogger("reflexbot.whatsapp")
 Clock = Callable[[], datetime]
-FAILED = frozenset({"failed", "undelivered"})
 
 
 class WhatsAppChannel:
@@ -44,7 +43,7 @@ class WhatsAppChannel:
         self.validator = RequestValidator(auth_token)
         self.public_url = public_url.rstrip("/")
         self.staff_number = staff_number  # "whatsapp:+971..."
-        self.statuses: Counter[str] = Counter()  # delivery statuses seen, for logs and metrics
+        self.metrics = runtime.metrics  # delivery statuses are counted with the runtime's numbers
         self.processed = 0  # inbound messages handled so far; `idle` is notified after each
         self.idle = asyncio.Condition()
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -117,10 +116,9 @@ class WhatsAppChannel:
             log.exception("could not forward booking %s to the staff number", data.get("ref"))
 
     def status(self, form: Mapping[str, str]) -> None:
-        """A delivery status callback: counted, and failures logged with Twilio's error code."""
-        status = form.get("MessageStatus", "")
-        self.statuses[status] += 1
-        if status in FAILED:
-            log.warning(
-                "whatsapp message %s %s (error %s)", form.get("MessageSid", ""), status, form.get("ErrorCode", "?")
-            )
+        """A delivery status callback: counted by status (failures by Twilio's error code too), and failures
+        logged with the code (never the number or the message's SID: either leads back to the person)."""
+        status, code = form.get("MessageStatus", ""), form.get("ErrorCode", "")
+        self.metrics.delivery_status(status, code)
+        if status in FAILED_STATUSES:
+            log.warning("whatsapp message %s (error %s)", status, code if ERROR_CODE.fullmatch(code) else "?")

@@ -18,6 +18,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
+from bot.backoff import SEND_RETRY, Backoff
 from bot.channels.calendar import CalendarFiles
 from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.whatsapp.render import render
@@ -103,6 +104,7 @@ class WhatsAppSender:
         pictures: Pictures | None = None,
         media_base: str = "",
         calendars: CalendarFiles | None = None,
+        backoff: Backoff = SEND_RETRY,
     ) -> None:
         self.client = client
         self.sender = sender
@@ -112,6 +114,7 @@ class WhatsAppSender:
         self.status_callback = status_callback
         self.pacer: Pace = pacer or Pacer(per_chat_seconds=0.0, per_second=10.0, sleep=sleep)
         self._sleep = sleep
+        self.backoff = backoff  # the wait before each new try after a 429, a 5xx or no answer
         self.hint = hint
         # Quick-reply Content templates by choice set ("feel:better,feel:same,feel:worse" -> HX...):
         # their buttons' payloads are the choice ids, and variable 1 carries the reply's text.
@@ -207,12 +210,11 @@ class WhatsAppSender:
             except TwilioRestException as error:
                 if error.code == OPTED_OUT:
                     raise RecipientGoneError(str(error)) from error
-                if error.status == 429 or error.status >= 500:
-                    log.warning("twilio answered %s, attempt %d", error.status, attempt + 1)
-                    await self._sleep(min(30.0, 0.5 * 2**attempt))
-                    continue
-                raise
+                if error.status != 429 and error.status < 500:
+                    raise
+                log.warning("twilio answered %s, attempt %d", error.status, attempt + 1)
             except (TimeoutError, OSError, aiohttp.ClientError) as error:
                 log.warning("twilio unreachable (%s), attempt %d", type(error).__name__, attempt + 1)
-                await self._sleep(min(30.0, 0.5 * 2**attempt))
+            if attempt + 1 < MAX_ATTEMPTS:  # after the last try the reply goes back to the outbox at once
+                await self._sleep(self.backoff.delay(attempt))
         raise DeliveryFailedError(f"gave up after {MAX_ATTEMPTS} attempts")

@@ -16,8 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.backoff import Backoff
 from bot.channels.pacing import Pacer
-from bot.channels.whatsapp.sender import WhatsAppSender, make_client
+from bot.channels.whatsapp.sender import MAX_ATTEMPTS, DeliveryFailedError, WhatsAppSender, make_client
 from bot.engine import Reply
 from bot.store import SqlStore
 from tests.channels.telegram.fake_bot_api import ListeningServer
@@ -126,3 +127,55 @@ async def test_63016_marks_the_window_closed_and_reminders_go_as_the_template(
         await store.close()
     assert [f.get("ContentSid") for f in twilio.accepted] == ["HX" + "6" * 32] * 2
     assert twilio.attempts == 3, "after the 63016 the body is not even tried again"
+
+
+async def send_through(url: str, tmp_path: Path, backoff: Backoff, waits: list[float]) -> None:
+    """One reply through the real SDK to the stand-in, every wait between tries recorded instead of slept."""
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+
+    async def no_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    async def unpaced(seconds: float) -> None:
+        return None
+
+    client = make_client(ACCOUNT, TOKEN, url, timeout=0.3)
+    sender = WhatsAppSender(
+        client,
+        FROM,
+        store,
+        lambda: T0,
+        sleep=no_wait,
+        pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=unpaced),
+        backoff=backoff,
+    )
+    try:
+        await sender.deliver(PERSON, Reply("Time for a few minutes of foot care."))
+    finally:
+        await client.http_client.close()
+        await store.close()
+
+
+async def test_the_waits_between_tries_grow_jittered_up_to_the_cap(
+    stand_in: tuple[StandIn, str], tmp_path: Path
+) -> None:
+    twilio, url = stand_in
+    twilio.script = ["500", "429", "hang", "500", "500"]
+    draws = [0.5, 0.9, 0.25, 1.0, 0.1]
+    waits: list[float] = []
+    await send_through(url, tmp_path, Backoff(base=1.0, cap=5.0, random=lambda: draws.pop(0)), waits)
+    assert len(twilio.accepted) == 1 and twilio.attempts == 6
+    # ceilings 1, 2, 4, then 5 (8 and 16 capped), times the draws
+    assert waits == [0.5, 1.8, 1.0, 5.0, 0.5]
+
+
+async def test_after_the_last_try_the_reply_goes_back_without_a_wait(
+    stand_in: tuple[StandIn, str], tmp_path: Path
+) -> None:
+    twilio, url = stand_in
+    twilio.script = ["500"] * MAX_ATTEMPTS
+    waits: list[float] = []
+    with pytest.raises(DeliveryFailedError):
+        await send_through(url, tmp_path, Backoff(base=1.0, cap=5.0, random=lambda: 1.0), waits)
+    assert twilio.attempts == MAX_ATTEMPTS and twilio.accepted == []
+    assert waits == [1.0, 2.0, 4.0, 5.0, 5.0], "a wait between tries, none after the last"
