@@ -84,6 +84,13 @@ class SessionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    """[privacy]: how long a person's data are kept after their last message (told a week before)."""
+
+    retain_days: int = _key(365, minimum=8)
+
+
+@dataclass(frozen=True, slots=True)
 class BranchSettings:
     """[[clinic.branches]]: one branch."""
 
@@ -188,6 +195,7 @@ SECTIONS: dict[str, type[Any]] = {
     "bot": BotSettings,
     "safety": SafetySettings,
     "session": SessionSettings,
+    "privacy": PrivacySettings,
     "clinic": ClinicSettings,
     "server": ServerSettings,
     "telegram": TelegramSettings,
@@ -208,6 +216,7 @@ class Settings:
     bot: BotSettings = field(default_factory=BotSettings)
     safety: SafetySettings = field(default_factory=SafetySettings)
     session: SessionSettings = field(default_factory=SessionSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     clinic: ClinicSettings = field(default_factory=ClinicSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
@@ -231,6 +240,7 @@ class Settings:
             max_points_offered=self.session.max_points_offered,
             min_rest_seconds=self.session.min_rest_seconds,
             max_rest_seconds=self.session.max_rest_seconds,
+            retain_days=self.privacy.retain_days,
         )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.backoff import OUTBOX_RETRY, Backoff
 from bot.engine import (
+    FROM_PERSON,
     Action,
     Conversation,
     Event,
@@ -50,6 +51,13 @@ WakeAt = Callable[[datetime], None]
 OnRecord = Callable[[str, Record], Awaitable[None]]
 """Hands a stored record (a booking request) to whoever forwards it to the clinic."""
 
+OnErase = Callable[[str], Awaitable[None]]
+"""Told of each person erased (they asked, or were inactive too long): the channels drop what they hold in
+memory about them (a live session card, a pace slot, a closed 24-hour window)."""
+
+NOTICE = timedelta(days=7)
+"""How long before their data are erased for inactivity a person is told."""
+
 
 class _Outcome(enum.Enum):
     SENT = "sent"
@@ -85,6 +93,7 @@ class Runtime:
         clock: Callable[[], datetime] | None = None,
         claim_batch: int = 8,
         retry: Backoff = OUTBOX_RETRY,
+        on_erase: OnErase | None = None,
     ) -> None:
         self.kb = kb
         self.store = store
@@ -92,6 +101,7 @@ class Runtime:
         self.default_tz = default_tz
         self.wake_at = wake_at
         self.on_record = on_record
+        self.on_erase = on_erase
         self.metrics = metrics or Metrics()
         self.newcomer = newcomer  # a new person's first state by key (else the default time zone)
         self.parallel = parallel  # how many people's due timers run at once (each person's in order)
@@ -108,7 +118,7 @@ class Runtime:
         self.retry = retry
         self._failures: dict[str, int] = {}
         self._stopping = False
-        self._pruned_at: datetime | None = None
+        self._swept_at: datetime | None = None
         self._running = 0  # run_due calls in progress
         self._quiet = asyncio.Condition()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -125,7 +135,7 @@ class Runtime:
         delivery of the same message is ignored; returns False then."""
         self.metrics.updates.labels(channel_of(key)).inc()
         async with self._lock(key):
-            return await self._turn(key, event, now, fired=None, dedupe=dedupe)
+            return await self._turn(key, event, now, fired=None, dedupe=dedupe, seen=isinstance(event, FROM_PERSON))
 
     async def fire(self, timer: DueTimer, now: datetime) -> None:
         """A due timer: step it for its person unless it was cancelled meanwhile."""
@@ -206,11 +216,52 @@ class Runtime:
         if self._stopping:
             return fired
         await self.flush(now, key)
-        if key is None and (self._pruned_at is None or now - self._pruned_at >= timedelta(hours=1)):
-            self._pruned_at = now
-            await self.store.prune(now)
+        if key is None and (self._swept_at is None or now - self._swept_at >= timedelta(hours=1)):
+            self._swept_at = now
+            await self.sweep(now)
         await self._rearm()
         return fired
+
+    @property
+    def retain(self) -> timedelta:
+        """How long a person's data are kept after their last message (`[privacy] retain_days`)."""
+        return timedelta(days=self.kb.policy.retain_days)
+
+    async def sweep(self, now: datetime) -> None:
+        """The hourly chores: forget finished timers and old webhook ids; keep only what is needed.
+
+        Whoever has written nothing for `retain_days - 7` days gets a notice timer (fired like any timer:
+        the channel sends it when it can), and whoever has written nothing for `retain_days`, told at least
+        a week ago, is erased as "delete my data" erases. Idempotent and safe on several workers: each
+        person is claimed in the transaction that notices or erases them.
+        """
+        await self.store.prune(now)
+        try:
+            noticed = await self.store.schedule_erase_notices(now, self.retain, NOTICE)
+            erased = await self.store.erase_inactive(now, self.retain, NOTICE)
+        except Exception:
+            log.exception("the retention sweep failed; the next sweep tries again")
+            return
+        if noticed:
+            log.info("%d people inactive for a long time will be told of the erase", noticed)
+        if erased:
+            log.info("%d people inactive for %d days erased", len(erased), self.retain.days)
+            await self.store.checkpoint()
+            for key in erased:
+                await self._forgotten(key)
+
+    async def next_sweep_at(self) -> datetime | None:
+        """When the sweep next has something to do for people's data (a clock that runs it only then: the
+        virtual one; the real trigger runs it hourly)."""
+        return await self.store.next_retention_at(self.retain, NOTICE)
+
+    async def _forgotten(self, key: str) -> None:
+        """What this process holds in memory about an erased person goes too."""
+        if self.on_erase is not None:
+            try:
+                await self.on_erase(key)
+            except Exception:
+                log.exception("dropping what a channel holds about an erased person failed")
 
     async def stop(self) -> None:
         """Take no more timers; wait for the turns in flight to finish and give back what was not started."""
@@ -229,7 +280,13 @@ class Runtime:
                 await self._deliver(key, await self.store.claim_replies(key, now), [], now)
 
     async def _turn(
-        self, key: str, event: Event, now: datetime, fired: int | None, dedupe: tuple[str, str] | None = None
+        self,
+        key: str,
+        event: Event,
+        now: datetime,
+        fired: int | None,
+        dedupe: tuple[str, str] | None = None,
+        seen: bool = False,
     ) -> bool:
         def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Action, ...]]:
             if saved is None:
@@ -251,7 +308,7 @@ class Runtime:
         # after it, and a timer is done only once its replies are delivered (a crash can repeat such a
         # reply, never lose it). A person's ordinary turn delivers straight after the commit (a crash can
         # drop such a reply, never repeat it).
-        result = await self.store.run_turn(key, decide, now, fired, durable=fired is not None, dedupe=dedupe)
+        result = await self.store.run_turn(key, decide, now, fired, durable=fired is not None, dedupe=dedupe, seen=seen)
         if result is None:
             return False  # the timer was cancelled or handled, or the message was seen before
         replies = [a for a in result.actions if isinstance(a, Reply)]
@@ -259,6 +316,7 @@ class Runtime:
             await self.store.checkpoint()  # nothing of them left in SQLite's write-ahead log either
             for reply in replies:  # nothing about the person is kept, not even this goodbye
                 await self._send(key, reply)
+            await self._forgotten(key)
             return True
         if self.on_record is not None:
             for action in result.actions:

@@ -30,12 +30,13 @@ from bot.channels.whatsapp.sender import Template, WhatsAppSender, make_client
 from bot.config import ConfigError, Settings, load_settings
 from bot.desk import Desk, DeskOptions, Passwords, desk_secret
 from bot.engine import Knowledge, Record, Reply
+from bot.engine.retention_flow import privacy_text
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
 from bot.metrics import Metrics, export_workers, multiprocess_directory, workers_directory
 from bot.metrics_endpoint import MetricsPort, metrics_token
 from bot.pictures.library import Pictures
-from bot.runtime import Deliver, NotServedHereError, OnRecord, Runtime
+from bot.runtime import Deliver, NotServedHereError, OnErase, OnRecord, Runtime
 from bot.server import create_app, create_deferred_app
 from bot.store import SqlStore, database_url
 from bot.version import version
@@ -78,6 +79,7 @@ class Outlets:
 
     senders: dict[str, Deliver] = field(default_factory=dict)
     staff: list[OnRecord] = field(default_factory=list)
+    forgetters: list[OnErase] = field(default_factory=list)
 
     async def deliver(self, key: str, reply: Reply) -> None:
         """Send through the channel named by the key's prefix ("telegram:42")."""
@@ -90,6 +92,11 @@ class Outlets:
         """A record (a booking request) to every staff channel configured."""
         for forward in self.staff:
             await forward(key, record)
+
+    async def forget(self, key: str) -> None:
+        """A person was erased: every channel drops what it holds in memory about them."""
+        for forget in self.forgetters:
+            await forget(key)
 
 
 @dataclass
@@ -159,7 +166,7 @@ class Service:
             desk=self.desk,
             calendars=CalendarFiles(self.store, self.runtime.kb.clinic),
             lifespan=self.lifespan,
-            privacy=self.runtime.kb.content.message(self.settings.bot.default_language, "privacy"),
+            privacy=privacy_text(self.runtime.kb, self.settings.bot.default_language),
             limits=BodyLimits(
                 max_bytes=self.settings.server.max_body_bytes,
                 seconds=self.settings.server.body_timeout_seconds,
@@ -215,6 +222,7 @@ async def build_service(settings: Settings, workers: int = 1, metrics: Metrics |
         parallel=settings.server.parallel_timers,
         clock=utc_now,
         metrics=metrics or Metrics(directory=multiprocess_directory()),
+        on_erase=outlets.forget,
     )
     pictures = Pictures(kb.content)
     telegram = _telegram(settings, runtime, store, kb, workers, pictures)
@@ -224,6 +232,7 @@ async def build_service(settings: Settings, workers: int = 1, metrics: Metrics |
         if channel is not None:
             outlets.senders[name] = channel.sender.deliver
             outlets.staff.append(channel.forward_record)
+            outlets.forgetters.append(channel.sender.forget)
             pacers.append(channel.sender.pacer)
     return Service(
         settings,

@@ -46,6 +46,16 @@ def test_an_empty_file_means_the_defaults(tmp_path: Path) -> None:
     assert settings.policy.acute_valid_minutes == 30 and settings.policy.idle_session_minutes == 30
     assert settings.server.claim_seconds == 120.0 and settings.telegram.per_second == 30.0
     assert settings.storage_url.startswith("sqlite:///") and settings.clinic.branches == ()
+    assert settings.policy.retain_days == 365
+
+
+def test_how_long_data_are_kept_is_configured_and_bounded(tmp_path: Path) -> None:
+    path = write(tmp_path, "[privacy]\nretain_days = 90\n")
+    assert load_settings(str(path), environ={}).policy.retain_days == 90
+    env = {"REFLEXBOT_PRIVACY_RETAIN_DAYS": "30"}
+    assert load_settings(str(path), environ=env).policy.retain_days == 30
+    # The notice goes a week before: a shorter time could not give it.
+    assert "privacy.retain_days: must be at least 8, got 7" in problems(write(tmp_path, "[privacy]\nretain_days = 7\n"))
 
 
 @pytest.mark.parametrize(

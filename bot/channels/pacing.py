@@ -35,6 +35,10 @@ class Pace(Protocol):
         """Everyone waits (a 429 with retry_after applies to the whole bot)."""
         ...
 
+    async def forget(self, chat: object) -> None:
+        """Drop what is kept about a chat (its next slot): its person was erased."""
+        ...
+
 
 class Pacer:
     """Reserves send slots ahead of time, so concurrent senders queue up fairly without a lock."""
@@ -72,6 +76,10 @@ class Pacer:
         """Everyone waits (a 429 with retry_after applies to the whole bot)."""
         self._global_next = max(self._global_next, self._clock() + seconds)
         await self._sleep(seconds)
+
+    async def forget(self, chat: object) -> None:
+        """Drop the chat's next slot: its person was erased."""
+        self._chat_next.pop(chat, None)
 
 
 # KEYS: the overall slot, the chat's slot. ARGV: overall gap, chat gap, hold (all microseconds).
@@ -161,6 +169,10 @@ class SharedPacer:
             args=[self._overall_gap, self._chat_gap, round(seconds * 1_000_000)],
         )
         await self._sleep(seconds)
+
+    async def forget(self, chat: object) -> None:
+        """Drop the chat's slot key now rather than when it expires: its person was erased."""
+        await self.redis.delete(f"{self.name}:chat:{pseudonym(str(chat))}")
 
     async def close(self) -> None:
         """Release the connection pool."""

@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.desk.auth import MAX_PASSWORD, BusyError, LoginThrottle, Passwords, Session, SessionCookies
 from bot.desk.reports import Reports
-from bot.desk.statuses import ALLOWED_FROM, CONFIRMED, CONTACTED, LABELS, STATUSES, next_statuses
+from bot.desk.statuses import ALLOWED_FROM, CONFIRMED, CONTACTED, GONE, LABELS, STATUSES, next_statuses
 from bot.engine import AppointmentSet, Event
 from bot.pictures.library import Pictures
 from bot.store import SqlStore
@@ -209,7 +209,7 @@ class Desk:
         branch = request.query_params.get("branch", "")
         query = request.query_params.get("q", "")[:MAX_QUERY].strip()
         visible = await self.store.booking_requests(who.branches)
-        if status in STATUSES:
+        if status in STATUSES or status in GONE:
             visible = [r for r in visible if r.status == status]
         if branch:
             visible = [r for r in visible if r.branch == branch]
@@ -225,7 +225,7 @@ class Desk:
             requests=visible,
             times=await self._local_times(refs),
             answers=await self.store.latest_answers(refs),
-            statuses=STATUSES,
+            statuses=STATUSES + GONE,
             status=status,
             branch=branch,
             q=query,
@@ -241,6 +241,8 @@ class Desk:
         found = await self._visible(who, str(request.path_params["ref"]))
         if found is None:
             return self._problem(404, "There is no such request, or it is not one of your branches'.", who)
+        if found.status in GONE:  # only that it was here, and why it went
+            return self._page("tombstone.html", who.session.touched(now), who, request=found)
         history = await self.store.booking_history(found.ref)
         local = self.options.zone_of(found.branch)
         return self._page(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store.operations import NEW
+from bot.store.operations import ERASED_STATUS, NEW
 
 CONTACTED, CONFIRMED, DONE, CANCELLED, NO_SHOW = "contacted", "confirmed", "done", "cancelled", "no-show"
 STATUSES = (NEW, CONTACTED, CONFIRMED, DONE, CANCELLED, NO_SHOW)
@@ -19,6 +19,11 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
 }
 """For each status a request can be moved to, the statuses it may be moved from."""
 
+DELETED, EXPIRED = ERASED_STATUS["person"], ERASED_STATUS["inactive"]
+GONE = (DELETED, EXPIRED)
+"""A tombstone's status: the person's data were erased (they asked, or wrote nothing for too long); no move
+leads out of it."""
+
 LABELS = {
     NEW: "New",
     CONTACTED: "Contacted",
@@ -26,6 +31,8 @@ LABELS = {
     DONE: "Done",
     CANCELLED: "Cancelled",
     NO_SHOW: "No-show",
+    DELETED: "Deleted by the person",
+    EXPIRED: "Erased after long inactivity",
 }
 
 

@@ -2,6 +2,7 @@
 
 from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
 from bot.engine.events import (
+    FROM_PERSON,
     AppointmentSet,
     ChoicePicked,
     Event,
@@ -20,6 +21,7 @@ from bot.engine.machine import prompt, step
 from bot.engine.state import Conversation
 
 __all__ = [
+    "FROM_PERSON",
     "Action",
     "AppointmentSet",
     "Branch",

@@ -85,6 +85,10 @@ class OptIn:
     """START after an opt-out: messages may flow again."""
 
 
+FROM_PERSON = (Started, TextReceived, ChoicePicked, Reset, TimezoneSet, OptOut, OptIn)
+"""Events the person made (wrote, tapped, shared a location, STOP / START): each keeps their data, as
+inactivity counts from the last one. Timers, blocks and the clinic's doings are not theirs."""
+
 Event = (
     Started
     | TextReceived

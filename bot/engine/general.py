@@ -16,6 +16,7 @@ from bot.engine.common import (
     Turn,
     button,
     feel_buttons,
+    menu_choices,
     menu_reply,
     say,
     start_buttons,
@@ -24,6 +25,7 @@ from bot.engine.common import (
 )
 from bot.engine.knowledge import Knowledge
 from bot.engine.offer_flow import did_you_mean, offer, offer_choices, offer_items
+from bot.engine.retention_flow import privacy_text
 from bot.engine.safety import answers_after_red_flag, has_fever, pregnancy_subject
 from bot.engine.state import (
     CHECK_IN,
@@ -236,7 +238,7 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
     if state.state == CHECK_IN:  # "are you safe now?" comes before "about"
         return check_in_flow.on_text(kb, state, said, now)
     if intent == "privacy":
-        return state, (menu_reply(kb, state, "privacy"),)
+        return state, (Reply(privacy_text(kb, state.lang), menu_choices(kb, state)),)
     if intent == "about" and u.faq is not None:
         return state, (faq_answer(kb, state, u.faq),)  # "are you a doctor?" has its own answer
     if state.state in SESSION_STATES:

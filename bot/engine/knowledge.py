@@ -52,6 +52,7 @@ class Policy:
     max_rest_seconds: int = 30  # "slower" / "longer rest" never makes a rest longer than this
     later_minutes: int = 60  # "not yet, remind me in an hour"
     max_points_offered: int = 3
+    retain_days: int = 365  # a person who writes nothing for this long is erased (told a week before)
 
 
 @dataclass(frozen=True, slots=True)

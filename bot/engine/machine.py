@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.engine import appointment_flow, reminder_flow, session_flow
+from bot.engine import appointment_flow, reminder_flow, retention_flow, session_flow
 from bot.engine.actions import Action, Reply
 from bot.engine.bidi import isolate_reply
 from bot.engine.choices import AppointmentAnswer, Confirm, parse_choice
@@ -35,7 +35,15 @@ from bot.engine.offer_flow import offer
 from bot.engine.safety_flow import statement_in_session
 from bot.engine.state import CHECK_IN, DELETE_CONFIRM, NEW, SESSION_STATES, Conversation
 from bot.engine.table import HANDLERS, anywhere_choice, typed_choice
-from bot.engine.timers import AppointmentDue, LaterDue, ReminderDue, SessionIdle, SessionStep, parse_timer
+from bot.engine.timers import (
+    AppointmentDue,
+    EraseNotice,
+    LaterDue,
+    ReminderDue,
+    SessionIdle,
+    SessionStep,
+    parse_timer,
+)
 from bot.nlu import Understanding
 
 
@@ -190,4 +198,6 @@ def _on_timer(kb: Knowledge, state: Conversation, event: TimerFired, now: dateti
         return reminder_flow.on_later(kb, state, event)
     if isinstance(timer, AppointmentDue):
         return appointment_flow.on_timer(kb, state, event, timer)
+    if isinstance(timer, EraseNotice):
+        return retention_flow.on_notice(kb, state, event)
     return state, ()

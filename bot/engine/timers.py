@@ -1,7 +1,7 @@
 """Timer ids as types, like button ids: parse one into a small frozen value, format it back with str().
 
 The formats are stored in the database (timer rows), so they never change: "session:3:7",
-"session:3:idle", "reminder:2", "snooze:2", "later", "appointment:RB-1A2B3C-1:24".
+"session:3:idle", "reminder:2", "snooze:2", "later", "appointment:RB-1A2B3C-1:24", "erase-notice".
 """
 
 from __future__ import annotations
@@ -62,10 +62,21 @@ class AppointmentDue:
         return f"appointment:{self.ref}:{self.hours}"
 
 
+@dataclass(frozen=True, slots=True)
+class EraseNotice:
+    """The person has not written for a long time: tell them when their data will be erased (the timer's
+    payload, an ISO instant) unless they write. Set by the store's retention sweep, not by the engine."""
+
+    def __str__(self) -> str:
+        return "erase-notice"
+
+
+ERASE_NOTICE = str(EraseNotice())
+
 APPOINTMENT_HOURS = (24, 2)
 """When the person is reminded of a confirmed appointment: a day before, and two hours before."""
 
-TimerId = SessionStep | SessionIdle | ReminderDue | LaterDue | AppointmentDue
+TimerId = SessionStep | SessionIdle | ReminderDue | LaterDue | AppointmentDue | EraseNotice
 LATER = LaterDue()
 
 
@@ -73,6 +84,8 @@ def parse_timer(raw: str) -> TimerId | None:
     """The typed value of a stored timer id, or None for one the engine never made."""
     if raw == "later":
         return LATER
+    if raw == ERASE_NOTICE:
+        return EraseNotice()
     head, _, rest = raw.partition(":")
     if head == "appointment":
         ref, _, hours = rest.rpartition(":")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, delete, func, insert, or_, select, update
@@ -20,11 +20,13 @@ from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Repl
 from bot.engine.appointment_flow import ANSWER_KIND
 from bot.engine.choices import APPOINTMENT_ANSWERS
 from bot.engine.state import Conversation
+from bot.engine.timers import ERASE_NOTICE
 from bot.store.schema import (
     PERSON_TABLES,
     appointments,
     booking_events,
     booking_status,
+    booking_tombstones,
     conversations,
     desk_audit,
     inbound,
@@ -49,7 +51,16 @@ _UPDATE_STATE = (
     .where(conversations.c.key == bindparam("k"))
     .values(state=bindparam("raw"), updated_at=bindparam("now"))
 )
-_INSERT_STATE = insert(conversations).values(key=bindparam("k"), state=bindparam("raw"), updated_at=bindparam("now"))
+# A turn the person made (they wrote, tapped, shared): inactivity counts from it, and a notice given
+# before it no longer holds.
+_UPDATE_STATE_SEEN = (
+    update(conversations)
+    .where(conversations.c.key == bindparam("k"))
+    .values(state=bindparam("raw"), updated_at=bindparam("now"), seen_at=bindparam("now"), notice_at=None)
+)
+_INSERT_STATE = insert(conversations).values(
+    key=bindparam("k"), state=bindparam("raw"), updated_at=bindparam("now"), seen_at=bindparam("now")
+)
 _OUTBOX_OF = select(outbox).where(outbox.c.key == bindparam("k")).order_by(outbox.c.id)
 _INSERT_REPLY = insert(outbox).values(
     key=bindparam("k"), timer_row=bindparam("trow"), reply=bindparam("body"), created_at=bindparam("now")
@@ -164,7 +175,7 @@ def lock_person(conn: Connection, key: str, now: datetime) -> Conversation | Non
     raw = conn.scalar(_LOAD, {"k": key})
     if raw is None:
         if conn.execute(
-            _upsert(conn, conversations).values(key=key, state="", updated_at=now).on_conflict_do_nothing()
+            _upsert(conn, conversations).values(key=key, state="", updated_at=now, seen_at=now).on_conflict_do_nothing()
         ).rowcount:
             return None  # the row is ours (and locked) until commit
         raw = conn.scalar(_LOAD, {"k": key})  # another worker made it first: now it is committed
@@ -193,11 +204,13 @@ def run_turn(
     durable: bool,
     claim: Claim,
     dedupe: tuple[str, str] | None = None,
+    seen: bool = False,
 ) -> TurnResult | None:
     """Load, decide (the pure step) and save in one transaction.
 
     None, with nothing changed, if the fired timer is no longer pending or `dedupe` (channel, message
-    id) was seen before: a redelivered webhook is taken exactly once.
+    id) was seen before: a redelivered webhook is taken exactly once. `seen`: the person made this turn
+    (wrote, tapped): their data are kept from now on.
     """
     if fired_row is not None:
         raw = conn.scalar(_LOAD, {"k": key})  # the person's row first, as in every turn
@@ -211,7 +224,7 @@ def run_turn(
     state, actions = decide(saved)
     # Emergency advice is always saved with its turn, so not even a crash can lose it.
     durable = durable or any(isinstance(a, Reply) and a.urgent for a in actions)
-    undelivered = commit_turn(conn, key, state, actions, now, fired_row, durable, claim)
+    undelivered = commit_turn(conn, key, state, actions, now, fired_row, durable, claim, seen)
     return TurnResult(state, actions, undelivered, durable)
 
 
@@ -224,17 +237,18 @@ def commit_turn(
     fired_row: int | None,
     durable: bool,
     claim: Claim,
+    seen: bool = False,
 ) -> list[OutboxItem]:
     """Save a turn: state, timers, records and (when `durable`) replies.
 
     Returns the person's undelivered replies that no other worker holds, now claimed for delivery.
+    `seen`: the person made this turn, so inactivity counts from now. Forget erases the person instead.
     """
     if any(isinstance(a, Forget) for a in actions):
-        for table in PERSON_TABLES:
-            conn.execute(delete(table).where(table.c.key == key))
+        erase_person(conn, key, now, ERASED_BY_PERSON)
         return []
     values = {"k": key, "raw": state.to_json(), "now": now}
-    if conn.execute(_UPDATE_STATE, values).rowcount == 0:
+    if conn.execute(_UPDATE_STATE_SEEN if seen else _UPDATE_STATE, values).rowcount == 0:
         conn.execute(_INSERT_STATE, values)
     if fired_row is not None:
         conn.execute(_SET_FIRED, {"row": fired_row})
@@ -337,10 +351,16 @@ def claim_due_timers(conn: Connection, now: datetime, key: str | None, limit: in
     ]
 
 
-def first_sight(conn: Connection, channel: str, message_id: str, now: datetime, key: str | None = None) -> bool:
-    """Record an inbound delivery (and whose it was); False if it was recorded before."""
+def first_sight(
+    conn: Connection, channel: str, message_id: str, now: datetime, key: str | None = None, seen: bool = False
+) -> bool:
+    """Record an inbound delivery (and whose it was); False if it was recorded before. `seen`: a message
+    from the person that needs no turn (a photo, a sticker): it keeps their data all the same."""
     statement = _upsert(conn, inbound).values(channel=channel, message_id=message_id, created_at=now, key=key)
-    return bool(conn.execute(statement.on_conflict_do_nothing()).rowcount)
+    first = bool(conn.execute(statement.on_conflict_do_nothing()).rowcount)
+    if first and seen and key is not None:
+        conn.execute(update(conversations).where(conversations.c.key == key).values(seen_at=now, notice_at=None))
+    return first
 
 
 def _upsert(conn: Connection, table: Table) -> Any:
@@ -438,6 +458,103 @@ def person_records(conn: Connection, key: str, kind: str | None) -> list[dict[st
     return [{"kind": r.kind, "ref": r.ref, **json.loads(r.data)} for r in conn.execute(query)]
 
 
+ERASED_BY_PERSON = "person"
+ERASED_INACTIVE = "inactive"
+"""Why a person's data went: they asked ("delete my data"), or they wrote nothing for `retain_days`."""
+
+
+def erase_person(conn: Connection, key: str, now: datetime, reason: str) -> None:
+    """Delete every row about the person. Their booking requests leave a tombstone at the desk (the ref, the
+    branch, when it was made, when and why it went), so staff understand why a request vanished."""
+    requests = conn.execute(
+        select(records.c.ref, records.c.data, records.c.created_at).where(
+            and_(records.c.key == key, records.c.kind == "booking", records.c.ref.is_not(None))
+        )
+    ).all()
+    for ref, data, created_at in requests:
+        branch = str(json.loads(data).get("branch", ""))
+        tombstone = {"ref": ref, "branch": branch, "created_at": created_at, "erased_at": now, "reason": reason}
+        conn.execute(_upsert(conn, booking_tombstones).values(**tombstone).on_conflict_do_nothing())
+    for table in PERSON_TABLES:
+        conn.execute(delete(table).where(table.c.key == key))
+
+
+def schedule_erase_notices(
+    conn: Connection, now: datetime, seen_before: datetime, erase_after: timedelta, notice: timedelta, limit: int
+) -> tuple[int, bool]:
+    """Up to `limit` people who have not written since `seen_before` and were not told yet get a notice timer,
+    due now: the runtime fires it like any timer (one worker, retried until delivered). Its payload is when
+    their data will go: `erase_after` their last message, and never sooner than `notice` from now. Returns
+    how many were noticed, and whether more may wait.
+
+    Rows another worker holds (it is noticing them, or the person is mid-turn) are passed by; a person
+    noticed is marked in the same transaction, so a second sweep, on any worker, passes them by too. The
+    mark is a conditional write: where reads take no lock (SQLite), the sweep that marks first gives the
+    notice, and one who wrote meanwhile gets none.
+    """
+    pick = (
+        select(conversations.c.key, conversations.c.seen_at)
+        .where(and_(conversations.c.seen_at <= seen_before, conversations.c.notice_at.is_(None)))
+        .order_by(conversations.c.seen_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = conn.execute(pick).all()
+    noticed = 0
+    for key, seen_at in rows:
+        erase_at = max(seen_at + erase_after, now + notice)
+        still = and_(
+            conversations.c.key == key, conversations.c.seen_at <= seen_before, conversations.c.notice_at.is_(None)
+        )
+        if not conn.execute(update(conversations).where(still).values(notice_at=now)).rowcount:
+            continue
+        noticed += 1
+        _cancel(conn, key, ERASE_NOTICE)
+        timer = {"k": key, "tid": ERASE_NOTICE, "due": now, "pl": erase_at.isoformat(), "prio": 1}
+        conn.execute(_INSERT_TIMER, timer)
+    return noticed, len(rows) == limit
+
+
+def erase_inactive(
+    conn: Connection, now: datetime, seen_before: datetime, noticed_before: datetime, limit: int
+) -> tuple[list[str], bool]:
+    """Erase up to `limit` people who have not written since `seen_before` and were told before
+    `noticed_before`; returns whose data went, and whether more may wait. A person mid-turn (their row
+    held) is passed by: they are writing. Their row goes first, by a conditional delete: where reads take
+    no lock (SQLite), the sweep that deletes it erases them, and one who wrote meanwhile is kept."""
+    pick = (
+        select(conversations.c.key)
+        .where(and_(conversations.c.seen_at <= seen_before, conversations.c.notice_at <= noticed_before))
+        .order_by(conversations.c.seen_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    erased: list[str] = []
+    picked = conn.scalars(pick).all()
+    for key in picked:
+        still = and_(
+            conversations.c.key == key,
+            conversations.c.seen_at <= seen_before,
+            conversations.c.notice_at <= noticed_before,
+        )
+        if conn.execute(delete(conversations).where(still)).rowcount:
+            erase_person(conn, key, now, ERASED_INACTIVE)
+            erased.append(key)
+    return erased, len(picked) == limit
+
+
+def next_retention_at(
+    conn: Connection, notice_after: timedelta, erase_after: timedelta, notice: timedelta
+) -> datetime | None:
+    """The first instant at which the retention sweep will have something to do (a notice or an erase),
+    for a clock that runs the sweep only when it matters (the virtual clock)."""
+    unnoticed = conn.scalar(select(func.min(conversations.c.seen_at)).where(conversations.c.notice_at.is_(None)))
+    found = [unnoticed + notice_after] if unnoticed is not None else []
+    noticed = select(conversations.c.seen_at, conversations.c.notice_at).where(conversations.c.notice_at.is_not(None))
+    found += [max(seen + erase_after, told + notice) for seen, told in conn.execute(noticed)]
+    return min(found, default=None)
+
+
 def count_rows(conn: Connection, key: str) -> int:
     """How many rows in all tables are about this person."""
     return sum(conn.scalar(select(func.count()).select_from(t).where(t.c.key == key)) or 0 for t in PERSON_TABLES)
@@ -503,6 +620,7 @@ class BookingRequest:
     summary: str
     created_at: datetime
     status: str
+    erased_at: datetime | None = None  # a tombstone: the person's data went then (status says why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -563,7 +681,8 @@ def _staff_from_row(row: Any) -> StaffAccount:
 
 
 def booking_requests(conn: Connection, branches: tuple[str, ...] | None) -> list[BookingRequest]:
-    """Every booking request (of these branches; None = all), newest first."""
+    """Every booking request (of these branches; None = all), newest first, with the tombstones of those
+    whose person was erased."""
     query = (
         select(records, booking_status.c.status)
         .select_from(records.outerjoin(booking_status, booking_status.c.ref == records.c.ref))
@@ -571,6 +690,9 @@ def booking_requests(conn: Connection, branches: tuple[str, ...] | None) -> list
         .order_by(records.c.id.desc())
     )
     found = [_booking_from_row(r) for r in conn.execute(query)]
+    gone = [_tombstone_from_row(r) for r in conn.execute(select(booking_tombstones))]
+    if gone:  # the live ones are in order already; a stable sort places the tombstones among them
+        found = sorted([*found, *gone], key=lambda b: b.created_at, reverse=True)
     return [b for b in found if branches is None or b.branch in branches]
 
 
@@ -584,6 +706,24 @@ def booking_request(conn: Connection, ref: str) -> BookingRequest | None:
     )
     row = conn.execute(query).first()
     return None if row is None else _booking_from_row(row)
+
+
+def booking_request_or_tombstone(conn: Connection, ref: str) -> BookingRequest | None:
+    """One booking request by its reference, or what is left of it once its person was erased."""
+    found = booking_request(conn, ref)
+    if found is not None:
+        return found
+    row = conn.execute(select(booking_tombstones).where(booking_tombstones.c.ref == ref)).first()
+    return None if row is None else _tombstone_from_row(row)
+
+
+ERASED_STATUS = {ERASED_BY_PERSON: "deleted", ERASED_INACTIVE: "expired"}
+"""A tombstone's status at the desk, by why the person's data went."""
+
+
+def _tombstone_from_row(row: Any) -> BookingRequest:
+    status = ERASED_STATUS.get(row.reason, "deleted")
+    return BookingRequest(row.ref, "", row.branch, "", "", "", "", row.created_at, status, erased_at=row.erased_at)
 
 
 def _booking_from_row(row: Any) -> BookingRequest:

@@ -52,6 +52,12 @@ conversations = Table(
     Column("key", String(200), primary_key=True),
     Column("state", Text, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # When the person last wrote (or their row was made): their data are kept `[privacy] retain_days` after
+    # it. Our own messages (reminders) do not count. `notice_at`: when they were told of the erase ahead
+    # (none since they last wrote).
+    Column("seen_at", UtcDateTime, nullable=True),
+    Column("notice_at", UtcDateTime, nullable=True),
+    Index("ix_conversations_seen", "seen_at"),
 )
 
 timers = Table(
@@ -204,6 +210,18 @@ appointments = Table(
     Column("confirmed_at", UtcDateTime, nullable=False),
     Column("token", String(64), nullable=False, unique=True),
     Index("ix_appointments_key", "key"),
+)
+
+booking_tombstones = Table(
+    "booking_tombstones",
+    metadata,
+    # What the desk keeps of a booking request whose person was erased: that it was there, at which branch,
+    # when, and why it went (the person deleted their data, or was inactive too long). Nothing about them.
+    Column("ref", String(40), primary_key=True),
+    Column("branch", String(40), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),  # when the request was made
+    Column("erased_at", UtcDateTime, nullable=False),
+    Column("reason", String(12), nullable=False),  # person | inactive
 )
 
 PERSON_TABLES = (

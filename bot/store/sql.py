@@ -87,11 +87,13 @@ class SqlStore:
         *,
         durable: bool = True,
         dedupe: tuple[str, str] | None = None,
+        seen: bool = False,
     ) -> ops.TurnResult | None:
         """Load, decide and save a turn in one transaction (one trip to the database).
 
         `decide` gets the saved state (None for someone new) and returns the new state and actions.
-        With `fired_row`, nothing happens (None) unless that timer is still pending.
+        With `fired_row`, nothing happens (None) unless that timer is still pending. `seen`: the person
+        made this turn (wrote, tapped), so their data are kept from now on.
         """
         work = partial(
             ops.run_turn,
@@ -102,6 +104,7 @@ class SqlStore:
             durable=durable,
             claim=self._claim(now),
             dedupe=dedupe,
+            seen=seen,
         )
         return await self._runner.run(work)
 
@@ -198,9 +201,10 @@ class SqlStore:
         return await self._runner.run(partial(ops.count_rows, key=key))
 
     async def first_sight(self, channel: str, message_id: str, now: datetime, key: str | None = None) -> bool:
-        """Record an inbound delivery that needs no turn (and whose it was); False if it was seen before."""
+        """Record an inbound delivery that needs no turn (and whose it was); False if it was seen before.
+        A message from a known person (`key`) keeps their data, as any message does."""
         return await self._runner.run(
-            partial(ops.first_sight, channel=channel, message_id=message_id, now=now, key=key)
+            partial(ops.first_sight, channel=channel, message_id=message_id, now=now, key=key, seen=True)
         )
 
     async def checkpoint(self) -> None:
@@ -240,6 +244,47 @@ class SqlStore:
             partial(ops.prune, timers_before=now - keep_timers, inbound_before=now - keep_inbound)
         )
 
+    # Keeping only what is needed.
+
+    async def schedule_erase_notices(
+        self, now: datetime, retain: timedelta, notice: timedelta, batch: int = 500
+    ) -> int:
+        """Give everyone silent for `retain - notice` and not told yet a notice timer, due now, saying their
+        data go `retain` after their last message (never sooner than `notice` from now); how many."""
+        total = 0
+        while True:
+            work = partial(
+                ops.schedule_erase_notices,
+                now=now,
+                seen_before=now - (retain - notice),
+                erase_after=retain,
+                notice=notice,
+                limit=batch,
+            )
+            done, more = await self._runner.run(work)
+            total += done
+            if not more:
+                return total
+
+    async def erase_inactive(self, now: datetime, retain: timedelta, notice: timedelta, batch: int = 100) -> list[str]:
+        """Erase everyone silent for `retain` who was told at least `notice` ago; returns whose data went.
+        Batches of `batch` people, each in one transaction."""
+        erased: list[str] = []
+        while True:
+            work = partial(
+                ops.erase_inactive, now=now, seen_before=now - retain, noticed_before=now - notice, limit=batch
+            )
+            keys, more = await self._runner.run(work)
+            erased += keys
+            if not more:
+                return erased
+
+    async def next_retention_at(self, retain: timedelta, notice: timedelta) -> datetime | None:
+        """When the retention sweep next has something to do (a notice or an erase), if ever."""
+        return await self._runner.run(
+            partial(ops.next_retention_at, notice_after=retain - notice, erase_after=retain, notice=notice)
+        )
+
     async def mark_failed(self, row: int) -> None:
         """Mark a timer whose turn raised, so it does not block the others."""
         await self._runner.run(partial(ops.mark_failed, row=row))
@@ -275,8 +320,8 @@ class SqlStore:
         return await self._runner.run(partial(ops.booking_requests, branches=branches))
 
     async def booking_request(self, ref: str) -> ops.BookingRequest | None:
-        """One booking request by its reference."""
-        return await self._runner.run(partial(ops.booking_request, ref=ref))
+        """One booking request by its reference, or its tombstone once its person was erased."""
+        return await self._runner.run(partial(ops.booking_request_or_tombstone, ref=ref))
 
     async def booking_history(self, ref: str) -> list[ops.BookingEvent]:
         """A request's status changes and notes, oldest first."""

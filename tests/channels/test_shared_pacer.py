@@ -11,7 +11,7 @@ import pytest_asyncio
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from bot.channels.pacing import SharedPacer
+from bot.channels.pacing import Pacer, SharedPacer
 from tests.conftest import REDIS
 
 
@@ -72,6 +72,31 @@ async def test_chats_are_kept_only_as_hashes_that_expire(redis: Redis) -> None:
     assert keys and not any("971500000001" in k for k in keys)
     ttls = [await redis.pttl(k) for k in keys]
     assert all(0 < ttl <= 61_100 for ttl in ttls), ttls
+
+
+async def test_an_erased_persons_chat_slot_goes_at_once(redis: Redis) -> None:
+    (one,), _ = workers(redis, 1, per_chat_seconds=10.0, per_second=1000.0)
+    await one.reserve("telegram:42")
+    await one.reserve("telegram:43")
+    before = {k.decode() async for k in redis.scan_iter(f"{one.name}:chat:*")}
+    await one.forget("telegram:42")
+    after = {k.decode() async for k in redis.scan_iter(f"{one.name}:chat:*")}
+    assert len(before) == 2 and len(after) == 1 and after < before, "only that chat's key, before it expires"
+
+
+async def test_an_erased_persons_chat_slot_goes_from_the_local_pace_too() -> None:
+    now = [100.0]
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(per_chat_seconds=10.0, per_second=1000.0, clock=lambda: now[0], sleep=sleep)
+    await pacer.wait(42)
+    await pacer.forget(42)
+    await pacer.wait(42)
+    assert sum(waited) < 1.0, "the chat's next slot was forgotten (else a 10 s wait)"
 
 
 async def test_ping_says_whether_redis_answers(redis: Redis) -> None:

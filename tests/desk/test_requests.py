@@ -260,9 +260,33 @@ async def test_erasing_the_person_erases_status_history_and_notes_but_not_the_au
         return sum(conn.scalar(select(func.count()).select_from(t)) or 0 for t in (booking_status, booking_events))
 
     assert await world.store.run(left) == 0
-    assert (await client.get(f"/desk/requests/{world.booked_ref}")).status_code == 404
     audit = await world.store.audit_entries(world.booked_ref)
     assert [a.action for a in audit] == ["status:contacted", "note"], "the audit keeps who did what, nothing said"
+
+
+async def test_an_erased_persons_request_stays_as_a_tombstone(world: DeskWorld) -> None:
+    from bot.engine import Conversation, Forget
+
+    client = await signed_in(world)
+    token = await csrf_of(client, f"/desk/requests/{world.booked_ref}")
+    await client.post(f"/desk/requests/{world.booked_ref}/note", data={"csrf": token, "note": "Sara prefers Arabic"})
+    await world.store.commit_turn(PERSON, Conversation(), (Forget(),), world.clock.now + timedelta(days=2))
+    listed = (await client.get("/desk")).text
+    assert world.booked_ref in listed and "Deleted by the person" in listed, "staff see why the request went"
+    assert "erased 2026-11-23 20:00" in listed and "Sara" not in listed and "Tuesday" not in listed
+    page = await client.get(f"/desk/requests/{world.booked_ref}")
+    assert page.status_code == 200 and "Deleted by the person" in page.text and "DHCC Branch" in page.text
+    for gone in ("Sara", "123 4567", "Tuesday evening", "Bloating", "KI1", "prefers Arabic"):
+        assert gone not in page.text, gone
+    assert "<form" not in page.text.split("<main>", 1)[1], "no status, note or time form on a tombstone"
+    filtered = (await client.get("/desk?status=deleted")).text
+    assert world.booked_ref in filtered and world.main_ref not in filtered
+    # Nothing can be done to a tombstone: no status, note or time reaches the person's (gone) data.
+    answer = await client.post(f"/desk/requests/{world.booked_ref}/status", data={"csrf": token, "status": "done"})
+    assert answer.status_code == 404 and "erased meanwhile" in answer.text
+    answer = await client.post(f"/desk/requests/{world.booked_ref}/note", data={"csrf": token, "note": "hello"})
+    assert answer.status_code == 404
+    assert await world.store.booking_history(world.booked_ref) == []
 
 
 async def test_a_bigger_clinic_day_lists_in_order(world: DeskWorld) -> None:

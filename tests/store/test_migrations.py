@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, create_engine, insert, inspect, text
+from sqlalchemy import Connection, create_engine, insert, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -56,7 +56,7 @@ async def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return address
 
 
-NEWEST = "0007"
+NEWEST = "0008"
 
 
 def version_and_tables(conn: Connection) -> tuple[str, set[str]]:
@@ -165,3 +165,24 @@ async def test_workers_starting_together_migrate_once(url: str, tmp_path: Path) 
         assert out.decode().strip() == f"database at revision {NEWEST}"
     version, tables = await raw(url, version_and_tables)
     assert version == NEWEST and {"conversations", "timers", "outbox"} <= tables
+
+
+async def test_people_of_a_0007_database_are_kept_from_their_last_change(url: str) -> None:
+    """0008 starts everyone's inactivity at their row's last change: never earlier than their last message,
+    so nobody is erased sooner than `retain_days` after it."""
+
+    def release_seven(conn: Connection) -> None:
+        upgrade(conn, "0007")
+        conn.execute(insert(conversations).values(key="console:x", state=Conversation().to_json(), updated_at=T0))
+
+    await raw(url, release_seven)
+    store = await SqlStore.open(url)
+    try:
+
+        def seen(conn: Connection) -> tuple[Any, Any]:
+            row = conn.execute(select(conversations.c.seen_at, conversations.c.notice_at)).one()
+            return row.seen_at, row.notice_at
+
+        assert await store.run(seen) == (T0, None)
+    finally:
+        await store.close()

@@ -123,7 +123,10 @@ class TelegramChannel:
             await self._staff_handled(inbound, str(update.update_id))
             return
         if inbound.event is None:
-            if inbound.notice and await self.store.first_sight("telegram", str(update.update_id), self.clock()):
+            # Whose it was, so "delete my data" erases it too; and a photo or a sticker keeps their data too.
+            owner = inbound.key if inbound.private else None
+            seen = await self.store.first_sight("telegram", str(update.update_id), self.clock(), key=owner)
+            if inbound.notice and seen:
                 await self.sender.send_text(inbound.chat_id, self.kb.content.message("en", inbound.notice))
             return
         # "typing…" only when a reply takes a moment: most turns finish long before it would show.

@@ -32,6 +32,7 @@ class Inbound:
     callback_id: str = ""  # a callback query to answer
     message_id: int = 0  # the message whose button was tapped
     staff: bool = False  # a tap in the clinic staff chat
+    private: bool = True  # a person's own chat with the bot (not a group): what it sends is theirs
 
 
 def key_of(chat_id: int) -> str:
@@ -62,7 +63,7 @@ def parse_update(update: Update, staff_chat_id: int = 0) -> Inbound | None:
         return None  # edited messages, channel posts, member updates: nothing to do
     chat_id = message.chat.id
     if message.chat.type != "private":
-        return Inbound(key_of(chat_id), chat_id, notice="channel.private-only")
+        return Inbound(key_of(chat_id), chat_id, notice="channel.private-only", private=False)
     if message.location is not None:
         tz = get_tz(message.location.longitude, message.location.latitude)
         return Inbound(

@@ -126,6 +126,15 @@ class TelegramSender:
         message = await self.call(chat_id, lambda: self.bot.send_message(chat_id, text, reply_markup=keyboard))
         return int(message.message_id)
 
+    async def forget(self, key: str) -> None:
+        """Drop what is held in memory about a person's chat (its live session card, its pace slot): they
+        were erased."""
+        if not key.startswith("telegram:"):
+            return
+        chat_id = int(key.removeprefix("telegram:"))
+        self._cards = {k: v for k, v in self._cards.items() if k[0] != chat_id}
+        await self.pacer.forget(chat_id)
+
     def is_card(self, chat_id: int, message_id: int) -> bool:
         """True for the message that shows a running session (its buttons stay)."""
         return any(k[0] == chat_id and v == message_id for k, v in self._cards.items())

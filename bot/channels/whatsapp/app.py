@@ -91,7 +91,10 @@ class WhatsAppChannel:
             log.warning("whatsapp webhook without From/MessageSid ignored")
             return
         if inbound.event is None:
-            if inbound.notice and await self.store.first_sight("whatsapp", inbound.message_sid, self.clock()):
+            # Whose it was (a MessageSid leads back to them), so "delete my data" erases it too; and a photo
+            # or a voice note keeps their data, as any message does.
+            seen = await self.store.first_sight("whatsapp", inbound.message_sid, self.clock(), key=inbound.key)
+            if inbound.notice and seen:
                 await self.sender.deliver(inbound.key, Reply(self.kb.content.message("en", inbound.notice)))
             return
         await self.runtime.handle(inbound.key, inbound.event, self.clock(), dedupe=("whatsapp", inbound.message_sid))

@@ -175,6 +175,11 @@ class WhatsAppSender:
         file_name = self.pictures.file_name(name)
         return None if file_name is None else f"{self.media_base}/{file_name}"
 
+    async def forget(self, key: str) -> None:
+        """Drop what is held in memory about a person (when their 24-hour window was refused): they were
+        erased."""
+        self._closed.pop(key, None)
+
     async def _window_open(self, key: str) -> bool:
         state = await self.store.load(key)
         if state is None or not state.last_inbound:

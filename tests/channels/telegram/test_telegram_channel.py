@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import Connection, select
+
 from bot.engine import Reply
+from bot.store.schema import inbound
 from tests.channels.telegram.conftest import CHAT, STAFF_CHAT, TelegramRig
 
 SAFE = (("acute", "none"), ("pressure", "no"), ("pregnancy", "no"), ("clot", "no"), ("foot", "no"), ("chronic", "no"))
@@ -198,3 +201,34 @@ async def test_a_whole_conversation_over_polling(polling_rig: TelegramRig) -> No
     assert "right foot" in rig.texts()[-1]
     assert rig.api.unanswered_callbacks() == []
     assert rig.api.violations == []
+
+
+def inbound_ids(conn: Connection) -> list[str]:
+    return list(conn.scalars(select(inbound.c.message_id)))
+
+
+async def test_a_photo_is_the_persons_and_is_erased_with_them(rig: TelegramRig) -> None:
+    photo = rig.api.photo_update(CHAT)
+    await rig.post(photo)
+    assert str(photo["update_id"]) in await rig.store.run(inbound_ids)
+    await rig.say("delete my data")
+    await rig.tap("delete:yes")
+    assert await rig.store.run(inbound_ids) == [], "its update id too, not only those of turns"
+
+
+async def test_an_erased_persons_session_card_is_forgotten(rig: TelegramRig) -> None:
+    rig.runtime.on_erase = rig.channel.sender.forget  # as `serve` wires it
+    await rig.say("I feel bloated")
+    await rig.tap("start:ST44")
+    await answer_safety(rig)
+    await rig.tap(rig.button("ready:"))
+    card = max(rig.api.messages(CHAT))
+    rig.api.block(CHAT)  # gone mid-session: the card stays in memory, and no notice can reach them
+    await rig.clock.advance(60)
+    assert rig.channel.sender.is_card(CHAT, card)
+    retain = timedelta(days=rig.runtime.kb.policy.retain_days)
+    for at in (rig.clock.now + retain - timedelta(days=7), rig.clock.now + retain):
+        await rig.runtime.sweep(at)
+        await rig.runtime.run_due(at)
+    assert await rig.store.count_rows(f"telegram:{CHAT}") == 0
+    assert not rig.channel.sender.is_card(CHAT, card), "nothing about them is held in memory either"

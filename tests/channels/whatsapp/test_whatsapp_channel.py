@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import Connection, select
+
+from bot.channels.whatsapp.sender import Template
 from bot.engine import Reply
 from bot.engine import state as S
+from bot.store.schema import inbound
 from tests.channels.whatsapp.conftest import PERSON, PUBLIC, REMINDER_SID, WhatsAppRig
 
+ERASE_SID = "HX" + "e" * 32
 SAFE_NUMBERS = ("6", "2", "2", "2", "4", "2")  # none of these, no, no, no, no (foot), no
 
 
@@ -203,3 +209,38 @@ async def test_a_configured_quick_reply_template_replaces_the_menu(rig: WhatsApp
     await rig.post(rig.form("Better", ButtonPayload="feel:better", ButtonText="Better"))
     assert "Glad" in rig.bodies()[-1]
     assert rig.violations() == []
+
+
+def inbound_ids(conn: Connection) -> list[str]:
+    return list(conn.scalars(select(inbound.c.message_id)))
+
+
+async def test_a_media_message_is_the_persons_and_is_erased_with_them(rig: WhatsAppRig) -> None:
+    media = rig.form("", NumMedia="1", MediaUrl0="https://example.com/x.jpg")
+    await rig.post(media)
+    assert media["MessageSid"] in await rig.store.run(inbound_ids)
+    await rig.say("delete my data")
+    await rig.say("delete my data")
+    assert await rig.store.count_rows(PERSON) == 0
+    assert await rig.store.run(inbound_ids) == [], "its MessageSid too: it leads back to them at Twilio"
+
+
+@pytest.mark.parametrize("template", [True, False])
+async def test_the_erase_notice_outside_the_window_is_its_template(rig: WhatsAppRig, template: bool) -> None:
+    templates = rig.channel.sender.templates
+    if template:
+        templates["erase_notice"] = Template(ERASE_SID)
+    await rig.say("hi")
+    sent = len(rig.messages())
+    retain = timedelta(days=rig.channel.runtime.kb.policy.retain_days)
+    told = rig.clock.now + retain - timedelta(days=7)
+    await rig.clock.run_until(told)
+    await rig.channel.runtime.sweep(told)
+    await rig.channel.runtime.run_due(told)
+    if template:
+        (notice,) = [m["data"] for m in rig.messages()[sent:]]
+        assert notice.get("ContentSid") == ERASE_SID and "Body" not in notice
+    else:
+        assert len(rig.messages()) == sent, "no template: not attempted, as with reminders"
+    await rig.channel.runtime.sweep(told + timedelta(days=7))
+    assert await rig.store.count_rows(PERSON) == 0, "erased all the same"
