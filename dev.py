@@ -2,7 +2,10 @@
 """Set up what reflexbot needs (a local .venv), then run it. Needs only python3 >= 3.11.
 
 python3 dev.py chat [ARGS...]   set up, then start `reflexbot chat` (the terminal chat)
-python3 dev.py test [ARGS...]   set up, then run ruff (lint and format), mypy and the whole test suite (pytest ARGS)
+python3 dev.py test [ARGS...]   set up, then run the dependency audit, ruff (lint and format), mypy and the whole
+                                test suite (pytest ARGS)
+python3 dev.py audit [ARGS...]  set up, then check requirements.lock against deploy/advisories.json (offline);
+                                `audit refresh SOURCE` rebuilds that snapshot (deploy/audit.py says how)
 python3 dev.py run ARGS...      set up, then run `reflexbot ARGS...`
 """
 
@@ -72,7 +75,7 @@ def warm_lock_cache() -> None:
 
 def main(argv: list[str]) -> int:
     """Dispatch the sub-command."""
-    if not argv or argv[0] not in ("chat", "test", "run"):
+    if not argv or argv[0] not in ("chat", "test", "audit", "run"):
         print(__doc__)
         return 2
     ensure_venv()
@@ -82,6 +85,12 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "reflexbot"), "chat", *rest])
     if command == "run":
         return subprocess.call([str(BIN / "reflexbot"), *rest])
+    audit = [str(BIN / "python"), str(ROOT / "deploy" / "audit.py")]
+    if command == "audit":
+        return subprocess.call([*audit, *rest])
+    print("$ python deploy/audit.py", flush=True)
+    if code := subprocess.call(audit):
+        return code
     warm_lock_cache()
     for check in (["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]):
         print("$", " ".join(check), flush=True)
