@@ -103,3 +103,11 @@ async def test_a_database_that_cannot_be_written_is_not_healthy(tmp_path: Path) 
     assert not await store.writable()
     assert await store.next_due_at() is None, "it still answers reads: the old check passed"
     await store.close()
+
+
+@pytest.mark.parametrize("variable", ["REFLEXBOT_DESK_SECRET", "REFLEXBOT_METRICS_TOKEN", "REFLEXBOT_PSEUDONYM_KEY"])
+def test_the_services_own_secrets_come_from_its_environment(variable: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(variable, "a-long-secret-value-42")
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "config %s", ("a-long-secret-value-42",), None)
+    RedactingFilter().filter(record)
+    assert "a-long-secret-value-42" not in record.getMessage()
