@@ -247,7 +247,7 @@ def _word_lists(words: LanguageWords) -> Iterator[tuple[str, list[str], bool]]:
             value = getattr(values, field.name)
             if field.name == "senses":  # "overdose on {treat}": the names of word classes are not words
                 yield f"{section}.{field.name}", [_words_of(item) for item in value], False
-            elif field.name == "addressed":  # "to my {}": the hole stands for a person, as a mark of its own
+            elif field.name in ("addressed", "others_after"):  # "to my {}": the hole is a person
                 yield f"{section}.{field.name}", [item.replace("{}", "x") for item in value], False
             elif field.name != "concepts":  # the names of word classes are not words
                 yield f"{section}.{field.name}", list(value), isinstance(value, Mapping)
@@ -269,9 +269,10 @@ def _language_files(problems: list[str], content: Content) -> None:
         file = f"languages/{lang}.toml"
         if words.stems.stemmer not in STEMMERS:
             problems.append(f"{file}: stemmer: {words.stems.stemmer!r} is not one of {', '.join(STEMMERS)}")
-        for pattern in words.red_flags.addressed:
-            if pattern.count("{}") != 1:
-                problems.append(f"{file}: red_flags.addressed: {pattern!r} must hold one {{}} (the person)")
+        for key in ("addressed", "others_after"):
+            for pattern in getattr(words.red_flags, key):
+                if pattern.count("{}") != 1:
+                    problems.append(f"{file}: red_flags.{key}: {pattern!r} must hold one {{}} (the person)")
         for key, items, is_table in _word_lists(words):
             seen: set[str] = set()
             for item in items:

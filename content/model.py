@@ -211,6 +211,7 @@ class RedFlagWords:
     first_person: tuple[str, ...]  # "my husband says I look pale": back to the writer
     addressed: tuple[str, ...]  # "letters TO MY {mum}": whom a thing is for is not the one meant ("{}": `others`)
     addressed_links: tuple[str, ...]  # ...nor those joined to them ("to my mum AND MY sister")
+    others_after: tuple[str, ...]  # "ng {}": someone else named after the sign, verb first ("...ng kapatid ko")
     denials: tuple[str, ...]  # "NEVER fainted": deny a red flag (not a symptom)
     idioms: tuple[str, ...]  # "my boss GIVES ME A heart attack": a figure of speech
     sayings: tuple[str, ...]  # "I wanted to die OF EMBARRASSMENT": a saying, for every kind (self-harm too)

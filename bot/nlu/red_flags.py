@@ -28,6 +28,7 @@ DENIED_ONLY_CLOSE = frozenset({"self-harm"})  # kinds a negation must stand righ
 RANK = {"emergency": 0, "urgent": 1, "not-self-care": 2}
 # Among emergencies, whose advice comes first: support for self-harm (it gives 998 too), then pregnancy
 # (the maternity unit), then the general 998 advice; "see a doctor today" kinds last.
+AFTER_REACH = 4  # words after a sign where the one it is about may be named ("hindi makahinga ang nanay ko")
 KIND_ORDER = {"self-harm": 0, "pregnancy": 1, "emergency": 2}
 # "BP 155/100": a systolic over a diastolic pressure that can be one; from 140 or over 90 it is high (NICE
 # hypertension in pregnancy thresholds)
@@ -278,12 +279,11 @@ def _fills(pattern_part: str, word: str, words: Grammar) -> bool:
     return word[len(before) : len(word) - len(after)] in words.others
 
 
-def _addressed(tokens: Sequence[Token], words: Grammar) -> set[int]:
-    """Positions of people a thing is for or written to ("letters TO MY MUM and SISTER", "لامي وابوي", "maa
-    KE LIYE"): they are not the one the message is about."""
+def _filled(tokens: Sequence[Token], patterns: Sequence[tuple[str, ...]], words: Grammar) -> set[int]:
+    """Positions of people of `others` standing in the hole of one of the patterns ("to my {}")."""
     said = [token.word for token in tokens]
     found: set[int] = set()
-    for pattern in words.addressed:
+    for pattern in patterns:
         hole = next((index for index, part in enumerate(pattern) if "{}" in part), None)
         if hole is None:  # the lint names it
             continue
@@ -293,17 +293,35 @@ def _addressed(tokens: Sequence[Token], words: Grammar) -> set[int]:
                 continue
             if all(said[start + index] == part for index, part in enumerate(pattern) if index != hole):
                 found.add(position)
+    return found
+
+
+def _addressed(tokens: Sequence[Token], words: Grammar) -> set[int]:
+    """Positions of people a thing is for or written to ("letters TO MY MUM and SISTER", "لامي وابوي", "maa
+    KE LIYE"): they are not the one the message is about."""
+    found = _filled(tokens, words.addressed, words)
     joined = set(found)
     for position in found:  # "to my mum AND MY SISTER", "MAA AUR papa ke liye"
         for step in (1, -1):
             index = position + step
-            while 0 <= index < len(said) and tokens[index].clause == tokens[position].clause:
-                if said[index] in words.others:
+            while 0 <= index < len(tokens) and tokens[index].clause == tokens[position].clause:
+                if tokens[index].word in words.others:
                     joined.add(index)
-                elif said[index] not in words.addressed_links:
+                elif tokens[index].word not in words.addressed_links:
                     break
                 index += step
     return joined
+
+
+def _named_after(hit: Hit, tokens: Sequence[Token], words: Grammar, addressed: set[int]) -> bool:
+    """True when the one it is about is named after the sign, as languages that put the verb first do:
+    "gusto raw magpakamatay NG KAPATID ko", "hindi makahinga ANG NANAY ko"."""
+    if not words.others_after:
+        return False
+    clause = tokens[hit.end - 1].clause
+    reach = range(hit.start, min(len(tokens), hit.end + AFTER_REACH))
+    named = _filled(tokens, words.others_after, words) - addressed
+    return any(p in reach and tokens[p].clause == clause for p in named)
 
 
 def _about_someone_else(hit: Hit, tokens: Sequence[Token], words: Grammar, kind: str = "") -> bool:
@@ -311,6 +329,8 @@ def _about_someone_else(hit: Hit, tokens: Sequence[Token], words: Grammar, kind:
     went funny"; the nearest person named before it decides (up to 12 words back, in this clause or the
     one before). For self-harm, people a thing is for are not meant: "I wrote letters to my mum"."""
     addressed = _addressed(tokens, words) if kind == "self-harm" else set()
+    if _named_after(hit, tokens, words, addressed):
+        return True
     if any(tokens[i].word in words.others for i in range(hit.start, hit.end) if i not in addressed):
         return True
     clause = tokens[hit.start].clause

@@ -53,3 +53,24 @@ def test_body_words_of_someone_else_stay_theirs(matcher: Matcher, text: str, fla
     """Only self-harm reads "to"/"for" as whom a thing is for: "pain going TO HIS arm" is still his."""
     u = matcher.understand(text)
     assert (u.red_flag, u.for_other) == (flag, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("gusto raw magpakamatay ng kapatid ko", "self-harm"),
+        ("nagbabalak magpakamatay ang kaibigan ko", "self-harm"),
+        ("hindi makahinga ang nanay ko", "breathing"),
+        ("masakit ang dibdib ng asawa ko, hindi makahinga", "chest-pain"),
+    ],
+)
+def test_someone_named_after_the_sign_in_tagalog_is_the_one_meant(matcher: Matcher, text: str, flag: str) -> None:
+    """Tagalog puts the verb first: the one a sign is about is named after it."""
+    u = matcher.understand(text)
+    assert (u.red_flag, u.for_other) == (flag, True)
+
+
+@pytest.mark.parametrize("text", ["hindi ako makahinga", "ang sakit ng dibdib ko", "gusto ko nang mamatay"])
+def test_the_writer_in_tagalog_stays_the_writer(matcher: Matcher, text: str) -> None:
+    u = matcher.understand(text)
+    assert u.red_flag is not None and not u.for_other
