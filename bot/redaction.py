@@ -97,6 +97,10 @@ class Pseudonyms:
         """The pseudonym of an address (the same for the same key, unrelated across keys)."""
         return hmac.new(self._secret, address.encode(), hashlib.sha256).hexdigest()[:size]
 
+    def key_for(self, purpose: str) -> bytes:
+        """A key for another use of the same secret (signing links), unrelated to any pseudonym."""
+        return hmac.new(self._secret, f"reflexbot key for {purpose}".encode(), hashlib.sha256).digest()
+
     @classmethod
     def from_environment(cls, folder: Path | None = None) -> Pseudonyms:
         """The key from $REFLEXBOT_PSEUDONYM_KEY, else from (or made once into) `folder`/pseudonym.key."""

@@ -16,8 +16,10 @@ from bot.engine import (
     FROM_PERSON,
     Action,
     Conversation,
+    DataGathered,
     Event,
     Forget,
+    GatherData,
     Knowledge,
     Record,
     Reply,
@@ -323,6 +325,9 @@ class Runtime:
                 if isinstance(action, Record):
                     await self.on_record(key, action)
         await self._deliver(key, result.undelivered, [] if result.stored else replies, now)
+        if any(isinstance(a, GatherData) for a in result.actions):  # "my data": read now this turn is saved
+            kept = (await self.store.person_data(key)).kept()
+            await self._turn(key, DataGathered(kept), now, fired=None)
         if self.wake_at is not None:
             for action in result.actions:
                 if isinstance(action, ScheduleTimer):

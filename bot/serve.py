@@ -23,6 +23,8 @@ from telegram import Bot, Update
 from bot.assembly import build_knowledge, newcomer
 from bot.body_limits import BodyLimits
 from bot.channels.calendar import CalendarFiles
+from bot.channels.links import SignedLinks
+from bot.channels.my_data import DataFiles, link_text
 from bot.channels.pacing import Pace, Pacer, SharedPacer
 from bot.channels.telegram.app import TelegramChannel, build_application
 from bot.channels.whatsapp.app import WhatsAppChannel
@@ -36,6 +38,7 @@ from bot.logs import log_file
 from bot.metrics import Metrics, export_workers, multiprocess_directory, workers_directory
 from bot.metrics_endpoint import MetricsPort, metrics_token
 from bot.pictures.library import Pictures
+from bot.redaction import Pseudonyms
 from bot.runtime import Deliver, NotServedHereError, OnErase, OnRecord, Runtime
 from bot.server import create_app, create_deferred_app
 from bot.store import SqlStore, database_url
@@ -112,6 +115,7 @@ class Service:
     pacers: list[Pace] = field(default_factory=list)
     pictures: Pictures | None = None
     desk: Desk | None = None
+    links: SignedLinks | None = None  # WhatsApp's links to a person's data file
     _stopped: bool = False
 
     async def start(self) -> None:
@@ -165,6 +169,8 @@ class Service:
             pictures=self.pictures,
             desk=self.desk,
             calendars=CalendarFiles(self.store, self.runtime.kb.clinic),
+            data_files=DataFiles(self.store, self.settings.bot.default_timezone),
+            links=self.links,
             lifespan=self.lifespan,
             privacy=privacy_text(self.runtime.kb, self.settings.bot.default_language),
             limits=BodyLimits(
@@ -225,8 +231,10 @@ async def build_service(settings: Settings, workers: int = 1, metrics: Metrics |
         on_erase=outlets.forget,
     )
     pictures = Pictures(kb.content)
+    # Signed with a key of the pseudonym secret, which every worker shares: any worker opens any link.
+    links = SignedLinks(Pseudonyms.from_environment().key_for("data links")) if settings.whatsapp.enabled else None
     telegram = _telegram(settings, runtime, store, kb, workers, pictures)
-    whatsapp = _whatsapp(settings, runtime, store, kb, workers, pictures)
+    whatsapp = _whatsapp(settings, runtime, store, kb, workers, pictures, links)
     pacers: list[Pace] = []
     for channel, name in ((telegram, "telegram"), (whatsapp, "whatsapp")):
         if channel is not None:
@@ -244,6 +252,7 @@ async def build_service(settings: Settings, workers: int = 1, metrics: Metrics |
         pacers=pacers,
         pictures=pictures,
         desk=_desk(settings, store, runtime, pictures),
+        links=links,
     )
 
 
@@ -404,7 +413,13 @@ def _whatsapp_credentials(settings: Settings) -> tuple[str, str] | None:
 
 
 def _whatsapp(
-    settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge, workers: int, pictures: Pictures
+    settings: Settings,
+    runtime: Runtime,
+    store: SqlStore,
+    kb: Knowledge,
+    workers: int,
+    pictures: Pictures,
+    links: SignedLinks | None = None,
 ) -> WhatsAppChannel | None:
     """The WhatsApp channel from [whatsapp] and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, if enabled."""
     credentials = _whatsapp_credentials(settings)
@@ -429,6 +444,8 @@ def _whatsapp(
         pictures=pictures,
         media_base=public_url.rstrip("/") + "/media",
         calendars=CalendarFiles(store, kb.clinic),
+        links=links,
+        link_text=link_text(kb.content),
     )
     staff = settings.clinic.whatsapp_staff_number
     return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, public_url, staff_number=staff)

@@ -10,6 +10,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -24,12 +25,16 @@ from telegram import Update
 
 from bot.body_limits import BodyLimits, BoundedBodies
 from bot.channels.calendar import CalendarFiles
+from bot.channels.links import Refused, SignedLinks
+from bot.channels.my_data import MEDIA_TYPE as DATA_MEDIA_TYPE
+from bot.channels.my_data import DataFiles
 from bot.channels.telegram.app import TelegramChannel
 from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.desk import Desk
 from bot.metrics import Metrics
 from bot.metrics_endpoint import metrics_endpoint
 from bot.pictures.library import Pictures
+from scheduler import utc_now
 
 log = logging.getLogger("reflexbot.server")
 DEFAULT_LIMITS = BodyLimits()
@@ -42,6 +47,7 @@ StateLifespan = Callable[[Starlette], AbstractAsyncContextManager[Mapping[str, A
 
 MEDIA_NAME = re.compile(r"[0-9a-f]{24}\.png")
 CALENDAR_NAME = re.compile(r"[A-Za-z0-9_-]{32}\.ics")  # a random token naming an appointment's file
+DATA_NAME = re.compile(r"[A-Za-z0-9_-]{40,400}\.json")  # a signed token naming a person's data file
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -88,6 +94,9 @@ def create_app(
     pictures: Pictures | None = None,
     desk: Desk | None = None,
     calendars: CalendarFiles | None = None,
+    data_files: DataFiles | None = None,
+    links: SignedLinks | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer. Every body is
     bounded (size, time) before it is read; a request proves who sent it before any costly work. /metrics
@@ -165,6 +174,8 @@ def create_app(
         name = str(request.path_params["name"])
         if CALENDAR_NAME.fullmatch(name):
             return await calendar_file(name.removesuffix(".ics"))
+        if DATA_NAME.fullmatch(name):
+            return await data_file(name.removesuffix(".json"))
         png = None
         if pictures is not None and MEDIA_NAME.fullmatch(name):
             png = await run_in_threadpool(pictures.by_file_name, name)
@@ -183,6 +194,26 @@ def create_app(
             return JSONResponse({"error": "no such file"}, status_code=404)
         headers = {"Cache-Control": "no-store", "Content-Disposition": 'attachment; filename="appointment.ics"'}
         return Response(ics, media_type="text/calendar", headers=headers)
+
+    async def data_file(token: str) -> Response:
+        """A person's data file by a signed link: 404 unless we made it unchanged, 403 once it expired,
+        404 when nothing is kept any more; never cached, never indexed, no referrer."""
+        opened = links.open(token, clock()) if links is not None else Refused.INVALID
+        if opened is Refused.EXPIRED:
+            return JSONResponse({"error": 'this link has expired: write "my data" for a new one'}, status_code=403)
+        if isinstance(opened, Refused) or data_files is None:
+            return JSONResponse({"error": "no such file"}, status_code=404)
+        built = await data_files.build(opened.key, clock())
+        if built is None:  # erased meanwhile
+            return JSONResponse({"error": "no such file"}, status_code=404)
+        headers = {
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{built.name}"',
+            "X-Content-Type-Options": "nosniff",
+            "X-Robots-Tag": "noindex",
+            "Referrer-Policy": "no-referrer",
+        }
+        return Response(built.content, media_type=DATA_MEDIA_TYPE, headers=headers)
 
     async def no_metrics(request: Request) -> Response:
         return JSONResponse({"error": "no metrics"}, status_code=404)

@@ -53,6 +53,7 @@ INTENT_IDS = (
     "item-why",
     "item-where",
     "privacy",
+    "my-data",
 )
 MAX_CHOICE_BYTES = 64  # Telegram's callback_data limit
 

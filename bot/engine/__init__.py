@@ -1,10 +1,11 @@
 """The pure conversation engine: events in, state and actions out; no I/O, no clock, no asyncio."""
 
-from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
+from bot.engine.actions import Action, CancelTimer, Choice, Forget, GatherData, Record, Reply, ScheduleTimer
 from bot.engine.events import (
     FROM_PERSON,
     AppointmentSet,
     ChoicePicked,
+    DataGathered,
     Event,
     OptIn,
     OptOut,
@@ -16,6 +17,7 @@ from bot.engine.events import (
     TimezoneSet,
     Unreachable,
 )
+from bot.engine.kept import Kept, KeptBooking
 from bot.engine.knowledge import Branch, Clinic, Knowledge, Policy
 from bot.engine.machine import prompt, step
 from bot.engine.state import Conversation
@@ -30,8 +32,12 @@ __all__ = [
     "ChoicePicked",
     "Clinic",
     "Conversation",
+    "DataGathered",
     "Event",
     "Forget",
+    "GatherData",
+    "Kept",
+    "KeptBooking",
     "Knowledge",
     "OptIn",
     "OptOut",

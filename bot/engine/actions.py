@@ -24,7 +24,7 @@ class Reply:
     image: str | None = None
     urgent: bool = False  # emergency advice: saved before sending and delivered first
     card: str | None = None  # a live card ("session:3") channels may edit in place instead of adding messages
-    document: str | None = None  # a calendar file to attach, named by its booking ref ("RB-1A2B3C-1")
+    document: str | None = None  # a file to attach: a booking's calendar, or the person's data (engine/documents.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,4 +57,10 @@ class Forget:
     """Delete every row and timer about this person, then keep nothing of this turn."""
 
 
-Action = Reply | ScheduleTimer | CancelTimer | Record | Forget
+@dataclass(frozen=True, slots=True)
+class GatherData:
+    """Read what is kept about this person (the store is I/O: the runtime does it, after this turn is
+    saved) and step `DataGathered` with it, whose reply shows it and attaches the complete file."""
+
+
+Action = Reply | ScheduleTimer | CancelTimer | Record | Forget | GatherData

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.engine.kept import Kept
+
 
 @dataclass(frozen=True, slots=True)
 class Started:
@@ -76,6 +78,13 @@ class AppointmentSet:
 
 
 @dataclass(frozen=True, slots=True)
+class DataGathered:
+    """What is kept about the person, read by the runtime after they asked to see it ("my data")."""
+
+    kept: Kept
+
+
+@dataclass(frozen=True, slots=True)
 class OptOut:
     """A message that is just STOP (or another opt-out word): no more messages until OptIn."""
 
@@ -101,4 +110,5 @@ Event = (
     | AppointmentSet
     | OptOut
     | OptIn
+    | DataGathered
 )

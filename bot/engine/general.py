@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.engine import booking_flow, check_in_flow, reminder_flow, safety_flow, session_flow
+from bot.engine import booking_flow, check_in_flow, my_data_flow, reminder_flow, safety_flow, session_flow
 from bot.engine.actions import Action, CancelTimer, Record, Reply
 from bot.engine.choices import Command, Confirm, PickLanguage
 from bot.engine.clock_math import zone
@@ -239,6 +239,8 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
         return check_in_flow.on_text(kb, state, said, now)
     if intent == "privacy":
         return state, (Reply(privacy_text(kb, state.lang), menu_choices(kb, state)),)
+    if intent == "my-data":
+        return my_data_flow.ask(state)
     if intent == "about" and u.faq is not None:
         return state, (faq_answer(kb, state, u.faq),)  # "are you a doctor?" has its own answer
     if state.state in SESSION_STATES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.engine import appointment_flow, reminder_flow, retention_flow, session_flow
+from bot.engine import appointment_flow, my_data_flow, reminder_flow, retention_flow, session_flow
 from bot.engine.actions import Action, Reply
 from bot.engine.bidi import isolate_reply
 from bot.engine.choices import AppointmentAnswer, Confirm, parse_choice
@@ -18,6 +18,7 @@ from bot.engine.common import Turn, menu_reply, say, stop_session, to_idle
 from bot.engine.events import (
     AppointmentSet,
     ChoicePicked,
+    DataGathered,
     Event,
     OptIn,
     OptOut,
@@ -96,6 +97,12 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
         return state, (Reply(say(kb, state, "booking.handled", ref=event.ref)),)
     if isinstance(event, AppointmentSet):
         return appointment_flow.on_set(kb, state, event, now)
+    if isinstance(event, DataGathered):  # what "my data" asked for, read by the runtime
+        shown = my_data_flow.summary(kb, state, event.kept, now)
+        row = HANDLERS[state.state]
+        if row.question:  # asked while a question waits: the summary, then the question again
+            return state, (replace(shown, choices=()), row.prompt(kb, state))
+        return state, (shown,)
     if isinstance(event, Reset):
         state, cancel = stop_session(state)
         state = to_idle(state)

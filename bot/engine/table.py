@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.engine import booking_flow, check_in_flow, reminder_flow, safety_flow, session_flow
-from bot.engine.actions import Forget, Reply
+from bot.engine.actions import Forget, GatherData, Reply
 from bot.engine.choices import (
     Answer,
     AppointmentAnswer,
@@ -127,6 +127,8 @@ def _question_text(kb: Knowledge, state: Conversation, said: Said, now: datetime
         return state, (Reply(faq_answer(kb, state, u.faq).text), row.prompt(kb, state))
     if u.intent is not None or u.symptoms or kb.items.find(u.text):
         after, actions = general_text(kb, state, said, now)
+        if any(isinstance(a, GatherData) for a in actions):  # "my data": the summary asks again, after it
+            return after, actions
         if after.state == state.state:  # "thanks", "hi": answered, and the question is asked again
             plain = tuple(replace(a, choices=()) if isinstance(a, Reply) else a for a in actions)
             return after, (*plain, row.prompt(kb, after))

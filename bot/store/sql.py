@@ -14,6 +14,7 @@ from bot.engine.actions import Action, Reply
 from bot.engine.state import Conversation
 from bot.store import operations as ops
 from bot.store.operations import Claim, DueTimer, OutboxItem
+from bot.store.person_data import PersonData, read_person
 from bot.store.runners import AsyncRunner, Runner, SqliteRunner, T, Work
 
 
@@ -195,6 +196,10 @@ class SqlStore:
     async def records(self, key: str, kind: str | None = None) -> list[dict[str, Any]]:
         """A person's records (booking requests, feedback), oldest first."""
         return await self._runner.run(partial(ops.person_records, key=key, kind=kind))
+
+    async def person_data(self, key: str) -> PersonData:
+        """Everything kept about one person, every table read in one transaction ("my data")."""
+        return await self._runner.run(partial(read_person, key=key))
 
     async def count_rows(self, key: str) -> int:
         """How many rows in all tables are about this person."""

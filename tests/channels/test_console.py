@@ -149,3 +149,12 @@ def test_interactive_chat_logs_to_a_file_never_into_the_chat(tmp_path: Path) -> 
         assert done.returncode == 0, done.stderr[-2000:]
         assert "reflexbot.runtime" in log.read_text(encoding="utf-8")
         assert "reflexbot.runtime" not in done.stdout and "INFO" not in done.stdout and done.stderr == ""
+
+
+def test_a_data_file_is_shown_as_a_file_and_a_calendar_as_a_calendar() -> None:
+    now = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
+    tz = ZoneInfo("Asia/Dubai")
+    data = reply_lines(Reply("x"), now, tz, document=Path("/cache/my-data/reflexbot-my-data-2026-11-21.json"))
+    assert data.splitlines()[-1].strip() == "file: /cache/my-data/reflexbot-my-data-2026-11-21.json"
+    ics = reply_lines(Reply("x"), now, tz, document=Path("/cache/calendar/appointment-RB-1-1.ics"))
+    assert ics.splitlines()[-1].strip() == "calendar file: /cache/calendar/appointment-RB-1-1.ics"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -17,9 +18,11 @@ from bot.assembly import build_knowledge, newcomer
 from bot.channels.calendar import CalendarFiles, file_name
 from bot.channels.console.parse import Wait, parse_jsonl, parse_typed
 from bot.channels.console.render import MIN_WIDTH, reply_lines, reply_object
+from bot.channels.my_data import DataFiles
 from bot.config import Settings
 from bot.engine import Choice, Reply, Started
 from bot.engine.clock_math import zone
+from bot.engine.documents import CalendarFile, parse_document
 from bot.pictures.library import Pictures
 from bot.runtime import NotServedHereError, Runtime
 from bot.store import SqlStore
@@ -29,13 +32,15 @@ OUTBOX_POLL_SECONDS = 5.0  # how often the live chat looks for replies another p
 
 
 class Attachments:
-    """A reply's files on disk, for a console that shows paths: its picture, its calendar file (written
-    to the cache folder beside the pictures, from the store's current appointment)."""
+    """A reply's files on disk, for a console that shows paths: its picture, its calendar file or the
+    person's data file (written to the cache folder beside the pictures, from the store as it is now)."""
 
-    def __init__(self, pictures: Pictures, calendars: CalendarFiles) -> None:
+    def __init__(self, pictures: Pictures, calendars: CalendarFiles, data_files: DataFiles) -> None:
         self.pictures = pictures
         self.calendars = calendars
+        self.data_files = data_files
         self.folder = pictures.folder.parent / "calendar"
+        self.data_folder = pictures.folder.parent / "my-data"
 
     def image(self, reply: Reply) -> Path | None:
         """The reply's picture as a file, or None."""
@@ -43,16 +48,27 @@ class Attachments:
             return self.pictures.path(reply.image)
         return None
 
-    async def document(self, reply: Reply) -> Path | None:
-        """The reply's calendar file, written fresh (a moved time writes the new one), or None."""
+    async def document(self, key: str, reply: Reply) -> Path | None:
+        """The reply's file, written fresh (a moved time writes the new calendar), or None."""
         if reply.document is None:
             return None
-        ics = await self.calendars.by_ref(reply.document)
-        if ics is None:
+        named = parse_document(reply.document)
+        if isinstance(named, CalendarFile):
+            ics = await self.calendars.by_ref(named.ref)
+            if ics is None:
+                return None
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / file_name(named.ref)
+            path.write_bytes(ics)
+            return path
+        built = await self.data_files.build(key, named.at)
+        if built is None:
             return None
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / file_name(reply.document)
-        path.write_bytes(ics)
+        self.data_folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # health answers: the user's alone
+        path = self.data_folder / built.name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(built.content)
         return path
 
 
@@ -66,13 +82,15 @@ async def run_jsonl(settings: Settings, user: str, start: datetime, stdin: TextI
     async def deliver(to: str, reply: Reply) -> None:
         if to != key:
             raise NotServedHereError("another person's reply: left in the outbox")
-        document = await files.document(reply)
+        document = await files.document(to, reply)
         shown = reply_object(reply, clock_holder[0].now, start, tz, files.image(reply), document)
         stdout.write(json.dumps(shown, ensure_ascii=False) + "\n")
         stdout.flush()
 
     kb = build_knowledge(settings)
-    files = Attachments(Pictures(kb.content), CalendarFiles(store, kb.clinic))
+    files = Attachments(
+        Pictures(kb.content), CalendarFiles(store, kb.clinic), DataFiles(store, settings.policy.default_tz)
+    )
     runtime = Runtime(kb, store, deliver, default_tz=settings.policy.default_tz, newcomer=newcomer(settings))
     clock = VirtualClock(start, store, runtime.run_due, key=key)
     clock_holder.append(clock)
@@ -125,7 +143,7 @@ async def run_interactive(
         image = None
         if (path := files.image(reply)) is not None and reply.image:
             image = (files.pictures.caption(reply.image), path)
-        document = await files.document(reply)
+        document = await files.document(to, reply)
         lines = reply_lines(reply, utc_now(), tz, width=width(), previous=previous, image=image, document=document)
         stdout.write(lines + "\n")
         stdout.flush()
@@ -137,7 +155,9 @@ async def run_interactive(
     # calls through to the runtime made just after it.
     trigger = Trigger(lambda now: runtime.run_due(now))
     kb = build_knowledge(settings)
-    files = Attachments(Pictures(kb.content), CalendarFiles(store, kb.clinic))
+    files = Attachments(
+        Pictures(kb.content), CalendarFiles(store, kb.clinic), DataFiles(store, settings.policy.default_tz)
+    )
     runtime = Runtime(
         kb,
         store,

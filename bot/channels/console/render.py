@@ -24,7 +24,7 @@ def reply_object(
     document: Path | None = None,
 ) -> dict[str, Any]:
     """A bot message as the contract's JSON object; `image` is the file of the reply's picture, and
-    `document` (a key present only on replies that attach one) its calendar file."""
+    `document` (a key present only on replies that attach one) its file: a calendar, or the person's data."""
     shown: dict[str, Any] = {
         "t": round((now - start).total_seconds(), 3),
         "at": now.astimezone(tz).isoformat(timespec="seconds"),
@@ -48,7 +48,7 @@ def reply_lines(
     document: Path | None = None,
 ) -> str:
     """A bot message for a person at a terminal `width` columns wide: its picture's caption and file
-    first (`image`), paragraphs wrapped (blank lines kept), its calendar file (`document`), buttons
+    first (`image`), paragraphs wrapped (blank lines kept), its file (`document`), buttons
     numbered; buttons that look the same as the `previous` message's (same labels, in order) are not
     listed again."""
     width = max(width, MIN_WIDTH)
@@ -60,7 +60,8 @@ def reply_lines(
         lines.append(f"{INDENT}{path}")
     lines += wrap_text(reply.text, width, first=f"[{stamp}] bot: ")
     if document is not None:
-        lines += wrap_text(str(document), width, first=f"{INDENT}calendar file: ")
+        label = "calendar file" if document.suffix == ".ics" else "file"
+        lines += wrap_text(str(document), width, first=f"{INDENT}{label}: ")
     if reply.choices and [c.label for c in reply.choices] == [c.label for c in previous]:
         lines.append(f"{INDENT}(same buttons: {_numbers(len(reply.choices))})")
     elif reply.choices:

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.calendar import CalendarFiles
+from bot.channels.my_data import DataFiles
 from bot.channels.pacing import Pace, Sleep
 from bot.channels.telegram.parse import COMMANDS, STAFF_PREFIX, Inbound, parse_update
 from bot.channels.telegram.sender import TelegramSender
@@ -76,6 +77,7 @@ class TelegramChannel:
             pictures=pictures,
             store=store,
             calendars=CalendarFiles(store, kb.clinic),
+            data_files=DataFiles(store, kb.policy.default_tz),
         )
         self._side_tasks: set[asyncio.Task[None]] = set()
         self.processed = 0  # updates handled so far; `idle` is notified after each

@@ -10,12 +10,13 @@ from tzfpy import get_tz
 from bot.engine import ChoicePicked, Event, StaffHandled, Started, TextReceived, TimezoneSet
 
 # Commands in the menu (setMyCommands, described by the messages "command.<name>") and what each means.
-COMMANDS = ("start", "help", "remind", "book", "language", "delete")
+COMMANDS = ("start", "help", "remind", "book", "language", "mydata", "delete")
 COMMAND_TEXT = {
     "help": "help",
     "remind": "remind me",
     "book": "book",
     "language": "language",
+    "mydata": "my data",
     "delete": "delete my data",
 }
 STAFF_PREFIX = "staff:"

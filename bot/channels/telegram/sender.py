@@ -13,9 +13,11 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.backoff import SEND_RETRY, Backoff
 from bot.channels.calendar import CalendarFiles, file_name
+from bot.channels.my_data import DataFiles
 from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.telegram.render import MAX_CAPTION, Outgoing, render
 from bot.engine import Reply
+from bot.engine.documents import CalendarFile, parse_document
 from bot.pictures.library import Pictures
 from bot.runtime import RecipientGoneError
 from bot.store import SqlStore
@@ -47,6 +49,7 @@ class TelegramSender:
         store: SqlStore | None = None,
         calendars: CalendarFiles | None = None,
         backoff: Backoff = SEND_RETRY,
+        data_files: DataFiles | None = None,
     ) -> None:
         self.bot = bot
         self.pacer: Pace = pacer or Pacer(sleep=sleep)
@@ -58,6 +61,7 @@ class TelegramSender:
         self._file_ids: dict[str, str] | None = None  # picture file name -> Telegram file_id
         self.uploads = 0  # pictures uploaded (not sent by file_id) by this sender
         self.calendars = calendars
+        self.data_files = data_files
 
     async def deliver(self, key: str, reply: Reply) -> None:
         """Send one reply to the chat behind a "telegram:<id>" key."""
@@ -67,8 +71,8 @@ class TelegramSender:
             return
         self._cards = {k: v for k, v in self._cards.items() if k[0] != chat_id}  # the session card is over
         pieces = render(reply)
-        if reply.document is not None:  # the calendar file first: the text and its buttons come last
-            await self.send_calendar(chat_id, reply.document)
+        if reply.document is not None:  # the file first: the text and its buttons come last
+            await self.send_file(key, chat_id, reply.document)
         picture = self.pictures.file_name(reply.image) if self.pictures and reply.image else None
         if picture is not None and reply.image is not None:
             fits = len(pieces) == 1 and len(pieces[0].text) <= MAX_CAPTION
@@ -98,6 +102,19 @@ class TelegramSender:
             known[file_name] = message.photo[-1].file_id
             if self.store is not None:
                 await self.store.save_upload("telegram", file_name, known[file_name])
+
+    async def send_file(self, key: str, chat_id: int, document: str) -> None:
+        """A reply's file as a document: an appointment's .ics, or the person's data (JSON)."""
+        named = parse_document(document)
+        if isinstance(named, CalendarFile):
+            await self.send_calendar(chat_id, named.ref)
+            return
+        built = await self.data_files.build(key, named.at) if self.data_files is not None else None
+        if built is None:
+            log.warning("no data file to send; the message goes without it")
+            return
+        upload = InputFile(built.content, filename=built.name)
+        await self.call(chat_id, lambda: self.bot.send_document(chat_id, upload))
 
     async def send_calendar(self, chat_id: int, ref: str) -> None:
         """An appointment's .ics as a document (appointment-<ref>.ics, text/calendar); nothing if it is gone."""

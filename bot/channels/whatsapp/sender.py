@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -20,9 +20,12 @@ from twilio.rest import Client
 
 from bot.backoff import SEND_RETRY, Backoff
 from bot.channels.calendar import CalendarFiles
+from bot.channels.links import SignedLinks
 from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.whatsapp.render import render
 from bot.engine import Reply
+from bot.engine.bidi import isolate
+from bot.engine.documents import CalendarFile, DataFile, parse_document
 from bot.pictures.library import Pictures
 from bot.runtime import RecipientGoneError
 from bot.store import SqlStore
@@ -34,6 +37,8 @@ OPTED_OUT = 21610  # Twilio: the recipient replied STOP
 MAX_ATTEMPTS = 6
 MAX_CAPTION = 1024  # WhatsApp: a media message's caption, and a quick-reply template's variable
 Clock = Callable[[], datetime]
+LinkText = Callable[[str, str, int], str]
+"""The line that gives a data-file link, in a language: (lang, url, minutes) -> text."""
 
 
 class DeliveryFailedError(Exception):
@@ -105,6 +110,8 @@ class WhatsAppSender:
         media_base: str = "",
         calendars: CalendarFiles | None = None,
         backoff: Backoff = SEND_RETRY,
+        links: SignedLinks | None = None,
+        link_text: LinkText | None = None,
     ) -> None:
         self.client = client
         self.sender = sender
@@ -124,12 +131,19 @@ class WhatsAppSender:
         self.pictures = pictures
         self.media_base = media_base.rstrip("/")
         self.calendars = calendars  # an appointment's .ics: fetched by Twilio at <media_base>/<token>.ics
+        # The person's data file (JSON, which WhatsApp cannot attach): a signed link in the text, opened by
+        # the person at <media_base>/<token>.json within its lifetime.
+        self.links = links
+        self.link_text = link_text
 
     async def deliver(self, key: str, reply: Reply) -> None:
         """Send a reply: free-form inside the window, its template outside (or not at all)."""
         if reply.template and not await self._window_open(key):
             await self._send_template(key, reply)
             return
+        named = parse_document(reply.document) if reply.document is not None else None
+        if isinstance(named, DataFile):
+            reply = await self._with_data_link(key, reply)
         quick = self.choice_templates.get(",".join(c.id for c in reply.choices))
         if quick is not None and len(reply.text) <= MAX_CAPTION:
             messages: list[dict[str, Any]] = [
@@ -143,7 +157,7 @@ class WhatsAppSender:
                 messages[0]["media_url"] = [media]
             else:
                 messages.insert(0, {"media_url": [media]})
-        calendar = await self.calendar_url(reply.document)
+        calendar = await self.calendar_url(named.ref) if isinstance(named, CalendarFile) else None
         if calendar is not None:  # the calendar file first, as a media message of its own
             messages.insert(0, {"media_url": [calendar]})
         for message in messages:
@@ -167,6 +181,23 @@ class WhatsAppSender:
             return None
         token = await self.calendars.token(ref)
         return None if token is None else f"{self.media_base}/{token}.ics"
+
+    def data_url(self, key: str) -> str | None:
+        """Where the person downloads their data file: the media route, by a signed token that expires."""
+        if self.links is None or not self.media_base:
+            return None
+        return f"{self.media_base}/{self.links.make(key, self.clock())}.json"
+
+    async def _with_data_link(self, key: str, reply: Reply) -> Reply:
+        """The reply with the link to the person's data file after its text, in their language."""
+        url = self.data_url(key)
+        if url is None or self.link_text is None or self.links is None:
+            log.warning("no data-file link configured; the summary goes without it")
+            return reply
+        state = await self.store.load(key)
+        minutes = int(self.links.lifetime.total_seconds() // 60)
+        line = isolate(self.link_text(state.lang if state else "en", url, minutes))
+        return replace(reply, text=f"{reply.text}\n\n{line}")
 
     def media_url(self, name: str | None) -> str | None:
         """Where Twilio fetches a picture: the media route, by content hash (nothing personal in it)."""

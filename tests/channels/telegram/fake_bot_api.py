@@ -161,8 +161,13 @@ async def read_params(request: Request, spec: Spec, pointer: str | None) -> Json
             assert isinstance(payload, bytes)
             if part.get_filename() is None:
                 fields.append((str(name), payload.decode()))
-            else:  # an upload: keep its shape, not its bytes
-                file = {"filename": part.get_filename(), "content_type": part.get_content_type(), "size": len(payload)}
+            else:  # an upload: its shape, and its bytes for the tests that read what was sent
+                file = {
+                    "filename": part.get_filename(),
+                    "content_type": part.get_content_type(),
+                    "size": len(payload),
+                    "content": payload,
+                }
                 fields.append((str(name), file))
     return {k: spec.decode_field(pointer, k, v) if isinstance(v, str) else v for k, v in fields} | data
 

@@ -18,6 +18,8 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels.calendar import CalendarFiles
+from bot.channels.links import SignedLinks
+from bot.channels.my_data import DataFiles, link_text
 from bot.channels.pacing import Pacer
 from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.channels.whatsapp.parse import timezone_of
@@ -38,6 +40,7 @@ PERSON = "whatsapp:+971501234567"
 PUBLIC = "https://bot.example.com"
 REMINDER_SID = "HX" + "2" * 32
 REMINDER_AR_SID = "HX" + "3" * 32  # the same reminder, approved in Arabic
+LINK_SECRET = b"a secret for the tests' data links"
 
 
 class RecordingHttpClient(RedirectingHttpClient):
@@ -179,10 +182,19 @@ async def rig(
         pictures=pictures,
         media_base=f"{PUBLIC}/media",
         calendars=CalendarFiles(store, kb.clinic),
+        links=SignedLinks(LINK_SECRET),
+        link_text=link_text(kb.content),
     )
     channel = WhatsAppChannel(runtime, store, kb, clock, sender, TOKEN, PUBLIC)
     holder.append(channel)
-    app = create_app(whatsapp=channel, pictures=pictures, calendars=CalendarFiles(store, kb.clinic))
+    app = create_app(
+        whatsapp=channel,
+        pictures=pictures,
+        calendars=CalendarFiles(store, kb.clinic),
+        data_files=DataFiles(store, kb.policy.default_tz),
+        links=SignedLinks(LINK_SECRET),  # the server's own copy: the same secret opens what the sender made
+        clock=clock,
+    )
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC)
     rig = WhatsAppRig(prism, http_client, channel, store, clock, http, log_start=len(prism.lines))
     try:
