@@ -48,8 +48,6 @@ SECRET_VARIABLES = (
     "REFLEXBOT_DESK_SECRET",
     "REFLEXBOT_METRICS_TOKEN",
     "REFLEXBOT_PSEUDONYM_KEY",
-    "REFLEXBOT_DATABASE_URL",
-    "REFLEXBOT_REDIS_URL",
 )
 
 
@@ -96,10 +94,6 @@ class Pseudonyms:
     def tag(self, address: str, size: int = 12) -> str:
         """The pseudonym of an address (the same for the same key, unrelated across keys)."""
         return hmac.new(self._secret, address.encode(), hashlib.sha256).hexdigest()[:size]
-
-    def key_for(self, purpose: str) -> bytes:
-        """A key for another use of the same secret (signing links), unrelated to any pseudonym."""
-        return hmac.new(self._secret, f"reflexbot key for {purpose}".encode(), hashlib.sha256).digest()
 
     @classmethod
     def from_environment(cls, folder: Path | None = None) -> Pseudonyms:

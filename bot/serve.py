@@ -23,7 +23,7 @@ from telegram import Bot, Update
 from bot.assembly import build_knowledge, newcomer
 from bot.body_limits import BodyLimits
 from bot.channels.calendar import CalendarFiles
-from bot.channels.links import SignedLinks
+from bot.channels.links import DataLinks
 from bot.channels.my_data import DataFiles, link_text
 from bot.channels.pacing import Pace, Pacer, SharedPacer
 from bot.channels.telegram.app import TelegramChannel, build_application
@@ -38,7 +38,6 @@ from bot.logs import log_file
 from bot.metrics import Metrics, export_workers, multiprocess_directory, workers_directory
 from bot.metrics_endpoint import MetricsPort, metrics_token
 from bot.pictures.library import Pictures
-from bot.redaction import Pseudonyms
 from bot.runtime import Deliver, NotServedHereError, OnErase, OnRecord, Runtime
 from bot.server import create_app, create_deferred_app
 from bot.store import SqlStore, database_url
@@ -115,7 +114,7 @@ class Service:
     pacers: list[Pace] = field(default_factory=list)
     pictures: Pictures | None = None
     desk: Desk | None = None
-    links: SignedLinks | None = None  # WhatsApp's links to a person's data file
+    links: DataLinks | None = None  # WhatsApp's links to a person's data file
     _stopped: bool = False
 
     async def start(self) -> None:
@@ -231,8 +230,8 @@ async def build_service(settings: Settings, workers: int = 1, metrics: Metrics |
         on_erase=outlets.forget,
     )
     pictures = Pictures(kb.content)
-    # Signed with a key of the pseudonym secret, which every worker shares: any worker opens any link.
-    links = SignedLinks(Pseudonyms.from_environment().key_for("data links")) if settings.whatsapp.enabled else None
+    # Kept in the database, which every worker shares: any worker opens any link.
+    links = DataLinks(store) if settings.whatsapp.enabled else None
     telegram = _telegram(settings, runtime, store, kb, workers, pictures)
     whatsapp = _whatsapp(settings, runtime, store, kb, workers, pictures, links)
     pacers: list[Pace] = []
@@ -419,7 +418,7 @@ def _whatsapp(
     kb: Knowledge,
     workers: int,
     pictures: Pictures,
-    links: SignedLinks | None = None,
+    links: DataLinks | None = None,
 ) -> WhatsAppChannel | None:
     """The WhatsApp channel from [whatsapp] and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, if enabled."""
     credentials = _whatsapp_credentials(settings)

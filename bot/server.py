@@ -25,7 +25,7 @@ from telegram import Update
 
 from bot.body_limits import BodyLimits, BoundedBodies
 from bot.channels.calendar import CalendarFiles
-from bot.channels.links import Refused, SignedLinks
+from bot.channels.links import DataLinks, Refused
 from bot.channels.my_data import MEDIA_TYPE as DATA_MEDIA_TYPE
 from bot.channels.my_data import DataFiles
 from bot.channels.telegram.app import TelegramChannel
@@ -95,7 +95,7 @@ def create_app(
     desk: Desk | None = None,
     calendars: CalendarFiles | None = None,
     data_files: DataFiles | None = None,
-    links: SignedLinks | None = None,
+    links: DataLinks | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> Starlette:
     """The webhook server. Each route answers fast; the turn itself runs after the answer. Every body is
@@ -198,7 +198,7 @@ def create_app(
     async def data_file(token: str) -> Response:
         """A person's data file by a signed link: 404 unless we made it unchanged, 403 once it expired,
         404 when nothing is kept any more; never cached, never indexed, no referrer."""
-        opened = links.open(token, clock()) if links is not None else Refused.INVALID
+        opened = await links.open(token, clock()) if links is not None else Refused.INVALID
         if opened is Refused.EXPIRED:
             return JSONResponse({"error": 'this link has expired: write "my data" for a new one'}, status_code=403)
         if isinstance(opened, Refused) or data_files is None:

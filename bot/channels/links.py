@@ -1,38 +1,28 @@
-"""Short-lived signed links to a person's data file (WhatsApp, which cannot attach a JSON document).
+"""Short-lived links to a person's data file (WhatsApp, which cannot attach a JSON document).
 
-A link is `<public_url>/media/<token>.json`. The token carries its expiry and the person's key, so no row
-is needed to serve it, and nothing in it can be read or changed from outside:
-- the key is encrypted (a keystream of HMAC-SHA256 blocks over a random nonce and a counter, a PRF in
-  counter mode), so the URL, in chat histories and access logs, says nothing about whose it is;
-- version, expiry, nonce and ciphertext are authenticated (HMAC-SHA256, truncated to 128 bits), checked
-  in constant time before anything else is looked at: a changed character makes it no link at all.
-Both keys are derived from one secret (the service's pseudonym key), each for this use only.
+A link is `<public_url>/media/<token>.json`. The token is random (32 bytes), kept in the `data_links`
+table with whose file it opens and until when, so the URL says nothing about the person and cannot be
+guessed or changed into another; "delete my data" removes the person's links with the rest, and the hourly
+prune removes expired ones.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import enum
-import hashlib
-import hmac
+import re
 import secrets
-import struct
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
-VERSION = 1
 LIFETIME = timedelta(hours=1)
-_NONCE = 12
-_TAG = 16
-_HEADER = struct.Struct(">BQ")  # version, expiry (Unix seconds)
-_MAX_KEY = 200  # conversations.key is a String(200)
+TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
 class Refused(enum.Enum):
     """Why a token opens nothing."""
 
-    INVALID = "invalid"  # not one we made, or changed
+    INVALID = "invalid"  # not one we made (or no longer kept)
     EXPIRED = "expired"
 
 
@@ -44,62 +34,33 @@ class Opened:
     expires_at: datetime
 
 
-class SignedLinks:
+class LinkRows(Protocol):
+    """Where links are kept (the SQL store)."""
+
+    async def add_data_link(self, token: str, key: str, expires_at: datetime) -> None: ...
+
+    async def data_link(self, token: str) -> tuple[str, datetime] | None: ...
+
+
+class DataLinks:
     """Makes and opens the tokens of data-file links."""
 
-    def __init__(self, secret: bytes, lifetime: timedelta = LIFETIME) -> None:
-        if len(secret) < 16:
-            raise ValueError("the link secret must be at least 16 bytes")
-        self._encrypt_key = hmac.new(secret, b"reflexbot data link: encrypt", hashlib.sha256).digest()
-        self._sign_key = hmac.new(secret, b"reflexbot data link: sign", hashlib.sha256).digest()
+    def __init__(self, rows: LinkRows, lifetime: timedelta = LIFETIME) -> None:
+        self.rows = rows
         self.lifetime = lifetime
 
-    def make(self, key: str, now: datetime) -> str:
-        """A token for `key`'s data file that works until `now` + the lifetime."""
-        plain = key.encode()
-        if not 0 < len(plain) <= _MAX_KEY:
-            raise ValueError("not a person's key")
-        expires = int((now + self.lifetime).timestamp())
-        header = _HEADER.pack(VERSION, expires)
-        nonce = secrets.token_bytes(_NONCE)
-        sealed = bytes(a ^ b for a, b in zip(plain, self._keystream(nonce, len(plain)), strict=True))
-        body = header + nonce + sealed
-        return _encode(body + self._tag(body))
+    async def make(self, key: str, now: datetime) -> str:
+        """A new token for `key`'s data file that works until `now` + the lifetime."""
+        token = secrets.token_urlsafe(32)
+        await self.rows.add_data_link(token, key, now + self.lifetime)
+        return token
 
-    def open(self, token: str, now: datetime) -> Opened | Refused:
+    async def open(self, token: str, now: datetime) -> Opened | Refused:
         """Whose data a token opens, or why it opens nothing."""
-        try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        except (binascii.Error, ValueError):
+        if not TOKEN.fullmatch(token):
             return Refused.INVALID
-        if _encode(raw) != token or len(raw) <= _HEADER.size + _NONCE + _TAG:  # one spelling per token
+        found = await self.rows.data_link(token)
+        if found is None:
             return Refused.INVALID
-        body, tag = raw[:-_TAG], raw[-_TAG:]
-        if not hmac.compare_digest(tag, self._tag(body)):
-            return Refused.INVALID
-        version, expires = _HEADER.unpack(body[: _HEADER.size])
-        if version != VERSION:
-            return Refused.INVALID
-        expires_at = datetime.fromtimestamp(expires, UTC)
-        if now >= expires_at:
-            return Refused.EXPIRED
-        nonce, sealed = body[_HEADER.size : _HEADER.size + _NONCE], body[_HEADER.size + _NONCE :]
-        plain = bytes(a ^ b for a, b in zip(sealed, self._keystream(nonce, len(sealed)), strict=True))
-        try:
-            return Opened(plain.decode(), expires_at)
-        except UnicodeDecodeError:
-            return Refused.INVALID
-
-    def _keystream(self, nonce: bytes, size: int) -> bytes:
-        blocks = (size + 31) // 32
-        stream = b"".join(
-            hmac.new(self._encrypt_key, nonce + struct.pack(">I", n), hashlib.sha256).digest() for n in range(blocks)
-        )
-        return stream[:size]
-
-    def _tag(self, body: bytes) -> bytes:
-        return hmac.new(self._sign_key, body, hashlib.sha256).digest()[:_TAG]
-
-
-def _encode(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        key, expires_at = found
+        return Refused.EXPIRED if now >= expires_at else Opened(key, expires_at)

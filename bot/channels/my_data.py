@@ -129,6 +129,7 @@ def export(data: PersonData, at: datetime) -> dict[str, Any]:
         "message_ids": [
             {"channel": m.channel, "id": m.message_id, "received_at": _at(m.received_at, tz)} for m in data.message_ids
         ],
+        "download_links": [{"expires_at": _at(expires, tz)} for expires in data.download_links],
         "conversation_state": data.raw_state,
     }
 

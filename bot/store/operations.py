@@ -28,6 +28,7 @@ from bot.store.schema import (
     booking_status,
     booking_tombstones,
     conversations,
+    data_links,
     desk_audit,
     inbound,
     login_failures,
@@ -404,11 +405,24 @@ def record_owner(conn: Connection, ref: str) -> str | None:
     return conn.scalar(select(records.c.key).where(records.c.ref == ref).limit(1))
 
 
-def prune(conn: Connection, timers_before: datetime, inbound_before: datetime) -> int:
-    """Forget finished timers due before one instant and webhook ids seen before another; how many rows."""
+def prune(conn: Connection, timers_before: datetime, inbound_before: datetime, links_before: datetime) -> int:
+    """Forget finished timers due before one instant, webhook ids seen before another and data-file links
+    expired before a third; how many rows."""
     finished = delete(timers).where(and_(timers.c.status.in_(("done", "cancelled")), timers.c.due_at < timers_before))
     removed = conn.execute(finished).rowcount
+    removed += conn.execute(delete(data_links).where(data_links.c.expires_at < links_before)).rowcount
     return int(removed + conn.execute(delete(inbound).where(inbound.c.created_at < inbound_before)).rowcount)
+
+
+def add_data_link(conn: Connection, token: str, key: str, expires_at: datetime) -> None:
+    """A link to `key`'s data file, named by a random token, until `expires_at`."""
+    conn.execute(data_links.insert().values(token=token, key=key, expires_at=expires_at))
+
+
+def data_link(conn: Connection, token: str) -> tuple[str, datetime] | None:
+    """Whose data file a link's token opens, and until when."""
+    row = conn.execute(select(data_links.c.key, data_links.c.expires_at).where(data_links.c.token == token)).first()
+    return None if row is None else (str(row.key), row.expires_at)
 
 
 def mark_failed(conn: Connection, row: int) -> None:

@@ -23,6 +23,7 @@ from bot.store.schema import (
     booking_events,
     booking_status,
     conversations,
+    data_links,
     inbound,
     menus,
     outbox,
@@ -40,6 +41,7 @@ KEPT_TABLES = {
     "booking_status": "statuses",
     "booking_events": "history",
     "appointments": "appointments",
+    "data_links": "download_links",
 }
 """Each table that holds rows about a person, and the PersonData field its rows are read into."""
 
@@ -116,6 +118,7 @@ class PersonData:
     statuses: tuple[StatusRow, ...]
     history: tuple[HistoryRow, ...]
     appointments: tuple[Appointment, ...]
+    download_links: tuple[datetime, ...]  # when each link to their data file stops working
 
     @property
     def found(self) -> bool:
@@ -169,6 +172,7 @@ def read_person(conn: Connection, key: str) -> PersonData:
             ("booking_status", booking_status),
             ("booking_events", booking_events),
             ("appointments", appointments),
+            ("data_links", data_links),
         )
     }
     menu = conn.scalar(select(menus.c.choices).where(menus.c.key == key))
@@ -188,6 +192,7 @@ def read_person(conn: Connection, key: str) -> PersonData:
             Appointment(r.ref, r.key, r.starts_at, r.branch, r.confirmed_by, r.confirmed_at, r.token)
             for r in by_key["appointments"]
         ),
+        download_links=tuple(r.expires_at for r in by_key["data_links"]),
     )
 
 
@@ -195,7 +200,7 @@ def _order(table: Table) -> tuple[Any, ...]:
     """Oldest first: by row id where a table has one, else by its time."""
     if "id" in table.c:
         return (table.c.id,)
-    for column in ("created_at", "updated_at", "confirmed_at"):
+    for column in ("created_at", "updated_at", "confirmed_at", "expires_at"):
         if column in table.c:
             return (table.c[column],)
     return ()

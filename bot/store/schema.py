@@ -224,6 +224,17 @@ booking_tombstones = Table(
     Column("reason", String(12), nullable=False),  # person | inactive
 )
 
+data_links = Table(
+    "data_links",
+    metadata,
+    # A person's data file behind a public URL (WhatsApp cannot attach JSON): `token` is random, so the URL
+    # says nothing about whose it is and cannot be guessed; the link opens the file until `expires_at`.
+    Column("token", String(64), primary_key=True),
+    Column("key", String(200), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_data_links_key", "key"),
+)
+
 PERSON_TABLES = (
     conversations,
     timers,
@@ -234,4 +245,5 @@ PERSON_TABLES = (
     booking_status,
     booking_events,
     appointments,
+    data_links,
 )

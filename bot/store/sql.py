@@ -246,8 +246,16 @@ class SqlStore:
         days of ids is ample to drop a repeat; failed timers stay for inspection.
         """
         return await self._runner.run(
-            partial(ops.prune, timers_before=now - keep_timers, inbound_before=now - keep_inbound)
+            partial(ops.prune, timers_before=now - keep_timers, inbound_before=now - keep_inbound, links_before=now)
         )
+
+    async def add_data_link(self, token: str, key: str, expires_at: datetime) -> None:
+        """A link to `key`'s data file, named by a random token, until `expires_at`."""
+        await self._runner.run(partial(ops.add_data_link, token=token, key=key, expires_at=expires_at))
+
+    async def data_link(self, token: str) -> tuple[str, datetime] | None:
+        """Whose data file a link's token opens, and until when."""
+        return await self._runner.run(partial(ops.data_link, token=token))
 
     # Keeping only what is needed.
 

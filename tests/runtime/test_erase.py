@@ -34,6 +34,7 @@ ERASED = {
     "booking_status": "where their booking request stands at the desk",
     "booking_events": "its history and the staff's notes about it",
     "appointments": "the time the clinic confirmed for them",
+    "data_links": "links to their data file (WhatsApp)",
 }
 """Tables holding rows about a person (by their key): every row of theirs is deleted."""
 
@@ -95,6 +96,7 @@ async def _a_full_history(harness: Harness) -> str:
     assert await store.first_sight("telegram", "photo-1", T0, key=KEY)  # a photo: no turn, but theirs
     await store.keep_replies(KEY, [Reply("Press 1 of 12")], T0)  # a send that failed, kept for a retry
     await store.save_menu(KEY, [("feel:better", "Better")])
+    await store.add_data_link("link-token-of-" + ADDRESS, KEY, T0 + timedelta(hours=1))  # their data file, on WhatsApp
     await harness.runtime.handle(OTHER, TextReceived("remind me at 9pm every night"), T0, dedupe=("telegram", "o-1"))
     return ref
 

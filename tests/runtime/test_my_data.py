@@ -33,6 +33,7 @@ NOT_ABOUT_A_PERSON = {
     "staff": "the clinic's desk accounts",
     "desk_audit": "what staff did, by booking reference (the request's own history is booking_events)",
     "login_failures": "failed desk logins, by account and address",
+    "booking_tombstones": "that an erased person's request was there (ref, branch, dates): nothing about anyone",
 }
 
 
@@ -101,6 +102,7 @@ async def _a_full_life(h: Harness) -> tuple[Person, str]:
     await h.store.keep_replies(KEY, [Reply(UNDELIVERED)], now)
     assert len(await h.store.claim_replies(KEY, now)) == 1  # another worker is delivering it right now
     await h.store.save_menu(KEY, [("feel:better", "Better"), ("feel:worse", "Worse")])
+    await h.store.add_data_link("L" * 43, KEY, now + timedelta(hours=1))
     return person, ref
 
 
@@ -162,6 +164,7 @@ IN_THE_FILE: dict[str, Callable[[dict[str, Any], str], bool]] = {
         f["booking_requests"][0]["appointment"]
         == {"starts_at": "2026-11-25T10:00:00+04:00", "branch": "dhcc", "confirmed_at": "2026-11-21T20:04:00+04:00"}
     ),
+    "data_links": lambda f, ref: f["download_links"] == [{"expires_at": "2026-11-21T21:04:00+04:00"}],
 }
 
 

@@ -20,7 +20,7 @@ from twilio.rest import Client
 
 from bot.backoff import SEND_RETRY, Backoff
 from bot.channels.calendar import CalendarFiles
-from bot.channels.links import SignedLinks
+from bot.channels.links import DataLinks
 from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.whatsapp.render import render
 from bot.engine import Reply
@@ -110,7 +110,7 @@ class WhatsAppSender:
         media_base: str = "",
         calendars: CalendarFiles | None = None,
         backoff: Backoff = SEND_RETRY,
-        links: SignedLinks | None = None,
+        links: DataLinks | None = None,
         link_text: LinkText | None = None,
     ) -> None:
         self.client = client
@@ -182,15 +182,15 @@ class WhatsAppSender:
         token = await self.calendars.token(ref)
         return None if token is None else f"{self.media_base}/{token}.ics"
 
-    def data_url(self, key: str) -> str | None:
-        """Where the person downloads their data file: the media route, by a signed token that expires."""
+    async def data_url(self, key: str) -> str | None:
+        """Where the person downloads their data file: the media route, by a random token that expires."""
         if self.links is None or not self.media_base:
             return None
-        return f"{self.media_base}/{self.links.make(key, self.clock())}.json"
+        return f"{self.media_base}/{await self.links.make(key, self.clock())}.json"
 
     async def _with_data_link(self, key: str, reply: Reply) -> Reply:
         """The reply with the link to the person's data file after its text, in their language."""
-        url = self.data_url(key)
+        url = await self.data_url(key)
         if url is None or self.link_text is None or self.links is None:
             log.warning("no data-file link configured; the summary goes without it")
             return reply

@@ -18,7 +18,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels.calendar import CalendarFiles
-from bot.channels.links import SignedLinks
+from bot.channels.links import DataLinks
 from bot.channels.my_data import DataFiles, link_text
 from bot.channels.pacing import Pacer
 from bot.channels.whatsapp.app import WhatsAppChannel
@@ -40,7 +40,6 @@ PERSON = "whatsapp:+971501234567"
 PUBLIC = "https://bot.example.com"
 REMINDER_SID = "HX" + "2" * 32
 REMINDER_AR_SID = "HX" + "3" * 32  # the same reminder, approved in Arabic
-LINK_SECRET = b"a secret for the tests' data links"
 
 
 class RecordingHttpClient(RedirectingHttpClient):
@@ -182,7 +181,7 @@ async def rig(
         pictures=pictures,
         media_base=f"{PUBLIC}/media",
         calendars=CalendarFiles(store, kb.clinic),
-        links=SignedLinks(LINK_SECRET),
+        links=DataLinks(store),
         link_text=link_text(kb.content),
     )
     channel = WhatsAppChannel(runtime, store, kb, clock, sender, TOKEN, PUBLIC)
@@ -192,7 +191,7 @@ async def rig(
         pictures=pictures,
         calendars=CalendarFiles(store, kb.clinic),
         data_files=DataFiles(store, kb.policy.default_tz),
-        links=SignedLinks(LINK_SECRET),  # the server's own copy: the same secret opens what the sender made
+        links=DataLinks(store),  # the server's own: the same database opens what the sender made
         clock=clock,
     )
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC)
