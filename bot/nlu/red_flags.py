@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from bot.nlu.lexicon import Language, Token
 from bot.nlu.negation import denied_inside, negated_hits
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
+from bot.nlu.symptoms import either_negation
 from bot.nlu.words import Grammar, Negation
 
 RED_FLAG_FUZZY = 90.0  # a misspelt phrase; single words are corrected before (bot/nlu/spelling.py)
@@ -87,9 +88,13 @@ def _holds(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
 
 def _holds_past(said: Sequence[str], words: Grammar) -> bool:
     """True when a history marker occurs in the words outside a phrase that says the present
-    ("pregnant with my first" is now, "with my first" alone is a history)."""
-    covered = {position for where in _occurrences(said, words.current) for position in where}
-    return any(not covered.issuperset(where) for where in _occurrences(said, words.past))
+    ("pregnant with my first" is now, "with my first" alone is a history), counts left out too ("قبل ٣
+    سنين" holds "قبل سنين")."""
+    for words_said in (said, [word for word in said if not word.isdigit()]):
+        covered = {position for where in _occurrences(words_said, words.current) for position in where}
+        if any(not covered.issuperset(where) for where in _occurrences(words_said, words.past)):
+            return True
+    return False
 
 
 def _looks_back(said: Sequence[str], words: Grammar) -> bool:
@@ -119,14 +124,18 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
     return _holds_past(said, words) or _looks_back(following, words)
 
 
-def _with_history_of(words: Grammar, told_in: Grammar) -> Grammar:
-    """`words`, telling a history by the markers of the language the text is written in as well."""
+def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
+    """`words`, telling a history and whom a sign is about by the words of the language the text is written
+    in as well ("pichle saal heart attack aaya tha", "мама упала, not responding")."""
     return replace(
         words,
         past=words.past + told_in.past,
         ages=words.ages + told_in.ages,
         current=words.current + told_in.current,
         lead=words.lead | told_in.lead,
+        others=words.others | told_in.others,
+        first_person=words.first_person | told_in.first_person,
+        negation=either_negation(words.negation, told_in.negation),  # "chest pain NAHI hai"
     )
 
 
@@ -329,6 +338,8 @@ def _about_someone_else(hit: Hit, tokens: Sequence[Token], words: Grammar, kind:
     went funny"; the nearest person named before it decides (up to 12 words back, in this clause or the
     one before). For self-harm, people a thing is for are not meant: "I wrote letters to my mum"."""
     addressed = _addressed(tokens, words) if kind == "self-harm" else set()
+    if kind == "pregnancy":  # the baby of a pregnancy sign is the writer's own: "the baby hasn't moved since"
+        addressed |= {index for index, token in enumerate(tokens) if token.word in words.unborn}
     if _named_after(hit, tokens, words, addressed):
         return True
     if any(tokens[i].word in words.others for i in range(hit.start, hit.end) if i not in addressed):
@@ -422,8 +433,8 @@ def scan_red_flags(
     absent or past. Signs that count in a context ("pregnant") are sorted apart from the rest, so a
     pregnancy sign is not hidden by a sign sharing its words ("blood when I wiped, 24 weeks"). `told_in`: the
     words of the language the text is written in, when it is scanned in another for the words mixed in:
-    its history markers tell a history too ("pichle saal heart attack aaya tha")."""
-    words = language.words if told_in is None else _with_history_of(language.words, told_in)
+    its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about."""
+    words = language.words if told_in is None else _with_words_of(language.words, told_in)
     tokens = _contrasts_split(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words)
     found = spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY)
     for context, index in language.red_flags_unless:

@@ -148,6 +148,7 @@ class Grammar:
     addressed: tuple[tuple[str, ...], ...]  # "to my {}": someone a thing is for ("{}" a word of `others`)
     addressed_links: frozenset[str]  # "and", "my": join more of them ("to my mum AND MY sister")
     others_after: tuple[tuple[str, ...], ...]  # "ng {}": someone else named after the sign ("...ng kapatid ko")
+    unborn: frozenset[str]  # "baby", "bump": in a pregnancy sign, the writer's own ("the baby isn't moving")
     denials: frozenset[str]  # "never": denies a red flag, not a symptom
     idioms: tuple[tuple[str, ...], ...]  # "gave me a": a red flag in a figure of speech
     sayings: tuple[tuple[str, ...], ...]  # "die of embarrassment": a saying, whatever the kind
@@ -206,6 +207,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         addressed=tuple(tuple(pattern.split()) for pattern in words.red_flags.addressed),
         addressed_links=frozenset(words.red_flags.addressed_links),
         others_after=tuple(tuple(pattern.split()) for pattern in words.red_flags.others_after),
+        unborn=frozenset(word for phrase in words.red_flags.concepts.get("baby", ()) for word in phrase.split()),
         denials=frozenset(words.red_flags.denials),
         idioms=tuple(tuple(phrase.split()) for phrase in words.red_flags.idioms),
         sayings=tuple(tuple(phrase.split()) for phrase in words.red_flags.sayings),

@@ -29,3 +29,15 @@ def test_a_history_in_a_mixed_text_is_no_emergency_now(matcher: Matcher, text: s
 )
 def test_a_sign_now_in_a_mixed_text_is_still_caught(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag == "chest-pain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "جاتني جلطة قبل ٣ سنين والحين الحمدلله بخير، ينفع المساج؟",  # a count inside the marker
+        "my dad had stroke long time back, ab theek hai, massage ok?",
+        "chest pain nahi hai bas thakan hai",  # the writer's own negation, after the sign
+    ],
+)
+def test_a_history_or_a_denial_in_the_writers_own_words(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None

@@ -74,3 +74,19 @@ def test_someone_named_after_the_sign_in_tagalog_is_the_one_meant(matcher: Match
 def test_the_writer_in_tagalog_stays_the_writer(matcher: Matcher, text: str) -> None:
     u = matcher.understand(text)
     assert u.red_flag is not None and not u.for_other
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("my dads face is drooping on one side and hes slurring", True),  # a possessive without its apostrophe
+        ("мама упала, not responding, help", True),  # the person named in one language, the sign in another
+        ("gave my brother my watch today. told him i wont be needing it", False),
+        ("3a6ait a5oy sa3ti w gelt la ma ra7 a7tajha", False),
+        ("ana 7amel 8 shhoor w el baby ma y7arrik mn ams", False),  # the baby of a pregnancy is the writer's
+        ("8 months buntis ako tas di na gumagalaw si baby since kahapon", False),
+    ],
+)
+def test_whom_a_sign_is_about_in_everyday_writing(matcher: Matcher, text: str, other: bool) -> None:
+    u = matcher.understand(text)
+    assert u.red_flag is not None and u.for_other is other
