@@ -130,13 +130,7 @@ class Language:
         self.lang = lang
         self.word_lists: LanguageWords = content.words(lang)
         self.words = compile_grammar(self.word_lists)
-        stopwords = self.words.stopwords
 
-        def reads_as(word: str) -> tuple[str, ...]:  # class words with the same stems are one phrase
-            kept = (w for w in word.split() if w not in stopwords or w in self.words.keep_order)  # "not" stays
-            return tuple(self.words.stem(w) for w in kept) or (word,)
-
-        self._reads_as = reads_as
         self.symptoms = PhraseIndex(
             ((s.id, p) for s in content.symptoms.values() if lang in s.text for p in s.text[lang].phrases),
             self.words,
@@ -215,6 +209,11 @@ class Language:
             self.words,
             {word: frozenset(labels) for word, labels in owners.items()},
         )
+
+    def _reads_as(self, word: str) -> tuple[str, ...]:
+        """A class word as its stems: class words with the same stems are one phrase ("not" stays)."""
+        kept = (w for w in word.split() if w not in self.words.stopwords or w in self.words.keep_order)
+        return tuple(self.words.stem(w) for w in kept) or (word,)
 
     def _in_senses(self, phrase: str) -> str:
         """A red-flag phrase as a text is read for red flags: its words in another sense read as theirs
