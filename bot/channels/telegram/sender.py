@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.backoff import SEND_RETRY, Backoff
 from bot.channels.calendar import CalendarFiles, file_name
@@ -125,6 +127,35 @@ class TelegramSender:
         """Send a message; returns its id."""
         message = await self.call(chat_id, lambda: self.bot.send_message(chat_id, text, reply_markup=keyboard))
         return int(message.message_id)
+
+    async def typing(self, chat_id: int) -> bool:
+        """Show "typing…" if the chat's slot (and the overall one) is free now; else skip it: a typing
+        indicator is cosmetic, never worth a slot a reply needs. False when skipped or refused."""
+        if not await self.pacer.try_now(chat_id):
+            return False
+        try:
+            await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError:  # a courtesy, never a reason to fail
+            return False
+        return True
+
+    async def answer_callback(self, query_id: str) -> bool:
+        """Stop a tapped button's spinner: promptly, so under the overall budget only (not the chat's slot,
+        which the reply to the tap is about to use). False when Telegram refused it."""
+        await self.pacer.wait_overall()
+        try:
+            await self.bot.answer_callback_query(query_id)
+        except TelegramError:
+            log.warning("could not answer a callback query")
+            return False
+        return True
+
+    async def drop_keyboard(self, chat_id: int, message_id: int) -> None:
+        """Take the buttons off a message, in the chat's pace; a message already without buttons, or too
+        old to edit, is left as it is."""
+        await self.pacer.wait(chat_id)
+        with contextlib.suppress(TelegramError):
+            await self.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
 
     async def forget(self, key: str) -> None:
         """Drop what is held in memory about a person's chat (its live session card, its pace slot): they
