@@ -19,11 +19,16 @@ from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.telegram.render import MAX_CAPTION, Outgoing, render
 from bot.engine import Reply
 from bot.pictures.library import Pictures
-from bot.runtime import RecipientGoneError
+from bot.runtime import RecipientGoneError, UndeliverableError
 from bot.store import SqlStore
 
 log = logging.getLogger("reflexbot.telegram")
 MAX_ATTEMPTS = 6
+
+
+def refusal_reason(error: BadRequest) -> str:
+    """A bounded label for a 400 (Telegram's description may carry anything: it is never a label)."""
+    return "chat_not_found" if "chat not found" in str(error).lower() else "bad_request"
 
 
 class DeliveryFailedError(Exception):
@@ -62,8 +67,14 @@ class TelegramSender:
         self.calendars = calendars
 
     async def deliver(self, key: str, reply: Reply) -> None:
-        """Send one reply to the chat behind a "telegram:<id>" key."""
-        chat_id = int(key.removeprefix("telegram:"))
+        """Send one reply to the chat behind a "telegram:<id>" key. A 400 (a chat that does not exist, a
+        message Telegram will never take) gives this reply up: retrying cannot help."""
+        try:
+            await self._deliver(int(key.removeprefix("telegram:")), reply)
+        except BadRequest as error:
+            raise UndeliverableError(refusal_reason(error)) from error
+
+    async def _deliver(self, chat_id: int, reply: Reply) -> None:
         if reply.card is not None:
             await self._card(chat_id, reply)
             return
