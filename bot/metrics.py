@@ -59,6 +59,12 @@ class Metrics:
             ["channel", "reason"],
             registry=self.registry,
         )
+        self.malformed = Counter(
+            "reflexbot_malformed_updates",
+            "Inbound updates refused at the door (authentic, but a field of the wrong type or size), by field",
+            ["channel", "field"],
+            registry=self.registry,
+        )
         self.resent = Counter(
             "reflexbot_resent",
             "Replies sent again because the worker sending them died (each may have reached the person twice)",

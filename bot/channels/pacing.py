@@ -7,6 +7,7 @@ one budget: each send reserves the next free slot with one atomic script on Redi
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -162,7 +163,8 @@ class SharedPacer:
     async def ping(self) -> bool:
         """True when Redis answers."""
         try:
-            return bool(await self.redis.ping())  # type: ignore[misc]
+            answer = self.redis.ping()  # typed as maybe-awaitable by redis-py before 8, awaitable since
+            return bool(await answer) if inspect.isawaitable(answer) else bool(answer)
         except Exception:
             return False
 
