@@ -51,7 +51,7 @@ async def test_a_client_gone_mid_body_is_one_line(
     secret = f"X-Telegram-Bot-Api-Secret-Token: {SECRET}"
     try:
         with caplog.at_level(logging.DEBUG):
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            _reader, writer = await asyncio.open_connection("127.0.0.1", port)
             if chunked:
                 start = head("/telegram/webhook", 0, secret, "Transfer-Encoding: chunked").replace(
                     b"Content-Length: 0\r\n", b""
