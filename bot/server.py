@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -26,12 +26,14 @@ from bot.body_limits import BodyLimits, BoundedBodies
 from bot.channels.calendar import CalendarFiles
 from bot.channels.telegram.app import TelegramChannel
 from bot.channels.telegram.parse import malformed_update
-from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.channels.whatsapp.parse import malformed_form
 from bot.desk import Desk
 from bot.metrics import Metrics
 from bot.metrics_endpoint import metrics_endpoint
 from bot.pictures.library import Pictures
+
+if TYPE_CHECKING:  # twilio and aiohttp are imported only when WhatsApp is enabled
+    from bot.channels.whatsapp.app import WhatsAppChannel
 
 log = logging.getLogger("reflexbot.server")
 DEFAULT_LIMITS = BodyLimits()

@@ -25,10 +25,14 @@ TYPING_AFTER_SECONDS = 0.5
 Clock = Callable[[], datetime]
 
 
-def build_application(token: str, base_url: str, *, polling: bool, timeout: float = 10.0) -> Application:  # type: ignore[type-arg]
+def build_application(
+    token: str, base_url: str, *, polling: bool, timeout: float = 10.0, connections: int = 16
+) -> Application:  # type: ignore[type-arg]
     """PTB as transport: our handler gets every update; PTB keeps no conversation state or jobs.
 
     `timeout` bounds each Bot API call (connect, write, read, pool); a call that times out is retried.
+    `connections` bounds the open HTTP connections to the Bot API (PTB's default of 256 costs more than it
+    gives: httpcore's pool bookkeeping grows with the square of the connections open).
     """
     builder = (
         ApplicationBuilder()
@@ -39,6 +43,7 @@ def build_application(token: str, base_url: str, *, polling: bool, timeout: floa
         .read_timeout(timeout)
         .write_timeout(timeout)
         .pool_timeout(timeout)
+        .connection_pool_size(connections)
     )
     if not polling:
         builder = builder.updater(None)
