@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ConfigError, load_settings
@@ -14,7 +14,9 @@ from bot.engine.clock_math import zone
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
 from bot.version import version
-from scheduler import utc_now
+
+# Only what parsing arguments needs is imported here: each command imports its own (`match` must not pay for
+# SQLAlchemy, Alembic and APScheduler; `serve` for twilio and aiohttp when WhatsApp is off).
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -181,7 +183,7 @@ def _chat(args: argparse.Namespace) -> int:
 
 def _parse_start(raw: str | None, tz_name: str) -> datetime:
     if not raw:
-        return utc_now()
+        return datetime.now(UTC)  # the real clock (scheduler.utc_now), without importing the scheduler
     try:
         start = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError as error:

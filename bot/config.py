@@ -151,6 +151,9 @@ class TelegramSettings:
     per_second: float = _key(30.0, minimum=0.001)
     per_chat_seconds: float = _key(1.0, minimum=0)
     timeout_seconds: float = _key(10.0, minimum=0.001)
+    # Open HTTP connections to the Bot API at most (PTB's default is 256; httpcore's pool bookkeeping grows
+    # with the square of the connections open, and the pace keeps sends far fewer than that anyway).
+    connections: int = _key(16, minimum=1)
 
 
 @dataclass(frozen=True, slots=True)

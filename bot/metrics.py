@@ -27,6 +27,8 @@ DELIVERY_STATUSES = frozenset(
 )
 """Twilio's statuses of an outgoing message; anything else is counted as "other"."""
 FAILED_STATUSES = frozenset({"failed", "undelivered"})
+GIVE_UP_REASONS = frozenset({"blocked", "chat_not_found", "bad_request", "invalid_number", "refused", "window_closed"})
+"""Why a reply was given up (the platform refused it for good); anything else is counted as "other"."""
 MAX_ERROR_CODES = 50
 """Different Twilio error codes kept as labels by one process; later new ones are counted as "other"."""
 ERROR_CODE = re.compile(r"[0-9]{1,6}")  # Twilio's codes are numbers of five digits
@@ -50,6 +52,18 @@ class Metrics:
         )
         self.send_failures = Counter(
             "reflexbot_send_failures", "Deliveries that failed (kept for retry)", ["channel"], registry=self.registry
+        )
+        self.given_up = Counter(
+            "reflexbot_send_given_up",
+            "Replies given up: the platform refused them for good (kept in the outbox marked failed), by reason",
+            ["channel", "reason"],
+            registry=self.registry,
+        )
+        self.malformed = Counter(
+            "reflexbot_malformed_updates",
+            "Inbound updates refused at the door (authentic, but a field of the wrong type or size), by field",
+            ["channel", "field"],
+            registry=self.registry,
         )
         self.resent = Counter(
             "reflexbot_resent",
@@ -91,6 +105,10 @@ class Metrics:
         self.whatsapp_delivery.labels(label).inc()
         if label in FAILED_STATUSES:
             self.whatsapp_failures.labels(self._error_label(error_code)).inc()
+
+    def gave_up(self, channel: str, reason: str) -> None:
+        """One reply given up; an unknown reason is "other" (labels stay few)."""
+        self.given_up.labels(channel, reason if reason in GIVE_UP_REASONS else "other").inc()
 
     def _error_label(self, code: str) -> str:
         if not code:

@@ -44,6 +44,16 @@ class RecipientGoneError(Exception):
     """Raised by a channel's deliver when the person can never be reached (they blocked the bot)."""
 
 
+class UndeliverableError(Exception):
+    """Raised by a channel's deliver when the platform refused this one reply for good (a chat that does not
+    exist, an invalid number): it is given up, kept marked failed, and the person's next replies go on.
+    `reason` is a short label (see `bot.metrics.GIVE_UP_REASONS`); nothing personal."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 Deliver = Callable[[str, Reply], Awaitable[None]]
 """Sends one reply to a person (key); raises if it could not be delivered."""
 
@@ -66,6 +76,7 @@ class _Outcome(enum.Enum):
     FAILED = "failed"  # kept for another try, after a wait that grows with each failure
     ELSEWHERE = "elsewhere"  # kept for the process that serves the channel
     GONE = "gone"  # the person blocked the bot
+    GIVEN_UP = "given up"  # the platform refused this reply for good: kept marked failed, the next go on
 
 
 TRACKED_FAILURES = 100_000
@@ -346,25 +357,34 @@ class Runtime:
             log.warning("%d replies to %s are sent again: the worker delivering them stopped", doubtful, log_key(key))
             self.metrics.resent.labels(channel_of(key)).inc(doubtful)
         delivered: list[OutboxItem] = []
+        given_up: list[OutboxItem] = []
         for index, item in enumerate(items):
             outcome = await self._send(key, item.reply)
             if outcome is _Outcome.GONE:
                 await self.store.mark_delivered(items)
                 await self._turn(key, Unreachable(), now, fired=None)
                 return
+            if outcome is _Outcome.GIVEN_UP:
+                given_up.append(item)
+                continue
             if outcome in (_Outcome.FAILED, _Outcome.ELSEWHERE):
                 retry_at = self._retry_at(key, now) if outcome is _Outcome.FAILED else None
                 await self.store.mark_delivered(delivered)
+                await self.store.give_up_replies(given_up, now)
                 await self.store.release_replies(items[index:], retry_at)
                 await self.store.keep_replies(key, fresh, now, retry_at)
                 return
             delivered.append(item)
         await self.store.mark_delivered(delivered)
+        await self.store.give_up_replies(given_up, now)
         for index, reply in enumerate(fresh):
             outcome = await self._send(key, reply)
             if outcome is _Outcome.GONE:
                 await self._turn(key, Unreachable(), now, fired=None)
                 return
+            if outcome is _Outcome.GIVEN_UP:
+                await self.store.keep_given_up(key, [reply], now)
+                continue
             if outcome in (_Outcome.FAILED, _Outcome.ELSEWHERE):
                 retry_at = self._retry_at(key, now) if outcome is _Outcome.FAILED else None
                 await self.store.keep_replies(key, fresh[index:], now, retry_at)
@@ -376,7 +396,13 @@ class Runtime:
         except RecipientGoneError:
             log.warning("%s can no longer be reached; their timers stop", log_key(key))
             self._failures.pop(key, None)
+            self.metrics.gave_up(channel_of(key), "blocked")
             return _Outcome.GONE
+        except UndeliverableError as error:
+            log.warning("a reply to %s was refused for good (%s); kept marked failed", log_key(key), error.reason)
+            self._failures.pop(key, None)
+            self.metrics.gave_up(channel_of(key), error.reason)
+            return _Outcome.GIVEN_UP
         except NotServedHereError:
             log.debug("reply to %s kept for the process that serves its channel", log_key(key))
             return _Outcome.ELSEWHERE

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -27,8 +27,6 @@ from bot.channels.links import DataLinks
 from bot.channels.my_data import DataFiles, link_text
 from bot.channels.pacing import Pace, Pacer, SharedPacer
 from bot.channels.telegram.app import TelegramChannel, build_application
-from bot.channels.whatsapp.app import WhatsAppChannel
-from bot.channels.whatsapp.sender import Template, WhatsAppSender, make_client
 from bot.config import ConfigError, Settings, load_settings
 from bot.desk import Desk, DeskOptions, Passwords, desk_secret
 from bot.engine import Knowledge, Record, Reply
@@ -43,6 +41,10 @@ from bot.server import create_app, create_deferred_app
 from bot.store import SqlStore, database_url
 from bot.version import version
 from scheduler import Trigger, utc_now
+
+if TYPE_CHECKING:  # twilio and aiohttp are imported only when WhatsApp is enabled (see _whatsapp)
+    # Imported here: twilio and aiohttp are loaded only when WhatsApp is on.
+    from bot.channels.whatsapp.app import WhatsAppChannel
 
 log = logging.getLogger("reflexbot.serve")
 
@@ -288,6 +290,7 @@ def _telegram(
         section.api_base_url,
         polling=section.mode == "polling",
         timeout=section.timeout_seconds,
+        connections=section.connections,
     )
     pacer = _pace(settings, "telegram", workers, section.per_chat_seconds, section.per_second)
     staff = settings.clinic.telegram_staff_chat_id
@@ -424,6 +427,10 @@ def _whatsapp(
     credentials = _whatsapp_credentials(settings)
     if credentials is None:
         return None
+    # Imported here: twilio and aiohttp are loaded only when WhatsApp is on.
+    from bot.channels.whatsapp.app import WhatsAppChannel
+    from bot.channels.whatsapp.sender import Template, WhatsAppSender, make_client
+
     account, token = credentials
     section = settings.whatsapp
     public_url = settings.server.public_url

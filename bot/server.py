@@ -11,7 +11,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -29,12 +29,16 @@ from bot.channels.links import DataLinks, Refused
 from bot.channels.my_data import MEDIA_TYPE as DATA_MEDIA_TYPE
 from bot.channels.my_data import DataFiles
 from bot.channels.telegram.app import TelegramChannel
-from bot.channels.whatsapp.app import WhatsAppChannel
+from bot.channels.telegram.parse import malformed_update
+from bot.channels.whatsapp.parse import malformed_form
 from bot.desk import Desk
 from bot.metrics import Metrics
 from bot.metrics_endpoint import metrics_endpoint
 from bot.pictures.library import Pictures
 from scheduler import utc_now
+
+if TYPE_CHECKING:  # twilio and aiohttp are imported only when WhatsApp is enabled
+    from bot.channels.whatsapp.app import WhatsAppChannel
 
 log = logging.getLogger("reflexbot.server")
 DEFAULT_LIMITS = BodyLimits()
@@ -78,6 +82,12 @@ def plausible_signature(header: str) -> bool:
     except (binascii.Error, ValueError):
         return False
     return True
+
+
+def refused_as_malformed(metrics: Metrics, channel: str, field: str) -> None:
+    """An authentic update that makes no sense: counted, and one log line naming the field (not its value)."""
+    metrics.malformed.labels(channel, field).inc()
+    log.warning("%s update refused as malformed (%s); answered 200 so it is not sent again", channel, field)
 
 
 def create_app(
@@ -127,6 +137,10 @@ def create_app(
         if isinstance(fields, Response):
             return fields
         assert whatsapp is not None
+        problem = malformed_form(fields)
+        if problem is not None:  # answered as taken: Twilio would only send the same garbage again
+            refused_as_malformed(whatsapp.metrics, "whatsapp", problem)
+            return Response(EMPTY_TWIML, media_type="text/xml")
         whatsapp.accept(fields)  # answer Twilio now; the turn runs after
         return Response(EMPTY_TWIML, media_type="text/xml")
 
@@ -150,13 +164,22 @@ def create_app(
             log.warning("telegram webhook refused: wrong or missing secret token")
             return JSONResponse({"error": "forbidden"}, status_code=403)
         body = await request.body()
+        # Anything that is not a well-formed update is answered 200 all the same (Telegram would only send the
+        # same garbage again, and hold back the updates behind it), and counted and logged once.
         try:
             data = json.loads(body)
-            update = Update.de_json(data, telegram.application.bot)
+        except ValueError:  # not JSON, or a number of thousands of digits
+            refused_as_malformed(telegram.runtime.metrics, "telegram", "json")
+            return Response(status_code=200)
+        problem = malformed_update(data)
+        try:
+            update = Update.de_json(data, telegram.application.bot) if problem is None else None
         except Exception:
-            return JSONResponse({"error": "not a Telegram update"}, status_code=400)
+            problem = "update"
+            update = None
         if update is None:
-            return JSONResponse({"error": "not a Telegram update"}, status_code=400)
+            refused_as_malformed(telegram.runtime.metrics, "telegram", problem or "update")
+            return Response(status_code=200)
         await telegram.feed(update)
         return Response(status_code=200)
 

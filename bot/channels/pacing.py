@@ -32,6 +32,15 @@ class Pace(Protocol):
         """Wait for this chat's next slot (and the overall one)."""
         ...
 
+    async def wait_overall(self) -> None:
+        """Wait for the overall slot only: a call that must go out promptly (answering a button tap)."""
+        ...
+
+    async def try_now(self, chat: object) -> bool:
+        """Take this chat's slot (and the overall one) only if both are free now; False leaves both alone.
+        For what may simply be skipped (a typing indicator)."""
+        ...
+
     async def hold(self, seconds: float) -> None:
         """Everyone waits (a 429 with retry_after applies to the whole bot)."""
         ...
@@ -61,10 +70,28 @@ class Pacer:
 
     async def wait(self, chat: object) -> None:
         """Wait for this chat's next slot (and the global one)."""
+        await self._wait(chat)
+
+    async def wait_overall(self) -> None:
+        """Wait for the global slot only (the chat's slot is neither waited for nor taken)."""
+        await self._wait(None)
+
+    async def try_now(self, chat: object) -> bool:
+        """Take the chat's and the global slot if both are free now; else take nothing and say False."""
+        now = self._clock()
+        if self._chat_next.get(chat, 0.0) > now or self._global_next > now:
+            return False
+        self._chat_next[chat] = now + self.per_chat_seconds
+        self._global_next = now + self.global_gap
+        return True
+
+    async def _wait(self, chat: object | None) -> None:
         for _ in range(5):
             now = self._clock()
-            slot = max(now, self._chat_next.get(chat, 0.0), self._global_next)
-            self._chat_next[chat] = slot + self.per_chat_seconds
+            chat_next = self._chat_next.get(chat, 0.0) if chat is not None else 0.0
+            slot = max(now, chat_next, self._global_next)
+            if chat is not None:
+                self._chat_next[chat] = slot + self.per_chat_seconds
             self._global_next = slot + self.global_gap
             if len(self._chat_next) > 10_000:  # forget chats whose slot has passed
                 self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
@@ -83,7 +110,8 @@ class Pacer:
         self._chat_next.pop(chat, None)
 
 
-# KEYS: the overall slot, the chat's slot. ARGV: overall gap, chat gap, hold (all microseconds).
+# KEYS: the overall slot, the chat's slot. ARGV: overall gap, chat gap (0: the overall slot only), hold (all
+# microseconds), and 1 to take the slots only if both are free now (else nothing is taken and wait is -1).
 # Returns {wait, slot} in microseconds on Redis's clock: one clock for every worker.
 _RESERVE = """
 local t = redis.call('TIME')
@@ -99,6 +127,7 @@ local chat_gap = tonumber(ARGV[2])
 local chat = 0
 if chat_gap > 0 then chat = tonumber(redis.call('GET', KEYS[2]) or '0') end
 local slot = math.max(now, overall, chat)
+if tonumber(ARGV[4] or '0') == 1 and slot > now then return {-1, slot} end
 local next_overall = slot + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%d', next_overall), 'PX', math.floor((next_overall - now) / 1000) + 60000)
 if chat_gap > 0 then
@@ -144,16 +173,30 @@ class SharedPacer:
         """Connect lazily to Redis at `url`."""
         return cls(Redis.from_url(url), name, per_chat_seconds, per_second)
 
-    async def reserve(self, chat: object) -> tuple[float, int]:
-        """Take the next slot for `chat`: (seconds to wait, the slot on Redis's clock in microseconds)."""
-        tag = pseudonym(str(chat))
+    async def reserve(self, chat: object | None, *, only_if_free: bool = False) -> tuple[float, int]:
+        """Take the next slot for `chat` (None: the overall slot only): (seconds to wait, the slot on Redis's
+        clock in microseconds). With `only_if_free`, nothing is taken unless it is free now (then -1 s)."""
+        tag = pseudonym(str(chat)) if chat is not None else "-"
         wait, slot = await self._script(
-            keys=[f"{self.name}:overall", f"{self.name}:chat:{tag}"], args=[self._overall_gap, self._chat_gap, 0]
+            keys=[f"{self.name}:overall", f"{self.name}:chat:{tag}"],
+            args=[self._overall_gap, self._chat_gap if chat is not None else 0, 0, int(only_if_free)],
         )
         return int(wait) / 1_000_000, int(slot)
 
     async def wait(self, chat: object) -> None:
         """Wait for this chat's next slot (and the overall one), across all workers."""
+        await self._wait(chat)
+
+    async def wait_overall(self) -> None:
+        """Wait for the overall slot only, across all workers."""
+        await self._wait(None)
+
+    async def try_now(self, chat: object) -> bool:
+        """Take the chat's and the overall slot if both are free now, across all workers; else False."""
+        seconds, _slot = await self.reserve(chat, only_if_free=True)
+        return seconds >= 0
+
+    async def _wait(self, chat: object | None) -> None:
         for _ in range(5):
             start = time.monotonic()
             seconds, _slot = await self.reserve(chat)
@@ -168,7 +211,7 @@ class SharedPacer:
         """Every worker waits: no overall slot is given out before `seconds` from now."""
         await self._script(
             keys=[f"{self.name}:overall", f"{self.name}:chat:-"],
-            args=[self._overall_gap, self._chat_gap, round(seconds * 1_000_000)],
+            args=[self._overall_gap, self._chat_gap, round(seconds * 1_000_000), 0],
         )
         await self._sleep(seconds)
 

@@ -62,14 +62,16 @@ _UPDATE_STATE_SEEN = (
 _INSERT_STATE = insert(conversations).values(
     key=bindparam("k"), state=bindparam("raw"), updated_at=bindparam("now"), seen_at=bindparam("now")
 )
-_OUTBOX_OF = select(outbox).where(outbox.c.key == bindparam("k")).order_by(outbox.c.id)
+_LIVE = outbox.c.failed_at.is_(None)  # not given up
+_OUTBOX_OF = select(outbox).where(and_(outbox.c.key == bindparam("k"), _LIVE)).order_by(outbox.c.id)
+_GIVEN_UP_OF = select(outbox).where(and_(outbox.c.key == bindparam("k"), ~_LIVE)).order_by(outbox.c.id)
 _INSERT_REPLY = insert(outbox).values(
     key=bindparam("k"), timer_row=bindparam("trow"), reply=bindparam("body"), created_at=bindparam("now")
 )
 _FREE_OUTBOX = or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until <= bindparam("now"))
 _CLAIMABLE = (
     select(outbox)
-    .where(and_(outbox.c.key == bindparam("k"), _FREE_OUTBOX))
+    .where(and_(outbox.c.key == bindparam("k"), _FREE_OUTBOX, _LIVE))
     .order_by(outbox.c.id)
     .with_for_update(skip_locked=True)
 )
@@ -93,7 +95,7 @@ _INSERT_TIMER = insert(timers).values(
     status="pending",
 )
 _SET_FIRED = update(timers).where(timers.c.id == bindparam("row")).values(status="fired")
-_WAITING = select(func.count()).select_from(outbox).where(outbox.c.timer_row == bindparam("row"))
+_WAITING = select(func.count()).select_from(outbox).where(and_(outbox.c.timer_row == bindparam("row"), _LIVE))
 _SET_DONE = (
     update(timers).where(and_(timers.c.id == bindparam("row"), timers.c.status == "fired")).values(status="done")
 )
@@ -271,14 +273,39 @@ def keep_replies(
 
 
 def outbox_of(conn: Connection, key: str) -> list[OutboxItem]:
-    """A person's undelivered replies, oldest first."""
+    """A person's undelivered replies, oldest first (not those given up)."""
     rows = conn.execute(_OUTBOX_OF, {"k": key})
     return [OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row) for r in rows]
 
 
+def given_up_of(conn: Connection, key: str) -> list[OutboxItem]:
+    """A person's replies given up for good (the platform refused them), oldest first."""
+    rows = conn.execute(_GIVEN_UP_OF, {"k": key})
+    return [OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row) for r in rows]
+
+
+def give_up_replies(conn: Connection, items: list[OutboxItem], now: datetime) -> None:
+    """Mark claimed replies failed for good: never tried again; a timer is done once the rest are delivered."""
+    for item in items:
+        conn.execute(
+            update(outbox)
+            .where(and_(outbox.c.id == item.row, outbox.c.claim == item.claim))
+            .values(claim=None, claimed_until=None, failed_at=now)
+        )
+    for row in sorted({i.timer_row for i in items if i.timer_row is not None}):
+        _finish_timer(conn, row)
+
+
+def keep_given_up(conn: Connection, key: str, replies: list[Reply], now: datetime) -> None:
+    """Keep replies that were never saved and were refused for good, marked failed."""
+    for reply in replies:
+        row = {"key": key, "timer_row": None, "reply": reply_to_json(reply), "created_at": now, "failed_at": now}
+        conn.execute(insert(outbox).values(**row))
+
+
 def keys_with_pending_replies(conn: Connection, now: datetime) -> list[str]:
     """Everyone who has undelivered replies that no worker holds and whose retry time has come."""
-    return list(conn.scalars(select(outbox.c.key).where(_free(outbox, now)).distinct()))
+    return list(conn.scalars(select(outbox.c.key).where(and_(_free(outbox, now), _LIVE)).distinct()))
 
 
 def claim_replies(conn: Connection, key: str, now: datetime, claim: Claim) -> list[OutboxItem]:

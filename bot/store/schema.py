@@ -91,6 +91,9 @@ outbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("claim", String(32), nullable=True),
     Column("claimed_until", UtcDateTime, nullable=True),  # also: not before (a failed send's retry)
+    # Set when the platform refused the reply for good (a chat that does not exist, an invalid number): it is
+    # never tried again, and kept (until the person is erased) so that what was not delivered can be seen.
+    Column("failed_at", UtcDateTime, nullable=True),
     Index("ix_outbox_key", "key", "id"),
 )
 

@@ -147,6 +147,20 @@ class SqlStore:
         """Replies saved but not yet delivered, oldest first (claimed or not)."""
         return await self._runner.run(partial(ops.outbox_of, key=key))
 
+    async def given_up_replies(self, key: str) -> list[OutboxItem]:
+        """Replies the platform refused for good, kept marked failed, oldest first."""
+        return await self._runner.run(partial(ops.given_up_of, key=key))
+
+    async def give_up_replies(self, items: list[OutboxItem], now: datetime) -> None:
+        """Mark claimed replies failed for good: they are never tried again."""
+        if items:
+            await self._runner.run(partial(ops.give_up_replies, items=items, now=now))
+
+    async def keep_given_up(self, key: str, replies: list[Reply], now: datetime) -> None:
+        """Keep replies never saved that were refused for good, marked failed."""
+        if replies:
+            await self._runner.run(partial(ops.keep_given_up, key=key, replies=replies, now=now))
+
     async def claim_replies(self, key: str, now: datetime) -> list[OutboxItem]:
         """Take a person's undelivered replies that no other worker holds, to deliver them."""
         return await self._runner.run(partial(ops.claim_replies, key=key, now=now, claim=self._claim(now)))

@@ -104,3 +104,20 @@ async def test_ping_says_whether_redis_answers(redis: Redis) -> None:
     dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
     assert not await SharedPacer(dead, "reflexbot-test:ping").ping()
     await dead.aclose()
+
+
+async def test_a_typing_indicator_takes_a_slot_only_when_it_is_free(redis: Redis) -> None:
+    (one, two), _ = workers(redis, 2, per_chat_seconds=10.0, per_second=1.0)
+    assert await one.try_now("telegram:42")
+    assert not await two.try_now("telegram:42"), "the chat's slot is taken, on any worker"
+    assert not await two.try_now("telegram:43"), "the overall slot is taken"
+    _, slot = await two.reserve("telegram:43")
+    _, after = await one.reserve("telegram:44")
+    assert after - slot == 1_000_000, "a skipped indicator reserved nothing"
+
+
+async def test_a_button_answer_waits_for_the_overall_slot_only(redis: Redis) -> None:
+    (one, two), waited = workers(redis, 2, per_chat_seconds=10.0, per_second=2.0)
+    await one.wait("telegram:42")
+    await two.wait_overall()
+    assert 0.4 < waited[-1] <= 0.5, "the next overall slot, not the chat's ten seconds"

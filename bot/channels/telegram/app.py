@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
@@ -28,10 +26,14 @@ TYPING_AFTER_SECONDS = 0.5
 Clock = Callable[[], datetime]
 
 
-def build_application(token: str, base_url: str, *, polling: bool, timeout: float = 10.0) -> Application:  # type: ignore[type-arg]
+def build_application(
+    token: str, base_url: str, *, polling: bool, timeout: float = 10.0, connections: int = 16
+) -> Application:  # type: ignore[type-arg]
     """PTB as transport: our handler gets every update; PTB keeps no conversation state or jobs.
 
     `timeout` bounds each Bot API call (connect, write, read, pool); a call that times out is retried.
+    `connections` bounds the open HTTP connections to the Bot API (PTB's default of 256 costs more than it
+    gives: httpcore's pool bookkeeping grows with the square of the connections open).
     """
     builder = (
         ApplicationBuilder()
@@ -42,6 +44,7 @@ def build_application(token: str, base_url: str, *, polling: bool, timeout: floa
         .read_timeout(timeout)
         .write_timeout(timeout)
         .pool_timeout(timeout)
+        .connection_pool_size(connections)
     )
     if not polling:
         builder = builder.updater(None)
@@ -177,16 +180,9 @@ class TelegramChannel:
 
     async def _answer_callback(self, inbound: Inbound) -> None:
         """Stop the button's spinner, and take the keyboard off an answered question (not off the live card)."""
-        try:
-            await self.application.bot.answer_callback_query(inbound.callback_id)
-        except TelegramError:
-            log.warning("could not answer a callback query")
+        await self.sender.answer_callback(inbound.callback_id)
         if inbound.message_id and not inbound.staff and not self.sender.is_card(inbound.chat_id, inbound.message_id):
-            # Already without buttons, or too old to edit: nothing to do either way.
-            with contextlib.suppress(TelegramError):
-                await self.application.bot.edit_message_reply_markup(
-                    inbound.chat_id, inbound.message_id, reply_markup=None
-                )
+            await self.sender.drop_keyboard(inbound.chat_id, inbound.message_id)
 
     async def _staff_handled(self, inbound: Inbound, update_id: str) -> None:
         event = inbound.event
@@ -199,10 +195,7 @@ class TelegramChannel:
             log.info("booking %s of %s handled by staff", ref, log_key(owner))
             # One state with the desk: a new request becomes contacted, its history says where.
             await self.store.staff_handled(ref, self.clock())
-            with contextlib.suppress(TelegramError):
-                await self.application.bot.edit_message_reply_markup(
-                    inbound.chat_id, inbound.message_id, reply_markup=None
-                )
+            await self.sender.drop_keyboard(inbound.chat_id, inbound.message_id)
 
     async def _typing_after(self, chat_id: int, seconds: float) -> None:
         await asyncio.sleep(seconds)
@@ -210,5 +203,4 @@ class TelegramChannel:
         await asyncio.shield(asyncio.ensure_future(self._typing(chat_id)))
 
     async def _typing(self, chat_id: int) -> None:
-        with contextlib.suppress(TelegramError):  # a typing indicator is a courtesy, never a reason to fail
-            await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        await self.sender.typing(chat_id)  # skipped when the chat's slot is taken: it is a courtesy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from telegram import Update
@@ -20,6 +21,10 @@ COMMAND_TEXT = {
     "delete": "delete my data",
 }
 STAFF_PREFIX = "staff:"
+MAX_ID = 2**52  # Telegram: chat and user ids have at most 52 significant bits; update and message ids fewer
+MAX_TEXT = 4096  # Telegram: a message's text or caption, in characters
+MAX_SHORT = 256  # callback query ids and data (64 bytes), language codes, chat types: short strings
+MESSAGES = ("message", "edited_message", "channel_post", "edited_channel_post")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +91,73 @@ def _text_event(text: str, hint: str = "") -> Event:
     if command in COMMAND_TEXT:
         return TextReceived(COMMAND_TEXT[command], lang_hint=hint, command=True)
     return TextReceived(text, lang_hint=hint)
+
+
+def malformed_update(data: object) -> str | None:
+    """Why a webhook body (decoded JSON) cannot be a Telegram update: the first wrong field the bot reads
+    ("update_id", "message.chat.id", "message.text"...; a fixed set of names, nothing from the body), or None.
+
+    It checks the types and sizes of what `parse_update` and the runtime use, so garbage behind a valid secret
+    is refused once at the door instead of failing (or being retried) deep inside a turn."""
+    if not isinstance(data, dict):
+        return "update"
+    if not _integer(data.get("update_id"), 0, MAX_ID):
+        return "update_id"
+    for name in MESSAGES:
+        if name in data:
+            problem = _malformed_message(data[name])
+            if problem:
+                return f"{name}.{problem}"
+    if "callback_query" in data:
+        query = data["callback_query"]
+        if not isinstance(query, dict):
+            return "callback_query"
+        if not _string(query.get("id")):
+            return "callback_query.id"
+        if "data" in query and not _string(query["data"]):
+            return "callback_query.data"
+        if "from" in query and _malformed_user(query["from"]):
+            return "callback_query.from"
+        if "message" in query and _malformed_message(query["message"]):
+            return "callback_query.message"
+    return None
+
+
+def _malformed_message(message: object) -> str | None:
+    if not isinstance(message, dict):
+        return "message"
+    if not _integer(message.get("message_id"), 0, MAX_ID):
+        return "message_id"
+    chat = message.get("chat")
+    if not isinstance(chat, dict) or not _integer(chat.get("id"), -MAX_ID, MAX_ID):
+        return "chat.id"
+    if not _string(chat.get("type")):
+        return "chat.type"
+    for name in ("text", "caption"):
+        if name in message and not _string(message[name], MAX_TEXT):
+            return name
+    if "from" in message and _malformed_user(message["from"]):
+        return "from"
+    if "location" in message:
+        place = message["location"]
+        if not isinstance(place, dict) or not all(_number(place.get(k)) for k in ("latitude", "longitude")):
+            return "location"
+    return None
+
+
+def _malformed_user(user: object) -> bool:
+    if not isinstance(user, dict) or not _integer(user.get("id"), -MAX_ID, MAX_ID):
+        return True
+    return "language_code" in user and not _string(user["language_code"])
+
+
+def _integer(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value < high
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _string(value: object, longest: int = MAX_SHORT) -> bool:
+    return isinstance(value, str) and len(value) <= longest

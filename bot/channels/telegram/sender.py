@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.backoff import SEND_RETRY, Backoff
 from bot.channels.calendar import CalendarFiles, file_name
@@ -19,11 +21,16 @@ from bot.channels.telegram.render import MAX_CAPTION, Outgoing, render
 from bot.engine import Reply
 from bot.engine.documents import CalendarFile, parse_document
 from bot.pictures.library import Pictures
-from bot.runtime import RecipientGoneError
+from bot.runtime import RecipientGoneError, UndeliverableError
 from bot.store import SqlStore
 
 log = logging.getLogger("reflexbot.telegram")
 MAX_ATTEMPTS = 6
+
+
+def refusal_reason(error: BadRequest) -> str:
+    """A bounded label for a 400 (Telegram's description may carry anything: it is never a label)."""
+    return "chat_not_found" if "chat not found" in str(error).lower() else "bad_request"
 
 
 class DeliveryFailedError(Exception):
@@ -64,8 +71,14 @@ class TelegramSender:
         self.data_files = data_files
 
     async def deliver(self, key: str, reply: Reply) -> None:
-        """Send one reply to the chat behind a "telegram:<id>" key."""
-        chat_id = int(key.removeprefix("telegram:"))
+        """Send one reply to the chat behind a "telegram:<id>" key. A 400 (a chat that does not exist, a
+        message Telegram will never take) gives this reply up: retrying cannot help."""
+        try:
+            await self._deliver(key, int(key.removeprefix("telegram:")), reply)
+        except BadRequest as error:
+            raise UndeliverableError(refusal_reason(error)) from error
+
+    async def _deliver(self, key: str, chat_id: int, reply: Reply) -> None:
         if reply.card is not None:
             await self._card(chat_id, reply)
             return
@@ -142,6 +155,35 @@ class TelegramSender:
         """Send a message; returns its id."""
         message = await self.call(chat_id, lambda: self.bot.send_message(chat_id, text, reply_markup=keyboard))
         return int(message.message_id)
+
+    async def typing(self, chat_id: int) -> bool:
+        """Show "typing…" if the chat's slot (and the overall one) is free now; else skip it: a typing
+        indicator is cosmetic, never worth a slot a reply needs. False when skipped or refused."""
+        if not await self.pacer.try_now(chat_id):
+            return False
+        try:
+            await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError:  # a courtesy, never a reason to fail
+            return False
+        return True
+
+    async def answer_callback(self, query_id: str) -> bool:
+        """Stop a tapped button's spinner: promptly, so under the overall budget only (not the chat's slot,
+        which the reply to the tap is about to use). False when Telegram refused it."""
+        await self.pacer.wait_overall()
+        try:
+            await self.bot.answer_callback_query(query_id)
+        except TelegramError:
+            log.warning("could not answer a callback query")
+            return False
+        return True
+
+    async def drop_keyboard(self, chat_id: int, message_id: int) -> None:
+        """Take the buttons off a message, in the chat's pace; a message already without buttons, or too
+        old to edit, is left as it is."""
+        await self.pacer.wait(chat_id)
+        with contextlib.suppress(TelegramError):
+            await self.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
 
     async def forget(self, key: str) -> None:
         """Drop what is held in memory about a person's chat (its live session card, its pace slot): they

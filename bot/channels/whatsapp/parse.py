@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -24,6 +26,43 @@ _LANGUAGE_BY_REGION = {
     ),
     **dict.fromkeys(["RU", "BY", "KZ", "KG"], "ru"),
 }
+
+
+ADDRESS = re.compile(r"whatsapp:\+[0-9]{6,15}")  # E.164: at most 15 digits
+SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}")  # Twilio's ids: two letters and 32 hex digits
+MAX_BODY = 4096  # WhatsApp: a message's text, in characters
+MAX_MEDIA = 10  # Twilio: media items on one message
+LIMITS = {"ButtonPayload": 256, "ButtonText": 256, "ProfileName": 256, "Latitude": 32, "Longitude": 32}
+
+
+def malformed_form(form: Mapping[str, str]) -> str | None:
+    """Why a signed inbound form cannot be a WhatsApp message from a person: the first wrong field's name
+    (a fixed set, nothing from the form), or None. Checked before any work, so garbage behind a valid
+    signature is refused once instead of failing inside a turn."""
+    if not ADDRESS.fullmatch(form.get("From", "")):
+        return "From"
+    sid = form.get("MessageSid", "") or form.get("SmsSid", "")
+    if not SID.fullmatch(sid):
+        return "MessageSid"
+    if len(form.get("Body", "")) > MAX_BODY:
+        return "Body"
+    media = form.get("NumMedia", "0") or "0"
+    if not (len(media) <= 2 and media.isascii() and media.isdecimal() and int(media) <= MAX_MEDIA):
+        return "NumMedia"
+    for name, longest in LIMITS.items():
+        if len(form.get(name, "")) > longest:
+            return name
+    for name in ("Latitude", "Longitude"):
+        if form.get(name) and not _finite(form[name]):
+            return name
+    return None
+
+
+def _finite(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,13 +27,15 @@ from bot.engine import Reply
 from bot.engine.bidi import isolate
 from bot.engine.documents import CalendarFile, DataFile, parse_document
 from bot.pictures.library import Pictures
-from bot.runtime import RecipientGoneError
+from bot.runtime import RecipientGoneError, UndeliverableError
 from bot.store import SqlStore
 
 log = logging.getLogger("reflexbot.whatsapp")
 WINDOW = timedelta(hours=24)
 WINDOW_CLOSED = 63016  # Twilio: free-form message outside the 24-hour window
 OPTED_OUT = 21610  # Twilio: the recipient replied STOP
+INVALID_NUMBER = frozenset({21211, 21614})  # Twilio: not a valid phone number; not a number that can take it
+OUR_CREDENTIALS = frozenset({401, 403})  # the account or its keys are wrong: not the reply's fault, kept for later
 MAX_ATTEMPTS = 6
 MAX_CAPTION = 1024  # WhatsApp: a media message's caption, and a quick-reply template's variable
 Clock = Callable[[], datetime]
@@ -170,8 +172,7 @@ class WhatsAppSender:
                 if reply.template:
                     await self._send_template(key, reply)
                     return
-                log.warning("a free-form reply outside the 24-hour window was refused (63016); dropped")
-                return
+                raise UndeliverableError("window_closed") from error
         if reply.choices:
             await self.store.save_menu(key, [(c.id, c.label) for c in reply.choices])
 
@@ -246,8 +247,11 @@ class WhatsAppSender:
             except TwilioRestException as error:
                 if error.code == OPTED_OUT:
                     raise RecipientGoneError(str(error)) from error
-                if error.status != 429 and error.status < 500:
+                if error.code == WINDOW_CLOSED or error.status in OUR_CREDENTIALS:
                     raise
+                if error.status != 429 and error.status < 500:  # this message will never be taken as it is
+                    reason = "invalid_number" if error.code in INVALID_NUMBER else "refused"
+                    raise UndeliverableError(reason) from error
                 log.warning("twilio answered %s, attempt %d", error.status, attempt + 1)
             except (TimeoutError, OSError, aiohttp.ClientError) as error:
                 log.warning("twilio unreachable (%s), attempt %d", type(error).__name__, attempt + 1)

@@ -74,11 +74,15 @@ async def test_wrong_or_missing_secret_is_refused_and_nothing_is_stored(rig: Tel
     assert rig.api.calls("sendMessage") == []
 
 
-async def test_garbage_bodies_get_a_clean_400(rig: TelegramRig) -> None:
+async def test_garbage_bodies_behind_the_secret_are_answered_200_and_counted(rig: TelegramRig) -> None:
+    """Telegram resends whatever is not answered 2xx: garbage is taken (and counted), never resent forever."""
     headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_for-tests"}
     for body in (b"", b"{not json", b"[1, 2]"):
         response = await rig.http.post("/telegram/webhook", content=body, headers=headers)
-        assert response.status_code == 400
+        assert response.status_code == 200
+    registry, name = rig.runtime.metrics.registry, "reflexbot_malformed_updates_total"
+    assert registry.get_sample_value(name, {"channel": "telegram", "field": "json"}) == 2
+    assert registry.get_sample_value(name, {"channel": "telegram", "field": "update"}) == 1
 
 
 async def test_429_is_honoured_and_nothing_is_lost(rig: TelegramRig) -> None:

@@ -15,22 +15,27 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from twilio.base.exceptions import TwilioRestException
 
 from bot.backoff import Backoff
 from bot.channels.pacing import Pacer
 from bot.channels.whatsapp.sender import MAX_ATTEMPTS, DeliveryFailedError, WhatsAppSender, make_client
 from bot.engine import Reply
+from bot.runtime import UndeliverableError
 from bot.store import SqlStore
 from tests.channels.telegram.fake_bot_api import ListeningServer
 from tests.channels.whatsapp.conftest import ACCOUNT, FROM, PERSON, TOKEN
 from tests.conftest import T0
+
+REFUSALS = {"63016": 400, "21211": 400, "21408": 400, "20003": 401}
+"""Twilio's answers for: outside the 24-hour window, an invalid number, a region not enabled, wrong credentials."""
 
 
 @dataclass
 class StandIn:
     """Answers the scripted failures first, then 201 like Twilio; counts every create it accepted."""
 
-    script: list[str] = field(default_factory=list)  # "429", "500", "hang"
+    script: list[str] = field(default_factory=list)  # "429", "500", "hang", or a code of REFUSALS
     accepted: list[dict[str, str]] = field(default_factory=list)
     attempts: int = 0
     release: asyncio.Event = field(default_factory=asyncio.Event)
@@ -42,10 +47,9 @@ class StandIn:
             failure = self.script.pop(0)
             if failure == "hang":
                 await self.release.wait()  # never answers within the client's timeout
-            elif failure == "63016":
-                return JSONResponse(
-                    {"code": 63016, "message": "Outside the allowed window", "status": 400}, status_code=400
-                )
+            elif failure in REFUSALS:
+                status = REFUSALS[failure]
+                return JSONResponse({"code": int(failure), "message": "Refused", "status": status}, status_code=status)
             elif failure == "429":
                 return JSONResponse({"code": 20429, "message": "Too Many Requests", "status": 429}, status_code=429)
             else:
@@ -179,3 +183,75 @@ async def test_after_the_last_try_the_reply_goes_back_without_a_wait(
         await send_through(url, tmp_path, Backoff(base=1.0, cap=5.0, random=lambda: 1.0), waits)
     assert twilio.attempts == MAX_ATTEMPTS and twilio.accepted == []
     assert waits == [1.0, 2.0, 4.0, 5.0, 5.0], "a wait between tries, none after the last"
+
+
+@pytest.mark.parametrize(("code", "reason"), [("21211", "invalid_number"), ("21408", "refused")])
+async def test_a_4xx_is_given_up_at_once(stand_in: tuple[StandIn, str], tmp_path: Path, code: str, reason: str) -> None:
+    twilio, url = stand_in
+    twilio.script = [code]
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'g.sqlite3'}")
+    waits: list[float] = []
+
+    async def no_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    client = make_client(ACCOUNT, TOKEN, url)
+    sender = WhatsAppSender(
+        client, FROM, store, lambda: T0, sleep=no_wait, pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait)
+    )
+    try:
+        with pytest.raises(UndeliverableError) as given_up:
+            await sender.deliver(PERSON, Reply("Time for a few minutes of foot care."))
+    finally:
+        await client.http_client.close()
+        await store.close()
+    assert given_up.value.reason == reason
+    assert twilio.attempts == 1 and waits == [], "not retried"
+
+
+async def test_wrong_credentials_are_not_the_reply_s_fault(stand_in: tuple[StandIn, str], tmp_path: Path) -> None:
+    """A 401 is kept for a later try (once the account is fixed), not given up."""
+    twilio, url = stand_in
+    twilio.script = ["20003"]
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    client = make_client(ACCOUNT, TOKEN, url)
+    sender = WhatsAppSender(
+        client, FROM, store, lambda: T0, sleep=no_wait, pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait)
+    )
+    try:
+        with pytest.raises(TwilioRestException) as refused:
+            await sender.deliver(PERSON, Reply("Time for foot care."))
+    finally:
+        await client.http_client.close()
+        await store.close()
+    assert refused.value.status == 401 and not isinstance(refused.value, UndeliverableError)
+
+
+async def test_a_free_form_reply_outside_the_window_without_a_template_is_given_up(
+    stand_in: tuple[StandIn, str], tmp_path: Path
+) -> None:
+    from bot.engine import Conversation
+
+    twilio, url = stand_in
+    twilio.script = ["63016"]
+    store = await SqlStore.open(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    await store.commit_turn(PERSON, Conversation(last_inbound=T0.isoformat()), (), T0)
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    client = make_client(ACCOUNT, TOKEN, url)
+    sender = WhatsAppSender(
+        client, FROM, store, lambda: T0, sleep=no_wait, pacer=Pacer(per_chat_seconds=0, per_second=1e9, sleep=no_wait)
+    )
+    try:
+        with pytest.raises(UndeliverableError) as given_up:
+            await sender.deliver(PERSON, Reply("How are your feet today?"))
+    finally:
+        await client.http_client.close()
+        await store.close()
+    assert given_up.value.reason == "window_closed" and twilio.attempts == 1

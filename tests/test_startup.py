@@ -1,0 +1,53 @@
+"""Start-up costs only what a command uses: `match` loads no database, scheduler or WhatsApp SDK, and
+`serve` with WhatsApp off loads no twilio or aiohttp (each checked in a fresh interpreter)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.channels.telegram.app import build_application
+from bot.config import TelegramSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("sqlalchemy", "alembic", "apscheduler", "twilio", "aiohttp", "telegram", "redis")
+
+
+def loaded_after(code: str) -> list[str]:
+    """Which heavy packages a fresh interpreter holds after running `code`."""
+    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_match_loads_no_database_scheduler_or_channel_sdk() -> None:
+    code = "import io, contextlib\nfrom bot.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+    code += "    assert main(['match', 'I feel bloated']) == 0"
+    assert loaded_after(code) == []
+
+
+def test_serve_without_whatsapp_loads_no_twilio_or_aiohttp() -> None:
+    loaded = loaded_after("import bot.serve")
+    assert "twilio" not in loaded and "aiohttp" not in loaded
+    assert "telegram" in loaded, "the probe sees what serve does load"
+
+
+def test_the_bot_api_pool_is_small() -> None:
+    application = build_application(
+        "123:abc", "http://127.0.0.1:9/bot", polling=False, connections=TelegramSettings().connections
+    )
+    request = application.bot.request
+    limits = request._client_kwargs["limits"]  # type: ignore[attr-defined]  # PTB keeps it only there
+    assert TelegramSettings().connections == 16
+    assert limits.max_connections == 16
+
+
+def test_sniffio_is_importable() -> None:
+    """httpx (PTB's transport) looks up the running async library with it."""
+    import sniffio
+
+    assert sniffio.current_async_library
