@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from bot.nlu import index_cache
 from bot.nlu.normalise import CLAUSE, normalise
 from bot.nlu.spelling import Speller
 from bot.nlu.when import WhenParser
@@ -269,21 +270,31 @@ class _Languages(Mapping[str, Language]):
     """Each language's index, built the first time a text needs it: English at once, the others when a
     text in their script comes (a process that only ever sees English never builds Russian)."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, cached: bool = True) -> None:
         self._content = content
         self._built: dict[str, Language] = {}
         self.codes = tuple(content.languages)
+        self._cached = cached
+        self._fingerprint = ""
 
     def __getitem__(self, lang: str) -> Language:
         found = self._built.get(lang)
         if found is None:
             if lang not in self.codes:
                 raise KeyError(lang)
-            found = self._built[lang] = Language(self._content, lang)
+            found = self._built[lang] = self._language(lang)
             # The indexes are millions of long-lived objects: left to the collector, each full collection
             # walks them all (a one-second pause now and then while answering). Frozen, it never does.
             gc.freeze()
         return found
+
+    def _language(self, lang: str) -> Language:
+        """The language's index, from the cache of built indexes when it holds this content's."""
+        if not self._cached:
+            return Language(self._content, lang)
+        if not self._fingerprint:
+            self._fingerprint = index_cache.fingerprint(self._content)
+        return index_cache.load_or_build(f"{self._fingerprint}-{lang}", lambda: Language(self._content, lang))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.codes)

@@ -1,0 +1,44 @@
+"""Built language indexes are kept on disk under a fingerprint of what they are built from: the next
+process loads instead of building, a change of content makes a new name, a broken file is rebuilt."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.nlu import Matcher, index_cache
+from content.model import Content
+
+
+def _never() -> object:
+    raise AssertionError("built again: the saved index was not used")
+
+
+def test_a_saved_index_is_loaded_not_built(tmp_path: Path) -> None:
+    built = index_cache.load_or_build("x-en", lambda: {"kept": (1, 2)}, tmp_path)
+    assert built == {"kept": (1, 2)} and (tmp_path / "x-en.pickle").stat().st_mode & 0o077 == 0
+    assert index_cache.load_or_build("x-en", _never, tmp_path) == {"kept": (1, 2)}
+
+
+def test_a_broken_file_is_rebuilt_and_replaced(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "x-en.pickle").write_bytes(b"\x80\x05not a pickle")
+    assert index_cache.load_or_build("x-en", lambda: "fresh", tmp_path) == "fresh"
+    assert index_cache.load_or_build("x-en", _never, tmp_path) == "fresh"
+    assert "unreadable" in caplog.text
+
+
+def test_other_content_has_another_fingerprint(content: Content) -> None:
+    changed = dataclasses.replace(content, symptoms=dict(list(content.symptoms.items())[1:]))
+    assert index_cache.fingerprint(content) == index_cache.fingerprint(content)
+    assert index_cache.fingerprint(changed) != index_cache.fingerprint(content)
+
+
+def test_a_loaded_index_reads_as_a_built_one(content: Content, matcher: Matcher) -> None:
+    """The session's matcher built (or loaded) English; a second one loads it from the cache."""
+    again = Matcher(content)
+    saved = index_cache.folder() / f"{index_cache.fingerprint(content)}-en.pickle"
+    assert saved.exists()
+    for text in ("I feel bloated", "chest pain spreading to my left arm", "cant sleep", "book an appointment"):
+        assert again.understand(text) == matcher.understand(text)
