@@ -31,6 +31,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.desk import Desk, DeskOptions, Passwords, desk_secret
 from bot.engine import Knowledge, Record, Reply
 from bot.engine.retention_flow import privacy_text
+from bot.inbox import Inbox
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
 from bot.metrics import Metrics, export_workers, multiprocess_directory, workers_directory
@@ -107,6 +108,7 @@ class Service:
     store: SqlStore
     runtime: Runtime
     trigger: Trigger
+    inbox: Inbox
     telegram: TelegramChannel | None = None
     whatsapp: WhatsAppChannel | None = None
     pacers: list[Pace] = field(default_factory=list)
@@ -123,6 +125,7 @@ class Service:
         if self.telegram is not None:
             await self.telegram.start(polling=self.settings.telegram.mode == "polling")
         self.trigger.start()
+        await self.inbox.start()  # what an earlier run saved and did not process, before anything new
         await self.runtime.flush(utc_now())
 
     async def stop(self) -> None:
@@ -132,10 +135,9 @@ class Service:
         if self._stopped:
             return
         self._stopped = True
+        await self.inbox.stop()  # updates being processed finish; those waiting stay saved for the next start
         await self.runtime.stop()
         self.trigger.shutdown()
-        if self.whatsapp is not None:
-            await self.whatsapp.drain()
         if self.telegram is not None:
             await self.telegram.stop()
         for pacer in self.pacers:
@@ -225,8 +227,17 @@ async def build_service(settings: Settings, workers: int = 1, metrics: Metrics |
         on_erase=outlets.forget,
     )
     pictures = Pictures(kb.content)
-    telegram = _telegram(settings, runtime, store, kb, workers, pictures)
-    whatsapp = _whatsapp(settings, runtime, store, kb, workers, pictures)
+    server = settings.server
+    inbox = Inbox(
+        store,
+        utc_now,
+        capacity=server.inbox_size,
+        per_person=server.inbox_per_person,
+        parallel=server.parallel_updates,
+        recover_seconds=min(30.0, max(1.0, server.claim_seconds / 2)),
+    )
+    telegram = _telegram(settings, runtime, store, kb, workers, pictures, inbox)
+    whatsapp = _whatsapp(settings, runtime, store, kb, workers, pictures, inbox)
     pacers: list[Pace] = []
     for channel, name in ((telegram, "telegram"), (whatsapp, "whatsapp")):
         if channel is not None:
@@ -239,6 +250,7 @@ async def build_service(settings: Settings, workers: int = 1, metrics: Metrics |
         store,
         runtime,
         trigger,
+        inbox,
         telegram=telegram,
         whatsapp=whatsapp,
         pacers=pacers,
@@ -269,7 +281,13 @@ def _desk(settings: Settings, store: SqlStore, runtime: Runtime, pictures: Pictu
 
 
 def _telegram(
-    settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge, workers: int, pictures: Pictures
+    settings: Settings,
+    runtime: Runtime,
+    store: SqlStore,
+    kb: Knowledge,
+    workers: int,
+    pictures: Pictures,
+    inbox: Inbox,
 ) -> TelegramChannel | None:
     """The Telegram channel from [telegram] and TELEGRAM_BOT_TOKEN, if enabled."""
     section = settings.telegram
@@ -284,7 +302,7 @@ def _telegram(
     pacer = _pace(settings, "telegram", workers, section.per_chat_seconds, section.per_second)
     staff = settings.clinic.telegram_staff_chat_id
     return TelegramChannel(
-        application, runtime, store, kb, utc_now, staff_chat_id=staff, pacer=pacer, pictures=pictures
+        application, runtime, store, kb, utc_now, staff_chat_id=staff, pacer=pacer, pictures=pictures, inbox=inbox
     )
 
 
@@ -404,7 +422,13 @@ def _whatsapp_credentials(settings: Settings) -> tuple[str, str] | None:
 
 
 def _whatsapp(
-    settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge, workers: int, pictures: Pictures
+    settings: Settings,
+    runtime: Runtime,
+    store: SqlStore,
+    kb: Knowledge,
+    workers: int,
+    pictures: Pictures,
+    inbox: Inbox,
 ) -> WhatsAppChannel | None:
     """The WhatsApp channel from [whatsapp] and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, if enabled."""
     credentials = _whatsapp_credentials(settings)
@@ -431,7 +455,7 @@ def _whatsapp(
         calendars=CalendarFiles(store, kb.clinic),
     )
     staff = settings.clinic.whatsapp_staff_number
-    return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, public_url, staff_number=staff)
+    return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, public_url, staff_number=staff, inbox=inbox)
 
 
 async def telegram_admin(settings: Settings, action: str) -> int:

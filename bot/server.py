@@ -27,6 +27,7 @@ from bot.channels.calendar import CalendarFiles
 from bot.channels.telegram.app import TelegramChannel
 from bot.channels.whatsapp.app import WhatsAppChannel
 from bot.desk import Desk
+from bot.inbox import Admission
 from bot.metrics import Metrics
 from bot.metrics_endpoint import metrics_endpoint
 from bot.pictures.library import Pictures
@@ -74,6 +75,12 @@ def plausible_signature(header: str) -> bool:
     return True
 
 
+def busy() -> Response:
+    """Full (this process, or this person): nothing was saved, and the platform delivers it again later
+    (Telegram and Twilio retry on 5xx)."""
+    return JSONResponse({"error": "busy, try again"}, status_code=503, headers={"Retry-After": "1"})
+
+
 def create_app(
     *,
     telegram: TelegramChannel | None = None,
@@ -118,7 +125,8 @@ def create_app(
         if isinstance(fields, Response):
             return fields
         assert whatsapp is not None
-        whatsapp.accept(fields)  # answer Twilio now; the turn runs after
+        if await whatsapp.receive(fields) is Admission.BUSY:  # saved before the answer; the turn runs after
+            return busy()
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     async def whatsapp_status(request: Request) -> Response:
@@ -148,7 +156,8 @@ def create_app(
             return JSONResponse({"error": "not a Telegram update"}, status_code=400)
         if update is None:
             return JSONResponse({"error": "not a Telegram update"}, status_code=400)
-        await telegram.feed(update)
+        if await telegram.receive(update, body.decode("utf-8", "replace")) is Admission.BUSY:
+            return busy()  # saved before the answer; the turn runs after
         return Response(status_code=200)
 
     async def healthz(request: Request) -> Response:
