@@ -7,10 +7,11 @@ each builds its own `Service` (store connection, trigger, channels), and they sh
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -144,6 +145,7 @@ class Service:
             if isinstance(pacer, SharedPacer):
                 await pacer.close()
         await self.store.close()
+        log.warning("reflexbot stopped gracefully (pid %d)", os.getpid())
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -314,7 +316,7 @@ async def serve(settings: Settings, host: str, port: int) -> int:
     try:
         service = await build_service(settings, metrics=metrics)
         announce(settings, host, port, workers=1)
-        server = uvicorn.Server(
+        server = _Server(
             uvicorn.Config(service.app(), host=host, port=port, log_level="warning", lifespan="on", log_config=None)
         )
         try:
@@ -328,6 +330,18 @@ async def serve(settings: Settings, host: str, port: int) -> int:
         log.error("the server did not start (see above)")
         return 1
     return 0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server without re-raising the stop signal once `serve()` returns (uvicorn 0.29+ does, and
+    the default action of SIGTERM then ends the process there): the service's graceful stop has run in the
+    lifespan, and what follows `serve()` (the metrics port, the exit status 0) runs too."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
 
 
 def _metrics_port(settings: Settings, host: str, export: Callable[[], bytes]) -> MetricsPort | None:
