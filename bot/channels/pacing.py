@@ -61,6 +61,9 @@ class Pacer:
     async def wait(self, chat: object) -> None:
         """Wait for this chat's next slot (and the global one)."""
         for _ in range(5):
+            ahead = self._chat_next.get(chat, 0.0) - self._clock()
+            if ahead > 0:  # the chat's own pace first, holding no overall slot: other chats' sends go meanwhile
+                await self._sleep(ahead)
             now = self._clock()
             slot = max(now, self._chat_next.get(chat, 0.0), self._global_next)
             self._chat_next[chat] = slot + self.per_chat_seconds
@@ -83,7 +86,9 @@ class Pacer:
 
 
 # KEYS: the overall slot, the chat's slot. ARGV: overall gap, chat gap, hold (all microseconds).
-# Returns {wait, slot} in microseconds on Redis's clock: one clock for every worker.
+# Returns {wait, slot} in microseconds on Redis's clock: one clock for every worker. While the chat's own
+# next slot is ahead, nothing is reserved ({wait until it, 0}): a chat waiting for its pace never pushes
+# the overall slot forward, so one chat's burst holds up nobody else.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -97,6 +102,9 @@ end
 local chat_gap = tonumber(ARGV[2])
 local chat = 0
 if chat_gap > 0 then chat = tonumber(redis.call('GET', KEYS[2]) or '0') end
+if chat > now then
+  return {chat - now, 0}
+end
 local slot = math.max(now, overall, chat)
 local next_overall = slot + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%d', next_overall), 'PX', math.floor((next_overall - now) / 1000) + 60000)
@@ -143,7 +151,8 @@ class SharedPacer:
         return cls(Redis.from_url(url), name, per_chat_seconds, per_second)
 
     async def reserve(self, chat: object) -> tuple[float, int]:
-        """Take the next slot for `chat`: (seconds to wait, the slot on Redis's clock in microseconds)."""
+        """Take the next slot for `chat`: (seconds to wait, the slot on Redis's clock in microseconds); while
+        the chat's own slot is ahead, nothing is taken: (seconds until it, 0)."""
         tag = pseudonym(str(chat))
         wait, slot = await self._script(
             keys=[f"{self.name}:overall", f"{self.name}:chat:{tag}"], args=[self._overall_gap, self._chat_gap, 0]
@@ -152,14 +161,18 @@ class SharedPacer:
 
     async def wait(self, chat: object) -> None:
         """Wait for this chat's next slot (and the overall one), across all workers."""
-        for _ in range(5):
+        late = 0
+        for _ in range(20):
             start = time.monotonic()
-            seconds, _slot = await self.reserve(chat)
+            seconds, slot = await self.reserve(chat)
             target = start + seconds  # a reply read late (a busy event loop) does not make us later still
             delay = target - time.monotonic()
             if delay > 0:
                 await self._sleep(delay)
-            if time.monotonic() - target <= LATE:
+            if slot == 0:
+                continue  # only the chat's own pace was waited for: now take a slot
+            late += 1
+            if time.monotonic() - target <= LATE or late >= 5:
                 return
 
     async def hold(self, seconds: float) -> None:
