@@ -79,6 +79,11 @@ class Inbox:
         self._handlers[channel] = process
 
     @property
+    def stopping(self) -> bool:
+        """True once `stop` has begun: nothing new is taken."""
+        return self._stopping
+
+    @property
     def held(self) -> int:
         """Updates waiting or running in this process."""
         return len(self._held)
