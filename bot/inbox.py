@@ -8,6 +8,8 @@ from the store, one at a time per person and many people at once.
   on 5xx), instead of queueing without bound in memory.
 - Fair: each person has a lane (their updates in order of arrival, one at a time), and up to `parallel`
   lanes run at once; a lane holds one slot at a time, so one person's flood never holds up anyone else.
+  With several workers, a person's update that reaches a worker while another worker still holds earlier
+  ones of theirs is answered 503 (delivered again later), so it never overtakes them.
 - Exactly once: a repeat of a saved update is answered and not processed again; a turn marks its update
   processed in its own transaction.
 """
@@ -103,12 +105,16 @@ class Inbox:
         ident = (item.channel, item.message_id)
         if ident in self._held:
             return Admission.REPEAT  # the same delivery twice at once: one of them is enough
+        mine = self._per_person[item.key]
         self._reserve(item)  # before the write, so concurrent deliveries cannot overshoot the bounds
         try:
-            saved = await self.store.accept_inbound(item, self.clock())
+            saved = await self.store.accept_inbound(item, self.clock(), mine)
         except BaseException:
             self._unreserve(item)
             raise
+        if saved is None:  # another worker holds earlier updates of this person: never overtake them
+            self._unreserve(item)
+            return Admission.BUSY
         if not saved:
             self._unreserve(item)
             return Admission.REPEAT

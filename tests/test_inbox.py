@@ -142,3 +142,24 @@ async def test_a_stop_gives_back_what_waits_for_the_next_start(store: SqlStore) 
     assert await store.waiting_inbound() == 2
     claimed = await store.claim_waiting_inbound(T0, 10)
     assert [c.message_id for c in claimed] == ["1", "2"], "given back: free to take at once, in order"
+
+
+async def test_a_worker_never_overtakes_another_workers_earlier_updates_of_a_person(store: SqlStore) -> None:
+    """Two workers on one database: while one holds a person's update, the other refuses (503) their next
+    one instead of running it first; once the first is processed, the next is taken."""
+    release = asyncio.Event()
+    one, two = Inbox(store, lambda: T0), Inbox(store, lambda: T0)
+
+    async def blocked(saved: InboxItem) -> None:
+        await release.wait()
+
+    one.register("telegram", blocked)
+    two.register("telegram", blocked)
+    assert await one.accept(item("telegram:1", 1)) is Admission.ACCEPTED
+    assert await two.accept(item("telegram:1", 2)) is Admission.BUSY, "it would overtake update 1"
+    assert await two.accept(item("telegram:2", 3)) is Admission.ACCEPTED, "other people are not held up"
+    assert sorted(r[0] for r in await rows(store)) == ["1", "3"]
+    release.set()
+    await one.wait_processed(1)
+    assert await two.accept(item("telegram:1", 2)) is Admission.ACCEPTED
+    await two.wait_processed(2)

@@ -386,9 +386,20 @@ def _inbound_row(channel: str, message_id: str) -> ColumnElement[bool]:
     return and_(inbound.c.channel == channel, inbound.c.message_id == message_id)
 
 
-def accept_inbound(conn: Connection, item: InboxItem, now: datetime, until: datetime) -> bool:
+def accept_inbound(conn: Connection, item: InboxItem, now: datetime, until: datetime, mine: int) -> bool | None:
     """Save a delivery before it is answered, held by this worker until `until`; False if it was saved
-    before (a repeat: answered, never processed twice)."""
+    before (a repeat: answered, never processed twice). None, with nothing saved, when more of the person's
+    updates wait than the `mine` this worker holds: another worker (or a dead one) has earlier ones, and
+    taking this one here could overtake them; the platform delivers it again later."""
+    waiting = conn.scalar(
+        select(func.count())
+        .select_from(inbound)
+        .where(inbound.c.key == item.key, inbound.c.processed_at.is_(None), inbound.c.message_id != item.message_id)
+    )
+    if int(waiting or 0) > mine:
+        if conn.scalar(select(inbound.c.processed_at).where(_inbound_row(item.channel, item.message_id))):
+            return False  # a repeat of one already processed
+        return None
     row = {
         "channel": item.channel,
         "message_id": item.message_id,

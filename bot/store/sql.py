@@ -209,9 +209,11 @@ class SqlStore:
 
     # The durable inbox.
 
-    async def accept_inbound(self, item: InboxItem, now: datetime) -> bool:
-        """Save a delivery before answering it, held by this worker for a lease; False for a repeat."""
-        return await self._runner.run(partial(ops.accept_inbound, item=item, now=now, until=self._claim(now).until))
+    async def accept_inbound(self, item: InboxItem, now: datetime, mine: int = 0) -> bool | None:
+        """Save a delivery before answering it, held by this worker for a lease; False for a repeat; None
+        (nothing saved) while more of the person's updates wait than the `mine` this worker holds."""
+        until = self._claim(now).until
+        return await self._runner.run(partial(ops.accept_inbound, item=item, now=now, until=until, mine=mine))
 
     async def inbound_done(self, channel: str, message_id: str, now: datetime) -> None:
         """A delivery is processed, whatever came of it: its payload goes, its ids stay for dedupe."""
