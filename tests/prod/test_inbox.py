@@ -141,10 +141,14 @@ def answered_once_each(standin: StandInProcess, chats: range, log: str) -> None:
     resent = resent_tags(log)
     for chat in chats:
         got = counts.get(chat, 0)
-        if log_key(f"telegram:{chat}") in resent:  # a reply on the wire at the kill: sent again, flagged
+        tag = log_key(f"telegram:{chat}")
+        # A tag of only digits reads as a phone number to the log redaction: it is logged as "<number>".
+        flagged = tag in resent or (tag.isdigit() and "<number>" in resent)
+        if flagged:  # a reply on the wire at the kill: sent again, flagged
             assert got >= pieces, f"chat {chat}: every reply delivered"
         else:
-            assert got == pieces, f"chat {chat}: {got} messages, {pieces} expected"
+            times = [round(t - standin.times(chats[0])[0], 2) for t in standin.times(chat)]
+            assert got == pieces, f"chat {chat}: {got} messages, {pieces} expected (at {times})"
     assert standin.stats()["limited"] == 0, "never over Telegram's limits"
 
 
