@@ -139,6 +139,11 @@ class ServerSettings:
     max_body_bytes: int = _key(131072, minimum=1024)  # a webhook body larger than this gets 413, unread
     max_form_fields: int = _key(100, minimum=1)  # a form with more fields gets 400 (Twilio sends ~40)
     body_timeout_seconds: float = _key(10.0, minimum=0.1)  # a body still arriving after this gets 408
+    # The durable inbox: updates saved and not yet processed that one process may hold, of one person, and
+    # people's updates processed at once; past a bound a webhook gets 503 and the platform retries.
+    inbox_size: int = _key(1000, minimum=1)
+    inbox_per_person: int = _key(20, minimum=1)
+    parallel_updates: int = _key(64, minimum=1)
 
 
 @dataclass(frozen=True, slots=True)

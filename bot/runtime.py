@@ -143,12 +143,17 @@ class Runtime:
             self._locks[key] = lock
         return lock
 
-    async def handle(self, key: str, event: Event, now: datetime, dedupe: tuple[str, str] | None = None) -> bool:
+    async def handle(
+        self, key: str, event: Event, now: datetime, dedupe: tuple[str, str] | None = None, *, durable: bool = False
+    ) -> bool:
         """One event from a person: step, save, deliver. With `dedupe` (channel, message id), a repeat
-        delivery of the same message is ignored; returns False then."""
+        delivery of the same message is ignored; returns False then. `durable`: the replies are saved with
+        the turn and delivered from the outbox (an update taken from the inbox is answered even if the
+        process dies right after its turn; a reply on the wire at that instant may be sent again)."""
         self.metrics.updates.labels(channel_of(key)).inc()
+        seen = isinstance(event, FROM_PERSON)
         async with self._lock(key):
-            return await self._turn(key, event, now, fired=None, dedupe=dedupe, seen=isinstance(event, FROM_PERSON))
+            return await self._turn(key, event, now, fired=None, dedupe=dedupe, seen=seen, durable=durable)
 
     async def fire(self, timer: DueTimer, now: datetime) -> None:
         """A due timer: step it for its person unless it was cancelled meanwhile."""
@@ -300,6 +305,7 @@ class Runtime:
         fired: int | None,
         dedupe: tuple[str, str] | None = None,
         seen: bool = False,
+        durable: bool = False,
     ) -> bool:
         def decide(saved: Conversation | None) -> tuple[Conversation, tuple[Action, ...]]:
             if saved is None:
@@ -317,11 +323,12 @@ class Runtime:
             )
             return new_state, actions
 
-        # A timer's replies, and emergency advice, go through the outbox: saved with the turn, delivered
-        # after it, and a timer is done only once its replies are delivered (a crash can repeat such a
-        # reply, never lose it). A person's ordinary turn delivers straight after the commit (a crash can
-        # drop such a reply, never repeat it).
-        result = await self.store.run_turn(key, decide, now, fired, durable=fired is not None, dedupe=dedupe, seen=seen)
+        # A timer's replies, emergency advice and the replies to an update taken from the inbox (`durable`)
+        # go through the outbox: saved with the turn, delivered after it, and a timer is done only once its
+        # replies are delivered (a crash can repeat such a reply, flagged "sent again", never lose it).
+        # Other turns deliver straight after the commit (a crash can drop such a reply, never repeat it).
+        durable = durable or fired is not None
+        result = await self.store.run_turn(key, decide, now, fired, durable=durable, dedupe=dedupe, seen=seen)
         if result is None:
             return False  # the timer was cancelled or handled, or the message was seen before
         replies = [a for a in result.actions if isinstance(a, Reply)]

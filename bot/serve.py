@@ -7,10 +7,11 @@ each builds its own `Service` (store connection, trigger, channels), and they sh
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -31,6 +32,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.desk import Desk, DeskOptions, Passwords, desk_secret
 from bot.engine import Knowledge, Record, Reply
 from bot.engine.retention_flow import privacy_text
+from bot.inbox import Inbox
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
 from bot.metrics import Metrics, export_workers, multiprocess_directory, workers_directory
@@ -111,6 +113,7 @@ class Service:
     store: SqlStore
     runtime: Runtime
     trigger: Trigger
+    inbox: Inbox
     telegram: TelegramChannel | None = None
     whatsapp: WhatsAppChannel | None = None
     pacers: list[Pace] = field(default_factory=list)
@@ -128,6 +131,7 @@ class Service:
         if self.telegram is not None:
             await self.telegram.start(polling=self.settings.telegram.mode == "polling")
         self.trigger.start()
+        await self.inbox.start()  # what an earlier run saved and did not process, before anything new
         await self.runtime.flush(utc_now())
 
     async def stop(self) -> None:
@@ -137,16 +141,16 @@ class Service:
         if self._stopped:
             return
         self._stopped = True
+        await self.inbox.stop()  # updates being processed finish; those waiting stay saved for the next start
         await self.runtime.stop()
         self.trigger.shutdown()
-        if self.whatsapp is not None:
-            await self.whatsapp.drain()
         if self.telegram is not None:
             await self.telegram.stop()
         for pacer in self.pacers:
             if isinstance(pacer, SharedPacer):
                 await pacer.close()
         await self.store.close()
+        log.warning("reflexbot stopped gracefully (pid %d)", os.getpid())
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -234,8 +238,17 @@ async def build_service(settings: Settings, workers: int = 1, metrics: Metrics |
     pictures = Pictures(kb.content)
     # Kept in the database, which every worker shares: any worker opens any link.
     links = DataLinks(store) if settings.whatsapp.enabled else None
-    telegram = _telegram(settings, runtime, store, kb, workers, pictures)
-    whatsapp = _whatsapp(settings, runtime, store, kb, workers, pictures, links)
+    server = settings.server
+    inbox = Inbox(
+        store,
+        utc_now,
+        capacity=server.inbox_size,
+        per_person=server.inbox_per_person,
+        parallel=server.parallel_updates,
+        recover_seconds=min(30.0, max(1.0, server.claim_seconds / 2)),
+    )
+    telegram = _telegram(settings, runtime, store, kb, workers, pictures, inbox)
+    whatsapp = _whatsapp(settings, runtime, store, kb, workers, pictures, inbox, links)
     pacers: list[Pace] = []
     for channel, name in ((telegram, "telegram"), (whatsapp, "whatsapp")):
         if channel is not None:
@@ -248,6 +261,7 @@ async def build_service(settings: Settings, workers: int = 1, metrics: Metrics |
         store,
         runtime,
         trigger,
+        inbox,
         telegram=telegram,
         whatsapp=whatsapp,
         pacers=pacers,
@@ -279,7 +293,13 @@ def _desk(settings: Settings, store: SqlStore, runtime: Runtime, pictures: Pictu
 
 
 def _telegram(
-    settings: Settings, runtime: Runtime, store: SqlStore, kb: Knowledge, workers: int, pictures: Pictures
+    settings: Settings,
+    runtime: Runtime,
+    store: SqlStore,
+    kb: Knowledge,
+    workers: int,
+    pictures: Pictures,
+    inbox: Inbox,
 ) -> TelegramChannel | None:
     """The Telegram channel from [telegram] and TELEGRAM_BOT_TOKEN, if enabled."""
     section = settings.telegram
@@ -295,7 +315,7 @@ def _telegram(
     pacer = _pace(settings, "telegram", workers, section.per_chat_seconds, section.per_second)
     staff = settings.clinic.telegram_staff_chat_id
     return TelegramChannel(
-        application, runtime, store, kb, utc_now, staff_chat_id=staff, pacer=pacer, pictures=pictures
+        application, runtime, store, kb, utc_now, staff_chat_id=staff, pacer=pacer, pictures=pictures, inbox=inbox
     )
 
 
@@ -307,7 +327,7 @@ async def serve(settings: Settings, host: str, port: int) -> int:
     try:
         service = await build_service(settings, metrics=metrics)
         announce(settings, host, port, workers=1)
-        server = uvicorn.Server(
+        server = _Server(
             uvicorn.Config(service.app(), host=host, port=port, log_level="warning", lifespan="on", log_config=None)
         )
         try:
@@ -321,6 +341,18 @@ async def serve(settings: Settings, host: str, port: int) -> int:
         log.error("the server did not start (see above)")
         return 1
     return 0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server without re-raising the stop signal once `serve()` returns (uvicorn 0.29+ does, and
+    the default action of SIGTERM then ends the process there): the service's graceful stop has run in the
+    lifespan, and what follows `serve()` (the metrics port, the exit status 0) runs too."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
 
 
 def _metrics_port(settings: Settings, host: str, export: Callable[[], bytes]) -> MetricsPort | None:
@@ -421,6 +453,7 @@ def _whatsapp(
     kb: Knowledge,
     workers: int,
     pictures: Pictures,
+    inbox: Inbox,
     links: DataLinks | None = None,
 ) -> WhatsAppChannel | None:
     """The WhatsApp channel from [whatsapp] and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, if enabled."""
@@ -454,7 +487,7 @@ def _whatsapp(
         link_text=link_text(kb.content),
     )
     staff = settings.clinic.whatsapp_staff_number
-    return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, public_url, staff_number=staff)
+    return WhatsAppChannel(runtime, store, kb, utc_now, sender, token, public_url, staff_number=staff, inbox=inbox)
 
 
 async def telegram_admin(settings: Settings, action: str) -> int:

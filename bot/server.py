@@ -32,6 +32,7 @@ from bot.channels.telegram.app import TelegramChannel
 from bot.channels.telegram.parse import malformed_update
 from bot.channels.whatsapp.parse import malformed_form
 from bot.desk import Desk
+from bot.inbox import Admission
 from bot.metrics import Metrics
 from bot.metrics_endpoint import metrics_endpoint
 from bot.pictures.library import Pictures
@@ -90,6 +91,12 @@ def refused_as_malformed(metrics: Metrics, channel: str, field: str) -> None:
     log.warning("%s update refused as malformed (%s); answered 200 so it is not sent again", channel, field)
 
 
+def busy() -> Response:
+    """Full (this process, or this person): nothing was saved, and the platform delivers it again later
+    (Telegram and Twilio retry on 5xx)."""
+    return JSONResponse({"error": "busy, try again"}, status_code=503, headers={"Retry-After": "1"})
+
+
 def create_app(
     *,
     telegram: TelegramChannel | None = None,
@@ -141,7 +148,8 @@ def create_app(
         if problem is not None:  # answered as taken: Twilio would only send the same garbage again
             refused_as_malformed(whatsapp.metrics, "whatsapp", problem)
             return Response(EMPTY_TWIML, media_type="text/xml")
-        whatsapp.accept(fields)  # answer Twilio now; the turn runs after
+        if await whatsapp.receive(fields) is Admission.BUSY:  # saved before the answer; the turn runs after
+            return busy()
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     async def whatsapp_status(request: Request) -> Response:
@@ -180,7 +188,8 @@ def create_app(
         if update is None:
             refused_as_malformed(telegram.runtime.metrics, "telegram", problem or "update")
             return Response(status_code=200)
-        await telegram.feed(update)
+        if await telegram.receive(update, body.decode("utf-8", "replace")) is Admission.BUSY:
+            return busy()  # saved before the answer; the turn runs after
         return Response(status_code=200)
 
     async def healthz(request: Request) -> Response:

@@ -86,10 +86,14 @@ class Pacer:
         return True
 
     async def _wait(self, chat: object | None) -> None:
-        for _ in range(5):
+        late = 0
+        for _ in range(20):
             now = self._clock()
-            chat_next = self._chat_next.get(chat, 0.0) if chat is not None else 0.0
-            slot = max(now, chat_next, self._global_next)
+            ahead = self._chat_next.get(chat, 0.0) - now if chat is not None else 0.0
+            if ahead > 0:  # the chat's own pace first, holding no overall slot: other chats' sends go meanwhile
+                await self._sleep(ahead)
+                continue
+            slot = max(now, self._global_next)
             if chat is not None:
                 self._chat_next[chat] = slot + self.per_chat_seconds
             self._global_next = slot + self.global_gap
@@ -97,7 +101,8 @@ class Pacer:
                 self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
             if slot > now:
                 await self._sleep(slot - now)
-            if self._clock() - slot <= LATE:
+            late += 1
+            if self._clock() - slot <= LATE or late >= 5:
                 return
 
     async def hold(self, seconds: float) -> None:
@@ -112,7 +117,9 @@ class Pacer:
 
 # KEYS: the overall slot, the chat's slot. ARGV: overall gap, chat gap (0: the overall slot only), hold (all
 # microseconds), and 1 to take the slots only if both are free now (else nothing is taken and wait is -1).
-# Returns {wait, slot} in microseconds on Redis's clock: one clock for every worker.
+# Returns {wait, slot} in microseconds on Redis's clock: one clock for every worker. While the chat's own
+# next slot is ahead, nothing is reserved ({wait until it, 0}): a chat waiting for its pace never pushes
+# the overall slot forward, so one chat's burst holds up nobody else.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -126,8 +133,10 @@ end
 local chat_gap = tonumber(ARGV[2])
 local chat = 0
 if chat_gap > 0 then chat = tonumber(redis.call('GET', KEYS[2]) or '0') end
+local only_if_free = tonumber(ARGV[4] or '0') == 1
+if chat > now and not only_if_free then return {chat - now, 0} end
 local slot = math.max(now, overall, chat)
-if tonumber(ARGV[4] or '0') == 1 and slot > now then return {-1, slot} end
+if only_if_free and slot > now then return {-1, slot} end
 local next_overall = slot + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%d', next_overall), 'PX', math.floor((next_overall - now) / 1000) + 60000)
 if chat_gap > 0 then
@@ -175,7 +184,8 @@ class SharedPacer:
 
     async def reserve(self, chat: object | None, *, only_if_free: bool = False) -> tuple[float, int]:
         """Take the next slot for `chat` (None: the overall slot only): (seconds to wait, the slot on Redis's
-        clock in microseconds). With `only_if_free`, nothing is taken unless it is free now (then -1 s)."""
+        clock in microseconds); while the chat's own slot is ahead, nothing is taken: (seconds until it, 0).
+        With `only_if_free`, nothing is taken unless it is free now (then -1 s)."""
         tag = pseudonym(str(chat)) if chat is not None else "-"
         wait, slot = await self._script(
             keys=[f"{self.name}:overall", f"{self.name}:chat:{tag}"],
@@ -197,14 +207,18 @@ class SharedPacer:
         return seconds >= 0
 
     async def _wait(self, chat: object | None) -> None:
-        for _ in range(5):
+        late = 0
+        for _ in range(20):
             start = time.monotonic()
-            seconds, _slot = await self.reserve(chat)
+            seconds, slot = await self.reserve(chat)
             target = start + seconds  # a reply read late (a busy event loop) does not make us later still
             delay = target - time.monotonic()
             if delay > 0:
                 await self._sleep(delay)
-            if time.monotonic() - target <= LATE:
+            if slot == 0:
+                continue  # only the chat's own pace was waited for: now take a slot
+            late += 1
+            if time.monotonic() - target <= LATE or late >= 5:
                 return
 
     async def hold(self, seconds: float) -> None:

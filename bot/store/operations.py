@@ -347,6 +347,7 @@ def release_all(conn: Connection) -> int:
     """Drop every claim: only when this process is the database's one worker (SQLite), at start."""
     for table in (timers, outbox):
         conn.execute(update(table).where(table.c.claim.is_not(None)).values(claimed_until=None))
+    conn.execute(update(inbound).where(inbound.c.processed_at.is_(None)).values(claimed_until=None))
     return int(conn.scalar(select(func.count()).select_from(outbox).where(outbox.c.claim.is_not(None))) or 0)
 
 
@@ -382,13 +383,104 @@ def claim_due_timers(conn: Connection, now: datetime, key: str | None, limit: in
 def first_sight(
     conn: Connection, channel: str, message_id: str, now: datetime, key: str | None = None, seen: bool = False
 ) -> bool:
-    """Record an inbound delivery (and whose it was); False if it was recorded before. `seen`: a message
-    from the person that needs no turn (a photo, a sticker): it keeps their data all the same."""
-    statement = _upsert(conn, inbound).values(channel=channel, message_id=message_id, created_at=now, key=key)
-    first = bool(conn.execute(statement.on_conflict_do_nothing()).rowcount)
+    """Take an inbound delivery once (and note whose it was): its waiting inbox row is marked processed and
+    its payload dropped, or an id never seen is recorded as processed; False if it was processed before.
+    `seen`: a message from the person that needs no turn (a photo, a sticker): it keeps their data all the same."""
+    taken = conn.execute(
+        update(inbound)
+        .where(_inbound_row(channel, message_id), inbound.c.processed_at.is_(None))
+        .values(processed_at=now, payload=None, claimed_until=None, key=key)
+    ).rowcount
+    if not taken:
+        row = {"channel": channel, "message_id": message_id, "created_at": now, "key": key, "processed_at": now}
+        taken = conn.execute(_upsert(conn, inbound).values(**row).on_conflict_do_nothing()).rowcount
+    first = bool(taken)
     if first and seen and key is not None:
         conn.execute(update(conversations).where(conversations.c.key == key).values(seen_at=now, notice_at=None))
     return first
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """An inbound delivery saved but not processed yet: whose lane it waits in and what to process."""
+
+    channel: str
+    message_id: str
+    key: str
+    payload: str
+
+
+def _inbound_row(channel: str, message_id: str) -> ColumnElement[bool]:
+    return and_(inbound.c.channel == channel, inbound.c.message_id == message_id)
+
+
+def accept_inbound(conn: Connection, item: InboxItem, now: datetime, until: datetime, mine: int) -> bool | None:
+    """Save a delivery before it is answered, held by this worker until `until`; False if it was saved
+    before (a repeat: answered, never processed twice). None, with nothing saved, when more of the person's
+    updates wait than the `mine` this worker holds: another worker (or a dead one) has earlier ones, and
+    taking this one here could overtake them; the platform delivers it again later."""
+    waiting = conn.scalar(
+        select(func.count())
+        .select_from(inbound)
+        .where(inbound.c.key == item.key, inbound.c.processed_at.is_(None), inbound.c.message_id != item.message_id)
+    )
+    if int(waiting or 0) > mine:
+        if conn.scalar(select(inbound.c.processed_at).where(_inbound_row(item.channel, item.message_id))):
+            return False  # a repeat of one already processed
+        return None
+    row = {
+        "channel": item.channel,
+        "message_id": item.message_id,
+        "created_at": now,
+        "key": item.key,
+        "payload": item.payload,
+        "claimed_until": until,
+    }
+    return bool(conn.execute(_upsert(conn, inbound).values(**row).on_conflict_do_nothing()).rowcount)
+
+
+def inbound_done(conn: Connection, channel: str, message_id: str, now: datetime) -> None:
+    """A delivery is processed (whatever came of it): only what dedupe needs stays."""
+    conn.execute(
+        update(inbound)
+        .where(_inbound_row(channel, message_id), inbound.c.processed_at.is_(None))
+        .values(processed_at=now, payload=None, claimed_until=None)
+    )
+
+
+def claim_waiting_inbound(conn: Connection, now: datetime, until: datetime, limit: int) -> list[InboxItem]:
+    """Take up to `limit` saved deliveries no live worker holds (left by a stop or a crash), in order of
+    arrival, until `until`."""
+    waiting = and_(inbound.c.processed_at.is_(None), _free(inbound, now))
+    order = (inbound.c.created_at, inbound.c.message_id)
+    pick = select(inbound.c.channel, inbound.c.message_id).where(waiting).order_by(*order).limit(limit)
+    ids = conn.execute(pick.with_for_update(skip_locked=True)).all()
+    found: list[InboxItem] = []
+    for channel, message_id in ids:
+        conn.execute(update(inbound).where(_inbound_row(channel, message_id)).values(claimed_until=until))
+    if ids:
+        rows = conn.execute(
+            select(inbound.c.channel, inbound.c.message_id, inbound.c.key, inbound.c.payload)
+            .where(or_(*(_inbound_row(c, m) for c, m in ids)))
+            .order_by(*order)
+        )
+        found = [InboxItem(r.channel, r.message_id, r.key or "", r.payload or "") for r in rows]
+    return found
+
+
+def release_inbound(conn: Connection, items: list[InboxItem]) -> None:
+    """Give back saved deliveries this worker will not process (it is stopping), for the next to take at once."""
+    for item in items:
+        conn.execute(
+            update(inbound)
+            .where(_inbound_row(item.channel, item.message_id), inbound.c.processed_at.is_(None))
+            .values(claimed_until=None)
+        )
+
+
+def waiting_inbound(conn: Connection) -> int:
+    """How many saved deliveries are not processed yet."""
+    return int(conn.scalar(select(func.count()).select_from(inbound).where(inbound.c.processed_at.is_(None))) or 0)
 
 
 def _upsert(conn: Connection, table: Table) -> Any:
@@ -438,7 +530,9 @@ def prune(conn: Connection, timers_before: datetime, inbound_before: datetime, l
     finished = delete(timers).where(and_(timers.c.status.in_(("done", "cancelled")), timers.c.due_at < timers_before))
     removed = conn.execute(finished).rowcount
     removed += conn.execute(delete(data_links).where(data_links.c.expires_at < links_before)).rowcount
-    return int(removed + conn.execute(delete(inbound).where(inbound.c.created_at < inbound_before)).rowcount)
+    # Only processed ids: a saved delivery waits for its turn however long it takes.
+    old = and_(inbound.c.created_at < inbound_before, inbound.c.processed_at.is_not(None))
+    return int(removed + conn.execute(delete(inbound).where(old)).rowcount)
 
 
 def add_data_link(conn: Connection, token: str, key: str, expires_at: datetime) -> None:

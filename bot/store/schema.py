@@ -112,13 +112,21 @@ records = Table(
 inbound = Table(
     "inbound",
     metadata,
-    # Webhook deliveries already taken (Telegram update_id, Twilio MessageSid), with whose they were, so
-    # "delete my data" erases them too (a MessageSid leads back to the person at Twilio).
+    # The durable inbox: every webhook delivery (Telegram update_id, Twilio MessageSid) is written here
+    # before the platform gets its 200, with whose it is (so "delete my data" erases it too: a MessageSid
+    # leads back to the person at Twilio) and, until processed, the raw update to process it from. Once
+    # processed only what dedupe needs stays: the ids, whose, when (`payload` is emptied).
     Column("channel", String(20), primary_key=True),
     Column("message_id", String(64), primary_key=True),
-    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),  # arrival: a person's updates are processed in this order
     Column("key", String(200), nullable=True),
+    Column("payload", Text, nullable=True),  # the update (JSON) while it waits; None once processed
+    Column("processed_at", UtcDateTime, nullable=True),  # None: waiting
+    # The worker that accepted (or took over) a waiting update holds it until then; a dead worker's
+    # updates are taken over once it has passed.
+    Column("claimed_until", UtcDateTime, nullable=True),
     Index("ix_inbound_key", "key"),
+    Index("ix_inbound_waiting", "processed_at", "claimed_until"),
 )
 
 menus = Table(

@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL, make_url
 from bot.engine.actions import Action, Reply
 from bot.engine.state import Conversation
 from bot.store import operations as ops
-from bot.store.operations import Claim, DueTimer, OutboxItem
+from bot.store.operations import Claim, DueTimer, InboxItem, OutboxItem
 from bot.store.person_data import PersonData, read_person
 from bot.store.runners import AsyncRunner, Runner, SqliteRunner, T, Work
 
@@ -225,6 +225,33 @@ class SqlStore:
         return await self._runner.run(
             partial(ops.first_sight, channel=channel, message_id=message_id, now=now, key=key, seen=True)
         )
+
+    # The durable inbox.
+
+    async def accept_inbound(self, item: InboxItem, now: datetime, mine: int = 0) -> bool | None:
+        """Save a delivery before answering it, held by this worker for a lease; False for a repeat; None
+        (nothing saved) while more of the person's updates wait than the `mine` this worker holds."""
+        until = self._claim(now).until
+        return await self._runner.run(partial(ops.accept_inbound, item=item, now=now, until=until, mine=mine))
+
+    async def inbound_done(self, channel: str, message_id: str, now: datetime) -> None:
+        """A delivery is processed, whatever came of it: its payload goes, its ids stay for dedupe."""
+        await self._runner.run(partial(ops.inbound_done, channel=channel, message_id=message_id, now=now))
+
+    async def claim_waiting_inbound(self, now: datetime, limit: int) -> list[InboxItem]:
+        """Take saved deliveries no live worker holds (after a stop or a crash), in order of arrival."""
+        return await self._runner.run(
+            partial(ops.claim_waiting_inbound, now=now, until=self._claim(now).until, limit=limit)
+        )
+
+    async def release_inbound(self, items: list[InboxItem]) -> None:
+        """Give back saved deliveries this worker will not process, for the next start or another worker."""
+        if items:
+            await self._runner.run(partial(ops.release_inbound, items=items))
+
+    async def waiting_inbound(self) -> int:
+        """How many saved deliveries are not processed yet."""
+        return await self._runner.run(ops.waiting_inbound)
 
     async def checkpoint(self) -> None:
         """Fold SQLite's write-ahead log into the database and empty it (after an erase: nothing of the

@@ -49,9 +49,21 @@ async def test_one_chat_gets_one_slot_a_second_across_workers(redis: Redis) -> N
     (one, two), _ = workers(redis, 2, per_chat_seconds=10.0, per_second=2.0)
     _, first = await one.reserve("telegram:42")
     _, other_chat = await two.reserve("telegram:43")
-    _, second = await two.reserve("telegram:42")
+    wait, second = await two.reserve("telegram:42")
     assert other_chat - first == 500_000, "another chat only waits for the overall slot"
-    assert second - first == 10_000_000, "the same chat waits its interval, even on another worker"
+    assert second == 0 and 9.9 < wait <= 10.0, "the same chat waits its interval, even on another worker"
+    _, third_chat = await one.reserve("telegram:44")
+    assert third_chat - other_chat == 500_000, "a chat waiting for its own pace holds no overall slot"
+
+
+async def test_a_chat_waiting_for_its_pace_never_holds_up_other_chats(redis: Redis) -> None:
+    """One chat's burst (its sends 1 s apart) must not push the overall slot: another chat's send goes at once."""
+    (one, two), waited = workers(redis, 2, per_chat_seconds=1.0, per_second=1000.0)
+    await one.wait("telegram:1")
+    await one.wait("telegram:1")  # waits for its chat's pace (recorded, not slept)
+    assert waited and waited[0] > 0.9
+    wait, _slot = await two.reserve("telegram:2")
+    assert wait < 0.01, "another chat is not queued behind the first chat's next slot"
 
 
 async def test_a_429_on_one_worker_holds_every_worker(redis: Redis) -> None:

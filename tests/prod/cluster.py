@@ -101,6 +101,10 @@ class StandInProcess:
             if stats["delivered"] >= count or left <= 0:
                 return stats
 
+    def times(self, chat: int) -> list[float]:
+        """When each message to `chat` was delivered (time.monotonic(), the same clock in every process)."""
+        return [float(t) for t in httpx.get(f"{self.base}/_times", params={"chat": chat}, timeout=60).json()]
+
     def counts(self) -> dict[int, int]:
         return {int(k): v for k, v in httpx.get(f"{self.base}/_counts", timeout=60).json().items()}
 

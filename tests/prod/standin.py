@@ -8,7 +8,8 @@ worker makes (getMe, setMyCommands, sendMessage...), and for sendMessage:
 - with `--fail F`, fails that share of sends on purpose (seeded): a third 429 with retry_after=1, a third
   500, a third held past the client's timeout; none of these is delivered;
 - logs each delivery (monotonic time, chat); `GET /_stats` gives the counts and the rate,
-  `GET /_wait?delivered=N&timeout=S` waits until N are delivered, `GET /_counts` gives per-chat counts.
+  `GET /_wait?delivered=N&timeout=S` waits until N are delivered, `GET /_counts` gives per-chat counts,
+  `GET /_times?chat=C` when each message to that chat was delivered (time.monotonic()).
 
 It does not validate shapes against the spec (tests/channels/telegram/fake_bot_api.py does that, too
 slowly for 100,000 sends); what it checks is the pace and the count.
@@ -61,6 +62,7 @@ class StandIn:
         self.random = random.Random(seed)
         self.times: list[float] = []
         self.counts: Counter[int] = Counter()
+        self.chat_times: dict[int, list[float]] = {}
         self.limited = 0
         self.injected: Counter[str] = Counter()
         self.next_id = 1
@@ -87,6 +89,7 @@ class StandIn:
         self.window.append(now)
         self.times.append(now)
         self.counts[chat] += 1
+        self.chat_times.setdefault(chat, []).append(now)
         self.next_id += 1
         async with self.changed:
             self.changed.notify_all()
@@ -157,6 +160,10 @@ def create(standin: StandIn) -> Starlette:
     async def counts(_request: Request) -> Response:
         return JSONResponse({str(k): v for k, v in standin.counts.items()})
 
+    async def chat_times(request: Request) -> Response:
+        """When each message to one chat was delivered (time.monotonic(): one clock for every process)."""
+        return JSONResponse(standin.chat_times.get(int(request.query_params["chat"]), []))
+
     async def wait(request: Request) -> Response:
         wanted = int(request.query_params.get("delivered", "0"))
         timeout = float(request.query_params.get("timeout", "60"))
@@ -170,6 +177,7 @@ def create(standin: StandIn) -> Starlette:
         routes=[
             Route("/_stats", stats),
             Route("/_counts", counts),
+            Route("/_times", chat_times),
             Route("/_wait", wait),
             Route("/bot{token}/{method}", method, methods=["GET", "POST"]),
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -17,9 +18,10 @@ from bot.channels.pacing import Pace, Sleep
 from bot.channels.telegram.parse import COMMANDS, STAFF_PREFIX, Inbound, parse_update
 from bot.channels.telegram.sender import TelegramSender
 from bot.engine import Knowledge, Record
+from bot.inbox import Admission, Inbox
 from bot.pictures.library import Pictures
 from bot.runtime import Runtime, log_key
-from bot.store import SqlStore
+from bot.store import InboxItem, SqlStore
 
 log = logging.getLogger("reflexbot.telegram")
 TYPING_AFTER_SECONDS = 0.5
@@ -66,6 +68,7 @@ class TelegramChannel:
         sleep: Sleep = asyncio.sleep,
         pacer: Pace | None = None,
         pictures: Pictures | None = None,
+        inbox: Inbox | None = None,
     ) -> None:
         self.application = application
         self.runtime = runtime
@@ -85,7 +88,10 @@ class TelegramChannel:
         self._side_tasks: set[asyncio.Task[None]] = set()
         self.processed = 0  # updates handled so far; `idle` is notified after each
         self.idle = asyncio.Condition()
-        application.add_handler(TypeHandler(Update, self._on_update))
+        # Every update is saved before it is answered, and processed from there (one lane per person).
+        self.inbox = inbox or Inbox(store, clock)
+        self.inbox.register("telegram", self._from_inbox)
+        application.add_handler(TypeHandler(Update, self._on_polled))
 
     async def start(self, *, polling: bool) -> None:
         """Initialise PTB, register the command menu, and start polling if asked."""
@@ -109,9 +115,17 @@ class TelegramChannel:
             await self.application.stop()
         await self.application.shutdown()
 
-    async def feed(self, update: Update) -> None:
-        """A webhook update: queued for PTB, which calls our handler (in order of arrival)."""
-        await self.application.update_queue.put(update)
+    async def receive(self, update: Update, raw: str) -> Admission:
+        """A webhook update (`raw`: its JSON): saved in the inbox before the answer, processed from there.
+        BUSY (nothing saved) when this process or this person has as much waiting as allowed."""
+        inbound = parse_update(update, self.staff_chat_id)
+        if inbound is None:
+            admission = Admission.IGNORED  # nothing to do for this kind of update
+        else:
+            admission = await self.inbox.accept(InboxItem("telegram", str(update.update_id), inbound.key, raw))
+        if admission in (Admission.IGNORED, Admission.REPEAT):
+            await self._count_processed()
+        return admission
 
     async def process(self, update: Update) -> None:
         """One update: answer buttons at once, then a turn for the person (each update exactly once)."""
@@ -138,7 +152,7 @@ class TelegramChannel:
         typing = asyncio.create_task(self._typing_after(inbound.chat_id, TYPING_AFTER_SECONDS))
         try:
             await self.runtime.handle(
-                inbound.key, inbound.event, self.clock(), dedupe=("telegram", str(update.update_id))
+                inbound.key, inbound.event, self.clock(), dedupe=("telegram", str(update.update_id)), durable=True
             )
         finally:
             typing.cancel()
@@ -164,19 +178,35 @@ class TelegramChannel:
         async with self.idle:
             await self.idle.wait_for(lambda: self.processed >= count)
 
-    async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _on_polled(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A polled update (PTB has already confirmed it to Telegram): into the inbox, waiting for room."""
         if not isinstance(update, Update):
             return
+        inbound = parse_update(update, self.staff_chat_id)
+        item = None if inbound is None else InboxItem("telegram", str(update.update_id), inbound.key, update.to_json())
+        if item is None or await self.inbox.accept(item, wait=True) is not Admission.ACCEPTED:
+            await self._count_processed()
+
+    async def _from_inbox(self, item: InboxItem) -> None:
+        """A saved update, in its person's lane."""
         try:
-            await self.process(update)
-        except Exception:
-            log.exception("update %s failed", update.update_id)
+            update = Update.de_json(json.loads(item.payload), self.application.bot)
+            if update is None:
+                return
+            try:
+                await self.process(update)
+            except Exception:
+                log.exception("update %s failed", update.update_id)
+            finally:
+                if self._side_tasks:
+                    await asyncio.gather(*self._side_tasks, return_exceptions=True)
         finally:
-            if self._side_tasks:
-                await asyncio.gather(*self._side_tasks, return_exceptions=True)
-            async with self.idle:
-                self.processed += 1
-                self.idle.notify_all()
+            await self._count_processed()
+
+    async def _count_processed(self) -> None:
+        async with self.idle:
+            self.processed += 1
+            self.idle.notify_all()
 
     async def _answer_callback(self, inbound: Inbound) -> None:
         """Stop the button's spinner, and take the keyboard off an answered question (not off the live card)."""
@@ -191,7 +221,7 @@ class TelegramChannel:
         if owner is None or event is None:
             await self.sender.send_text(inbound.chat_id, f"No booking request {ref} (deleted meanwhile?).")
             return
-        if await self.runtime.handle(owner, event, self.clock(), dedupe=("telegram", update_id)):
+        if await self.runtime.handle(owner, event, self.clock(), dedupe=("telegram", update_id), durable=True):
             log.info("booking %s of %s handled by staff", ref, log_key(owner))
             # One state with the desk: a new request becomes contacted, its history says where.
             await self.store.staff_handled(ref, self.clock())

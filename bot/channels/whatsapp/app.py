@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -12,9 +13,10 @@ from twilio.request_validator import RequestValidator
 from bot.channels.whatsapp.parse import parse_form
 from bot.channels.whatsapp.sender import Template, WhatsAppSender
 from bot.engine import Choice, Knowledge, Record, Reply
+from bot.inbox import Admission, Inbox
 from bot.metrics import ERROR_CODE, FAILED_STATUSES
 from bot.runtime import Runtime
-from bot.store import SqlStore
+from bot.store import InboxItem, SqlStore
 
 log = logging.getLogger("reflexbot.whatsapp")
 Clock = Callable[[], datetime]
@@ -34,6 +36,7 @@ class WhatsAppChannel:
         public_url: str,
         *,
         staff_number: str = "",
+        inbox: Inbox | None = None,
     ) -> None:
         self.runtime = runtime
         self.store = store
@@ -46,18 +49,32 @@ class WhatsAppChannel:
         self.metrics = runtime.metrics  # delivery statuses are counted with the runtime's numbers
         self.processed = 0  # inbound messages handled so far; `idle` is notified after each
         self.idle = asyncio.Condition()
-        self._in_flight: set[asyncio.Task[None]] = set()
+        # Every message is saved before Twilio gets its answer, and processed from there (one lane per person).
+        self.inbox = inbox or Inbox(store, clock)
+        self.inbox.register("whatsapp", self._from_inbox)
 
-    def accept(self, form: Mapping[str, str]) -> None:
-        """Take a signed message: its turn runs after Twilio has its answer (kept until done)."""
-        task = asyncio.create_task(self.process(form))
-        self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
+    async def receive(self, form: Mapping[str, str]) -> Admission:
+        """A signed message: saved in the inbox before Twilio has its answer, processed from there. BUSY
+        (nothing saved) when this process or this person has as much waiting as allowed."""
+        sender = form.get("From", "")
+        sid = form.get("MessageSid", "") or form.get("SmsSid", "")
+        if not sender or not sid:
+            log.warning("whatsapp webhook without From/MessageSid ignored")
+            admission = Admission.IGNORED
+        else:
+            admission = await self.inbox.accept(InboxItem("whatsapp", sid, sender, json.dumps(dict(form))))
+        if admission in (Admission.IGNORED, Admission.REPEAT):
+            await self._count_processed()
+        return admission
 
-    async def drain(self) -> None:
-        """Let every accepted message finish (graceful shutdown)."""
-        if self._in_flight:
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+    async def _from_inbox(self, item: InboxItem) -> None:
+        """A saved message, in its person's lane."""
+        await self.process(json.loads(item.payload))
+
+    async def _count_processed(self) -> None:
+        async with self.idle:
+            self.processed += 1
+            self.idle.notify_all()
 
     async def wait_processed(self, count: int) -> None:
         """Wait until `count` inbound messages have been handled (for tests and graceful shutdown)."""
@@ -79,9 +96,7 @@ class WhatsAppChannel:
         except Exception:
             log.exception("whatsapp message failed")
         finally:
-            async with self.idle:
-                self.processed += 1
-                self.idle.notify_all()
+            await self._count_processed()
 
     async def _process(self, form: Mapping[str, str]) -> None:
         sender = form.get("From", "")
@@ -97,7 +112,8 @@ class WhatsAppChannel:
             if inbound.notice and seen:
                 await self.sender.deliver(inbound.key, Reply(self.kb.content.message("en", inbound.notice)))
             return
-        await self.runtime.handle(inbound.key, inbound.event, self.clock(), dedupe=("whatsapp", inbound.message_sid))
+        dedupe = ("whatsapp", inbound.message_sid)
+        await self.runtime.handle(inbound.key, inbound.event, self.clock(), dedupe=dedupe, durable=True)
 
     async def forward_record(self, key: str, record: Record) -> None:
         """A booking request (made with consent) goes to the clinic staff's WhatsApp number, as the
