@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from bot.redaction import pseudonym
 
@@ -146,6 +146,9 @@ end
 return {slot - now, slot}
 """
 
+REDIS_CONNECTIONS = 32  # to Redis from one process; more senders wait for a free one
+REDIS_WAIT = 30.0  # seconds a send waits for a free connection before it fails (and is retried)
+
 
 class SharedPacer:
     """The same pace as `Pacer`, kept in Redis and shared by every worker that uses the same `name`.
@@ -179,8 +182,10 @@ class SharedPacer:
 
     @classmethod
     def from_url(cls, url: str, name: str, per_chat_seconds: float = 1.0, per_second: float = 30.0) -> SharedPacer:
-        """Connect lazily to Redis at `url`."""
-        return cls(Redis.from_url(url), name, per_chat_seconds, per_second)
+        """Connect lazily to Redis at `url`, through at most `REDIS_CONNECTIONS` connections: a send waits for
+        a free one (redis-py 8 refuses outright past its pool's size: "Too many connections")."""
+        pool = BlockingConnectionPool.from_url(url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT)
+        return cls(Redis(connection_pool=pool), name, per_chat_seconds, per_second)
 
     async def reserve(self, chat: object | None, *, only_if_free: bool = False) -> tuple[float, int]:
         """Take the next slot for `chat` (None: the overall slot only): (seconds to wait, the slot on Redis's

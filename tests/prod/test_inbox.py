@@ -30,10 +30,19 @@ pytestmark = pytest.mark.slow
 TEXTS = ("hello", "privacy", "hello")  # what each chat writes, in this order (no pictures: the stand-in sends text)
 
 
+# (database kind, workers): several workers need PostgreSQL (SQLite is one process's database)
+SETUPS = [("sqlite", 1), ("postgresql", 1), ("postgresql", 2)]
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database of each kind (the machine's PostgreSQL: CI has it)."""
-    url = f"sqlite:///{tmp_path / 'inbox.sqlite3'}" if request.param == "sqlite" else POSTGRES
+    return empty_database(request.param, tmp_path)
+
+
+def empty_database(kind: str, tmp_path: Path) -> str:
+    """An empty database of this kind, its URL."""
+    url = f"sqlite:///{tmp_path / 'inbox.sqlite3'}" if kind == "sqlite" else POSTGRES
 
     async def empty() -> None:
         store = await SqlStore.open(url)
@@ -186,12 +195,11 @@ def test_kill_9_right_after_the_answers_loses_nothing(tmp_path: Path, database: 
         standin.stop()
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(("kind", "workers"), SETUPS, ids=[f"{kind}-{workers}" for kind, workers in SETUPS])
 def test_sigterm_with_a_backlog_stops_gracefully_and_the_next_start_takes_it_up(
-    tmp_path: Path, database: str, workers: int
+    tmp_path: Path, kind: str, workers: int
 ) -> None:
-    if workers == 2 and database.startswith("sqlite"):
-        pytest.skip("several workers need PostgreSQL")
+    database = empty_database(kind, tmp_path)
     chats = range(1, 41)
     standin = StandInProcess(rate=1000.0).start()
     server: Server | None = None
