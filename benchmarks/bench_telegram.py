@@ -1,180 +1,272 @@
-"""Telegram webhook throughput and latency, end to end with SQLite, against the fake Bot API, beside a
-bare python-telegram-bot echo bot on the same fake in the same run.
+"""Telegram webhook cost: reflexbot (`reflexbot serve`, SQLite, the durable inbox) beside a bare
+python-telegram-bot echo bot (benchmarks/echo_bot.py), each in its own process, on the same spec-checked
+fake Bot API, paced and unpaced, several runs.
 
-    .venv/bin/python benchmarks/bench_telegram.py [--updates 400] [--people 100]
+    .venv/bin/python benchmarks/bench_telegram.py [--runs 3] [--updates 400] [--rate 40] [--people 50]
+        [--profile reflexbot|echo]   # py-spy (pip install py-spy) on that bot's paced phase: top 10
 
-Both servers run under uvicorn on 127.0.0.1 and receive real HTTP POSTs; both reply through PTB over
-real HTTP to the fake (which validates every request against the Bot API spec). Pacing is opened wide
-here (Telegram's 1/s per chat and 30/s overall would measure the limits, not the code).
+Per bot and run: a fresh fake (in this process) and a fresh bot process; every person says "hi" and
+"I feel bloated" first (returning people), then
+- paced: `--updates` updates at `--rate` per second; **CPU per update** is the bot process's CPU time
+  (user + system, psutil) from the first POST to the last Bot API call, divided by the updates;
+- unpaced: `--updates` updates posted at once; throughput is updates / seconds to the last Bot API call.
+reflexbot's replies to "I feel bloated" are a photo (by file_id) and a text, with their pacing opened wide
+(Telegram's 1/s per chat would measure the limit, not the code); the echo bot sends one message back.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import re
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-from telegram import Update
-from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+import psutil
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from bot.assembly import build_knowledge
-from bot.channels.pacing import Pacer
-from bot.channels.telegram.app import TelegramChannel, build_application
-from bot.config import REPO_CONFIG, load_settings
-from bot.engine import Reply
-from bot.runtime import Runtime
-from bot.server import create_app
-from bot.store import SqlStore
-from scheduler import utc_now
-from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi, ListeningServer
+from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi  # noqa: E402
+from tests.prod.cluster import free_port  # noqa: E402
 
 SECRET = "bench-secret"
+SAID = "I feel bloated"
+PACKAGES = ("httpx", "httpcore", "telegram", "sqlalchemy", "bot/engine", "bot/nlu", "starlette", "uvicorn", "asyncio")
+QUIET = 0.5  # seconds without a new Bot API call: the bot is done
 
 
-async def serve(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
-    """Run an ASGI app on a free port; returns the server, its task and its URL."""
-    server = ListeningServer(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    await server.ready.wait()
-    port = server.servers[0].sockets[0].getsockname()[1]
-    return server, task, f"http://127.0.0.1:{port}"
+@dataclass
+class BotProcess:
+    """One bot under test in its own process."""
 
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    port: int
+    process: asyncio.subprocess.Process | None = None
 
-async def drive(
-    url: str,
-    api: FakeBotApi,
-    chats: list[int],
-    updates: int,
-    processed: Callable[[int], Awaitable[None]],
-    done_before: int,
-) -> tuple[float, list[float]]:
-    """POST `updates` text updates spread over `chats`; throughput (updates/s) and latencies (ms)."""
-    latencies: list[float] = []
-    async with httpx.AsyncClient(base_url=url, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as http:
-        # Latency: one at a time, POST until the reply is out.
-        for n in range(min(50, updates)):
-            started = time.perf_counter()
-            await http.post("/telegram/webhook", json=api.text_update(chats[n % len(chats)], "I feel bloated"))
-            done_before += 1
-            await processed(done_before)
-            latencies.append((time.perf_counter() - started) * 1000)
-        # Throughput: everything in flight at once.
-        bodies = [api.text_update(chats[n % len(chats)], "I feel bloated") for n in range(updates)]
-        started = time.perf_counter()
-        await asyncio.gather(*(http.post("/telegram/webhook", json=b) for b in bodies))
-        await processed(done_before + updates)
-        elapsed = time.perf_counter() - started
-    return updates / elapsed, latencies
-
-
-async def reflexbot_run(api: FakeBotApi, chats: list[int], updates: int) -> tuple[float, list[float]]:
-    """Our whole stack: webhook -> PTB -> runtime (SQLite) -> engine -> PTB -> fake."""
-    kb = build_knowledge(load_settings(str(REPO_CONFIG)))
-    with tempfile.TemporaryDirectory() as tmp:
-        store = await SqlStore.open(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        holder: list[TelegramChannel] = []
-
-        async def deliver(key: str, reply: Reply) -> None:
-            await holder[0].sender.deliver(key, reply)
-
-        runtime = Runtime(kb, store, deliver)
-        channel = TelegramChannel(
-            build_application(TOKEN, api.base_url, polling=False),
-            runtime,
-            store,
-            kb,
-            utc_now,
-            pacer=Pacer(per_chat_seconds=0.0, per_second=1e9),
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            *self.argv, cwd=ROOT, env=self.env, stderr=asyncio.subprocess.DEVNULL
         )
-        holder.append(channel)
-        await channel.start(polling=False)
-        server, task, url = await serve(create_app(telegram=channel, telegram_secret=SECRET))
-        try:
-            warm = [api.text_update(c, "hi") for c in chats]  # intros out of the way
-            async with httpx.AsyncClient(base_url=url, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as h:
-                for body in warm:
-                    await h.post("/telegram/webhook", json=body)
-            await channel.wait_processed(len(warm))
-            return await drive(url, api, chats, updates, channel.wait_processed, len(warm))
-        finally:
-            server.should_exit = True
-            await task
-            await channel.stop()
-            await store.close()
+        async with httpx.AsyncClient() as client:
+            for _ in range(600):
+                try:
+                    if (await client.get(f"{self.url}/healthz")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+        raise RuntimeError(f"{self.name} did not start")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def cpu(self) -> float:
+        assert self.process is not None
+        times = psutil.Process(self.process.pid).cpu_times()
+        return float(times.user + times.system)
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), 30)
+            except TimeoutError:
+                self.process.kill()
 
 
-async def echo_run(api: FakeBotApi, chats: list[int], updates: int) -> tuple[float, list[float]]:
-    """A bare PTB echo bot behind the same kind of Starlette webhook."""
-    application = (
-        ApplicationBuilder().token(TOKEN).base_url(api.base_url).updater(None).concurrent_updates(True).build()
+def reflexbot(api: FakeBotApi, folder: Path) -> BotProcess:
+    config = folder / "config.toml"
+    config.write_text(
+        f'[storage]\nurl = "sqlite:///{folder / "bench.sqlite3"}"\n'
+        '[server]\npublic_url = "https://bot.example.com"\n'
+        f'[telegram]\nenabled = true\nmode = "webhook"\napi_base_url = "{api.base_url}"\n'
+        "per_second = 1000000\nper_chat_seconds = 0\n[whatsapp]\nenabled = false\n"
     )
-    done = [0]
-    cond = asyncio.Condition()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_", "REFLEXBOT_"))}
+    env |= {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET, "REFLEXBOT_LOG_LEVEL": "WARNING"}
+    port = free_port()
+    argv = [sys.executable, "-m", "bot", "serve", "--config", str(config), "--port", str(port)]
+    return BotProcess("reflexbot", argv, env, port)
 
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.effective_chat is not None and update.message is not None
-        await context.bot.send_message(update.effective_chat.id, update.message.text or "")
-        async with cond:
-            done[0] += 1
-            cond.notify_all()
 
-    async def processed(count: int) -> None:
-        async with cond:
-            await cond.wait_for(lambda: done[0] >= count)
+def echo(api: FakeBotApi, folder: Path) -> BotProcess:
+    port = free_port()
+    argv = [sys.executable, str(ROOT / "benchmarks" / "echo_bot.py"), "--port", str(port), "--api", api.base_url]
+    return BotProcess("bare PTB echo", [*argv, "--token", TOKEN], dict(os.environ), port)
 
-    async def webhook(request: Request) -> Response:
-        await application.update_queue.put(Update.de_json(await request.json(), application.bot))
-        return Response(status_code=200)
 
-    application.add_handler(MessageHandler(filters.TEXT, echo))
-    await application.initialize()
-    await application.start()
-    server, task, url = await serve(Starlette(routes=[Route("/telegram/webhook", webhook, methods=["POST"])]))
+@dataclass
+class Figures:
+    cpu_ms: float  # CPU per update, paced
+    rate: float  # updates/s, unpaced
+    calls: float  # Bot API calls per update
+    violations: int
+    idle_ms: float  # CPU per second with no traffic
+    paced_rate: float = 0.0
+    profile: list[str] = field(default_factory=list)
+
+
+async def until_quiet(api: FakeBotApi) -> float:
+    """Wait until no Bot API call came for QUIET seconds; when the last one came (perf_counter)."""
+    seen, last = len(api.sent), time.perf_counter()
+    while time.perf_counter() - last < QUIET:
+        await asyncio.sleep(0.01)
+        if len(api.sent) != seen:
+            seen, last = len(api.sent), time.perf_counter()
+    return last
+
+
+async def post_all(client: httpx.AsyncClient, api: FakeBotApi, chats: list[int], n: int, rate: float) -> None:
+    """`n` updates spread over `chats`, at `rate` per second (0: all at once); each must be answered 200."""
+    bodies = [api.text_update(chats[i % len(chats)], SAID) for i in range(n)]
+    started = time.perf_counter()
+
+    async def post(i: int) -> None:
+        if rate:
+            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        response = await client.post("/telegram/webhook", json=bodies[i])
+        assert response.status_code == 200, response.status_code
+
+    await asyncio.gather(*(post(i) for i in range(n)))
+
+
+@contextmanager
+def profiled(pid: int, out: Path, wanted: bool) -> Iterator[None]:
+    """py-spy record on `pid` for the block (when wanted)."""
+    if not wanted:
+        yield
+        return
+    spy_at = Path(sys.executable).parent / "py-spy"
+    spy = subprocess.Popen(
+        [str(spy_at), "record", "--pid", str(pid), "--format", "raw", "--rate", "250", "--nonblocking", "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)  # attached
     try:
-        return await drive(url, api, chats, updates, processed, 0)
+        yield
     finally:
-        server.should_exit = True
-        await task
-        await application.stop()
-        await application.shutdown()
+        spy.send_signal(signal.SIGINT)
+        spy.wait(timeout=60)
 
 
-async def main(updates: int, people: int) -> None:
-    """Print both figures and their ratio."""
-    chats = [10_000 + n for n in range(people)]
-    results = {}
-    for name, run in (("reflexbot", reflexbot_run), ("bare PTB echo", echo_run)):
-        async with FakeBotApi.running() as api:
-            rate, latencies = await run(api, chats, updates)
-            latencies.sort()
-            results[name] = rate
-            for violation in api.violations[:5]:
-                print("   violation:", violation[:300])
+def top_functions(raw: Path, count: int = 10) -> list[str]:
+    """The `count` functions with the most samples on the stack (inclusive) and their own (self) share."""
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, samples = line.rpartition(" ")
+        if not stack or not samples.isdigit():
+            continue
+        frames = [_short(frame) for frame in stack.split(";")]
+        n = int(samples)
+        total += n
+        for frame in set(frames):
+            inclusive[frame] += n
+        own[frames[-1]] += n
+    lines = [f"    self {100 * n / total:5.1f} %  {name}" for name, n in own.most_common(count)]
+    for package in PACKAGES:
+        share = sum(_samples(line) for line in raw.read_text().splitlines() if re.search(rf"[(/]{package}/", line))
+        lines.append(f"    in {package:12s} {100 * share / total:5.1f} % (inclusive)")
+    return lines
+
+
+def _short(frame: str) -> str:
+    """ "name (file.py)" of py-spy's "name (path/file.py:line)"."""
+    name, _, where = frame.partition(" (")
+    return f"{name} ({where.split(':')[0].split('/')[-1]})"
+
+
+def _samples(line: str) -> int:
+    tail = line.rpartition(" ")[2]
+    return int(tail) if tail.isdigit() else 0
+
+
+async def measure(make: type | object, args: argparse.Namespace, profile: bool) -> Figures:
+    chats = [10_000 + n for n in range(args.people)]
+    async with FakeBotApi.running() as api:
+        with tempfile.TemporaryDirectory() as tmp:
+            bot = make(api, Path(tmp))  # type: ignore[operator]
+            await bot.start()
+            try:
+                headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                limits = httpx.Limits(max_connections=100)
+                async with httpx.AsyncClient(base_url=bot.url, headers=headers, limits=limits, timeout=120) as client:
+                    for said in ("hi", SAID):  # returning people: intros and first pictures out of the way
+                        for chat in chats:
+                            await client.post("/telegram/webhook", json=api.text_update(chat, said))
+                        await until_quiet(api)
+                    idle = bot.cpu()
+                    await asyncio.sleep(3.0)
+                    idle_ms = (bot.cpu() - idle) * 1000 / 3.0
+                    sent_before = len(api.sent)
+                    with profiled(bot.process.pid, Path(tmp) / "profile.txt", profile):
+                        cpu, started = bot.cpu(), time.perf_counter()
+                        await post_all(client, api, chats, args.updates, args.rate)
+                        finished = await until_quiet(api)
+                        cpu_ms = (bot.cpu() - cpu) * 1000 / args.updates
+                    paced_rate = args.updates / (finished - started)
+                    calls = (len(api.sent) - sent_before) / args.updates
+                    started = time.perf_counter()
+                    await post_all(client, api, chats, args.updates, 0)
+                    finished = await until_quiet(api)
+                if profile:
+                    shutil.copy(Path(tmp) / "profile.txt", Path(tempfile.gettempdir()) / f"profile-{bot.name[:4]}.txt")
+                lines = top_functions(Path(tmp) / "profile.txt") if profile else []
+                rate = args.updates / (finished - started)
+                return Figures(cpu_ms, rate, calls, len(api.violations), idle_ms, paced_rate, lines)
+            finally:
+                await bot.stop()
+
+
+async def main(args: argparse.Namespace) -> None:
+    results: dict[str, list[Figures]] = {"reflexbot": [], "bare PTB echo": []}
+    for run in range(args.runs):
+        for name, make in (("reflexbot", reflexbot), ("bare PTB echo", echo)):
+            wanted = run == 0 and args.profile == ("echo" if make is echo else "reflexbot")
+            figures = await measure(make, args, wanted)
+            results[name].append(figures)
             print(
-                f"{name:14s} {rate:7.0f} updates/s ({updates} in flight); latency one at a time: "
-                f"p50 {statistics.median(latencies):.1f} ms, p99 {latencies[int(len(latencies) * 0.99) - 1]:.1f} ms;"
-                f" spec violations {len(api.violations)}"
+                f"run {run + 1} {name:14s} paced {args.rate:.0f}/s: {figures.cpu_ms:5.2f} ms CPU per update "
+                f"({figures.paced_rate:.0f}/s kept); unpaced: {figures.rate:6.0f} updates/s; "
+                f"{figures.calls:.2f} Bot API calls per update; idle {figures.idle_ms:.1f} ms CPU/s; "
+                f"spec violations {figures.violations}",
+                flush=True,
             )
-    print(f"ratio reflexbot / bare echo: {results['reflexbot'] / results['bare PTB echo']:.2f}")
+            for line in figures.profile:
+                print(line)
+    ours, echoes = results["reflexbot"], results["bare PTB echo"]
+    cpu = [o.cpu_ms / e.cpu_ms for o, e in zip(ours, echoes, strict=True)]
+    rate = [o.rate / e.rate for o, e in zip(ours, echoes, strict=True)]
+    print(
+        f"reflexbot / echo, per run: CPU per update x{' x'.join(f'{c:.2f}' for c in cpu)} "
+        f"(median x{statistics.median(cpu):.2f}); unpaced throughput {' '.join(f'{r:.2f}' for r in rate)} "
+        f"(median {statistics.median(rate):.2f})"
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--updates", type=int, default=400)
-    parser.add_argument("--people", type=int, default=100)
-    args = parser.parse_args()
-    asyncio.run(main(args.updates, args.people))
+    parser.add_argument("--rate", type=float, default=40.0)
+    parser.add_argument("--people", type=int, default=50)
+    parser.add_argument("--profile", choices=("reflexbot", "echo"))
+    asyncio.run(main(parser.parse_args()))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.channels.telegram.app import build_application
+from bot.channels.telegram.transport import AiohttpRequest
 from bot.config import TelegramSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,20 +31,25 @@ def test_match_loads_no_database_scheduler_or_channel_sdk() -> None:
     assert loaded_after(code) == []
 
 
-def test_serve_without_whatsapp_loads_no_twilio_or_aiohttp() -> None:
+def test_serve_without_whatsapp_loads_no_twilio() -> None:
     loaded = loaded_after("import bot.serve")
-    assert "twilio" not in loaded and "aiohttp" not in loaded
+    assert "twilio" not in loaded
     assert "telegram" in loaded, "the probe sees what serve does load"
 
 
-def test_the_bot_api_pool_is_small() -> None:
+async def test_the_bot_api_pool_is_small() -> None:
     application = build_application(
         "123:abc", "http://127.0.0.1:9/bot", polling=False, connections=TelegramSettings().connections
     )
     request = application.bot.request
-    limits = request._client_kwargs["limits"]  # type: ignore[attr-defined]  # PTB keeps it only there
-    assert TelegramSettings().connections == 16
-    assert limits.max_connections == 16
+    assert isinstance(request, AiohttpRequest)
+    await request.initialize()
+    try:
+        assert TelegramSettings().connections == 16
+        assert request._session is not None and request._session.connector is not None
+        assert request._session.connector.limit == 16
+    finally:
+        await request.shutdown()
 
 
 def test_sniffio_is_importable() -> None:

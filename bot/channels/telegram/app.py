@@ -17,6 +17,7 @@ from bot.channels.my_data import DataFiles
 from bot.channels.pacing import Pace, Sleep
 from bot.channels.telegram.parse import COMMANDS, STAFF_PREFIX, Inbound, parse_update
 from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.transport import AiohttpRequest
 from bot.engine import Knowledge, Record
 from bot.inbox import Admission, Inbox
 from bot.pictures.library import Pictures
@@ -33,20 +34,17 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """PTB as transport: our handler gets every update; PTB keeps no conversation state or jobs.
 
-    `timeout` bounds each Bot API call (connect, write, read, pool); a call that times out is retried.
-    `connections` bounds the open HTTP connections to the Bot API (PTB's default of 256 costs more than it
-    gives: httpcore's pool bookkeeping grows with the square of the connections open).
+    `timeout` bounds each phase of a Bot API call (pool, connect, write, read); a call that times out is
+    retried. `connections` bounds the open HTTP connections to the Bot API (PTB's default of 256 costs more
+    than it gives). Calls go over aiohttp (bot/channels/telegram/transport.py).
     """
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
         .concurrent_updates(True)
-        .connect_timeout(timeout)
-        .read_timeout(timeout)
-        .write_timeout(timeout)
-        .pool_timeout(timeout)
-        .connection_pool_size(connections)
+        .request(AiohttpRequest(connections=connections, timeout=timeout))
+        .get_updates_request(AiohttpRequest(connections=1, timeout=timeout))
     )
     if not polling:
         builder = builder.updater(None)
