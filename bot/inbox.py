@@ -29,7 +29,8 @@ from bot.store import InboxItem, SqlStore
 
 log = logging.getLogger("reflexbot.inbox")
 
-Process = Callable[[InboxItem], Awaitable[None]]
+# True when the handler's own turn marked the update processed (in the turn's transaction): no second write.
+Process = Callable[[InboxItem], Awaitable[bool | None]]
 """Processes one saved update of a channel (parse it, run the person's turn)."""
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -212,16 +213,17 @@ class Inbox:
     async def _process(self, item: InboxItem) -> None:
         self._running += 1
         handler = self._handlers.get(item.channel)
+        marked: bool | None = False
         try:
             if handler is None:  # left saved for a process that serves the channel
                 log.warning("a saved %s update has no channel to process it here", item.channel)
             else:
-                await handler(item)
+                marked = await handler(item)
         except Exception:
             log.exception("a %s update of %s failed; marked processed", item.channel, pseudonym(item.key))
         finally:
             try:
-                if handler is not None:
+                if handler is not None and marked is not True:
                     await self.store.inbound_done(item.channel, item.message_id, self.clock())
             except Exception:
                 log.exception("marking an update processed failed; it is taken again after its lease")

@@ -126,8 +126,13 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
 
 def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
     """`words`, telling a history and whom a sign is about by the words of the language the text is written
-    in as well ("pichle saal heart attack aaya tha", "мама упала, not responding")."""
-    return replace(
+    in as well ("pichle saal heart attack aaya tha", "мама упала, not responding"). Made once per pair of
+    languages (grammars live as long as their lexicon; the pair is kept with the result)."""
+    pair = (id(words), id(told_in))
+    known = _MERGED.get(pair)
+    if known is not None and known[0] is words and known[1] is told_in:
+        return known[2]
+    merged = replace(
         words,
         past=words.past + told_in.past,
         ages=words.ages + told_in.ages,
@@ -137,6 +142,14 @@ def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
         first_person=words.first_person | told_in.first_person,
         negation=either_negation(words.negation, told_in.negation),  # "chest pain NAHI hai"
     )
+    if len(_MERGED) > MAX_MERGED:  # lexicons built again and again (tests): never grows without bound
+        _MERGED.clear()
+    _MERGED[pair] = (words, told_in, merged)
+    return merged
+
+
+MAX_MERGED = 256
+_MERGED: dict[tuple[int, int], tuple[Grammar, Grammar, Grammar]] = {}
 
 
 def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:

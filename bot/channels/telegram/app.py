@@ -125,11 +125,12 @@ class TelegramChannel:
             await self._count_processed()
         return admission
 
-    async def process(self, update: Update) -> None:
-        """One update: answer buttons at once, then a turn for the person (each update exactly once)."""
+    async def process(self, update: Update) -> bool:
+        """One update: answer buttons at once, then a turn for the person (each update exactly once).
+        True when the update was marked processed on the way (its turn, or its first sight)."""
         inbound = parse_update(update, self.staff_chat_id)
         if inbound is None:
-            return
+            return False
         if inbound.callback_id:
             # Answered on the side: the person's turn must queue for their lock before anything awaits,
             # so their updates are handled in the order they arrived.
@@ -137,15 +138,14 @@ class TelegramChannel:
             self._side_tasks.add(answering)
             answering.add_done_callback(self._side_tasks.discard)
         if inbound.staff:
-            await self._staff_handled(inbound, str(update.update_id))
-            return
+            return await self._staff_handled(inbound, str(update.update_id))
         if inbound.event is None:
             # Whose it was, so "delete my data" erases it too; and a photo or a sticker keeps their data too.
             owner = inbound.key if inbound.private else None
             seen = await self.store.first_sight("telegram", str(update.update_id), self.clock(), key=owner)
             if inbound.notice and seen:
                 await self.sender.send_text(inbound.chat_id, self.kb.content.message("en", inbound.notice))
-            return
+            return True
         # "typing…" only when a reply takes a moment: most turns finish long before it would show.
         typing = asyncio.create_task(self._typing_after(inbound.chat_id, TYPING_AFTER_SECONDS))
         try:
@@ -154,6 +154,7 @@ class TelegramChannel:
             )
         finally:
             typing.cancel()
+        return True
 
     async def forward_record(self, key: str, record: Record) -> None:
         """A booking request (made with consent) goes to the clinic's staff chat with a "handled" button."""
@@ -185,16 +186,17 @@ class TelegramChannel:
         if item is None or await self.inbox.accept(item, wait=True) is not Admission.ACCEPTED:
             await self._count_processed()
 
-    async def _from_inbox(self, item: InboxItem) -> None:
-        """A saved update, in its person's lane."""
+    async def _from_inbox(self, item: InboxItem) -> bool:
+        """A saved update, in its person's lane; True when its turn marked it processed."""
         try:
             update = Update.de_json(json.loads(item.payload), self.application.bot)
             if update is None:
-                return
+                return False
             try:
-                await self.process(update)
+                return await self.process(update)
             except Exception:
                 log.exception("update %s failed", update.update_id)
+                return False
             finally:
                 if self._side_tasks:
                     await asyncio.gather(*self._side_tasks, return_exceptions=True)
@@ -212,18 +214,19 @@ class TelegramChannel:
         if inbound.message_id and not inbound.staff and not self.sender.is_card(inbound.chat_id, inbound.message_id):
             await self.sender.drop_keyboard(inbound.chat_id, inbound.message_id)
 
-    async def _staff_handled(self, inbound: Inbound, update_id: str) -> None:
+    async def _staff_handled(self, inbound: Inbound, update_id: str) -> bool:
         event = inbound.event
         ref = getattr(event, "ref", "")
         owner = await self.store.record_owner(ref) if ref else None
         if owner is None or event is None:
             await self.sender.send_text(inbound.chat_id, f"No booking request {ref} (deleted meanwhile?).")
-            return
+            return False
         if await self.runtime.handle(owner, event, self.clock(), dedupe=("telegram", update_id), durable=True):
             log.info("booking %s of %s handled by staff", ref, log_key(owner))
             # One state with the desk: a new request becomes contacted, its history says where.
             await self.store.staff_handled(ref, self.clock())
             await self.sender.drop_keyboard(inbound.chat_id, inbound.message_id)
+        return True
 
     async def _typing_after(self, chat_id: int, seconds: float) -> None:
         await asyncio.sleep(seconds)

@@ -67,9 +67,9 @@ class WhatsAppChannel:
             await self._count_processed()
         return admission
 
-    async def _from_inbox(self, item: InboxItem) -> None:
-        """A saved message, in its person's lane."""
-        await self.process(json.loads(item.payload))
+    async def _from_inbox(self, item: InboxItem) -> bool:
+        """A saved message, in its person's lane; True when its turn marked it processed."""
+        return await self.process(json.loads(item.payload))
 
     async def _count_processed(self) -> None:
         async with self.idle:
@@ -89,31 +89,33 @@ class WhatsAppChannel:
         """True when X-Twilio-Signature matches the URL and every form field (repeated keys included)."""
         return bool(signature) and bool(self.validator.validate(url, form, signature))
 
-    async def process(self, form: Mapping[str, str]) -> None:
-        """One inbound message; a repeated MessageSid is taken once."""
+    async def process(self, form: Mapping[str, str]) -> bool:
+        """One inbound message; a repeated MessageSid is taken once. True when it was marked processed."""
         try:
-            await self._process(form)
+            return await self._process(form)
         except Exception:
             log.exception("whatsapp message failed")
+            return False
         finally:
             await self._count_processed()
 
-    async def _process(self, form: Mapping[str, str]) -> None:
+    async def _process(self, form: Mapping[str, str]) -> bool:
         sender = form.get("From", "")
         menu = tuple(Choice(i, label) for i, label in await self.store.load_menu(sender)) if sender else ()
         inbound = parse_form(form, menu)
         if inbound is None:
             log.warning("whatsapp webhook without From/MessageSid ignored")
-            return
+            return False
         if inbound.event is None:
             # Whose it was (a MessageSid leads back to them), so "delete my data" erases it too; and a photo
             # or a voice note keeps their data, as any message does.
             seen = await self.store.first_sight("whatsapp", inbound.message_sid, self.clock(), key=inbound.key)
             if inbound.notice and seen:
                 await self.sender.deliver(inbound.key, Reply(self.kb.content.message("en", inbound.notice)))
-            return
+            return True
         dedupe = ("whatsapp", inbound.message_sid)
         await self.runtime.handle(inbound.key, inbound.event, self.clock(), dedupe=dedupe, durable=True)
+        return True
 
     async def forward_record(self, key: str, record: Record) -> None:
         """A booking request (made with consent) goes to the clinic staff's WhatsApp number, as the
