@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from telegram import Bot
 
 from bot.channels.pacing import Pacer
 from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.transport import telegram_bot
 from bot.engine import Reply
 from bot.pictures.library import Pictures
 from bot.store import SqlStore
@@ -52,7 +52,7 @@ async def main(sends: int) -> None:
         store = await SqlStore.open(f"sqlite:///{Path(folder) / 'b.sqlite3'}")
         pictures = Pictures(default_content(), Path(folder) / "pictures")
         async with FakeBotApi.running() as api:
-            bot = Bot(TOKEN, base_url=api.base_url)
+            bot = telegram_bot(TOKEN, api.base_url)
             await bot.initialize()
             sender = TelegramSender(bot, Pacer(per_chat_seconds=0, per_second=1e9), pictures=pictures, store=store)
             first = await timed(sender, Reply(text, image="ST44.left"), 1)

@@ -20,6 +20,7 @@ from telegram import Bot
 from bot.backoff import Backoff
 from bot.channels.pacing import Pacer
 from bot.channels.telegram.sender import MAX_ATTEMPTS, DeliveryFailedError, TelegramSender
+from bot.channels.telegram.transport import telegram_bot
 from bot.engine import Reply
 from tests.channels.telegram.fake_bot_api import ListeningServer
 
@@ -56,7 +57,7 @@ async def flaky() -> AsyncIterator[tuple[Flaky, Bot]]:
     task = asyncio.create_task(server.serve())
     await server.ready.wait()
     port = server.servers[0].sockets[0].getsockname()[1]
-    bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot")
+    bot = telegram_bot(TOKEN, f"http://127.0.0.1:{port}/bot")
     try:
         async with bot:
             yield api, bot

@@ -9,8 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
-from telegram.constants import ChatAction
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.backoff import SEND_RETRY, Backoff
@@ -18,6 +17,7 @@ from bot.channels.calendar import CalendarFiles, file_name
 from bot.channels.my_data import DataFiles
 from bot.channels.pacing import Pace, Pacer, Sleep
 from bot.channels.telegram.render import MAX_CAPTION, Outgoing, render
+from bot.channels.telegram.transport import BotApi, Upload
 from bot.engine import Reply
 from bot.engine.documents import CalendarFile, parse_document
 from bot.pictures.library import Pictures
@@ -59,6 +59,7 @@ class TelegramSender:
         data_files: DataFiles | None = None,
     ) -> None:
         self.bot = bot
+        self.api = BotApi(bot)  # replies as plain JSON on the bot's aiohttp session
         self.pacer: Pace = pacer or Pacer(sleep=sleep)
         self._sleep = sleep
         self.backoff = backoff  # the wait before each new try after a timeout or a network error
@@ -108,11 +109,12 @@ class TelegramSender:
             except BadRequest as error:  # an id from another bot token, or expired: upload afresh
                 log.warning("a stored picture id was refused (%s); uploading again", error)
                 known.pop(file_name, None)
-        upload = InputFile(self.pictures.png(name), filename=file_name)
+        upload = Upload("photo", file_name, self.pictures.png(name), "image/png")
         message = await self._photo(chat_id, upload, caption)
         self.uploads += 1
-        if message.photo:
-            known[file_name] = message.photo[-1].file_id
+        sizes = message.get("photo") if isinstance(message, dict) else None
+        if isinstance(sizes, list) and sizes and isinstance(sizes[-1], dict) and sizes[-1].get("file_id"):
+            known[file_name] = str(sizes[-1]["file_id"])
             if self.store is not None:
                 await self.store.save_upload("telegram", file_name, known[file_name])
 
@@ -126,8 +128,8 @@ class TelegramSender:
         if built is None:
             log.warning("no data file to send; the message goes without it")
             return
-        upload = InputFile(built.content, filename=built.name)
-        await self.call(chat_id, lambda: self.bot.send_document(chat_id, upload))
+        upload = Upload("document", built.name, built.content, "application/json")
+        await self.call(chat_id, lambda: self.api.call("sendDocument", upload, chat_id=chat_id))
 
     async def send_calendar(self, chat_id: int, ref: str) -> None:
         """An appointment's .ics as a document (appointment-<ref>.ics, text/calendar); nothing if it is gone."""
@@ -135,16 +137,23 @@ class TelegramSender:
         if ics is None:
             log.warning("no calendar file for an appointment; the message goes without it")
             return
-        upload = InputFile(ics, filename=file_name(ref))
-        await self.call(chat_id, lambda: self.bot.send_document(chat_id, upload))
+        upload = Upload("document", file_name(ref), ics, "text/calendar")
+        await self.call(chat_id, lambda: self.api.call("sendDocument", upload, chat_id=chat_id))
 
-    async def _photo(self, chat_id: int, photo: str | InputFile, caption: Outgoing) -> Message:
-        message = await self.call(
+    async def _photo(self, chat_id: int, photo: str | Upload, caption: Outgoing) -> Any:
+        """sendPhoto by file_id (`photo` a string) or uploaded; the sent message (plain JSON)."""
+        by_id, upload = (photo, None) if isinstance(photo, str) else (None, photo)
+        return await self.call(
             chat_id,
-            lambda: self.bot.send_photo(chat_id, photo, caption=caption.text or None, reply_markup=caption.keyboard),
+            lambda: self.api.call(
+                "sendPhoto",
+                upload,
+                chat_id=chat_id,
+                photo=by_id,
+                caption=caption.text or None,
+                reply_markup=caption.keyboard,
+            ),
         )
-        assert isinstance(message, Message)
-        return message
 
     async def _known_file_ids(self) -> dict[str, str]:
         if self._file_ids is None:
@@ -153,8 +162,10 @@ class TelegramSender:
 
     async def send_text(self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int:
         """Send a message; returns its id."""
-        message = await self.call(chat_id, lambda: self.bot.send_message(chat_id, text, reply_markup=keyboard))
-        return int(message.message_id)
+        message = await self.call(
+            chat_id, lambda: self.api.call("sendMessage", chat_id=chat_id, text=text, reply_markup=keyboard)
+        )
+        return int(message["message_id"])
 
     async def typing(self, chat_id: int) -> bool:
         """Show "typing…" if the chat's slot (and the overall one) is free now; else skip it: a typing
@@ -162,7 +173,7 @@ class TelegramSender:
         if not await self.pacer.try_now(chat_id):
             return False
         try:
-            await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await self.api.call("sendChatAction", chat_id=chat_id, action="typing")
         except TelegramError:  # a courtesy, never a reason to fail
             return False
         return True
@@ -172,7 +183,7 @@ class TelegramSender:
         which the reply to the tap is about to use). False when Telegram refused it."""
         await self.pacer.wait_overall()
         try:
-            await self.bot.answer_callback_query(query_id)
+            await self.api.call("answerCallbackQuery", callback_query_id=query_id)
         except TelegramError:
             log.warning("could not answer a callback query")
             return False
@@ -183,7 +194,7 @@ class TelegramSender:
         old to edit, is left as it is."""
         await self.pacer.wait(chat_id)
         with contextlib.suppress(TelegramError):
-            await self.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+            await self.api.call("editMessageReplyMarkup", chat_id=chat_id, message_id=message_id)
 
     async def forget(self, key: str) -> None:
         """Drop what is held in memory about a person's chat (its live session card, its pace slot): they
@@ -210,8 +221,12 @@ class TelegramSender:
         try:
             await self.call(
                 chat_id,
-                lambda: self.bot.edit_message_text(
-                    piece.text, chat_id=chat_id, message_id=message_id, reply_markup=piece.keyboard
+                lambda: self.api.call(
+                    "editMessageText",
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    text=piece.text,
+                    reply_markup=piece.keyboard,
                 ),
             )
         except BadRequest as error:

@@ -6,10 +6,11 @@ from collections.abc import Coroutine
 from typing import Any
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.pacing import Pacer
 from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.transport import telegram_bot
 from tests.channels.telegram.fake_bot_api import FakeBotApi
 from tests.channels.telegram.stepped_time import SteppedTime
 
@@ -25,7 +26,7 @@ def most_in_one_second(times: list[float]) -> int:
 async def test_a_burst_of_every_kind_of_call_keeps_the_rate() -> None:
     time = SteppedTime()
     async with FakeBotApi.running(clock=time.monotonic) as api:
-        bot = Bot(api.token, base_url=api.base_url)
+        bot = telegram_bot(api.token, api.base_url)
         async with bot:
             pacer = Pacer(per_chat_seconds=1.0, per_second=PER_SECOND, clock=time.monotonic, sleep=time.sleep)
             sender = TelegramSender(bot, pacer, sleep=time.sleep)
@@ -54,7 +55,7 @@ async def test_button_answers_wait_only_for_the_overall_slot() -> None:
     """A chat that has just had a reply does not hold up the answer to its button tap."""
     time = SteppedTime()
     async with FakeBotApi.running(clock=time.monotonic) as api:
-        bot = Bot(api.token, base_url=api.base_url)
+        bot = telegram_bot(api.token, api.base_url)
         async with bot:
             pacer = Pacer(per_chat_seconds=1.0, per_second=PER_SECOND, clock=time.monotonic, sleep=time.sleep)
             sender = TelegramSender(bot, pacer, sleep=time.sleep)
