@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_desk_command(args, load_settings(args.config), sys.stdin, sys.stdout, sys.stderr)
         if args.command in ("serve", "telegram"):
-            from bot.serve import serve, serve_workers, telegram_admin
+            from bot.serve import event_loop, serve, serve_workers, telegram_admin
 
             if args.config:  # worker processes read the same file
                 os.environ["REFLEXBOT_CONFIG"] = os.path.abspath(args.config)
@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             workers = args.workers or settings.server.workers
             if workers > 1:
                 return serve_workers(settings, host, port, workers)
-            return asyncio.run(serve(settings, host, port))
+            with asyncio.Runner(loop_factory=event_loop()) as runner:
+                return runner.run(serve(settings, host, port))
         return _chat(args)
     except ConfigError as error:
         _print_problems(error)

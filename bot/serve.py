@@ -7,6 +7,7 @@ each builds its own `Service` (store connection, trigger, channels), and they sh
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
@@ -317,6 +318,16 @@ def _telegram(
     return TelegramChannel(
         application, runtime, store, kb, utc_now, staff_chat_id=staff, pacer=pacer, pictures=pictures, inbox=inbox
     )
+
+
+def event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The event loop `serve` runs on: uvloop where it is installed (as uvicorn itself picks it for the
+    workers of `serve --workers N`), else asyncio's own (None)."""
+    try:
+        import uvloop
+    except ImportError:  # not on this platform (Windows): asyncio's loop does the same, a little slower
+        return None
+    return uvloop.new_event_loop
 
 
 async def serve(settings: Settings, host: str, port: int) -> int:
