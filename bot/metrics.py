@@ -27,7 +27,9 @@ DELIVERY_STATUSES = frozenset(
 )
 """Twilio's statuses of an outgoing message; anything else is counted as "other"."""
 FAILED_STATUSES = frozenset({"failed", "undelivered"})
-GIVE_UP_REASONS = frozenset({"blocked", "chat_not_found", "bad_request", "invalid_number", "refused", "window_closed"})
+GIVE_UP_REASONS = frozenset(
+    {"blocked", "chat_not_found", "chat_migrated", "bad_request", "invalid_number", "refused", "window_closed"}
+)
 """Why a reply was given up (the platform refused it for good); anything else is counted as "other"."""
 MAX_ERROR_CODES = 50
 """Different Twilio error codes kept as labels by one process; later new ones are counted as "other"."""

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.backoff import SEND_RETRY, Backoff
 from bot.channels.calendar import CalendarFiles, file_name
@@ -78,6 +78,9 @@ class TelegramSender:
             await self._deliver(key, int(key.removeprefix("telegram:")), reply)
         except BadRequest as error:
             raise UndeliverableError(refusal_reason(error)) from error
+        except ChatMigrated as error:  # a group became a supergroup: its old id never works again
+            log.error("a Telegram group chat moved to a new id; set the new id in the config (e.g. the staff chat)")
+            raise UndeliverableError("chat_migrated") from error
 
     async def _deliver(self, key: str, chat_id: int, reply: Reply) -> None:
         if reply.card is not None:

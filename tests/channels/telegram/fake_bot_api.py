@@ -58,15 +58,18 @@ JsonDict = dict[str, Any]
 class ApiError(Exception):
     """An error answer, raised by a method handler: `{"ok": false, "error_code": status, ...}`."""
 
-    def __init__(self, status: int, description: str, retry_after: int | None = None):
+    def __init__(self, status: int, description: str, retry_after: int | None = None, migrate_to: int | None = None):
         super().__init__(description)
         self.status, self.description, self.retry_after = status, description, retry_after
+        self.migrate_to = migrate_to
 
     def body(self) -> JsonDict:
         """The JSON answer Telegram gives for this error."""
         body: JsonDict = {"ok": False, "error_code": self.status, "description": self.description}
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to is not None:  # a group that became a supergroup
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to}
         return body
 
 
@@ -283,13 +286,20 @@ class FakeBotApi:
 
     # --- scripting --------------------------------------------------------------------------------
     def fail_next(
-        self, method: str, status: int = 429, retry_after: int | None = None, description: str | None = None
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int | None = None,
+        description: str | None = None,
+        migrate_to: int | None = None,
     ) -> None:
-        """Answer the next call of `method` with an error (429 carries `retry_after`, default 3)."""
+        """Answer the next call of `method` with an error (429 carries `retry_after`, default 3; a 400 may
+        say the group moved to `migrate_to`)."""
         if status == 429:
             retry_after = 3 if retry_after is None else retry_after
             description = description or f"Too Many Requests: retry after {retry_after}"
-        self._failures[method].append(ApiError(status, description or ERRORS.get(status, "Error"), retry_after))
+        error = ApiError(status, description or ERRORS.get(status, "Error"), retry_after, migrate_to)
+        self._failures[method].append(error)
 
     def unblock(self, chat_id: int) -> None:
         """The user unblocked the bot."""

@@ -58,3 +58,15 @@ async def test_a_403_is_counted_as_blocked(rig: TelegramRig) -> None:
     await rig.say("hello")
     assert given_up(rig, "blocked") == 1
     assert [c.status for c in rig.api.calls("sendMessage")] == [403]
+
+
+async def test_a_group_that_moved_is_given_up_not_retried(rig: TelegramRig, caplog: pytest.LogCaptureFixture) -> None:
+    """A group that became a supergroup answers 400 with migrate_to_chat_id: the old id never works again."""
+    rig.api.fail_next("sendMessage", 400, description="Bad Request: group chat was upgraded", migrate_to=-100123)
+    with caplog.at_level(logging.WARNING):
+        await rig.say("hello")
+        await rig.runtime.flush(rig.clock.now + timedelta(days=1))
+    assert [c.status for c in rig.api.calls("sendMessage")].count(400) == 1, "tried once, not retried"
+    assert given_up(rig, "chat_migrated") == 1
+    assert await rig.store.pending_replies(KEY) == []
+    assert "moved to a new id" in caplog.text
