@@ -4,14 +4,15 @@ unpaced, several runs.
 
     .venv/bin/python benchmarks/bench_whatsapp.py [--runs 3] [--updates 400] [--rate 40] [--people 50]
         [--standin prism|plain]            # Twilio's spec under Prism (default, when installed) or a bare 201
-        [--profile reflexbot|echo]         # py-spy on that bot's paced phase: top 10
+        [--profile reflexbot|echo]         # py-spy on that bot's paced phase (first run): top 10, and by package
 
 The stand-in: a Messages endpoint in this process that counts every create and answers it. With `prism`
 (tests/channels/whatsapp/prism.py: Stoplight Prism serving Twilio's own OpenAPI spec, installed by the
 WhatsApp tests into .peers) each create is passed on to Prism, which checks it against the spec; the answer
 is Prism's (the spec's example message, 201), and its complaints are the run's spec violations. As in the
 tests, `MediaUrl` reaches Prism as `MediaUrl[]` (Prism 5.14 reads a form array only so) and is checked
-against the spec's schema here. With `plain` (or no Prism) it answers 201 with a plausible message at once.
+against the spec's schema here; each run also gives Prism's median answering time (a busy machine slows it).
+With `plain` (or no Prism) it answers 201 with a plausible message at once.
 
 Per bot and run: a fresh stand-in and a fresh bot process; every person says "hi" and "I feel bloated"
 first (returning people), then, with Twilio-signed forms (RequestValidator) over `[server] public_url`:
@@ -263,31 +264,54 @@ async def post_all(client: httpx.AsyncClient, signer: Signer, people: list[int],
 
 
 def top_functions(raw: Path, count: int = 10) -> list[str]:
-    """The `count` functions with the most samples of their own (self), with their inclusive share, and the
-    share of each package (inclusive: samples with that package anywhere on the stack)."""
+    """The `count` functions with the most samples of their own (self), with their inclusive share; then
+    where the samples were by the package of the running function (self), and the share of the samples
+    with a package anywhere on the stack (inclusive: twilio's includes the aiohttp it calls)."""
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
+    own_package: Counter[str] = Counter()
     total = 0
     text = raw.read_text().splitlines()
     for line in text:
         stack, _, samples = line.rpartition(" ")
         if not stack or not samples.isdigit():
             continue
-        frames = [_short(frame) for frame in stack.split(";")]
+        full = stack.split(";")
+        frames = [_short(frame) for frame in full]
         n = int(samples)
         total += n
         for frame in set(frames):
             inclusive[frame] += n
         own[frames[-1]] += n
+        own_package[_package(full[-1])] += n
     total = max(total, 1)
     lines = [
         f"    self {100 * n / total:5.1f} %  (incl {100 * inclusive[name] / total:5.1f} %)  {name}"
         for name, n in own.most_common(count)
     ]
+    lines.append(
+        "    by the running function's package (self): "
+        + ", ".join(f"{name} {100 * n / total:.1f} %" for name, n in own_package.most_common())
+    )
     for package in PACKAGES:
         share = sum(_samples(line) for line in text if re.search(rf"[(/]{package}/", line))
         lines.append(f"    in {package:14s} {100 * share / total:5.1f} % (inclusive)")
     return lines
+
+
+WAITS = ("select (selectors.py", "_worker (concurrent/futures/thread.py", "wait (threading.py")
+"""Leaf frames that wait (the event loop's epoll, an idle executor thread, a lock), or wait for the GIL there."""
+
+
+def _package(frame: str) -> str:
+    """What a raw py-spy frame belongs to: "waiting", a package of PACKAGES, "sqlite3", "bot" or "other"."""
+    if any(wait in frame for wait in WAITS):
+        return "waiting (epoll / idle thread / GIL)"
+    where = frame.partition(" (")[2]
+    for package in (*PACKAGES, "multidict", "yarl", "sqlite3", "json", "bot/store", "bot"):
+        if where.startswith(f"{package}/") or f"/{package}/" in where:
+            return package
+    return "other"
 
 
 async def measure(make: Any, args: argparse.Namespace, prism: prism_server.Prism | None, profile: bool) -> Figures:
