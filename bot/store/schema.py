@@ -125,7 +125,7 @@ inbound = Table(
     # The worker that accepted (or took over) a waiting update holds it until then; a dead worker's
     # updates are taken over once it has passed.
     Column("claimed_until", UtcDateTime, nullable=True),
-    Index("ix_inbound_key", "key"),
+    Index("ix_inbound_key_waiting", "key", "processed_at"),  # a person's waiting updates, and erasure
     Index("ix_inbound_waiting", "processed_at", "claimed_until"),
 )
 

@@ -56,7 +56,7 @@ async def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return address
 
 
-NEWEST = "0011"
+NEWEST = "0012"
 
 
 def version_and_tables(conn: Connection) -> tuple[str, set[str]]:

@@ -84,6 +84,9 @@ class TelegramChannel:
             data_files=DataFiles(store, kb.policy.default_tz),
         )
         self._side_tasks: set[asyncio.Task[None]] = set()
+        # Updates this process accepted, parsed once: taken back when their turn comes (an update saved by
+        # another process, or before a restart, is parsed from its saved JSON). At most the inbox's size.
+        self._parsed: dict[str, Update] = {}
         self.processed = 0  # updates handled so far; `idle` is notified after each
         self.idle = asyncio.Condition()
         # Every update is saved before it is answered, and processed from there (one lane per person).
@@ -120,7 +123,14 @@ class TelegramChannel:
         if inbound is None:
             admission = Admission.IGNORED  # nothing to do for this kind of update
         else:
-            admission = await self.inbox.accept(InboxItem("telegram", str(update.update_id), inbound.key, raw))
+            item = InboxItem("telegram", str(update.update_id), inbound.key, raw)
+            kept = self._parsed.setdefault(item.message_id, update) is update  # before: its lane may start at once
+            admission = Admission.BUSY
+            try:
+                admission = await self.inbox.accept(item)
+            finally:
+                if admission is not Admission.ACCEPTED and kept:
+                    self._parsed.pop(item.message_id, None)
         if admission in (Admission.IGNORED, Admission.REPEAT):
             await self._count_processed()
         return admission
@@ -189,7 +199,9 @@ class TelegramChannel:
     async def _from_inbox(self, item: InboxItem) -> bool:
         """A saved update, in its person's lane; True when its turn marked it processed."""
         try:
-            update = Update.de_json(json.loads(item.payload), self.application.bot)
+            update = self._parsed.pop(item.message_id, None) or Update.de_json(
+                json.loads(item.payload), self.application.bot
+            )
             if update is None:
                 return False
             try:
