@@ -43,6 +43,11 @@ class Phrase:
     ordered: bool  # any-order matching must still keep phrase order (phrases with "no", "not")
     anchor: str = ""  # the content stem fewest phrases share: the index key for any-order matching
 
+    def __reduce__(self) -> tuple[type[Phrase], tuple[str, str, tuple[str, ...], tuple[str, ...], bool, str]]:
+        """Pickled as its fields and loaded through __init__: a built index (hundreds of thousands of
+        phrases) loads in half the time of the dataclass's own state, which looks up its fields per phrase."""
+        return (Phrase, (self.label, self.text, self.stems, self.content, self.ordered, self.anchor))
+
 
 class PhraseIndex:
     """Phrases of one kind (symptoms, red flags or questions) in one language."""
