@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,8 +25,9 @@ import psutil
 from sqlalchemy import Connection, insert, text
 
 from bot.assembly import build_knowledge
+from bot.channels.telegram.render import render
 from bot.config import load_settings
-from bot.engine import Conversation, ScheduleTimer, TextReceived, step
+from bot.engine import Conversation, Reply, ScheduleTimer, TextReceived, step
 from bot.store import SqlStore
 from bot.store.schema import conversations, timers
 from scheduler import utc_now
@@ -198,6 +200,17 @@ class Server:
         assert self.process is not None
         self.process.kill()
         self.process.wait(timeout=30)
+
+
+def expected_pieces(texts: Sequence[str]) -> int:
+    """How many Telegram messages a new person who writes `texts` gets (no timers involved)."""
+    kb = build_knowledge(load_settings())
+    state, pieces = Conversation(tz="Asia/Dubai"), 0
+    for said in texts:
+        state, actions = step(kb, state, TextReceived(said), now=utc_now())
+        assert not any(isinstance(a, ScheduleTimer) for a in actions), "a script without timers"
+        pieces += sum(len(render(a)) for a in actions if isinstance(a, Reply))
+    return pieces
 
 
 def write_config(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +14,10 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.assembly import build_knowledge
-from bot.channels.telegram.render import render
-from bot.config import load_settings
-from bot.engine import Conversation, Reply, ScheduleTimer, TextReceived, step
 from bot.runtime import log_key
 from bot.store import SqlStore
-from scheduler import utc_now
 from tests.conftest import POSTGRES, drop_everything
-from tests.prod.cluster import SECRET, Server, StandInProcess, resent_tags, run, write_config
+from tests.prod.cluster import SECRET, Server, StandInProcess, expected_pieces, resent_tags, run, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -56,17 +50,6 @@ def empty_database(kind: str, tmp_path: Path) -> str:
     except (OSError, SQLAlchemyError) as error:
         pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
     return url
-
-
-def expected_pieces(texts: Sequence[str]) -> int:
-    """How many Telegram messages a new person who writes `texts` gets (no timers involved)."""
-    kb = build_knowledge(load_settings())
-    state, pieces = Conversation(tz="Asia/Dubai"), 0
-    for said in texts:
-        state, actions = step(kb, state, TextReceived(said), now=utc_now())
-        assert not any(isinstance(a, ScheduleTimer) for a in actions), "a script without timers"
-        pieces += sum(len(render(a)) for a in actions if isinstance(a, Reply))
-    return pieces
 
 
 def update(update_id: int, chat: int, said: str) -> dict[str, Any]:

@@ -20,10 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store import SqlStore
 from tests.conftest import POSTGRES, drop_everything
-from tests.prod.cluster import SECRET, Server, StandInProcess, free_port, run, write_config
+from tests.prod.cluster import SECRET, Server, StandInProcess, expected_pieces, free_port, run, write_config
 
 pytestmark = pytest.mark.slow
 TOKEN = "metrics-token-for-the-proofs"
+HELLO_PIECES = expected_pieces(["hello"])  # messages a new person gets for "hello"
 
 
 @pytest.fixture
@@ -97,14 +98,10 @@ def updates(values: dict[str, float]) -> float:
     return values.get("reflexbot_updates_total{channel=telegram}", 0.0)
 
 
-def wait_for_updates(url: str, count: int, token: str = "", seconds: float = 120) -> dict[str, float]:
-    """Polls /metrics until the workers have counted `count` updates (they run turns after answering)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        values = scrape(url, token)
-        if updates(values) >= count or time.monotonic() > deadline:
-            return values
-        time.sleep(0.2)
+def wait_for_updates(standin: StandInProcess, url: str, count: int, token: str = "") -> dict[str, float]:
+    """/metrics once `count` new people's "hello" turns are over: the stand-in (long-polled) has every reply."""
+    standin.wait_delivered(count * HELLO_PIECES, timeout=120)
+    return scrape(url, token)
 
 
 def shared_directory(server: Server) -> Path:
@@ -134,7 +131,7 @@ def test_metrics_add_up_every_worker_whichever_answers(tmp_path: Path, postgres:
         for _ in range(10):  # until both workers have taken some (almost always the first round)
             post_hellos(server.port, sent + 1, 30)
             sent += 30
-            wait_for_updates(url, sent)
+            wait_for_updates(standin, url, sent)
             per_worker = updates_by_worker(directory)
             if len(per_worker) == 2 and all(per_worker.values()):
                 break
@@ -173,7 +170,7 @@ def test_metrics_on_their_own_port_behind_a_token(tmp_path: Path, postgres: str,
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
             refused = httpx.get(url, headers=headers, timeout=30)
             assert refused.status_code == 401 and "reflexbot" not in refused.text
-        assert updates(wait_for_updates(url, 20, TOKEN)) == 20, "the supervisor serves every worker's sum"
+        assert updates(wait_for_updates(standin, url, 20, TOKEN)) == 20, "the supervisor serves every worker's sum"
     finally:
         logs = server.stop()
     assert "Traceback" not in logs, logs
