@@ -24,6 +24,7 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from bot.metrics import Metrics
 from bot.redaction import pseudonym
 from bot.store import InboxItem, SqlStore
 
@@ -58,8 +59,10 @@ class Inbox:
         parallel: int = 64,
         recover_seconds: float = 30.0,
         sleep: Sleep = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics  # how many wait or run here (a gauge), and deliveries refused for want of room
         self.clock = clock
         self.capacity = capacity
         self.per_person = per_person
@@ -102,6 +105,8 @@ class Inbox:
             async with self._changed:
                 await self._changed.wait_for(lambda: self.has_room(item.key) or self._stopping)
         if not self.has_room(item.key):
+            if self.metrics is not None:
+                self.metrics.inbox_busy.labels(item.channel).inc()
             return Admission.BUSY
         ident = (item.channel, item.message_id)
         if ident in self._held:
@@ -182,12 +187,16 @@ class Inbox:
     def _reserve(self, item: InboxItem) -> None:
         self._held.add((item.channel, item.message_id))
         self._per_person[item.key] += 1
+        if self.metrics is not None:
+            self.metrics.inbox_held.set(len(self._held))
 
     def _unreserve(self, item: InboxItem) -> None:
         self._held.discard((item.channel, item.message_id))
         self._per_person[item.key] -= 1
         if self._per_person[item.key] <= 0:
             del self._per_person[item.key]
+        if self.metrics is not None:
+            self.metrics.inbox_held.set(len(self._held))
 
     def _enqueue(self, item: InboxItem) -> None:
         lane = self._lanes.get(item.key)

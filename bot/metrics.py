@@ -86,6 +86,18 @@ class Metrics:
             registry=self.registry,
             multiprocess_mode="livesum",
         )
+        self.inbox_held = Gauge(
+            "reflexbot_inbox_updates",
+            "Updates saved and not processed yet, waiting or running (summed over the live workers)",
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
+        self.inbox_busy = Counter(
+            "reflexbot_inbox_busy",
+            "Deliveries refused for want of room (answered 503: the platform delivers them again later)",
+            ["channel"],
+            registry=self.registry,
+        )
         self.whatsapp_delivery = Counter(
             "reflexbot_whatsapp_delivery",
             "WhatsApp delivery statuses Twilio reported (status callbacks), by status",

@@ -247,6 +247,7 @@ async def build_service(settings: Settings, workers: int = 1, metrics: Metrics |
         per_person=server.inbox_per_person,
         parallel=server.parallel_updates,
         recover_seconds=min(30.0, max(1.0, server.claim_seconds / 2)),
+        metrics=runtime.metrics,
     )
     telegram = _telegram(settings, runtime, store, kb, workers, pictures, inbox)
     whatsapp = _whatsapp(settings, runtime, store, kb, workers, pictures, inbox, links)

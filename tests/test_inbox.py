@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest_asyncio
+from prometheus_client import CollectorRegistry
 from sqlalchemy import Connection, text
 
 from bot.inbox import Admission, Inbox
+from bot.metrics import Metrics
 from bot.store import InboxItem, SqlStore
 from tests.conftest import T0
 
@@ -69,6 +71,26 @@ async def test_full_means_503_and_nothing_saved(store: SqlStore) -> None:
     await inbox.wait_processed(5)
     assert await inbox.accept(item("telegram:4", 12)) is Admission.ACCEPTED, "room again"
     await inbox.wait_processed(6)
+
+
+async def test_what_waits_and_what_is_refused_are_measured(store: SqlStore) -> None:
+    release = asyncio.Event()
+    metrics = Metrics(CollectorRegistry())
+    inbox = Inbox(store, lambda: T0, capacity=2, metrics=metrics)
+
+    async def blocked(saved: InboxItem) -> None:
+        await release.wait()
+
+    def sample(name: str, labels: dict[str, str] | None = None) -> float:
+        return metrics.registry.get_sample_value(name, labels or {}) or 0.0
+
+    inbox.register("telegram", blocked)
+    assert [await inbox.accept(item(f"telegram:{n}", n)) for n in range(3)][-1] is Admission.BUSY
+    assert sample("reflexbot_inbox_updates") == 2
+    assert sample("reflexbot_inbox_busy_total", {"channel": "telegram"}) == 1
+    release.set()
+    await inbox.wait_processed(2)
+    assert sample("reflexbot_inbox_updates") == 0
 
 
 async def test_one_persons_backlog_never_holds_up_another(store: SqlStore) -> None:
