@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from collections.abc import AsyncIterator, Iterator
@@ -64,12 +65,18 @@ class RecordingHttpClient(RedirectingHttpClient):
         return await super().request(method, url, *args, **kwargs)
 
 
-def media_url_problems(data: dict[str, Any]) -> list[str]:
-    """How a sent MediaUrl (the SDK's list: one form key per URL) breaks Twilio's spec for it."""
+@functools.cache
+def media_url_validator() -> Draft202012Validator:
+    """Twilio's spec for a Messages create's MediaUrl (read once: the spec is 1.9 MB)."""
     document = json.loads(prism_server.SPEC.read_text(encoding="utf-8"))
     body = document["paths"]["/2010-04-01/Accounts/{AccountSid}/Messages.json"]["post"]["requestBody"]
-    schema = body["content"]["application/x-www-form-urlencoded"]["schema"]["properties"]["MediaUrl"]
-    problems = [error.message for error in Draft202012Validator(schema).iter_errors(data.get("MediaUrl"))]
+    form = body["content"]["application/x-www-form-urlencoded"]["schema"]
+    return Draft202012Validator(form["properties"]["MediaUrl"])
+
+
+def media_url_problems(data: dict[str, Any]) -> list[str]:
+    """How a sent MediaUrl (the SDK's list: one form key per URL) breaks Twilio's spec for it."""
+    problems = [error.message for error in media_url_validator().iter_errors(data.get("MediaUrl"))]
     urls = data.get("MediaUrl") or []
     return problems + [f"{url}: not an absolute https URL" for url in urls if not str(url).startswith("https://")]
 
