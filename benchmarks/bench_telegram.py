@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,28 +125,37 @@ class Figures:
     profile: list[str] = field(default_factory=list)
 
 
-async def until_quiet(api: FakeBotApi) -> float:
-    """Wait until no Bot API call came for QUIET seconds; when the last one came (perf_counter)."""
-    seen, last = len(api.sent), time.perf_counter()
+async def until_quiet(sent: Sized) -> float:
+    """Wait until nothing new came to the stand-in's `sent` for QUIET seconds; when the last came (perf_counter)."""
+    seen, last = len(sent), time.perf_counter()
     while time.perf_counter() - last < QUIET:
         await asyncio.sleep(0.01)
-        if len(api.sent) != seen:
-            seen, last = len(api.sent), time.perf_counter()
+        if len(sent) != seen:
+            seen, last = len(sent), time.perf_counter()
     return last
+
+
+async def at_rate(n: int, rate: float, post: Callable[[int], Awaitable[None]]) -> None:
+    """post(0) .. post(n - 1), the i-th i / `rate` seconds after the first (`rate` 0: all at once)."""
+    started = time.perf_counter()
+
+    async def one(i: int) -> None:
+        if rate:
+            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        await post(i)
+
+    await asyncio.gather(*(one(i) for i in range(n)))
 
 
 async def post_all(client: httpx.AsyncClient, api: FakeBotApi, chats: list[int], n: int, rate: float) -> None:
     """`n` updates spread over `chats`, at `rate` per second (0: all at once); each must be answered 200."""
     bodies = [api.text_update(chats[i % len(chats)], SAID) for i in range(n)]
-    started = time.perf_counter()
 
     async def post(i: int) -> None:
-        if rate:
-            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
         response = await client.post("/telegram/webhook", json=bodies[i])
         assert response.status_code == 200, response.status_code
 
-    await asyncio.gather(*(post(i) for i in range(n)))
+    await at_rate(n, rate, post)
 
 
 @contextmanager
@@ -215,7 +224,7 @@ async def measure(make: type | object, args: argparse.Namespace, profile: bool) 
                     for said in ("hi", SAID):  # returning people: intros and first pictures out of the way
                         for chat in chats:
                             await client.post("/telegram/webhook", json=api.text_update(chat, said))
-                        await until_quiet(api)
+                        await until_quiet(api.sent)
                     idle = bot.cpu()
                     await asyncio.sleep(3.0)
                     idle_ms = (bot.cpu() - idle) * 1000 / 3.0
@@ -223,13 +232,13 @@ async def measure(make: type | object, args: argparse.Namespace, profile: bool) 
                     with profiled(bot.process.pid, Path(tmp) / "profile.txt", profile):
                         cpu, started = bot.cpu(), time.perf_counter()
                         await post_all(client, api, chats, args.updates, args.rate)
-                        finished = await until_quiet(api)
+                        finished = await until_quiet(api.sent)
                         cpu_ms = (bot.cpu() - cpu) * 1000 / args.updates
                     paced_rate = args.updates / (finished - started)
                     calls = (len(api.sent) - sent_before) / args.updates
                     started = time.perf_counter()
                     await post_all(client, api, chats, args.updates, 0)
-                    finished = await until_quiet(api)
+                    finished = await until_quiet(api.sent)
                 if profile:
                     shutil.copy(Path(tmp) / "profile.txt", Path(tempfile.gettempdir()) / f"profile-{bot.name[:4]}.txt")
                 lines = top_functions(Path(tmp) / "profile.txt") if profile else []

@@ -56,7 +56,7 @@ from twilio.request_validator import RequestValidator
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_telegram import BotProcess, _samples, _short, profiled  # noqa: E402
+from benchmarks.bench_telegram import BotProcess, _samples, _short, at_rate, profiled, until_quiet  # noqa: E402
 from tests.channels.telegram.fake_bot_api import ListeningServer  # noqa: E402
 from tests.channels.whatsapp import prism as prism_server  # noqa: E402
 from tests.prod.cluster import free_port  # noqa: E402
@@ -77,7 +77,6 @@ PACKAGES = (
     "uvicorn",
     "asyncio",
 )
-QUIET = 0.5  # seconds without a new Messages create: the bot is done
 
 
 class TwilioStandIn:
@@ -238,29 +237,16 @@ class Signer:
         return form, {"X-Twilio-Signature": signature}
 
 
-async def until_quiet(api: TwilioStandIn) -> float:
-    """Wait until no Messages create came for QUIET seconds; when the last one came (perf_counter)."""
-    seen, last = len(api.sent), time.perf_counter()
-    while time.perf_counter() - last < QUIET:
-        await asyncio.sleep(0.01)
-        if len(api.sent) != seen:
-            seen, last = len(api.sent), time.perf_counter()
-    return last
-
-
 async def post_all(client: httpx.AsyncClient, signer: Signer, people: list[int], n: int, rate: float) -> None:
     """`n` signed updates spread over `people`, at `rate` per second (0: all at once); each must be 200."""
     forms = [signer.form(people[i % len(people)], SAID) for i in range(n)]
-    started = time.perf_counter()
 
     async def post(i: int) -> None:
-        if rate:
-            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
         form, headers = forms[i]
         response = await client.post("/whatsapp/webhook", data=form, headers=headers)
         assert response.status_code == 200, response.status_code
 
-    await asyncio.gather(*(post(i) for i in range(n)))
+    await at_rate(n, rate, post)
 
 
 def top_functions(raw: Path, count: int = 10) -> list[str]:
@@ -328,7 +314,7 @@ async def measure(make: Any, args: argparse.Namespace, prism: prism_server.Prism
                         for person in people:
                             form, headers = signer.form(person, said)
                             await client.post("/whatsapp/webhook", data=form, headers=headers)
-                        await until_quiet(api)
+                        await until_quiet(api.sent)
                     idle = bot.cpu()
                     await asyncio.sleep(3.0)
                     idle_ms = (bot.cpu() - idle) * 1000 / 3.0
@@ -336,14 +322,14 @@ async def measure(make: Any, args: argparse.Namespace, prism: prism_server.Prism
                     with profiled(bot.process.pid, Path(tmp) / "profile.txt", profile):
                         cpu, started = bot.cpu(), time.perf_counter()
                         await post_all(client, signer, people, args.updates, args.rate)
-                        finished = await until_quiet(api)
+                        finished = await until_quiet(api.sent)
                         cpu_ms = (bot.cpu() - cpu) * 1000 / args.updates
                     paced_rate = args.updates / (finished - started)
                     calls = (len(api.sent) - sent_before) / args.updates
                     standin_ms = statistics.median(api.upstream_ms[answered_before:] or [0.0])
                     started = time.perf_counter()
                     await post_all(client, signer, people, args.updates, 0)
-                    finished = await until_quiet(api)
+                    finished = await until_quiet(api.sent)
                 if profile:
                     kept = Path(tempfile.gettempdir()) / f"profile-wa-{bot.name[:4]}.txt"
                     shutil.copy(Path(tmp) / "profile.txt", kept)
