@@ -24,6 +24,10 @@ def _cue_at(tokens: Sequence[Token], index: int, words: Negation) -> bool:
 
 
 def _gone_after(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
+    """True when a word after the hit says it has passed ("el 9da3 5ala9"); never after a hit that says
+    it cannot ("ma agdar atnafas 5ala9": "I can't breathe AT ALL")."""
+    if any(tokens[index].word in words.cues for index in hit.positions):
+        return False
     clause = tokens[hit.end - 1].clause
     for index in range(hit.end, min(hit.end + 4, len(tokens))):
         token = tokens[index]

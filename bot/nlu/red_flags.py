@@ -38,6 +38,7 @@ HIGH_SYSTOLIC, HIGH_DIASTOLIC = 140, 90
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # "in 2019": a year after "in", "since", "back in" tells a history
 YEAR_CUES = frozenset({"in", "since"})
 MAX_AGE = 99  # "when I was 12": an age
+NEGATION_FILLERS = 3  # fillers a negation may stand before a context it denies: "di NAMAN AKO buntis"
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,11 +287,20 @@ def _context_said(tokens: Sequence[Token], context: Sequence[tuple[str, ...]], w
 
 
 def _names(said: Sequence[str], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
-    """True when the words name the context, not right after a negation ("NOT pregnant")."""
-    return any(
-        not set(said[max(0, where.start - 2) : where.start]) & words.negation.cues
-        for where in _occurrences(said, context)
-    )
+    """True when the words name the context, not right after a negation ("NOT pregnant"), the negation's
+    fillers let between ("DI naman ako buntis": "I'm not pregnant")."""
+    return any(not _after_cue(said, where.start, words.negation) for where in _occurrences(said, context))
+
+
+def _after_cue(said: Sequence[str], start: int, negation: Negation) -> bool:
+    """True when a negation cue stands right before `start`: next to it, one word before, or before
+    fillers only ("di NAMAN AKO buntis")."""
+    if set(said[max(0, start - 2) : start]) & negation.cues:
+        return True
+    index = start - 1
+    while index >= max(0, start - NEGATION_FILLERS - 1) and said[index] in negation.fillers:
+        index -= 1
+    return index >= 0 and index < start - 1 and said[index] in negation.cues
 
 
 def _fills(pattern_part: str, word: str, words: Grammar) -> bool:
@@ -449,17 +459,17 @@ def scan_red_flags(
     its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about."""
     words = language.words if told_in is None else _with_words_of(language.words, told_in)
     tokens = _contrasts_split(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words)
-    found = spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY)
+    found = spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY, keep_own_words=True)
     for context, index in language.red_flags_unless:
         if _context_said(tokens, context, words):  # "the kettle broke, water all over the floor"
-            unless = spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY)
+            unless = spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY, keep_own_words=True)
             found = [
                 h for h in found if not any(h.label == u.label and set(h.positions) <= set(u.positions) for u in unless)
             ]
     groups = [found]
     for context, index in language.red_flags_given:
         if _context_said(tokens, context, words):  # "I'm 14 weeks ... today I noticed bleeding"
-            groups.append(spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY))
+            groups.append(spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY, keep_own_words=True))
     sorting = _Sorting([], {}, {}, [])
     for found in groups:
         for _attempt in range(3):

@@ -110,10 +110,11 @@ def _place(phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token],
     return best
 
 
-def _fuzzy(index: PhraseIndex, tokens: Sequence[Token], cutoff: float) -> list[Hit]:
+def _fuzzy(index: PhraseIndex, tokens: Sequence[Token], cutoff: float, keep_own_words: bool = False) -> list[Hit]:
     """Close spellings around each unknown word. A group of words needs a word of the index, and is
     compared only with the phrases that share a word with it or begin their words with the same
-    letters; a lone word only with those that start with its letter."""
+    letters; a lone word only with those that start with its letter. `keep_own_words`: a word the phrases
+    use is never read as a typo of another of them (red flags)."""
     unknown = [i for i, token in enumerate(tokens) if not token.known][:_FUZZY_TOKENS]
     if not unknown:
         return []
@@ -136,10 +137,24 @@ def _fuzzy(index: PhraseIndex, tokens: Sequence[Token], cutoff: float) -> list[H
                     continue
                 query = " ".join(token.word for token in tokens[start:end])
                 found = _closest(query, _candidates(index, size, tokens[start:end], query), bucket[0], cutoff)
-                if found is not None:
+                if found is None:
+                    continue
+                if not keep_own_words or _respells_no_own_word(index, tokens[start:end], bucket[0][found[0]]):
                     positions = tuple(range(start, end))
                     hits.append(Hit(bucket[1][found[0]], positions, size, found[1]))
     return hits
+
+
+def _respells_no_own_word(index: PhraseIndex, window: Sequence[Token], text: str) -> bool:
+    """True when a close phrase respells none of the window's words that the phrases themselves use: such
+    a word is no typo of another ("malish KARNA chahti hoon" is not "MARNA chahti hoon")."""
+    words = text.split()
+    if len(words) != len(window) or len(window) == 1:
+        return True
+    return all(
+        token.word == word or token.filler or not token.known or token.word not in index.word_counts
+        for token, word in zip(window, words, strict=True)
+    )
 
 
 def _candidates(index: PhraseIndex, size: int, window: Sequence[Token], query: str) -> list[int]:
@@ -167,14 +182,20 @@ def _closest(query: str, candidates: list[int], texts: list[str], cutoff: float)
 
 
 def spot(
-    index: PhraseIndex, tokens: Sequence[Token], *, cross_clauses: bool = False, fuzzy_cutoff: float | None = UNSURE
+    index: PhraseIndex,
+    tokens: Sequence[Token],
+    *,
+    cross_clauses: bool = False,
+    fuzzy_cutoff: float | None = UNSURE,
+    keep_own_words: bool = False,
 ) -> list[Hit]:
-    """Every place a phrase of the index occurs in the tokens (overlapping hits included)."""
+    """Every place a phrase of the index occurs in the tokens (overlapping hits included); `keep_own_words`:
+    no word of the index is read as a misspelling of another ("karna chahti hoon" is not "marna chahti hoon")."""
     if not tokens or not index.phrases:
         return []
     hits = _exact(index, tokens) + _any_order(index, tokens, cross_clauses)
     if fuzzy_cutoff is not None:
-        hits += _fuzzy(index, tokens, fuzzy_cutoff)
+        hits += _fuzzy(index, tokens, fuzzy_cutoff, keep_own_words)
     return hits
 
 

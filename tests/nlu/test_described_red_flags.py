@@ -13,7 +13,20 @@ import pytest
 from bot.nlu import Matcher
 
 # written apart from the concepts and from each other, each by a writer who had not seen the detector
-WRITERS = ("described", "more", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh")
+WRITERS = (
+    "described",
+    "more",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+)
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines()]
 
