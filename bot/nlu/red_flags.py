@@ -74,10 +74,16 @@ def _clause_words(hit: Hit, tokens: Sequence[Token]) -> list[str]:
 
 
 def _occurrences(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> Iterator[range]:
-    """Where each of the phrases occurs in the words: the positions it covers, every occurrence."""
+    """Where each of the phrases occurs in the words: the positions it covers, every occurrence. Only where
+    a phrase's first word stands is looked at: a long clause with many hits (a message repeating "chest
+    pain" hundreds of times) asks this once per hit, and trying every phrase at every position made such a
+    message cost seconds."""
+    starts: dict[str, list[int]] = {}
+    for position, word in enumerate(said):
+        starts.setdefault(word, []).append(position)
     for phrase in phrases:
         size = len(phrase)
-        for start in range(len(said) - size + 1):
+        for start in starts.get(phrase[0], ()) if size else ():
             if tuple(said[start : start + size]) == phrase:
                 yield range(start, start + size)
 
@@ -419,9 +425,24 @@ def _sort_hits(
     negation = replace(words.negation, cues=words.negation.cues | words.denials)
     negated_numbers = negated_hits(hits, tokens, negation)
     denied_at: set[int] = set()  # the words of denied hits: a list goes on denying ("not swollen or red")
+    # What a clause says is read once per clause, not once per hit: a long message naming a sign hundreds of
+    # times stays cheap.
+    sayings: dict[int, bool] = {}
+    idioms: dict[int, bool] = {}
+    history: dict[tuple[int, int], bool] = {}
+
+    def told_as_history(hit: Hit) -> bool:
+        clauses = (tokens[hit.start].clause, tokens[hit.end - 1].clause)  # its clause and the one after it
+        if clauses not in history:
+            history[clauses] = _told_as_history(hit, tokens, words)
+        return history[clauses]
+
     for number, hit in enumerate(hits):
-        clause = _clause_words(hit, tokens)
-        if _holds(clause, words.sayings):
+        at = tokens[hit.start].clause
+        if at not in sayings:
+            clause = _clause_words(hit, tokens)
+            sayings[at], idioms[at] = _holds(clause, words.sayings), _holds(clause, words.idioms)
+        if sayings[at]:
             continue  # "I wanted to die of embarrassment"
         kind = kinds.get(hit.label, "")
         close_only = kind in DENIED_ONLY_CLOSE
@@ -436,9 +457,9 @@ def _sort_hits(
             sorting.negated.setdefault(hit.label, None)
             sorting.denied.append(hit)
             denied_at.update(hit.positions)
-        elif _told_as_history(hit, tokens, words):
+        elif told_as_history(hit):
             sorting.history.setdefault(hit.label, None)
-        elif not close_only and _holds(clause, words.idioms):
+        elif not close_only and idioms[at]:
             continue  # "my boss gives me a heart attack", "can't breathe from laughing"
         else:
             sorting.raised.append(hit)
