@@ -141,9 +141,12 @@ def _step(kb: Knowledge, state: Conversation, event: Event, now: datetime) -> Tu
 
 def follow_language(kb: Knowledge, state: Conversation, u: Understanding) -> Conversation:
     """The conversation in the language the person writes in, once a message says enough to tell: they
-    switch, the bot switches ("ok" or "2" changes nothing)."""
-    if u.lang_sure and u.lang != state.lang and (u.lang in kb.content.messages or u.lang in kb.content.languages):
-        return replace(state, lang=u.lang)
+    switch, the bot switches ("ok" or "2" changes nothing). In the script they write it in, where its
+    messages are written in that script: Roman Hindi/Urdu is answered in Roman letters (`hi-Latn`), which
+    Urdu readers can read and Devanagari they often cannot; Arabizi gets Arabic script (`ar`)."""
+    lang = u.read_as if u.read_as in kb.content.messages else u.lang
+    if u.lang_sure and lang != state.lang and (lang in kb.content.messages or lang in kb.content.languages):
+        return replace(state, lang=lang)
     return state
 
 

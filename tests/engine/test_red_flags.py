@@ -72,3 +72,21 @@ def test_an_urgent_sign_from_every_state_gets_a_doctor_today_and_no_points(flow:
     replies = [r for r in flow.say("my period is so heavy, soaking a pad every hour") if isinstance(r, Reply)]
     assert replies and "doctor today" in replies[0].text
     assert not any(c.id.startswith("start:") for r in replies for c in r.choices)
+
+
+SCRIPTS = {
+    # Roman Hindi/Urdu in Roman letters (Urdu readers often cannot read Devanagari), each script in its own
+    "seene mein tez dard ho raha hai": ("998", str.isascii),
+    "सीने में तेज़ दर्द हो रहा है": ("998", lambda text: any("\u0900" <= c <= "\u097f" for c in text)),
+    "سینے میں شدید درد ہو رہا ہے": ("998", lambda text: any("\u0600" <= c <= "\u06ff" for c in text)),
+    "mujhe jeena nahi hai, sab khatam karna chahta hoon": ("800 4673", str.isascii),
+}
+
+
+@pytest.mark.parametrize("text", list(SCRIPTS))
+def test_an_emergency_is_answered_in_the_script_it_was_written_in(flow: Flow, text: str) -> None:
+    number, readable = SCRIPTS[text]
+    flow.say(text)
+    (reply,) = [a for a in flow.last if isinstance(a, Reply)]
+    assert reply.urgent and number in reply.text
+    assert readable(reply.text.replace("\u2068", "").replace("\u2069", "")), reply.text
