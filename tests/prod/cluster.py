@@ -22,7 +22,9 @@ from typing import Any
 
 import httpx
 import psutil
+import pytest
 from sqlalchemy import Connection, insert, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.assembly import build_knowledge
 from bot.channels.telegram.render import render
@@ -31,7 +33,7 @@ from bot.engine import Conversation, Reply, ScheduleTimer, TextReceived, step
 from bot.store import SqlStore
 from bot.store.schema import conversations, timers
 from scheduler import utc_now
-from tests.conftest import REDIS, drop_everything
+from tests.conftest import POSTGRES, REDIS, drop_everything
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "7000001:reflexbot-test-token"
@@ -200,6 +202,25 @@ class Server:
         assert self.process is not None
         self.process.kill()
         self.process.wait(timeout=30)
+
+
+def empty_database(kind: str, folder: Path) -> str:
+    """An empty database of this kind ("sqlite": a file in `folder`; "postgresql": the machine's, which CI
+    has), its URL; the test is skipped when PostgreSQL cannot be reached."""
+    url = f"sqlite:///{folder / 'proof.sqlite3'}" if kind == "sqlite" else POSTGRES
+
+    async def empty() -> None:
+        store = await SqlStore.open(url)
+        try:
+            await store.run(drop_everything)
+        finally:
+            await store.close()
+
+    try:
+        run(empty())
+    except (OSError, SQLAlchemyError) as error:
+        pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
+    return url
 
 
 def expected_pieces(texts: Sequence[str]) -> int:

@@ -12,12 +12,19 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import log_key
 from bot.store import SqlStore
-from tests.conftest import POSTGRES, drop_everything
-from tests.prod.cluster import SECRET, Server, StandInProcess, expected_pieces, resent_tags, run, write_config
+from tests.prod.cluster import (
+    SECRET,
+    Server,
+    StandInProcess,
+    empty_database,
+    expected_pieces,
+    resent_tags,
+    run,
+    write_config,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -32,24 +39,6 @@ SETUPS = [("sqlite", 1), ("postgresql", 1), ("postgresql", 2)]
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database of each kind (the machine's PostgreSQL: CI has it)."""
     return empty_database(request.param, tmp_path)
-
-
-def empty_database(kind: str, tmp_path: Path) -> str:
-    """An empty database of this kind, its URL."""
-    url = f"sqlite:///{tmp_path / 'inbox.sqlite3'}" if kind == "sqlite" else POSTGRES
-
-    async def empty() -> None:
-        store = await SqlStore.open(url)
-        try:
-            await store.run(drop_everything)
-        finally:
-            await store.close()
-
-    try:
-        run(empty())
-    except (OSError, SQLAlchemyError) as error:
-        pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
-    return url
 
 
 def update(update_id: int, chat: int, said: str) -> dict[str, Any]:

@@ -16,33 +16,12 @@ import psutil
 import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.store import SqlStore
-from tests.conftest import POSTGRES, drop_everything
-from tests.prod.cluster import SECRET, Server, StandInProcess, expected_pieces, free_port, run, write_config
+from tests.prod.cluster import SECRET, Server, StandInProcess, expected_pieces, free_port, write_config
 
 pytestmark = pytest.mark.slow
 TOKEN = "metrics-token-for-the-proofs"
 HELLO_PIECES = expected_pieces(["hello"])  # messages a new person gets for "hello"
-
-
-@pytest.fixture
-def postgres() -> str:
-    """The machine's PostgreSQL (CI has it), emptied for the run."""
-
-    async def empty() -> None:
-        store = await SqlStore.open(POSTGRES)
-        try:
-            await store.run(drop_everything)
-        finally:
-            await store.close()
-
-    try:
-        run(empty())
-    except (OSError, SQLAlchemyError) as error:
-        pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
-    return POSTGRES
 
 
 @pytest.fixture

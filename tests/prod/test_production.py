@@ -12,7 +12,6 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.assembly import build_knowledge
 from bot.channels.telegram.render import render
@@ -20,26 +19,11 @@ from bot.config import ServerSettings, load_settings
 from bot.engine import Conversation, Reply, TextReceived, step
 from bot.store import SqlStore
 from scheduler import utc_now
-from tests.conftest import POSTGRES, drop_everything
+from tests.conftest import drop_everything
 from tests.prod.cluster import SECRET, Server, StandInProcess, run, write_config
 from tests.prod.fanout import FanOut, fan_out
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def postgres() -> str:
-    """The machine's PostgreSQL (CI has it); emptied by each run."""
-
-    async def reachable() -> None:
-        store = await SqlStore.open(POSTGRES)
-        await store.close()
-
-    try:
-        run(reachable())
-    except (OSError, SQLAlchemyError) as error:
-        pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
-    return POSTGRES
 
 
 def delivered_once_each(result: FanOut) -> None:

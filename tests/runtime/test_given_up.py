@@ -4,36 +4,16 @@ person's next replies do not wait behind it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine import Knowledge, Reply
 from bot.runtime import Runtime, UndeliverableError
 from bot.store import SqlStore
-from tests.conftest import POSTGRES, T0, empty_tables
+from tests.conftest import T0
 
 KEY = "telegram:42"
 REFUSED = "a reply the platform refuses"
-
-
-@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
-    if request.param == "sqlite":
-        opened = await SqlStore.open(f"sqlite:///{tmp_path / 'given-up.sqlite3'}")
-    else:
-        try:
-            opened = await SqlStore.open(POSTGRES)
-        except (OSError, SQLAlchemyError) as error:
-            pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
-        await opened.run(empty_tables)
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 class Platform:

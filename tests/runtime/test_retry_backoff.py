@@ -3,40 +3,18 @@ capped, jittered); a success starts the count again; a reply kept for another pr
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
-import pytest
-import pytest_asyncio
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.backoff import Backoff
 from bot.engine import Knowledge, Reply, TextReceived
 from bot.runtime import NotServedHereError, Runtime
 from bot.store import SqlStore
 from bot.store.schema import outbox
-from tests.conftest import POSTGRES, T0, empty_tables
+from tests.conftest import T0
 
 KEY = "telegram:42"
-
-
-@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
-    """An empty store on each backend: a SQLite file, and the machine's PostgreSQL."""
-    if request.param == "sqlite":
-        opened = await SqlStore.open(f"sqlite:///{tmp_path / 'retry.sqlite3'}")
-    else:
-        try:
-            opened = await SqlStore.open(POSTGRES)
-        except (OSError, SQLAlchemyError) as error:
-            pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
-        await opened.run(empty_tables)
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 class Network:
