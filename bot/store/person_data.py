@@ -197,10 +197,11 @@ def read_person(conn: Connection, key: str) -> PersonData:
 
 
 def _order(table: Table) -> tuple[Any, ...]:
-    """Oldest first: by row id where a table has one, else by its time."""
+    """Oldest first: by row id where a table has one, else by its time, rows of the same instant in the order
+    of their key (a database returns ties in whatever order its plan finds them)."""
     if "id" in table.c:
         return (table.c.id,)
     for column in ("created_at", "updated_at", "confirmed_at", "expires_at"):
         if column in table.c:
-            return (table.c[column],)
-    return ()
+            return (table.c[column], *table.primary_key.columns)
+    return tuple(table.primary_key.columns)
