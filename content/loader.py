@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
+import sys
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
 from bot.pictures.views import BOX, View, ViewsError, centroid, inside, read_views
+from content import disk_cache
 from content.model import (
     Content,
     ConversationWords,
@@ -583,5 +586,17 @@ def load_content(directory: Path | None = None) -> Content:
 
 @functools.cache
 def default_content() -> Content:
-    """The shipped content, loaded once per process."""
-    return load_content()
+    """The shipped content, loaded once per process: checked and built from its files the first time, then
+    from the cache of built content while no file of the package changes (a tenth of the time)."""
+    folder = Path(__file__).resolve().parent
+    return disk_cache.load_or_build(f"content-{source_fingerprint(folder)}", lambda: load_content(folder))
+
+
+def source_fingerprint(folder: Path) -> str:
+    """A name for a content folder as it is now: every file's path and bytes (content and the code that
+    reads it, the picture views' reader too), and the Python version (pickles depend on it)."""
+    digest = hashlib.sha256(sys.version.encode())
+    digest.update(Path(sys.modules[read_views.__module__].__file__ or "").read_bytes())  # reads views.toml
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]

@@ -9,7 +9,9 @@ import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.nlu import index_cache
@@ -32,28 +34,24 @@ class Token:
     filler: bool  # a stopword: does not count when measuring how far apart matched words are
 
 
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    """One phrase of the index, labelled with the id it stands for."""
+class Phrase(NamedTuple):
+    """One phrase of the index for any-order matching, labelled with the id it stands for. A named tuple,
+    not a dataclass: a built index holds hundreds of thousands, and tuples load from the index cache
+    several times faster."""
 
     label: str
     text: str  # normalised
     stems: tuple[str, ...]
-    content: tuple[str, ...]  # distinct non-filler stems, for any-order matching; () = exact only
+    content: tuple[str, ...]  # distinct non-filler stems, for any-order matching
     ordered: bool  # any-order matching must still keep phrase order (phrases with "no", "not")
-    anchor: str = ""  # the content stem fewest phrases share: the index key for any-order matching
-
-    def __reduce__(self) -> tuple[type[Phrase], tuple[str, str, tuple[str, ...], tuple[str, ...], bool, str]]:
-        """Pickled as its fields and loaded through __init__: a built index (hundreds of thousands of
-        phrases) loads in half the time of the dataclass's own state, which looks up its fields per phrase."""
-        return (Phrase, (self.label, self.text, self.stems, self.content, self.ordered, self.anchor))
+    anchor: str  # the content stem fewest phrases share: the index key for any-order matching
 
 
 class PhraseIndex:
     """Phrases of one kind (symptoms, red flags or questions) in one language."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]], words: Grammar, *, normalised: bool = False) -> None:
-        self.exact: dict[tuple[str, ...], Phrase] = {}
+        self.exact: dict[tuple[str, ...], str] = {}  # the stems of a phrase -> its label
         self.prefixes: set[tuple[str, ...]] = set()  # every start of a phrase: lookups stop early
         self.by_stem: dict[str, list[Phrase]] = {}
         self.by_size: dict[int, tuple[list[str], list[str]]] = {}  # words -> (texts, labels), for fuzzy
@@ -61,7 +59,7 @@ class PhraseIndex:
         # (size, the first letters of its words).
         self.by_size_word: dict[tuple[int, str], list[int]] = {}
         self.by_initials: dict[tuple[int, str], list[int]] = {}
-        self.phrases: list[Phrase] = []
+        self.size = 0  # how many distinct phrases
         self.word_counts: Counter[str] = Counter()
         self.texts: dict[str, str] = {}  # every distinct normalised phrase -> its label
         loose: list[tuple[str, str, tuple[str, ...], tuple[str, ...], bool]] = []  # Phrase fields but the anchor
@@ -80,10 +78,9 @@ class PhraseIndex:
             ordered = any(token in words.keep_order for token in tokens)
             if len(content) < 2:
                 content = ()
-            phrase = Phrase(label, text, stems, content, ordered)
-            self.exact[stems] = phrase
+            self.exact[stems] = label
             self.prefixes.update(stems[:size] for size in range(1, len(stems) + 1))
-            self.phrases.append(phrase)
+            self.size += 1
             if content:
                 loose.append((label, text, stems, content, ordered))
         for text, label in self.texts.items():
@@ -271,6 +268,90 @@ class Language:
         return tuple(tokens)
 
 
+class RedFlagWords:
+    """What a text must hold for any red-flag phrase of a language to be found in it when it is read as
+    typed (another language of its script, no typo correction: see `Matcher._scanned`): a word or a stem
+    of the phrases, a number (weeks pregnant, a blood pressure reading), the first word of another sense,
+    or a long word close enough to a one-word phrase to be read as it. A text holding none of these cannot
+    raise a red flag in that language, so its index (hundreds of thousands of phrases) is not even loaded.
+
+    Built from the phrases and word classes themselves, not from the index: every word of every class
+    member, which holds every word of every phrase the classes make (the index keeps fewer), so the test
+    only ever errs on the side of reading a text.
+    """
+
+    def __init__(self, content: Content, lang: str, words: Grammar) -> None:
+        classes = content.words(lang).red_flags.concepts
+        found: set[str] = set()
+        singles: set[str] = set()
+        readings = (sense.partition("=")[2] for sense in content.words(lang).red_flags.senses)
+        for text in readings:  # a named phrase is read in its senses ("не было" as "нет")
+            found.update(normalise(text).split())
+        for flag in content.red_flags:
+            for phrase in flag.phrases.get(lang, ()):
+                said = normalise(phrase).replace(f" {CLAUSE}", "").split()
+                found.update(said)
+                if len(said) == 1:
+                    singles.update(said)
+            given = (concept for concepts in flag.given.get(lang, {}).values() for concept in concepts)
+            for concept in (*flag.concepts.get(lang, ()), *given):
+                slots = [
+                    [normalise(member).split() for member in classes.get(part[1:-1], ())]
+                    if part.startswith("{")
+                    else [[part]]
+                    for part in concept.split()
+                ]
+                for slot in slots:
+                    found.update(word for member in slot for word in member)
+                found.update(word for part in concept.split() for word in _members(classes, part))
+                for index, slot in enumerate(slots):  # one word in all: this slot's, every other slot empty
+                    if all(any(not member for member in other) for n, other in enumerate(slots) if n != index):
+                        singles.update(member[0] for member in slot if len(member) == 1)
+        found.discard(CLAUSE)
+        self.words = frozenset(found)
+        self.stems = frozenset(words.stem(word) for word in found)
+        self.senses = frozenset(words.senses)
+        self.stem = words.stem
+        by_initial: dict[str, list[str]] = {}
+        for single in sorted(singles):
+            if len(single) >= FUZZY_SINGLE_LETTERS:
+                by_initial.setdefault(single[0], []).append(single)
+        self.singles = {initial: tuple(texts) for initial, texts in by_initial.items()}
+
+    def may_raise(self, text: str) -> bool:
+        """False when no red-flag phrase of the language can be found in the normalised text."""
+        for word in text.split():
+            if word in self.words or word.isdigit():
+                return True
+            stem = self.stem(word)
+            if stem in self.stems or stem in self.senses:
+                return True
+            if len(word) >= FUZZY_SINGLE_LETTERS and word.isalpha() and self._close_to_single(word):
+                return True
+        return False
+
+    def _close_to_single(self, word: str) -> bool:
+        """As `spotting._closest` reads a lone unknown word: a one-word phrase of the same first letter."""
+        choices = self.singles.get(word[0], ())
+        return (
+            bool(choices)
+            and process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=SINGLE_FUZZY) is not None
+        )
+
+
+def _members(classes: Mapping[str, tuple[str, ...]], part: str) -> Iterator[str]:
+    """The words of a concept's part as written: every member's of a "{class}", else the word itself."""
+    if not part.startswith("{"):
+        yield part
+        return
+    for member in classes.get(part[1:-1], ()):
+        yield from member.split()
+
+
+FUZZY_SINGLE_LETTERS = 5  # spotting._closest: a lone word is compared only from five letters
+SINGLE_FUZZY = 90.0  # the lowest cutoff a lone word is read at (spotting.WORD_FUZZY, red_flags.RED_FLAG_FUZZY)
+
+
 class _Languages(Mapping[str, Language]):
     """Each language's index, built the first time a text needs it: English at once, the others when a
     text in their script comes (a process that only ever sees English never builds Russian)."""
@@ -280,7 +361,14 @@ class _Languages(Mapping[str, Language]):
         self._built: dict[str, Language] = {}
         self.codes = tuple(content.languages)
         self._cached = cached
-        self._fingerprint = ""
+        self._fingerprint = index_cache.fingerprint(content) if cached else ""
+        # the small word sets read before any index: which language a text is in, and which languages'
+        # red flags it may raise
+        self.vocabularies = (
+            index_cache.load_or_build(f"{self._fingerprint}-vocabularies", lambda: Vocabularies(content))
+            if cached
+            else Vocabularies(content)
+        )
 
     def __getitem__(self, lang: str) -> Language:
         found = self._built.get(lang)
@@ -297,9 +385,12 @@ class _Languages(Mapping[str, Language]):
         """The language's index, from the cache of built indexes when it holds this content's."""
         if not self._cached:
             return Language(self._content, lang)
-        if not self._fingerprint:
-            self._fingerprint = index_cache.fingerprint(self._content)
         return index_cache.load_or_build(f"{self._fingerprint}-{lang}", lambda: Language(self._content, lang))
+
+    def may_raise(self, lang: str, text: str) -> bool:
+        """False when a red flag of `lang` cannot be found in the normalised text read as typed (its
+        index then need not be loaded): see `RedFlagWords`."""
+        return self.vocabularies.red_flag_words[lang].may_raise(text)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.codes)
@@ -326,6 +417,16 @@ def detection_words(content: Content, lang: str) -> frozenset[str]:
     return frozenset(
         word for text in texts for word in normalise(text).split() if word != CLAUSE and not word.isdigit()
     )
+
+
+class Vocabularies:
+    """Each language's words, as told apart before any index is loaded."""
+
+    def __init__(self, content: Content) -> None:
+        self.detection = {lang: detection_words(content, lang) for lang in content.languages}
+        self.red_flag_words = {
+            lang: RedFlagWords(content, lang, compile_grammar(content.words(lang))) for lang in content.languages
+        }
 
 
 class Lexicon:

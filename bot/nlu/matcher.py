@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.nlu.faq import match_faq
 from bot.nlu.intents import OPENERS, detect_intent
 from bot.nlu.language import LanguageGuess, base_language, dominant_script, guess_language, script_of, scripts_in
-from bot.nlu.lexicon import Language, Lexicon, Token, detection_words
+from bot.nlu.lexicon import Language, Lexicon, Token
 from bot.nlu.normalise import CLAUSE, MATCH_LIMIT, SCAN_LIMIT, normalise
 from bot.nlu.red_flags import RedFlagReading, scan_red_flags
 from bot.nlu.spotting import Hit
@@ -74,7 +74,7 @@ class Matcher:
         self.content = content
         self.lexicon = Lexicon(content)
 
-        words = {lang: detection_words(content, lang) for lang in self.lexicon.languages}
+        words = self.lexicon.languages.vocabularies.detection
         english = words.get("en", frozenset())
         # another language written in Latin letters is told by its own words, not by the English ones its
         # lists hold too (code-switching, and English words kept from typo correction)
@@ -108,7 +108,7 @@ class Matcher:
             tokens["en"] = languages["en"].analyse(long_text)
         scripts = set(scripts_in(long_text))
         for code in languages:
-            if code not in tokens and script_of(code) in scripts:
+            if code not in tokens and script_of(code) in scripts and languages.may_raise(code, long_text):
                 tokens[code] = languages[code].analyse(long_text, fix_limit=0)
         return tokens
 

@@ -59,10 +59,10 @@ def _exact(index: PhraseIndex, tokens: Sequence[Token]) -> list[Hit]:
             key = tuple(stems[start:end])
             if key not in index.prefixes:
                 break
-            phrase = index.exact.get(key)
-            if phrase is not None:
+            label = index.exact.get(key)
+            if label is not None:
                 positions = tuple(range(start, end))
-                hits.append(Hit(phrase.label, positions, size, 100.0 - _edit_cost(tokens, positions)))
+                hits.append(Hit(label, positions, size, 100.0 - _edit_cost(tokens, positions)))
     return hits
 
 
@@ -191,7 +191,7 @@ def spot(
 ) -> list[Hit]:
     """Every place a phrase of the index occurs in the tokens (overlapping hits included); `keep_own_words`:
     no word of the index is read as a misspelling of another ("karna chahti hoon" is not "marna chahti hoon")."""
-    if not tokens or not index.phrases:
+    if not tokens or not index.size:
         return []
     hits = _exact(index, tokens) + _any_order(index, tokens, cross_clauses)
     if fuzzy_cutoff is not None:

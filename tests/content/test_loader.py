@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+import content.loader as loader
+from content import disk_cache
 from content.loader import ContentError, default_content, load_content
 from content.model import Pregnancy, Region
 from tests.content.conftest import edit
@@ -124,3 +127,20 @@ def test_message_must_be_text(content_copy: Path) -> None:
     (content_copy / "messages" / "de.toml").write_text("reviewed = false\nwelcome = 3\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"messages/de\.toml: welcome: expected a string"):
         load_content(content_copy)
+
+
+def test_the_shipped_content_comes_from_its_cache_as_it_was_built(tmp_path: Path) -> None:
+    """default_content() is loaded from the cache of built content: the same as reading the files."""
+    folder = Path(loader.__file__).resolve().parent
+    saved = disk_cache.folder() / f"content-{loader.source_fingerprint(folder)}.pickle"
+    assert default_content() == load_content()
+    assert saved.exists() and saved.stat().st_mode & 0o077 == 0
+
+
+def test_any_changed_content_file_makes_another_cache_name(tmp_path: Path) -> None:
+    copy = tmp_path / "content"
+    shutil.copytree(Path(loader.__file__).resolve().parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = loader.source_fingerprint(copy)
+    assert loader.source_fingerprint(copy) == before
+    edit(copy / "text" / "ru" / "symptoms.toml", "[", "[ ")
+    assert loader.source_fingerprint(copy) != before

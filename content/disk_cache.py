@@ -1,0 +1,60 @@
+"""Things built from the content, kept on disk so a new process loads in milliseconds what takes seconds to
+build: the checked content itself and the matcher's language indexes.
+
+A file is named by a fingerprint of everything it is built from (the caller's business: see
+`content.loader.default_content` and `bot.nlu.index_cache.fingerprint`), so a stale file is never read;
+old files are simply never read again. The folder is the user's cache (0700, files 0600), written
+atomically; anything unreadable is rebuilt.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from platformdirs import user_cache_path
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def folder() -> Path:
+    """Where built things are kept ($XDG_CACHE_HOME/reflexbot/indexes on Linux)."""
+    return user_cache_path("reflexbot", appauthor=False) / "indexes"
+
+
+def load_or_build(name: str, build: Callable[[], T], where: Path | None = None) -> T:
+    """The object saved as `name`, else `build()` (then saved for the next process)."""
+    path = (where or folder()) / f"{name}.pickle"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    except OSError as error:
+        log.warning("cache file %s unreadable (%s): rebuilding", path.name, type(error).__name__)
+        data = b""
+    if data:
+        gc.disable()  # millions of small objects: the collector would walk them all while loading
+        try:
+            found: T = pickle.loads(data)
+            return found
+        except Exception as error:  # a truncated or foreign file: rebuilt and replaced
+            log.warning("cache file %s unreadable (%s): rebuilding", path.name, type(error).__name__)
+        finally:
+            gc.enable()
+    built = build()
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump(built, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError as error:  # a read-only home: everything works, only the next start is slower
+        log.warning("cache file not written (%s)", type(error).__name__)
+    return built
