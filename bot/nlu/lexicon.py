@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -20,6 +20,8 @@ from bot.nlu.spelling import Speller
 from bot.nlu.when import WhenParser
 from bot.nlu.words import Grammar, compile_grammar
 from content.model import Content, LanguageWords
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,22 +49,58 @@ class Phrase(NamedTuple):
     anchor: str  # the content stem fewest phrases share: the index key for any-order matching
 
 
+class Packed(Generic[T]):
+    """Groups of an index kept as one string each and read the first time they are asked for.
+
+    A built index holds hundreds of thousands of phrases; as Python objects they take most of a second to
+    load from the index cache and hundreds of megabytes, as strings a few milliseconds and a third of it.
+    A text only ever needs the groups of its own words.
+    """
+
+    def __init__(self, groups: Mapping[str, Iterable[str]], read: Callable[[str, list[str]], T]) -> None:
+        self._packed = {group: _ITEMS.join(items) for group, items in groups.items()}
+        self._read = read  # (group, its items) -> the group as used
+        self._groups: dict[str, T] = {}
+
+    def get(self, group: str) -> T | None:
+        """The group, read from its string the first time; None when there is no such group."""
+        found = self._groups.get(group)
+        if found is None:
+            packed = self._packed.get(group)
+            if packed is None:
+                return None
+            found = self._groups[group] = self._read(group, packed.split(_ITEMS))
+            gc.freeze()  # kept for good: the collector need never walk it again (see _Languages.__getitem__)
+        return found
+
+    def items(self) -> Iterator[tuple[str, T]]:
+        """Every group, read."""
+        for group in self._packed:
+            found = self.get(group)
+            assert found is not None
+            yield group, found
+
+    def __getstate__(self) -> dict[str, object]:
+        """Saved without the groups read so far: they are read again from their strings."""
+        return {**self.__dict__, "_groups": {}}
+
+
+_ITEMS, _FIELDS = "\x1e", "\x1f"  # separators no normalised text holds
+
+
 class PhraseIndex:
-    """Phrases of one kind (symptoms, red flags or questions) in one language."""
+    """Phrases of one kind (symptoms, red flags or questions) in one language, kept `Packed` by the word a
+    lookup starts from: exact phrases by their first stem, any-order phrases by their anchor, fuzzy
+    candidates by their number of words."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]], words: Grammar, *, normalised: bool = False) -> None:
-        self.exact: dict[tuple[str, ...], str] = {}  # the stems of a phrase -> its label
-        self.prefixes: set[tuple[str, ...]] = set()  # every start of a phrase: lookups stop early
-        self.by_stem: dict[str, list[Phrase]] = {}
-        self.by_size: dict[int, tuple[list[str], list[str]]] = {}  # words -> (texts, labels), for fuzzy
-        # Fuzzy candidates, as positions in by_size[size]: by (size, a word of the phrase), and by
-        # (size, the first letters of its words).
-        self.by_size_word: dict[tuple[int, str], list[int]] = {}
-        self.by_initials: dict[tuple[int, str], list[int]] = {}
         self.size = 0  # how many distinct phrases
+        self.max_size = 0  # the most words a phrase has
         self.word_counts: Counter[str] = Counter()
-        self.texts: dict[str, str] = {}  # every distinct normalised phrase -> its label
+        texts: dict[str, str] = {}  # every distinct normalised phrase -> its label
+        exact: dict[str, str] = {}  # the stems of a phrase, space-joined -> its label ("" for a start only)
         loose: list[tuple[str, str, tuple[str, ...], tuple[str, ...], bool]] = []  # Phrase fields but the anchor
+        seen: set[tuple[str, ...]] = set()
         for label, raw in pairs:
             text = raw if normalised else normalise(raw).replace(f" {CLAUSE}", "")
             tokens = text.split()
@@ -70,32 +108,88 @@ class PhraseIndex:
             if not tokens:
                 continue
             stems = tuple(words.stem(token) for token in tokens)
-            if text not in self.texts:
-                self.texts[text] = label
-            if stems in self.exact:
+            texts.setdefault(text, label)
+            if stems in seen:
                 continue
+            seen.add(stems)
             content = tuple(dict.fromkeys(s for t, s in zip(tokens, stems, strict=True) if t not in words.stopwords))
             ordered = any(token in words.keep_order for token in tokens)
-            if len(content) < 2:
-                content = ()
-            self.exact[stems] = label
-            self.prefixes.update(stems[:size] for size in range(1, len(stems) + 1))
+            for size in range(1, len(stems)):
+                exact.setdefault(" ".join(stems[:size]), "")
+            exact[" ".join(stems)] = label
             self.size += 1
-            if content:
+            self.max_size = max(self.max_size, len(stems))
+            if len(content) >= 2:
                 loose.append((label, text, stems, content, ordered))
-        for text, label in self.texts.items():
+        by_first: dict[str, list[str]] = {}
+        for key, label in exact.items():
+            by_first.setdefault(key.split(" ", 1)[0], []).append(f"{key}{_FIELDS}{label}")
+        # the exact phrases (and every start of one: a lookup stops at the first that is not) by first stem
+        self.exact = Packed(by_first, _read_exact)
+        sized: dict[str, list[str]] = {}
+        by_word: dict[str, dict[str, list[int]]] = {}
+        by_initials: dict[str, dict[str, list[int]]] = {}
+        for text, label in texts.items():
             words_of = text.split()
-            texts, labels = self.by_size.setdefault(len(words_of), ([], []))
+            count = str(len(words_of))
+            group = sized.setdefault(count, [])
             for word in set(words_of) if len(words_of) > 1 else ():
-                self.by_size_word.setdefault((len(words_of), word), []).append(len(texts))
-            self.by_initials.setdefault((len(words_of), initials(words_of)), []).append(len(texts))
-            texts.append(text)
-            labels.append(label)
-        self.max_size = max((len(stems) for stems in self.exact), default=0)
+                by_word.setdefault(count, {}).setdefault(word, []).append(len(group))
+            by_initials.setdefault(count, {}).setdefault(initials(words_of), []).append(len(group))
+            group.append(f"{text}{_FIELDS}{label}")
+        # fuzzy matching: the texts and labels of each size, and candidates as positions among them by a
+        # word of the phrase and by the first letters of its words
+        self.sized = Packed(sized, _read_sized)
+        self.by_word = Packed({size: _pack_positions(table) for size, table in by_word.items()}, _read_positions)
+        self.by_initials = Packed(
+            {size: _pack_positions(table) for size, table in by_initials.items()}, _read_positions
+        )
         shared = Counter(stem for fields in loose for stem in fields[3])
+        by_anchor: dict[str, list[str]] = {}
         for label, text, stems, content, ordered in loose:
             anchor = min(content, key=lambda stem: (shared[stem], stem))
-            self.by_stem.setdefault(anchor, []).append(Phrase(label, text, stems, content, ordered, anchor))
+            packed = (label, text, " ".join(stems), " ".join(content), "1" if ordered else "")
+            by_anchor.setdefault(anchor, []).append(_FIELDS.join(packed))
+        # any-order phrases by their anchor: the content stem fewest phrases share
+        self.by_anchor = Packed(by_anchor, _read_phrases)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Every distinct normalised phrase and its label (for building the typo vocabulary)."""
+        return {
+            text: label
+            for _size, (texts, labels) in self.sized.items()
+            for text, label in zip(texts, labels, strict=True)
+        }
+
+    def phrases_at(self, anchor: str) -> tuple[Phrase, ...]:
+        """The any-order phrases whose anchor is `anchor`."""
+        return self.by_anchor.get(anchor) or ()
+
+
+def _read_exact(_first: str, items: list[str]) -> dict[str, str]:
+    return dict(item.split(_FIELDS, 1) for item in items)
+
+
+def _read_sized(_size: str, items: list[str]) -> tuple[list[str], list[str]]:
+    texts, labels = zip(*(item.split(_FIELDS) for item in items), strict=True)
+    return list(texts), list(labels)
+
+
+def _pack_positions(table: dict[str, list[int]]) -> list[str]:
+    return [f"{key}{_FIELDS}{' '.join(map(str, positions))}" for key, positions in table.items()]
+
+
+def _read_positions(_size: str, items: list[str]) -> dict[str, list[int]]:
+    return {key: list(map(int, positions.split())) for key, positions in (item.split(_FIELDS) for item in items)}
+
+
+def _read_phrases(anchor: str, items: list[str]) -> tuple[Phrase, ...]:
+    phrases = []
+    for item in items:
+        label, text, stems, content, ordered = item.split(_FIELDS)
+        phrases.append(Phrase(label, text, tuple(stems.split(" ")), tuple(content.split(" ")), bool(ordered), anchor))
+    return tuple(phrases)
 
 
 def initials(words: Sequence[str]) -> str:

@@ -52,15 +52,17 @@ def _exact(index: PhraseIndex, tokens: Sequence[Token]) -> list[Hit]:
     stems = [token.stem for token in tokens]
     for start in range(len(tokens)):
         clause = tokens[start].clause
+        starting = index.exact.get(stems[start])
+        if starting is None:
+            continue
         for size in range(1, index.max_size + 1):
             end = start + size
             if end > len(tokens) or tokens[end - 1].clause != clause:
                 break
-            key = tuple(stems[start:end])
-            if key not in index.prefixes:
-                break
-            label = index.exact.get(key)
-            if label is not None:
+            label = starting.get(" ".join(stems[start:end]))
+            if label is None:
+                break  # no phrase starts so
+            if label:
                 positions = tuple(range(start, end))
                 hits.append(Hit(label, positions, size, 100.0 - _edit_cost(tokens, positions)))
     return hits
@@ -78,7 +80,7 @@ def _any_order(index: PhraseIndex, tokens: Sequence[Token], cross_clauses: bool)
     hits: list[Hit] = []
     present = where.__contains__
     for stem in where:
-        for phrase in index.by_stem.get(stem, ()):
+        for phrase in index.phrases_at(stem):
             if not all(map(present, phrase.content)):
                 continue
             hit = _place(phrase, where, tokens, cross_clauses)
@@ -123,7 +125,7 @@ def _fuzzy(index: PhraseIndex, tokens: Sequence[Token], cutoff: float, keep_own_
     tried: set[tuple[int, int]] = set()
     for position in unknown:
         for size in range(1, min(_MAX_FUZZY_SIZE, index.max_size) + 1):
-            bucket = index.by_size.get(size)
+            bucket = index.sized.get(str(size))
             if bucket is None:
                 continue
             for start in range(max(0, position - size + 1), position + 1):
@@ -158,14 +160,15 @@ def _respells_no_own_word(index: PhraseIndex, window: Sequence[Token], text: str
 
 
 def _candidates(index: PhraseIndex, size: int, window: Sequence[Token], query: str) -> list[int]:
-    """Positions in `index.by_size[size]` worth comparing with the window's text."""
-    same_initials = index.by_initials.get((size, initials([token.word for token in window])), [])
+    """Positions in `index.sized[size]` worth comparing with the window's text."""
+    by_initials, by_word = index.by_initials.get(str(size)) or {}, index.by_word.get(str(size)) or {}
+    same_initials = by_initials.get(initials([token.word for token in window]), [])
     if size == 1:
         return same_initials
     found = set(same_initials)
     for token in window:
         if not token.filler and not token.word.isdigit():  # a number is shared by too many phrases to tell
-            found.update(index.by_size_word.get((size, token.word), ()))
+            found.update(by_word.get(token.word, ()))
     return sorted(found)
 
 

@@ -4,6 +4,7 @@ process loads instead of building, a change of content makes a new name, a broke
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,15 @@ def test_a_loaded_index_reads_as_a_built_one(content: Content, matcher: Matcher)
     assert saved.exists()
     for text in ("I feel bloated", "chest pain spreading to my left arm", "cant sleep", "book an appointment"):
         assert again.understand(text) == matcher.understand(text)
+
+
+def test_an_index_is_saved_packed_and_read_group_by_group(matcher: Matcher) -> None:
+    """Groups of phrases are read from their strings when a text needs them, and saved without them."""
+    index = matcher.lexicon.languages["en"].red_flags
+    matcher.understand("crushing chest pain going down my left arm")
+    saved = pickle.loads(pickle.dumps(index))
+    assert saved.by_anchor._groups == {} and saved.exact._groups == {}
+    anchor = next(iter(index.by_anchor._packed))
+    assert saved.phrases_at(anchor) == index.phrases_at(anchor) != ()
+    assert saved.exact.get("chest") == index.exact.get("chest") and "chest pain" in (saved.exact.get("chest") or {})
+    assert saved.texts == index.texts
