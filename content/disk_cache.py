@@ -9,6 +9,7 @@ atomically; anything unreadable is rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -29,11 +30,18 @@ def folder() -> Path:
     return user_cache_path("reflexbot", appauthor=False) / "indexes"
 
 
-def load_or_build(name: str, build: Callable[[], T], where: Path | None = None) -> T:
-    """The object saved as `name`, else `build()` (then saved for the next process)."""
+KEEP = 3  # versions of a thing kept: the newest used (several checkouts may share the folder)
+
+
+def load_or_build(name: str, build: Callable[[], T], where: Path | None = None, family: str = "") -> T:
+    """The object saved as `name`, else `build()` (then saved for the next process). `family`: a glob of
+    the names of other versions of the same thing ("*-en"); saving a new one removes all but the `KEEP`
+    most recently used."""
     path = (where or folder()) / f"{name}.pickle"
     try:
         data = path.read_bytes()
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: the last to go
     except FileNotFoundError:
         data = b""
     except OSError as error:
@@ -57,4 +65,19 @@ def load_or_build(name: str, build: Callable[[], T], where: Path | None = None) 
         os.replace(temporary, path)
     except OSError as error:  # a read-only home: everything works, only the next start is slower
         log.warning("cache file not written (%s)", type(error).__name__)
+        return built
+    if family:
+        _prune(path.parent, f"{family}.pickle")
     return built
+
+
+def _prune(where: Path, pattern: str) -> None:
+    """Remove all but the KEEP most recently used files of the pattern (each content or code change makes
+    a new version of a few megabytes to a few hundred)."""
+    found = []
+    for path in where.glob(pattern):
+        with contextlib.suppress(OSError):
+            found.append((path.stat().st_mtime, path))
+    for _used, path in sorted(found, reverse=True)[KEEP:]:
+        with contextlib.suppress(OSError):
+            path.unlink()

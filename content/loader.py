@@ -589,7 +589,8 @@ def default_content() -> Content:
     """The shipped content, loaded once per process: checked and built from its files the first time, then
     from the cache of built content while no file of the package changes (a tenth of the time)."""
     folder = Path(__file__).resolve().parent
-    return disk_cache.load_or_build(f"content-{source_fingerprint(folder)}", lambda: load_content(folder))
+    name = f"content-{source_fingerprint(folder)}"
+    return disk_cache.load_or_build(name, lambda: load_content(folder), family="content-*")
 
 
 def source_fingerprint(folder: Path) -> str:

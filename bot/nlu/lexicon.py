@@ -459,7 +459,9 @@ class _Languages(Mapping[str, Language]):
         # the small word sets read before any index: which language a text is in, and which languages'
         # red flags it may raise
         self.vocabularies = (
-            index_cache.load_or_build(f"{self._fingerprint}-vocabularies", lambda: Vocabularies(content))
+            index_cache.load_or_build(
+                f"{self._fingerprint}-vocabularies", lambda: Vocabularies(content), family="*-vocabularies"
+            )
             if cached
             else Vocabularies(content)
         )
@@ -479,7 +481,8 @@ class _Languages(Mapping[str, Language]):
         """The language's index, from the cache of built indexes when it holds this content's."""
         if not self._cached:
             return Language(self._content, lang)
-        return index_cache.load_or_build(f"{self._fingerprint}-{lang}", lambda: Language(self._content, lang))
+        name, family = f"{self._fingerprint}-{lang}", f"*-{lang}"
+        return index_cache.load_or_build(name, lambda: Language(self._content, lang), family=family)
 
     def may_raise(self, lang: str, text: str) -> bool:
         """False when a red flag of `lang` cannot be found in the normalised text read as typed (its

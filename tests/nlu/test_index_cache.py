@@ -4,6 +4,7 @@ process loads instead of building, a change of content makes a new name, a broke
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 from pathlib import Path
 
@@ -55,3 +56,16 @@ def test_an_index_is_saved_packed_and_read_group_by_group(matcher: Matcher) -> N
     assert saved.phrases_at(anchor) == index.phrases_at(anchor) != ()
     assert saved.exact.get("chest") == index.exact.get("chest") and "chest pain" in (saved.exact.get("chest") or {})
     assert saved.texts == index.texts
+
+
+def test_only_the_newest_used_versions_are_kept(tmp_path: Path) -> None:
+    """A new version of a thing removes all but the most recently used few: each code or content change
+    makes one, and a language's index weighs tens of megabytes."""
+    for n in range(5):
+        index_cache.load_or_build(f"v{n}-en", lambda: "old", tmp_path)
+        os.utime(tmp_path / f"v{n}-en.pickle", (1_000 + n, 1_000 + n))
+    index_cache.load_or_build("v0-en", _never, tmp_path)  # used now: kept
+    index_cache.load_or_build("v5-en", lambda: "new", tmp_path, family="*-en")
+    index_cache.load_or_build("v6-ru", lambda: "other family", tmp_path, family="*-ru")
+    kept = sorted(path.name for path in tmp_path.glob("*.pickle"))
+    assert kept == ["v0-en.pickle", "v4-en.pickle", "v5-en.pickle", "v6-ru.pickle"]
