@@ -10,11 +10,12 @@ import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol
-
-from redis.asyncio import BlockingConnectionPool, Redis
+from typing import TYPE_CHECKING, Protocol
 
 from bot.redaction import pseudonym
+
+if TYPE_CHECKING:  # Redis is imported only where a shared pace is configured
+    from redis.asyncio import Redis
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
@@ -184,6 +185,8 @@ class SharedPacer:
     def from_url(cls, url: str, name: str, per_chat_seconds: float = 1.0, per_second: float = 30.0) -> SharedPacer:
         """Connect lazily to Redis at `url`, through at most `REDIS_CONNECTIONS` connections: a send waits for
         a free one (redis-py 8 refuses outright past its pool's size: "Too many connections")."""
+        from redis.asyncio import BlockingConnectionPool, Redis
+
         pool = BlockingConnectionPool.from_url(url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT)
         return cls(Redis(connection_pool=pool), name, per_chat_seconds, per_second)
 

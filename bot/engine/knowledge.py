@@ -68,7 +68,7 @@ class Knowledge:
     _words: dict[str, EngineWords] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "items", Catalog(self.content, ItemIndex(self.content).find))
+        object.__setattr__(self, "items", Catalog(self.content, ItemIndex.of(self.content).find))
         object.__setattr__(self, "places", Places())
         langs = {"en", *self.content.languages, *self.content.language_words}
         object.__setattr__(self, "_words", {lang: EngineWords.of(self.content.words(lang)) for lang in langs})

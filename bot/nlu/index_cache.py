@@ -21,7 +21,23 @@ _CODE = (Path(__file__).parent, Path(content_package.__file__).parent)
 
 
 def fingerprint(content: Content) -> str:
-    """A name for what an index of this content is built from: content, code, Python."""
+    """A name for what an index of this content is built from: content, code, Python (worked out once per
+    content object: the lexicon and the item index both ask)."""
+    known = _FINGERPRINTS.get(id(content))
+    if known is not None and known[0] is content:
+        return known[1]
+    if len(_FINGERPRINTS) > MAX_REMEMBERED:  # contents made again and again (tests): never grows without bound
+        _FINGERPRINTS.clear()
+    found = _fingerprint(content)
+    _FINGERPRINTS[id(content)] = (content, found)
+    return found
+
+
+MAX_REMEMBERED = 64
+_FINGERPRINTS: dict[int, tuple[Content, str]] = {}
+
+
+def _fingerprint(content: Content) -> str:
     digest = hashlib.sha256(sys.version.encode())
     for code in _CODE:
         for source in sorted(code.glob("*.py")):

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.nlu import index_cache
 from bot.nlu.normalise import CLAUSE, normalise
-from bot.nlu.words import grammar
 from content.model import Content
 
 ZONE_PREFIX = "zone:"
@@ -152,9 +152,15 @@ class ItemIndex:
         known |= _words(q for f in content.faqs.values() for qs in f.questions.values() for q in qs)
         known |= _words(p for i in content.intents.values() for ps in i.phrases.values() for p in ps)
         for lang in langs:
-            language = grammar(lang)
-            known |= language.common | language.stopwords
+            known |= {*content.words(lang).matching.common, *content.words(lang).matching.stopwords}
         self.known = frozenset(known - set(self.pinyin))
+
+    @classmethod
+    def of(cls, content: Content) -> ItemIndex:
+        """The index of the content, from the cache of built indexes when it holds this content's (it takes
+        half a second to build)."""
+        name = f"{index_cache.fingerprint(content)}-items"
+        return index_cache.load_or_build(name, lambda: cls(content), family="*-items")
 
     def _add_code(self, alias: str, code: str) -> None:
         key = _compact(alias)

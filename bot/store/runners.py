@@ -12,7 +12,6 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from bot.store.migrate import upgrade
@@ -100,6 +99,8 @@ class AsyncRunner:
     """A database server through SQLAlchemy's async engine (asyncpg for PostgreSQL)."""
 
     def __init__(self, url: URL) -> None:
+        from sqlalchemy.ext.asyncio import create_async_engine  # not imported by the embedded SQLite default
+
         self.engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
     async def start(self) -> None:
