@@ -75,7 +75,7 @@ async def test_a_new_database_gets_the_newest_revision(url: str) -> None:
     version, tables = await raw(url, version_and_tables)
     assert version == NEWEST
     assert {t.name for t in metadata.sorted_tables} <= tables
-    assert await raw(url, schema_differences) == [], "the migrations build exactly schema.py's tables"
+    assert await raw(url, schema_differences) == [], "a new database is schema.py's tables, stamped newest"
 
 
 async def test_a_first_release_database_upgrades_in_place(url: str) -> None:
@@ -95,7 +95,7 @@ async def test_a_first_release_database_upgrades_in_place(url: str) -> None:
         await store.close()
     version, _ = await raw(url, version_and_tables)
     assert version == NEWEST
-    assert await raw(url, schema_differences) == []
+    assert await raw(url, schema_differences) == [], "every migration in turn builds exactly schema.py's tables"
 
 
 async def test_a_0001_database_with_work_in_flight_gains_claims(url: str) -> None:
