@@ -99,6 +99,30 @@ _WAITING = select(func.count()).select_from(outbox).where(and_(outbox.c.timer_ro
 _SET_DONE = (
     update(timers).where(and_(timers.c.id == bindparam("row"), timers.c.status == "fired")).values(status="done")
 )
+# The inbox's statements, built once: a statement built per call costs more than running it (SQLAlchemy
+# coerces and keys every new one; a constant keeps its key).
+_INBOUND_ROW = and_(inbound.c.channel == bindparam("ch"), inbound.c.message_id == bindparam("mid"))
+_WAITING_BEFORE = (
+    select(func.count())
+    .select_from(inbound)
+    .where(inbound.c.key == bindparam("k"), inbound.c.processed_at.is_(None), inbound.c.message_id != bindparam("mid"))
+)
+_PROCESSED_AT = select(inbound.c.processed_at).where(_INBOUND_ROW)
+_TAKE_INBOUND = (
+    update(inbound)
+    .where(_INBOUND_ROW, inbound.c.processed_at.is_(None))
+    .values(processed_at=bindparam("now"), payload=None, claimed_until=None, key=bindparam("k"))
+)
+_INBOUND_DONE = (
+    update(inbound)
+    .where(_INBOUND_ROW, inbound.c.processed_at.is_(None))
+    .values(processed_at=bindparam("now"), payload=None, claimed_until=None)
+)
+_SEEN = (
+    update(conversations).where(conversations.c.key == bindparam("k")).values(seen_at=bindparam("now"), notice_at=None)
+)
+_INBOUND_FIELDS = ("channel", "message_id", "created_at", "key", "payload", "claimed_until", "processed_at")
+_NEW_PERSON_FIELDS = ("key", "state", "updated_at", "seen_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +201,8 @@ def lock_person(conn: Connection, key: str, now: datetime) -> Conversation | Non
     """
     raw = conn.scalar(_LOAD, {"k": key})
     if raw is None:
-        if conn.execute(
-            _upsert(conn, conversations).values(key=key, state="", updated_at=now, seen_at=now).on_conflict_do_nothing()
-        ).rowcount:
+        new = {"key": key, "state": "", "updated_at": now, "seen_at": now}
+        if conn.execute(_insert_new(conn, conversations, _NEW_PERSON_FIELDS), new).rowcount:
             return None  # the row is ours (and locked) until commit
         raw = conn.scalar(_LOAD, {"k": key})  # another worker made it first: now it is committed
     return Conversation.from_json(raw) if raw else None
@@ -386,17 +409,14 @@ def first_sight(
     """Take an inbound delivery once (and note whose it was): its waiting inbox row is marked processed and
     its payload dropped, or an id never seen is recorded as processed; False if it was processed before.
     `seen`: a message from the person that needs no turn (a photo, a sticker): it keeps their data all the same."""
-    taken = conn.execute(
-        update(inbound)
-        .where(_inbound_row(channel, message_id), inbound.c.processed_at.is_(None))
-        .values(processed_at=now, payload=None, claimed_until=None, key=key)
-    ).rowcount
+    taken = conn.execute(_TAKE_INBOUND, {"ch": channel, "mid": message_id, "now": now, "k": key}).rowcount
     if not taken:
-        row = {"channel": channel, "message_id": message_id, "created_at": now, "key": key, "processed_at": now}
-        taken = conn.execute(_upsert(conn, inbound).values(**row).on_conflict_do_nothing()).rowcount
+        row = {"channel": channel, "message_id": message_id, "created_at": now, "key": key, "payload": None}
+        row |= {"claimed_until": None, "processed_at": now}
+        taken = conn.execute(_insert_new(conn, inbound, _INBOUND_FIELDS), row).rowcount
     first = bool(taken)
     if first and seen and key is not None:
-        conn.execute(update(conversations).where(conversations.c.key == key).values(seen_at=now, notice_at=None))
+        conn.execute(_SEEN, {"k": key, "now": now})
     return first
 
 
@@ -419,13 +439,9 @@ def accept_inbound(conn: Connection, item: InboxItem, now: datetime, until: date
     before (a repeat: answered, never processed twice). None, with nothing saved, when more of the person's
     updates wait than the `mine` this worker holds: another worker (or a dead one) has earlier ones, and
     taking this one here could overtake them; the platform delivers it again later."""
-    waiting = conn.scalar(
-        select(func.count())
-        .select_from(inbound)
-        .where(inbound.c.key == item.key, inbound.c.processed_at.is_(None), inbound.c.message_id != item.message_id)
-    )
+    waiting = conn.scalar(_WAITING_BEFORE, {"k": item.key, "mid": item.message_id})
     if int(waiting or 0) > mine:
-        if conn.scalar(select(inbound.c.processed_at).where(_inbound_row(item.channel, item.message_id))):
+        if conn.scalar(_PROCESSED_AT, {"ch": item.channel, "mid": item.message_id}):
             return False  # a repeat of one already processed
         return None
     row = {
@@ -435,17 +451,14 @@ def accept_inbound(conn: Connection, item: InboxItem, now: datetime, until: date
         "key": item.key,
         "payload": item.payload,
         "claimed_until": until,
+        "processed_at": None,
     }
-    return bool(conn.execute(_upsert(conn, inbound).values(**row).on_conflict_do_nothing()).rowcount)
+    return bool(conn.execute(_insert_new(conn, inbound, _INBOUND_FIELDS), row).rowcount)
 
 
 def inbound_done(conn: Connection, channel: str, message_id: str, now: datetime) -> None:
     """A delivery is processed (whatever came of it): only what dedupe needs stays."""
-    conn.execute(
-        update(inbound)
-        .where(_inbound_row(channel, message_id), inbound.c.processed_at.is_(None))
-        .values(processed_at=now, payload=None, claimed_until=None)
-    )
+    conn.execute(_INBOUND_DONE, {"ch": channel, "mid": message_id, "now": now})
 
 
 def claim_waiting_inbound(conn: Connection, now: datetime, until: datetime, limit: int) -> list[InboxItem]:
@@ -486,6 +499,20 @@ def waiting_inbound(conn: Connection) -> int:
 def _upsert(conn: Connection, table: Table) -> Any:
     """INSERT ... ON CONFLICT for the connection's dialect."""
     return (sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert)(table)
+
+
+_INSERTS_NEW: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+
+
+def _insert_new(conn: Connection, table: Table, fields: tuple[str, ...]) -> Any:
+    """INSERT of `fields` (bound by name) that does nothing on a conflict, for the connection's dialect,
+    built once per dialect and table."""
+    key = (conn.dialect.name, table.name, fields)
+    found = _INSERTS_NEW.get(key)
+    if found is None:
+        values = {name: bindparam(name, type_=table.c[name].type) for name in fields}
+        found = _INSERTS_NEW[key] = _upsert(conn, table).values(**values).on_conflict_do_nothing()
+    return found
 
 
 def _free(table: Table, now: datetime) -> ColumnElement[bool]:
