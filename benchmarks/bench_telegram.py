@@ -83,6 +83,11 @@ class BotProcess:
         times = psutil.Process(self.process.pid).cpu_times()
         return float(times.user + times.system)
 
+    def rss_mb(self) -> float:
+        """The process's resident memory now, in MB."""
+        assert self.process is not None
+        return float(psutil.Process(self.process.pid).memory_info().rss) / 2**20
+
     async def stop(self) -> None:
         if self.process is not None and self.process.returncode is None:
             self.process.send_signal(signal.SIGTERM)
@@ -123,6 +128,7 @@ class Figures:
     ready: float  # seconds from the process's start to /healthz answering
     paced_rate: float = 0.0
     profile: list[str] = field(default_factory=list)
+    rss_mb: float = 0.0  # resident memory after the run
 
 
 async def until_quiet(sent: Sized) -> float:
@@ -243,7 +249,9 @@ async def measure(make: type | object, args: argparse.Namespace, profile: bool) 
                     shutil.copy(Path(tmp) / "profile.txt", Path(tempfile.gettempdir()) / f"profile-{bot.name[:4]}.txt")
                 lines = top_functions(Path(tmp) / "profile.txt") if profile else []
                 rate = args.updates / (finished - started)
-                return Figures(cpu_ms, rate, calls, len(api.violations), idle_ms, ready, paced_rate, lines)
+                figures = Figures(cpu_ms, rate, calls, len(api.violations), idle_ms, ready, paced_rate, lines)
+                figures.rss_mb = bot.rss_mb()
+                return figures
             finally:
                 await bot.stop()
 
@@ -259,7 +267,7 @@ async def main(args: argparse.Namespace) -> None:
                 f"run {run + 1} {name:14s} paced {args.rate:.0f}/s: {figures.cpu_ms:5.2f} ms CPU per update "
                 f"({figures.paced_rate:.0f}/s kept); unpaced: {figures.rate:6.0f} updates/s; "
                 f"{figures.calls:.2f} Bot API calls per update; idle {figures.idle_ms:.1f} ms CPU/s; "
-                f"/healthz after {figures.ready:.2f} s; "
+                f"/healthz after {figures.ready:.2f} s; {figures.rss_mb:.0f} MB resident; "
                 f"spec violations {figures.violations}",
                 flush=True,
             )

@@ -210,6 +210,7 @@ class Figures:
     paced_rate: float = 0.0
     standin_ms: float = 0.0  # Prism's median answering time in the paced phase (0: plain stand-in)
     profile: list[str] = field(default_factory=list)
+    rss_mb: float = 0.0  # resident memory after the run
 
 
 class Signer:
@@ -338,7 +339,9 @@ async def measure(make: Any, args: argparse.Namespace, prism: prism_server.Prism
                 violations = api.spec_violations()
                 for line in violations[:5]:
                     print(f"    spec violation: {line}")
-                return Figures(cpu_ms, rate, calls, len(violations), idle_ms, paced_rate, standin_ms, lines)
+                figures = Figures(cpu_ms, rate, calls, len(violations), idle_ms, paced_rate, standin_ms, lines)
+                figures.rss_mb = bot.rss_mb()
+                return figures
             finally:
                 await bot.stop()
 
@@ -371,7 +374,7 @@ async def main(args: argparse.Namespace) -> None:
                     f"run {run + 1} {name:16s} paced {args.rate:.0f}/s: {figures.cpu_ms:5.2f} ms CPU per update "
                     f"({figures.paced_rate:.0f}/s kept); unpaced: {figures.rate:6.0f} updates/s; "
                     f"{figures.calls:.2f} messages created per update; idle {figures.idle_ms:.1f} ms CPU/s; "
-                    f"spec violations {figures.violations}"
+                    f"{figures.rss_mb:.0f} MB resident; spec violations {figures.violations}"
                     + (f"; Prism answered in {figures.standin_ms:.0f} ms (p50, paced)" if prism else ""),
                     flush=True,
                 )
