@@ -8,15 +8,17 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, load_settings
-from bot.engine.clock_math import zone
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
 from bot.version import version
 
+if TYPE_CHECKING:
+    from bot.config import ConfigError
+
 # Only what parsing arguments needs is imported here: each command imports its own (`match` must not pay for
-# SQLAlchemy, Alembic and APScheduler; `serve` for twilio and aiohttp when WhatsApp is off).
+# the configuration, the engine, SQLAlchemy or APScheduler; `serve` for twilio when WhatsApp is off).
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,11 +91,16 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.get("REFLEXBOT_LOG_FORMAT", "text"),
         log_file(interactive=args.command == "chat" and not args.jsonl),  # the terminal is the chat
     )
-    try:
-        if args.command == "match":
-            from bot.match_command import run_match
+    if args.command == "match":  # the matcher alone: a fraction of a second to the first answer
+        from bot.match_command import run_match
 
+        try:
             return run_match(args.text, args.lang, sys.stdin, sys.stdout)
+        except KeyboardInterrupt:
+            return 130
+    from bot.config import ConfigError, load_settings
+
+    try:
         if args.command == "content" and args.content_command == "pictures":
             return _content_pictures(Path(args.out))
         if args.command == "content":
@@ -152,6 +159,8 @@ def _content_pictures(folder: Path) -> int:
 
 def _config_check(path: str | None) -> int:
     """`reflexbot config check`: the whole configuration read as `serve` would read it."""
+    from bot.config import load_settings
+
     settings = load_settings(path)
     print(f"config ok: {settings.source or '(no file: defaults and environment)'}")
     return 0
@@ -159,6 +168,7 @@ def _config_check(path: str | None) -> int:
 
 async def _db_upgrade(path: str | None) -> int:
     """`reflexbot db upgrade`: migrate (several at once are safe: PostgreSQL migrates under a lock)."""
+    from bot.config import load_settings
     from bot.store import SqlStore
     from bot.store.migrate import current_revision
 
@@ -174,6 +184,7 @@ async def _db_upgrade(path: str | None) -> int:
 
 def _chat(args: argparse.Namespace) -> int:
     from bot.channels.console.app import run_interactive, run_jsonl
+    from bot.config import load_settings
 
     settings = load_settings(args.config, db=args.db, tz=args.tz)
     if not args.jsonl:
@@ -183,6 +194,9 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _parse_start(raw: str | None, tz_name: str) -> datetime:
+    from bot.config import ConfigError
+    from bot.engine.clock_math import zone
+
     if not raw:
         return datetime.now(UTC)  # the real clock (scheduler.utc_now), without importing the scheduler
     try:

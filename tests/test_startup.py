@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sqlalchemy", "alembic", "apscheduler", "twilio", "aiohttp", "telegram", "redis")
 
 
-def loaded_after(code: str) -> list[str]:
+def loaded_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     """Which heavy packages a fresh interpreter holds after running `code`."""
-    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))"
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
     )
@@ -29,6 +29,13 @@ def test_match_loads_no_database_scheduler_or_channel_sdk() -> None:
     code = "import io, contextlib\nfrom bot.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n"
     code += "    assert main(['match', 'I feel bloated']) == 0"
     assert loaded_after(code) == []
+    assert loaded_after(code, ("bot.config", "bot.engine", "bot.store", "PIL")) == [], "the matcher alone"
+
+
+def test_serve_imports_no_migrations_redis_or_async_sql_until_used() -> None:
+    """Alembic only when a database needs migrating, Redis only for a shared pace, SQLAlchemy's asyncio
+    layer only for a database server."""
+    assert loaded_after("import bot.serve", ("alembic", "redis", "sqlalchemy.ext.asyncio")) == []
 
 
 def test_serve_without_whatsapp_loads_no_twilio() -> None:
