@@ -379,8 +379,9 @@ class RedFlagWords:
         found: set[str] = set()
         singles: set[str] = set()
         readings = (sense.partition("=")[2] for sense in content.words(lang).red_flags.senses)
-        for text in readings:  # a named phrase is read in its senses ("не было" as "нет")
+        for text in readings:  # a named phrase is read in its senses ("не было" as "нет"), maybe as one word
             found.update(normalise(text).split())
+            singles.update(normalise(text).split())
         for flag in content.red_flags:
             for phrase in flag.phrases.get(lang, ()):
                 said = normalise(phrase).replace(f" {CLAUSE}", "").split()
