@@ -496,8 +496,10 @@ def scan_red_flags(
         for _attempt in range(3):
             # each level resolved apart: a milder sign sharing words with an emergency must not hide it
             # ("soaking a pad every hour" is urgent; with "and I feel faint" it is an emergency)
-            emergencies = [h for h in found if (severities or {}).get(h.label, "emergency") == "emergency"]
-            milder = [h for h in found if h not in emergencies]
+            emergencies: list[Hit] = []
+            milder: list[Hit] = []
+            for h in found:  # one pass: a long text's hundreds of hits were compared with each other
+                (emergencies if (severities or {}).get(h.label, "emergency") == "emergency" else milder).append(h)
             hits = [
                 h
                 for h in (*resolve(emergencies), *resolve(milder))

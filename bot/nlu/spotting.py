@@ -7,6 +7,7 @@ its rapidfuzz ratio. `resolve` then keeps the best hits that do not share a word
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -92,16 +93,14 @@ def _any_order(index: PhraseIndex, tokens: Sequence[Token], cross_clauses: bool)
 def _place(phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token], cross: bool) -> Hit | None:
     """The tightest placement of a phrase's content words around each occurrence of its first."""
     best: Hit | None = None
+    window = _window(len(phrase.content))
     for anchor in where[phrase.anchor]:
-        positions = [
-            anchor if stem == phrase.anchor else min(where[stem], key=lambda p: (abs(p - anchor), p))
-            for stem in phrase.content
-        ]
+        positions = [anchor if stem == phrase.anchor else _nearest(where[stem], anchor) for stem in phrase.content]
         if phrase.ordered and positions != sorted(positions):
             continue
         low, high = min(positions), max(positions)
-        span = sum(1 for token in tokens[low : high + 1] if not token.filler)
-        if len(set(positions)) < len(positions) or span > _window(len(positions)):
+        span = _span(tokens, low, high, window)
+        if len(set(positions)) < len(positions) or span > window:
             continue
         if not cross and len({tokens[p].clause for p in positions}) > 1:
             continue
@@ -110,6 +109,28 @@ def _place(phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token],
         if best is None or score > best.score:
             best = Hit(phrase.label, ordered, len(phrase.stems), score, frozenset(phrase.text.split()))
     return best
+
+
+def _nearest(positions: list[int], anchor: int) -> int:
+    """The position nearest to `anchor`, the earlier of two as near; `positions` ascending (a text naming a
+    word hundreds of times is searched, not walked, for each occurrence of the anchor)."""
+    at = bisect_left(positions, anchor)
+    if at == 0:
+        return positions[0]
+    if at == len(positions):
+        return positions[-1]
+    before, after = positions[at - 1], positions[at]
+    return before if anchor - before <= after - anchor else after
+
+
+def _span(tokens: Sequence[Token], low: int, high: int, limit: int) -> int:
+    """How many non-filler tokens from `low` to `high`, counted only until it passes `limit`."""
+    span = 0
+    for index in range(low, high + 1):
+        span += not tokens[index].filler
+        if span > limit:
+            break
+    return span
 
 
 def _fuzzy(index: PhraseIndex, tokens: Sequence[Token], cutoff: float, keep_own_words: bool = False) -> list[Hit]:
