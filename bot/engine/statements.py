@@ -184,10 +184,14 @@ def _mask(words: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> tuple[s
 
 
 def _find(words: Sequence[str], phrases: tuple[tuple[str, ...], ...], taken: set[int]) -> Iterator[tuple[int, int]]:
-    """(start, end) of each phrase found, longest phrases first, never over words already taken."""
+    """(start, end) of each phrase found, longest phrases first, never over words already taken. Only
+    where a phrase's first word stands is looked at (a safety table holds hundreds of phrases)."""
+    starts: dict[str, list[int]] = {}
+    for position, word in enumerate(words):
+        starts.setdefault(word, []).append(position)
     for phrase in phrases:
         size = len(phrase)
-        for start in range(len(words) - size + 1):
+        for start in starts.get(phrase[0], ()) if size else range(len(words) + 1):
             span = range(start, start + size)
             if tuple(words[start : start + size]) == phrase and not taken.intersection(span):
                 taken.update(span)

@@ -7,6 +7,7 @@ pick "Go on, lighter"; "skip tonight" picks "Skip tonight". A key word must belo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 
 from rapidfuzz import fuzz, process
@@ -20,6 +21,12 @@ MAX_TYPED_WORDS = 6
 
 def _words(text: str) -> list[str]:
     return [w for w in normalise(text).split() if w != CLAUSE]
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(label: str) -> str:
+    """A button's label as typed answers are compared with it (labels recur: read once)."""
+    return " ".join(_words(label))
 
 
 def _word_in(word: str, label_words: Sequence[str]) -> bool:
@@ -36,7 +43,7 @@ def match_choice(typed_text: str, labels: Sequence[str], filler: Collection[str]
     typed = " ".join(_words(typed_text))
     if not typed or not labels:
         return None
-    choices = [" ".join(_words(label)) for label in labels]
+    choices = [_label(label) for label in labels]
     if typed in choices:
         return choices.index(typed)
     best = process.extractOne(typed, choices, scorer=fuzz.ratio, score_cutoff=LABEL_CUTOFF)

@@ -277,14 +277,19 @@ def _listed_after_cue(hit: Hit, tokens: Sequence[Token], words: Negation) -> boo
     return False
 
 
-def _context_said(tokens: Sequence[Token], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
-    """True when a context ("pregnant") is said in a clause that is not a history ("when I was pregnant
-    with my son...")."""
+def _clauses(tokens: Sequence[Token]) -> list[list[str]]:
+    """The words of each clause."""
     clauses: dict[int, list[str]] = {}
     for token in tokens:
         clauses.setdefault(token.clause, []).append(token.word)
+    return list(clauses.values())
+
+
+def _context_said(clauses: Sequence[list[str]], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
+    """True when a context ("pregnant") is said in a clause (`_clauses`) that is not a history ("when I was
+    pregnant with my son...")."""
     firsts = {phrase[0] for phrase in context if phrase}
-    for said in clauses.values():
+    for said in clauses:
         if firsts.isdisjoint(said):
             continue  # the cheap test first: a long story is mostly clauses without the context
         if _names(said, context, words) and not _holds_past(said, words):
@@ -481,15 +486,16 @@ def scan_red_flags(
     words = language.words if told_in is None else _with_words_of(language.words, told_in)
     tokens = _contrasts_split(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words)
     found = spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY, keep_own_words=True)
+    clauses = _clauses(tokens)  # read once for every context
     for context, index in language.red_flags_unless:
-        if _context_said(tokens, context, words):  # "the kettle broke, water all over the floor"
+        if _context_said(clauses, context, words):  # "the kettle broke, water all over the floor"
             unless = spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY, keep_own_words=True)
             found = [
                 h for h in found if not any(h.label == u.label and set(h.positions) <= set(u.positions) for u in unless)
             ]
     groups = [found]
     for context, index in language.red_flags_given:
-        if _context_said(tokens, context, words):  # "I'm 14 weeks ... today I noticed bleeding"
+        if _context_said(clauses, context, words):  # "I'm 14 weeks ... today I noticed bleeding"
             groups.append(spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY, keep_own_words=True))
     sorting = _Sorting([], {}, {}, [])
     for found in groups:
