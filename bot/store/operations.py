@@ -520,16 +520,21 @@ def _free(table: Table, now: datetime) -> ColumnElement[bool]:
     return or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now)
 
 
+_SAVE_MENU = update(menus).where(menus.c.key == bindparam("k")).values(choices=bindparam("raw"))
+_NEW_MENU = insert(menus).values(key=bindparam("k"), choices=bindparam("raw"))
+_LOAD_MENU = select(menus.c.choices).where(menus.c.key == bindparam("k"))
+
+
 def save_menu(conn: Connection, key: str, choices: list[tuple[str, str]]) -> None:
     """Remember the numbered menu just sent to a person."""
-    raw = json.dumps(choices)
-    if conn.execute(update(menus).where(menus.c.key == key).values(choices=raw)).rowcount == 0:
-        conn.execute(insert(menus).values(key=key, choices=raw))
+    values = {"k": key, "raw": json.dumps(choices)}
+    if conn.execute(_SAVE_MENU, values).rowcount == 0:
+        conn.execute(_NEW_MENU, values)
 
 
 def load_menu(conn: Connection, key: str) -> list[tuple[str, str]]:
     """The numbered menu last sent to a person (id, label), or none."""
-    raw = conn.scalar(select(menus.c.choices).where(menus.c.key == key))
+    raw = conn.scalar(_LOAD_MENU, {"k": key})
     return [(str(i), str(label)) for i, label in json.loads(raw)] if raw else []
 
 
