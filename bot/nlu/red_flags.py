@@ -214,9 +214,13 @@ def _other_senses(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
     """The tokens with the words of a sense ("I want to KEEP FIT", "OVERDOSED ON netflix", "the printer
     IS HAVING A FIT") made blank fillers: they are no red-flag words; a sense that reads as a word
     ("BLOOD PRESSURE = bp") leaves that word in its place. A sense runs in one clause, in order, with only
-    fillers between its words."""
+    fillers between its words. A word already read in a sense starts no other (as Language._in_senses reads
+    the phrases): "ещё не было = впервые" leaves no "не было = нет" inside it."""
     masked = list(tokens)
+    consumed = 0
     for start, token in enumerate(tokens):
+        if start < consumed:
+            continue
         for sense, reading in words.senses.get(token.stem, ()):
             index, end = start + 1, start + 1
             for stem in sense[1:]:
@@ -236,6 +240,7 @@ def _other_senses(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
                     masked[position] = replace(masked[position], word="", stem="", known=True, filler=True)
                 if reading:
                     masked[start] = replace(token, word=reading, stem=words.stem(reading), known=True, filler=False)
+                consumed = max(consumed, end)
     return tuple(masked)
 
 

@@ -116,6 +116,8 @@ class WhenParser:
         self._fuzzy_targets = sorted(word for word in self._roles if len(word) >= 5 and " " not in word)
         when_words = {part for field in w.__slots__ for part in _words_of(getattr(w, field))}
         self._known = known | frozenset(words.matching.common) | frozenset(words.matching.stopwords) | when_words
+        # A language's own little words are no clock times: Levantine Arabizi "3am" (عم, "is doing") is not 3 am.
+        self._particles = frozenset(words.matching.stopwords)
         self._every_fillers = frozenset(w.every_fillers)
         self._unclear_after_every = frozenset(w.unclear_after_every)
         self._on = frozenset(w.on)
@@ -191,7 +193,7 @@ class WhenParser:
         return hour if self._morning.search(text) else hour + 12
 
     def _clock_time(self, text: str) -> tuple[int, int] | None:
-        match = self._ampm.search(text)
+        match = next((m for m in self._ampm.finditer(text) if m.group(0) not in self._particles), None)
         if match:
             hour, minute = self._hour_value(match.group(1)), int(match.group(2) or 0)
             if not 1 <= hour <= 12:

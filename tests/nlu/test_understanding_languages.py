@@ -13,7 +13,7 @@ import pytest
 
 from bot.nlu import Matcher
 
-SETS = ("understanding_ar.jsonl", "understanding_ru.jsonl")
+SETS = ("understanding_ar.jsonl", "understanding_ru.jsonl", "understanding_ar_13.jsonl", "understanding_ru_13.jsonl")
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
 
 
