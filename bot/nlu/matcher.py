@@ -7,7 +7,7 @@ questions and reminder times (on the first 500). Never raises on any string.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.nlu.faq import match_faq
 from bot.nlu.intents import OPENERS, detect_intent
@@ -101,7 +101,9 @@ class Matcher:
 
     def _scanned(self, long_text: str, read_as: str) -> dict[str, tuple[Token, ...]]:
         """The text read by every language a red flag may be written in: the one it is read in and English
-        (typos fixed), and the other languages of its script (as typed): "mere chest mein dard"."""
+        (typos fixed), and the other languages of its script (as typed): "mere chest mein dard". In those other
+        languages a word the text's own language knows is no misspelling of theirs: Hinglish "MAIN SAB theek
+        hoon" is not Arabizi "mai sab" (waters breaking)."""
         languages = self.lexicon.languages
         tokens = {read_as: languages[read_as].analyse(long_text)}
         if "en" in languages and read_as != "en":
@@ -110,6 +112,12 @@ class Matcher:
         for code in languages:
             if code not in tokens and script_of(code) in scripts and languages.may_raise(code, long_text):
                 tokens[code] = languages[code].analyse(long_text, fix_limit=0)
+        own = languages[read_as].known
+        for code, read in tokens.items():
+            if code != read_as:
+                tokens[code] = tuple(
+                    replace(token, known=True) if not token.known and token.word in own else token for token in read
+                )
         return tokens
 
     def _symptoms(self, language: Language, tokens: Sequence[Token], short_text: str) -> SymptomReading:

@@ -36,7 +36,9 @@ KIND_ORDER = {"self-harm": 0, "pregnancy": 1, "emergency": 2}
 SYSTOLIC, DIASTOLIC = range(70, 301), range(30, 201)
 HIGH_SYSTOLIC, HIGH_DIASTOLIC = 140, 90
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # "in 2019": a year after "in", "since", "back in" tells a history
-YEAR_CUES = frozenset({"in", "since"})
+# ...in Tagalog "noong 2018", "nung 2019"; Hindi and Urdu put it after: "2019 MEIN", "2019 میں"
+YEAR_CUES = frozenset({"in", "since", "noong", "nung", "nong", "taong"})
+YEAR_AFTER = frozenset({"mein", "me", "में", "ميں"})
 MAX_AGE = 99  # "when I was 12": an age
 NEGATION_FILLERS = 3  # fillers a negation may stand before a context it denies: "di NAMAN AKO buntis"
 
@@ -122,7 +124,9 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
     """True when the hit's clause tells a history: "years ago", "history of", "in 2019"."""
     said = _clause_words(hit, tokens)
     for index, word in enumerate(said):
-        if word.isdigit() and FIRST_YEAR <= int(word) <= LAST_YEAR and index and said[index - 1] in YEAR_CUES:
+        after = said[index + 1] if index + 1 < len(said) else ""
+        year = word.isdigit() and FIRST_YEAR <= int(word) <= LAST_YEAR
+        if year and ((index and said[index - 1] in YEAR_CUES) or after in YEAR_AFTER):
             return True
     for where in _occurrences(said, words.ages):  # "when I was 12"
         if where.stop < len(said) and said[where.stop].isdigit() and 1 <= int(said[where.stop]) <= MAX_AGE:
@@ -148,6 +152,9 @@ def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
         others=words.others | told_in.others,
         first_person=words.first_person | told_in.first_person,
         negation=either_negation(words.negation, told_in.negation),  # "chest pain NAHI hai"
+        deniable=words.deniable + told_in.deniable,  # "main SUICIDE ka nahi soch raha" read as Russian too
+        intending=words.intending | told_in.intending,  # "suicide ka koi IRADA nahi"
+        deny_after=words.deny_after | told_in.deny_after,
     )
     if len(_MERGED) > MAX_MERGED:  # lexicons built again and again (tests): never grows without bound
         _MERGED.clear()
@@ -407,6 +414,8 @@ def _denied(
         start = where.start
         if not hit.start <= start < hit.end:
             continue
+        if words.deny_after and _denied_after(where, tokens, said, words, negation):
+            return True
         index = start - 1
         while index >= max(0, start - 6) and tokens[index].clause == tokens[start].clause:
             word = said[index]
@@ -415,6 +424,30 @@ def _denied(
             if word not in words.intending and word not in negation.fillers:
                 break
             index -= 1
+    return False
+
+
+def _denied_after(
+    where: range, tokens: Sequence[Token], said: Sequence[str], words: Grammar, negation: Negation
+) -> bool:
+    """True when a cue after a self-harm name denies it, as languages that put the verb last say: "suicide
+    ka NAHI soch raha", "khudkushi ka koi khayal NAHI" (only `intending` words and fillers between; the cue
+    ends the clause or stands before a word of `deny_after`, or of the negation's `gone_fillers` that is no
+    filler: "nahi HAI"). Never "khudkushi ka khayal nahi JAATA" (the thought does not go away), "suicide ke
+    ALAWA koi rasta nahi", nor "khudkushi nahi TO kya" ("if not suicide, what")."""
+    clause = tokens[where.start].clause
+    for index in range(where.stop, min(len(tokens), where.stop + 6)):
+        if tokens[index].clause != clause:
+            return False
+        if said[index] in negation.cues:
+            after = index + 1
+            if after >= len(tokens) or tokens[after].clause != clause:
+                return True
+            word = said[after]
+            closes = word in words.deny_after or (word in negation.gone_fillers and word not in negation.fillers)
+            return closes and word not in negation.hedges
+        if said[index] not in words.intending and said[index] not in negation.fillers:
+            return False
     return False
 
 

@@ -155,6 +155,10 @@ class Grammar:
     contrasts: frozenset[str]  # "but", "though": a new clause for red flags
     deniable: tuple[tuple[str, ...], ...]  # "suicidal", "hurt myself": self-harm names a cue may deny...
     intending: frozenset[str]  # ...over these words ("I don't WANT TO hurt myself")
+    # ...or, in a language that puts the verb last, by a cue after the name, over `intending` words, ending
+    # the clause or followed by one of these (the red-flag word class "deny_after"): "khudkushi ka koi
+    # khayal NAHI HAI", "suicide ka NAHI SOCH raha"; empty where the verb comes first
+    deny_after: frozenset[str]
     gestation: frozenset[str]  # "weeks" after a number from 4 to 42: pregnant...
     gestation_months: frozenset[str]  # "months" after a number from 3 to 9, "I am 7 months" / "7 months along"
     being: frozenset[str]
@@ -214,6 +218,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         contrasts=frozenset(words.red_flags.contrasts),
         deniable=tuple(tuple(name.split()) for name in words.red_flags.deniable),
         intending=frozenset(words.red_flags.intending),
+        deny_after=frozenset(words.red_flags.concepts.get("deny_after", ())),
         gestation=frozenset(words.red_flags.gestation),
         gestation_months=frozenset(words.red_flags.gestation_months),
         being=frozenset(words.red_flags.being),
