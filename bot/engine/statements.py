@@ -16,6 +16,7 @@ from datetime import datetime
 
 from bot.engine.state import SafetyAnswer
 from bot.engine.words import EngineWords
+from bot.nlu.occurrences import occurrences
 
 ACUTE = "acute"  # the "right now" question: its risk is a fever
 FOOT = "foot"  # its answer says which foot: "left", "right", "both"
@@ -184,18 +185,11 @@ def _mask(words: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> tuple[s
 
 
 def _find(words: Sequence[str], phrases: tuple[tuple[str, ...], ...], taken: set[int]) -> Iterator[tuple[int, int]]:
-    """(start, end) of each phrase found, longest phrases first, never over words already taken. Only
-    where a phrase's first word stands is looked at (a safety table holds hundreds of phrases)."""
-    starts: dict[str, list[int]] = {}
-    for position, word in enumerate(words):
-        starts.setdefault(word, []).append(position)
-    for phrase in phrases:
-        size = len(phrase)
-        for start in starts.get(phrase[0], ()) if size else range(len(words) + 1):
-            span = range(start, start + size)
-            if tuple(words[start : start + size]) == phrase and not taken.intersection(span):
-                taken.update(span)
-                yield start, start + size
+    """(start, end) of each phrase found, longest phrases first, never over words already taken."""
+    for where in occurrences(words, phrases):
+        if not taken.intersection(where):
+            taken.update(where)
+            yield where.start, where.stop
 
 
 def _value(

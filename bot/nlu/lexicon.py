@@ -390,15 +390,13 @@ class RedFlagWords:
                     singles.update(said)
             given = (concept for concepts in flag.given.get(lang, {}).values() for concept in concepts)
             for concept in (*flag.concepts.get(lang, ()), *given):
+                # class members are normalised already, and the index takes them as they are
                 slots = [
-                    [normalise(member).split() for member in classes.get(part[1:-1], ())]
-                    if part.startswith("{")
-                    else [[part]]
+                    [member.split() for member in classes.get(part[1:-1], ())] if part.startswith("{") else [[part]]
                     for part in concept.split()
                 ]
                 for slot in slots:
                     found.update(word for member in slot for word in member)
-                found.update(word for part in concept.split() for word in _members(classes, part))
                 for index, slot in enumerate(slots):  # one word in all: this slot's, every other slot empty
                     if all(any(not member for member in other) for n, other in enumerate(slots) if n != index):
                         singles.update(member[0] for member in slot if len(member) == 1)
@@ -432,15 +430,6 @@ class RedFlagWords:
             bool(choices)
             and process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=SINGLE_FUZZY) is not None
         )
-
-
-def _members(classes: Mapping[str, tuple[str, ...]], part: str) -> Iterator[str]:
-    """The words of a concept's part as written: every member's of a "{class}", else the word itself."""
-    if not part.startswith("{"):
-        yield part
-        return
-    for member in classes.get(part[1:-1], ()):
-        yield from member.split()
 
 
 FUZZY_SINGLE_LETTERS = 5  # spotting._closest: a lone word is compared only from five letters

@@ -15,11 +15,12 @@ names. Generous on purpose: any order of words, typos, a whole story (the first 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.nlu.lexicon import Language, Token
 from bot.nlu.negation import denied_inside, negated_hits
+from bot.nlu.occurrences import occurrences
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
 from bot.nlu.symptoms import either_negation
 from bot.nlu.words import Grammar, Negation
@@ -75,24 +76,9 @@ def _clause_words(hit: Hit, tokens: Sequence[Token]) -> list[str]:
     return [token.word for token in tokens if token.clause == clause]
 
 
-def _occurrences(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> Iterator[range]:
-    """Where each of the phrases occurs in the words: the positions it covers, every occurrence. Only where
-    a phrase's first word stands is looked at: a long clause with many hits (a message repeating "chest
-    pain" hundreds of times) asks this once per hit, and trying every phrase at every position made such a
-    message cost seconds."""
-    starts: dict[str, list[int]] = {}
-    for position, word in enumerate(said):
-        starts.setdefault(word, []).append(position)
-    for phrase in phrases:
-        size = len(phrase)
-        for start in starts.get(phrase[0], ()) if size else ():
-            if tuple(said[start : start + size]) == phrase:
-                yield range(start, start + size)
-
-
 def _holds(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
     """True when one of the phrases occurs in the words."""
-    return any(True for _ in _occurrences(said, phrases))
+    return any(True for _ in occurrences(said, phrases))
 
 
 def _holds_past(said: Sequence[str], words: Grammar) -> bool:
@@ -100,8 +86,8 @@ def _holds_past(said: Sequence[str], words: Grammar) -> bool:
     ("pregnant with my first" is now, "with my first" alone is a history), counts left out too ("قبل ٣
     سنين" holds "قبل سنين")."""
     for words_said in (said, [word for word in said if not word.isdigit()]):
-        covered = {position for where in _occurrences(words_said, words.current) for position in where}
-        if any(not covered.issuperset(where) for where in _occurrences(words_said, words.past)):
+        covered = {position for where in occurrences(words_said, words.current) for position in where}
+        if any(not covered.issuperset(where) for where in occurrences(words_said, words.past)):
             return True
     return False
 
@@ -128,7 +114,7 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
         year = word.isdigit() and FIRST_YEAR <= int(word) <= LAST_YEAR
         if year and ((index and said[index - 1] in YEAR_CUES) or after in YEAR_AFTER):
             return True
-    for where in _occurrences(said, words.ages):  # "when I was 12"
+    for where in occurrences(said, words.ages):  # "when I was 12"
         if where.stop < len(said) and said[where.stop].isdigit() and 1 <= int(said[where.stop]) <= MAX_AGE:
             return True
     following = [token.word for token in tokens if token.clause == tokens[hit.end - 1].clause + 1]
@@ -312,7 +298,7 @@ def _context_said(clauses: Sequence[list[str]], context: Sequence[tuple[str, ...
 def _names(said: Sequence[str], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
     """True when the words name the context, not right after a negation ("NOT pregnant"), the negation's
     fillers let between ("DI naman ako buntis": "I'm not pregnant")."""
-    return any(not _after_cue(said, where.start, words.negation) for where in _occurrences(said, context))
+    return any(not _after_cue(said, where.start, words.negation) for where in occurrences(said, context))
 
 
 def _after_cue(said: Sequence[str], start: int, negation: Negation) -> bool:
@@ -410,7 +396,7 @@ def _denied(
     # Self-harm is denied only by a cue before its plain name, over words of intent: "NOT suicidal", "I
     # DON'T want to hurt myself"; never "I don't want to live", which says what it says.
     said = [token.word for token in tokens]
-    for where in sorted(_occurrences(said, words.deniable), key=lambda found: found.start):
+    for where in sorted(occurrences(said, words.deniable), key=lambda found: found.start):
         start = where.start
         if not hit.start <= start < hit.end:
             continue
