@@ -313,14 +313,15 @@ class Runtime:
                 saved = replace(fresh, salt=secrets.token_hex(3))
             state = saved
             new_state, actions = step(self.kb, state, event, now=now)
-            log.info(
-                "turn %s event=%s state=%s->%s actions=%d",
-                log_key(key),
-                type(event).__name__,
-                state.state,
-                new_state.state,
-                len(actions),
-            )
+            if log.isEnabledFor(logging.INFO):  # the pseudonym is an HMAC: not computed for nothing
+                log.info(
+                    "turn %s event=%s state=%s->%s actions=%d",
+                    log_key(key),
+                    type(event).__name__,
+                    state.state,
+                    new_state.state,
+                    len(actions),
+                )
             return new_state, actions
 
         # A timer's replies, emergency advice and the replies to an update taken from the inbox (`durable`)

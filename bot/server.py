@@ -21,7 +21,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
-from telegram import Update
 
 from bot.body_limits import BodyLimits, BoundedBodies
 from bot.channels.calendar import CalendarFiles
@@ -180,15 +179,10 @@ def create_app(
             refused_as_malformed(telegram.runtime.metrics, "telegram", "json")
             return Response(status_code=200)
         problem = malformed_update(data)
-        try:
-            update = Update.de_json(data, telegram.application.bot) if problem is None else None
-        except Exception:
-            problem = "update"
-            update = None
-        if update is None:
-            refused_as_malformed(telegram.runtime.metrics, "telegram", problem or "update")
+        if problem is not None:
+            refused_as_malformed(telegram.runtime.metrics, "telegram", problem)
             return Response(status_code=200)
-        if await telegram.receive(update, body.decode("utf-8", "replace")) is Admission.BUSY:
+        if await telegram.receive(data, body.decode("utf-8", "replace")) is Admission.BUSY:
             return busy()  # saved before the answer; the turn runs after
         return Response(status_code=200)
 

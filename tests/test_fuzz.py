@@ -7,9 +7,8 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from telegram import Bot, Update
 
-from bot.channels.telegram.parse import parse_update
+from bot.channels.telegram.parse import malformed_update, parse_update
 from bot.channels.whatsapp.parse import parse_form
 from bot.engine import Choice, ChoicePicked, Conversation, Knowledge, Reply, TextReceived, step
 from tests.conftest import T0
@@ -114,7 +113,6 @@ JSONISH = st.recursive(
 def test_the_telegram_parser_takes_any_update(
     update_id: int, text: str, chat: int, kind: str, data: str, extra: object
 ) -> None:
-    bot = Bot("123:abc")
     message = {"message_id": 1, "date": 0, "chat": {"id": chat, "type": kind}, "text": text, "extra": extra}
     updates = [
         {"update_id": update_id, "message": message},
@@ -131,9 +129,9 @@ def test_the_telegram_parser_takes_any_update(
         },
     ]
     for raw in updates:
-        parsed = Update.de_json(raw, bot)
-        assert parsed is not None
-        parse_update(parsed, staff_chat_id=chat)
+        if malformed_update(raw) is None:  # what the webhook lets through is parsed without an error
+            inbound = parse_update(raw, staff_chat_id=chat)
+            assert inbound is None or inbound.chat_id == chat
 
 
 @settings(max_examples=300, deadline=None)

@@ -30,5 +30,11 @@ def isolate(text: str) -> str:
 
 def isolate_reply(reply: Reply) -> Reply:
     """A reply with its text and button labels isolated (see `isolate`)."""
-    choices = tuple(replace(c, label=isolate(c.label)) for c in reply.choices)
-    return replace(reply, text=isolate(reply.text), choices=choices)
+    text = isolate(reply.text)
+    labels = [isolate(c.label) for c in reply.choices]
+    if text is reply.text and all(new is c.label for new, c in zip(labels, reply.choices, strict=True)):
+        return reply  # nothing right-to-left in it: most replies
+    choices = tuple(
+        c if new is c.label else replace(c, label=new) for new, c in zip(labels, reply.choices, strict=True)
+    )
+    return replace(reply, text=text, choices=choices)

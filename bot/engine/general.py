@@ -217,7 +217,8 @@ def remember_statements(kb: Knowledge, state: Conversation, said: Said, now: dat
     answers, learned = learn(state.answers, stated, now)
     if said.u.symptoms and has_fever(kb, answers, now) and "safety.noted.fever" not in learned:
         learned = (*learned, "safety.noted.fever")  # "a headache" with a fever on record: no points today
-    state = replace(state, answers=answers)
+    if answers != state.answers:
+        state = replace(state, answers=answers)
     notes += [Reply(say(kb, state, note)) for note in dict.fromkeys(learned)]
     return state, tuple(notes)
 

@@ -1,7 +1,7 @@
 """The store's SQL, written once as plain functions on a connection inside a transaction.
 
-The runners (runners.py) decide where they execute: on SQLite's own thread, or through an async
-driver such as asyncpg. Each function is one unit of work: it runs inside one transaction.
+The runners (runners.py) decide where they execute: on SQLite in the event loop's thread, or through an
+async driver such as asyncpg. Each function is one unit of work: it runs inside one transaction.
 """
 
 from __future__ import annotations

@@ -1,12 +1,10 @@
-"""Where the store's SQL runs: SQLite on one thread of its own, or an async driver for servers."""
+"""Where the store's SQL runs: SQLite in the event loop's thread, or an async driver for servers."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -37,20 +35,22 @@ class Runner(Protocol):
 
 
 class SqliteRunner:
-    """SQLite through the standard library's driver on one dedicated thread and one connection.
+    """SQLite through the standard library's driver, on one connection, in the event loop's own thread.
 
-    A unit of work costs one hop to that thread, not one per statement; SQLite serialises writers
-    anyway, so one thread loses nothing and keeps the event loop free.
+    A unit of work is a few statements on a local file (WAL, no sync at each commit): well under a
+    millisecond, nearly all of it Python that holds the GIL, so a thread of its own let nothing else run
+    meanwhile, and each hop to it and back cost more CPU than the work (benchmarks/bench_telegram.py:
+    three hops were ~1 ms of a Telegram update). SQLite serialises writers; the embedded store has one
+    process, so the only wait is a short command of another process on the same file (busy_timeout).
     """
 
     def __init__(self, url: URL) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._url = url
         self._conn: Connection | None = None
 
     async def start(self) -> None:
         """Open the file (creating its folder) and the schema."""
-        await asyncio.get_running_loop().run_in_executor(self._executor, self._open)
+        self._open()
 
     def _open(self) -> None:
         database = self._url.database or ""
@@ -63,36 +63,24 @@ class SqliteRunner:
             upgrade(self._conn)
 
     async def run(self, work: Work[T]) -> T:
-        """Run `work` on the SQLite thread in a transaction."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self._in_transaction, work)
-
-    def _in_transaction(self, work: Work[T]) -> T:
+        """Run `work` in a transaction."""
         assert self._conn is not None, "start() first"
         with self._conn.begin():
             return work(self._conn)
 
     async def checkpoint(self) -> None:
-        """PRAGMA wal_checkpoint(TRUNCATE), outside any transaction, on the SQLite thread."""
-
-        def fold() -> None:
-            assert self._conn is not None, "start() first"
-            self._conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._conn.commit()
-
-        await asyncio.get_running_loop().run_in_executor(self._executor, fold)
+        """PRAGMA wal_checkpoint(TRUNCATE), outside any transaction."""
+        assert self._conn is not None, "start() first"
+        self._conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.commit()
 
     async def close(self) -> None:
-        """Close the connection and the thread."""
-
-        def _close() -> None:
-            if self._conn is not None:
-                engine = self._conn.engine
-                self._conn.close()
-                engine.dispose()
-                self._conn = None
-
-        await asyncio.get_running_loop().run_in_executor(self._executor, _close)
-        self._executor.shutdown(wait=True)
+        """Close the connection."""
+        if self._conn is not None:
+            engine = self._conn.engine
+            self._conn.close()
+            engine.dispose()
+            self._conn = None
 
 
 class AsyncRunner:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -15,7 +16,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from bot.channels.calendar import CalendarFiles
 from bot.channels.my_data import DataFiles
 from bot.channels.pacing import Pace, Sleep
-from bot.channels.telegram.parse import COMMANDS, STAFF_PREFIX, Inbound, parse_update
+from bot.channels.telegram.parse import COMMANDS, STAFF_PREFIX, Inbound, malformed_update, parse_update
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.transport import AiohttpRequest
 from bot.engine import Knowledge, Record
@@ -84,9 +85,10 @@ class TelegramChannel:
             data_files=DataFiles(store, kb.policy.default_tz),
         )
         self._side_tasks: set[asyncio.Task[None]] = set()
-        # Updates this process accepted, parsed once: taken back when their turn comes (an update saved by
-        # another process, or before a restart, is parsed from its saved JSON). At most the inbox's size.
-        self._parsed: dict[str, Update] = {}
+        self._typing_tasks: set[asyncio.Future[None]] = set()
+        # Updates this process accepted, decoded once: taken back when their turn comes (an update saved by
+        # another process, or before a restart, is decoded from its saved JSON). At most the inbox's size.
+        self._parsed: dict[str, Mapping[str, Any]] = {}
         self.processed = 0  # updates handled so far; `idle` is notified after each
         self.idle = asyncio.Condition()
         # Every update is saved before it is answered, and processed from there (one lane per person).
@@ -116,14 +118,15 @@ class TelegramChannel:
             await self.application.stop()
         await self.application.shutdown()
 
-    async def receive(self, update: Update, raw: str) -> Admission:
-        """A webhook update (`raw`: its JSON): saved in the inbox before the answer, processed from there.
-        BUSY (nothing saved) when this process or this person has as much waiting as allowed."""
+    async def receive(self, update: Mapping[str, Any], raw: str) -> Admission:
+        """A webhook update (decoded, and `raw`, its JSON) that `malformed_update` passed: saved in the inbox
+        before the answer, processed from there. BUSY (nothing saved) when this process or this person has
+        as much waiting as allowed."""
         inbound = parse_update(update, self.staff_chat_id)
         if inbound is None:
             admission = Admission.IGNORED  # nothing to do for this kind of update
         else:
-            item = InboxItem("telegram", str(update.update_id), inbound.key, raw)
+            item = InboxItem("telegram", str(update["update_id"]), inbound.key, raw)
             kept = self._parsed.setdefault(item.message_id, update) is update  # before: its lane may start at once
             admission = Admission.BUSY
             try:
@@ -135,7 +138,7 @@ class TelegramChannel:
             await self._count_processed()
         return admission
 
-    async def process(self, update: Update) -> bool:
+    async def process(self, update: Mapping[str, Any]) -> bool:
         """One update: answer buttons at once, then a turn for the person (each update exactly once).
         True when the update was marked processed on the way (its turn, or its first sight)."""
         inbound = parse_update(update, self.staff_chat_id)
@@ -147,20 +150,21 @@ class TelegramChannel:
             answering = asyncio.create_task(self._answer_callback(inbound))
             self._side_tasks.add(answering)
             answering.add_done_callback(self._side_tasks.discard)
+        update_id = str(update["update_id"])
         if inbound.staff:
-            return await self._staff_handled(inbound, str(update.update_id))
+            return await self._staff_handled(inbound, update_id)
         if inbound.event is None:
             # Whose it was, so "delete my data" erases it too; and a photo or a sticker keeps their data too.
             owner = inbound.key if inbound.private else None
-            seen = await self.store.first_sight("telegram", str(update.update_id), self.clock(), key=owner)
+            seen = await self.store.first_sight("telegram", update_id, self.clock(), key=owner)
             if inbound.notice and seen:
                 await self.sender.send_text(inbound.chat_id, self.kb.content.message("en", inbound.notice))
             return True
         # "typing…" only when a reply takes a moment: most turns finish long before it would show.
-        typing = asyncio.create_task(self._typing_after(inbound.chat_id, TYPING_AFTER_SECONDS))
+        typing = asyncio.get_running_loop().call_later(TYPING_AFTER_SECONDS, self._start_typing, inbound.chat_id)
         try:
             await self.runtime.handle(
-                inbound.key, inbound.event, self.clock(), dedupe=("telegram", str(update.update_id)), durable=True
+                inbound.key, inbound.event, self.clock(), dedupe=("telegram", update_id), durable=True
             )
         finally:
             typing.cancel()
@@ -191,23 +195,20 @@ class TelegramChannel:
         """A polled update (PTB has already confirmed it to Telegram): into the inbox, waiting for room."""
         if not isinstance(update, Update):
             return
-        inbound = parse_update(update, self.staff_chat_id)
-        item = None if inbound is None else InboxItem("telegram", str(update.update_id), inbound.key, update.to_json())
+        data = update.to_dict()
+        inbound = parse_update(data, self.staff_chat_id) if malformed_update(data) is None else None
+        item = None if inbound is None else InboxItem("telegram", str(update.update_id), inbound.key, json.dumps(data))
         if item is None or await self.inbox.accept(item, wait=True) is not Admission.ACCEPTED:
             await self._count_processed()
 
     async def _from_inbox(self, item: InboxItem) -> bool:
         """A saved update, in its person's lane; True when its turn marked it processed."""
         try:
-            update = self._parsed.pop(item.message_id, None) or Update.de_json(
-                json.loads(item.payload), self.application.bot
-            )
-            if update is None:
-                return False
+            update = self._parsed.pop(item.message_id, None) or json.loads(item.payload)
             try:
                 return await self.process(update)
             except Exception:
-                log.exception("update %s failed", update.update_id)
+                log.exception("update %s failed", item.message_id)
                 return False
             finally:
                 if self._side_tasks:
@@ -240,10 +241,12 @@ class TelegramChannel:
             await self.sender.drop_keyboard(inbound.chat_id, inbound.message_id)
         return True
 
-    async def _typing_after(self, chat_id: int, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-        # Once under way, the request is left to finish even if the turn ends meanwhile.
-        await asyncio.shield(asyncio.ensure_future(self._typing(chat_id)))
+    def _start_typing(self, chat_id: int) -> None:
+        # A timer, not a task per update: most turns cancel it before it fires. Once under way, the request
+        # is left to finish even if the turn ends meanwhile.
+        typing = asyncio.ensure_future(self._typing(chat_id))
+        self._typing_tasks.add(typing)
+        typing.add_done_callback(self._typing_tasks.discard)
 
     async def _typing(self, chat_id: int) -> None:
         await self.sender.typing(chat_id)  # skipped when the chat's slot is taken: it is a courtesy

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from telegram import Update
 from tzfpy import get_tz
 
 from bot.engine import ChoicePicked, Event, StaffHandled, Started, TextReceived, TimezoneSet
@@ -46,39 +47,45 @@ def key_of(chat_id: int) -> str:
     return f"telegram:{chat_id}"
 
 
-def parse_update(update: Update, staff_chat_id: int = 0) -> Inbound | None:
-    """Map an update to an Inbound; None for updates that need nothing (edits, service messages)."""
-    if update.callback_query is not None:
-        query = update.callback_query
-        message = query.message
-        chat_id = message.chat.id if message is not None else (query.from_user.id if query.from_user else 0)
-        data = query.data or ""
-        message_id = message.message_id if message is not None else 0
+def parse_update(update: Mapping[str, Any], staff_chat_id: int = 0) -> Inbound | None:
+    """Map an update (its JSON, as `malformed_update` passed it) to an Inbound; None for updates that need
+    nothing (edits, service messages). Read as plain JSON: PTB's object graph of an update is most of
+    what a webhook update cost before the turn (benchmarks/bench_telegram.py)."""
+    query = update.get("callback_query")
+    if query is not None:
+        message = query.get("message")
+        sender = query.get("from")
+        chat_id = message["chat"]["id"] if message is not None else (sender["id"] if sender else 0)
+        data = query.get("data") or ""
+        message_id = message["message_id"] if message is not None else 0
         if data.startswith(STAFF_PREFIX) and staff_chat_id and chat_id == staff_chat_id:
             return Inbound(
                 key_of(chat_id),
                 chat_id,
                 StaffHandled(data.removeprefix(STAFF_PREFIX)),
-                callback_id=query.id,
+                callback_id=query["id"],
                 message_id=message_id,
                 staff=True,
             )
-        return Inbound(key_of(chat_id), chat_id, ChoicePicked(data), callback_id=query.id, message_id=message_id)
-    message = update.message
+        return Inbound(key_of(chat_id), chat_id, ChoicePicked(data), callback_id=query["id"], message_id=message_id)
+    message = update.get("message")
     if message is None:
         return None  # edited messages, channel posts, member updates: nothing to do
-    chat_id = message.chat.id
-    if message.chat.type != "private":
+    chat_id = message["chat"]["id"]
+    if message["chat"]["type"] != "private":
         return Inbound(key_of(chat_id), chat_id, notice="channel.private-only", private=False)
-    if message.location is not None:
-        tz = get_tz(message.location.longitude, message.location.latitude)
+    place = message.get("location")
+    if place is not None:
+        tz = get_tz(place["longitude"], place["latitude"])
         return Inbound(
             key_of(chat_id), chat_id, TimezoneSet(tz) if tz else None, notice="" if tz else "timezone.unknown"
         )
-    if message.text is None:
+    text = message.get("text")
+    if text is None:
         return Inbound(key_of(chat_id), chat_id, notice="channel.non-text")
-    hint = (message.from_user.language_code or "") if message.from_user else ""
-    return Inbound(key_of(chat_id), chat_id, _text_event(message.text, hint.partition("-")[0].lower()))
+    sender = message.get("from")
+    hint = (sender.get("language_code") or "") if sender else ""
+    return Inbound(key_of(chat_id), chat_id, _text_event(text, hint.partition("-")[0].lower()))
 
 
 def _text_event(text: str, hint: str = "") -> Event:
