@@ -21,6 +21,7 @@ from bot.engine.appointment_flow import ANSWER_KIND
 from bot.engine.choices import APPOINTMENT_ANSWERS
 from bot.engine.state import Conversation
 from bot.engine.timers import ERASE_NOTICE
+from bot.store.prepared import Prepared
 from bot.store.schema import (
     PERSON_TABLES,
     appointments,
@@ -40,47 +41,52 @@ from bot.store.schema import (
     uploads,
 )
 
-# The hot statements, built once: building a statement costs more than running it on SQLite.
+# The hot statements, built once and run on the driver's cursor (bot/store/prepared.py): building a
+# statement, or running it through Connection.execute, costs more than SQLite spends on it.
 # FOR UPDATE: on a server, one person's turns queue on their row, whichever worker runs them (SQLite,
 # which has one writer anyway, leaves the clause out).
-_LOAD = select(conversations.c.state).where(conversations.c.key == bindparam("k")).with_for_update()
+_LOAD = Prepared(select(conversations.c.state).where(conversations.c.key == bindparam("k")).with_for_update())
 # Taken after the person's row, like every turn takes its locks (person first, then their timers), so
 # two workers' turns for one person queue instead of deadlocking.
 _CLAIM = select(timers.c.status).where(timers.c.id == bindparam("row")).with_for_update()
-_UPDATE_STATE = (
+_UPDATE_STATE = Prepared(
     update(conversations)
     .where(conversations.c.key == bindparam("k"))
     .values(state=bindparam("raw"), updated_at=bindparam("now"))
 )
 # A turn the person made (they wrote, tapped, shared): inactivity counts from it, and a notice given
 # before it no longer holds.
-_UPDATE_STATE_SEEN = (
+_UPDATE_STATE_SEEN = Prepared(
     update(conversations)
     .where(conversations.c.key == bindparam("k"))
     .values(state=bindparam("raw"), updated_at=bindparam("now"), seen_at=bindparam("now"), notice_at=None)
 )
-_INSERT_STATE = insert(conversations).values(
-    key=bindparam("k"), state=bindparam("raw"), updated_at=bindparam("now"), seen_at=bindparam("now")
+_INSERT_STATE = Prepared(
+    insert(conversations).values(
+        key=bindparam("k"), state=bindparam("raw"), updated_at=bindparam("now"), seen_at=bindparam("now")
+    )
 )
 _LIVE = outbox.c.failed_at.is_(None)  # not given up
 _OUTBOX_OF = select(outbox).where(and_(outbox.c.key == bindparam("k"), _LIVE)).order_by(outbox.c.id)
 _GIVEN_UP_OF = select(outbox).where(and_(outbox.c.key == bindparam("k"), ~_LIVE)).order_by(outbox.c.id)
-_INSERT_REPLY = insert(outbox).values(
-    key=bindparam("k"), timer_row=bindparam("trow"), reply=bindparam("body"), created_at=bindparam("now")
+_INSERT_REPLY = Prepared(
+    insert(outbox).values(
+        key=bindparam("k"), timer_row=bindparam("trow"), reply=bindparam("body"), created_at=bindparam("now")
+    )
 )
 _FREE_OUTBOX = or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until <= bindparam("now"))
-_CLAIMABLE = (
+_CLAIMABLE = Prepared(
     select(outbox)
     .where(and_(outbox.c.key == bindparam("k"), _FREE_OUTBOX, _LIVE))
     .order_by(outbox.c.id)
     .with_for_update(skip_locked=True)
 )
-_TAKE_REPLIES = (
+_TAKE_REPLY = Prepared(
     update(outbox)
-    .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+    .where(outbox.c.id == bindparam("id"))
     .values(claim=bindparam("token"), claimed_until=bindparam("until"))
 )
-_DELETE_REPLIES = delete(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+_DELETE_REPLY = Prepared(delete(outbox).where(outbox.c.id == bindparam("id")))
 _CANCEL = (
     update(timers)
     .where(and_(timers.c.key == bindparam("k"), timers.c.timer_id == bindparam("tid"), timers.c.status == "pending"))
@@ -102,23 +108,23 @@ _SET_DONE = (
 # The inbox's statements, built once: a statement built per call costs more than running it (SQLAlchemy
 # coerces and keys every new one; a constant keeps its key).
 _INBOUND_ROW = and_(inbound.c.channel == bindparam("ch"), inbound.c.message_id == bindparam("mid"))
-_WAITING_BEFORE = (
+_WAITING_BEFORE = Prepared(
     select(func.count())
     .select_from(inbound)
     .where(inbound.c.key == bindparam("k"), inbound.c.processed_at.is_(None), inbound.c.message_id != bindparam("mid"))
 )
 _PROCESSED_AT = select(inbound.c.processed_at).where(_INBOUND_ROW)
-_TAKE_INBOUND = (
+_TAKE_INBOUND = Prepared(
     update(inbound)
     .where(_INBOUND_ROW, inbound.c.processed_at.is_(None))
     .values(processed_at=bindparam("now"), payload=None, claimed_until=None, key=bindparam("k"))
 )
-_INBOUND_DONE = (
+_INBOUND_DONE = Prepared(
     update(inbound)
     .where(_INBOUND_ROW, inbound.c.processed_at.is_(None))
     .values(processed_at=bindparam("now"), payload=None, claimed_until=None)
 )
-_SEEN = (
+_SEEN = Prepared(
     update(conversations).where(conversations.c.key == bindparam("k")).values(seen_at=bindparam("now"), notice_at=None)
 )
 _INBOUND_FIELDS = ("channel", "message_id", "created_at", "key", "payload", "claimed_until", "processed_at")
@@ -189,7 +195,7 @@ def reply_from_json(raw: str) -> Reply:
 
 def load_state(conn: Connection, key: str) -> Conversation | None:
     """The saved conversation, or None for someone new."""
-    raw = conn.scalar(_LOAD, {"k": key})
+    raw = _LOAD.scalar(conn, {"k": key})
     return None if raw is None else Conversation.from_json(raw)
 
 
@@ -199,12 +205,12 @@ def lock_person(conn: Connection, key: str, now: datetime) -> Conversation | Non
     Someone new gets an empty row at once, so two workers taking their first two messages at the same
     moment queue on it like on any other row: the second waits, then finds the first one's state.
     """
-    raw = conn.scalar(_LOAD, {"k": key})
+    raw = _LOAD.scalar(conn, {"k": key})
     if raw is None:
         new = {"key": key, "state": "", "updated_at": now, "seen_at": now}
-        if conn.execute(_insert_new(conn, conversations, _NEW_PERSON_FIELDS), new).rowcount:
+        if _insert_new(conn, conversations, _NEW_PERSON_FIELDS).execute(conn, new):
             return None  # the row is ours (and locked) until commit
-        raw = conn.scalar(_LOAD, {"k": key})  # another worker made it first: now it is committed
+        raw = _LOAD.scalar(conn, {"k": key})  # another worker made it first: now it is committed
     return Conversation.from_json(raw) if raw else None
 
 
@@ -239,7 +245,7 @@ def run_turn(
     (wrote, tapped): their data are kept from now on.
     """
     if fired_row is not None:
-        raw = conn.scalar(_LOAD, {"k": key})  # the person's row first, as in every turn
+        raw = _LOAD.scalar(conn, {"k": key})  # the person's row first, as in every turn
         if not raw or conn.scalar(_CLAIM, {"row": fired_row}) != "pending":
             return None  # they were forgotten, or the timer was handled or cancelled meanwhile
         saved: Conversation | None = Conversation.from_json(raw)
@@ -274,8 +280,8 @@ def commit_turn(
         erase_person(conn, key, now, ERASED_BY_PERSON)
         return []
     values = {"k": key, "raw": state.to_json(), "now": now}
-    if conn.execute(_UPDATE_STATE_SEEN if seen else _UPDATE_STATE, values).rowcount == 0:
-        conn.execute(_INSERT_STATE, values)
+    if (_UPDATE_STATE_SEEN if seen else _UPDATE_STATE).execute(conn, values) == 0:
+        _INSERT_STATE.execute(conn, values)
     if fired_row is not None:
         conn.execute(_SET_FIRED, {"row": fired_row})
     for action in actions:
@@ -333,10 +339,10 @@ def keys_with_pending_replies(conn: Connection, now: datetime) -> list[str]:
 
 def claim_replies(conn: Connection, key: str, now: datetime, claim: Claim) -> list[OutboxItem]:
     """Take a person's undelivered replies that no other worker holds, oldest first."""
-    rows = conn.execute(_CLAIMABLE, {"k": key, "now": now}).all()
+    rows = _CLAIMABLE.rows(conn, {"k": key, "now": now})
     if not rows:
         return []
-    conn.execute(_TAKE_REPLIES, {"ids": [r.id for r in rows], "token": claim.token, "until": claim.until})
+    _TAKE_REPLY.execute_each(conn, ({"id": r.id, "token": claim.token, "until": claim.until} for r in rows))
     return [
         OutboxItem(r.id, r.key, reply_from_json(r.reply), r.timer_row, r.claim is not None, claim.token) for r in rows
     ]
@@ -376,7 +382,7 @@ def release_all(conn: Connection) -> int:
 
 def mark_delivered(conn: Connection, items: list[OutboxItem]) -> None:
     """Drop delivered replies; a timer is done once all its replies are delivered."""
-    conn.execute(_DELETE_REPLIES, {"ids": [i.row for i in items]})
+    _DELETE_REPLY.execute_each(conn, ({"id": i.row} for i in items))
     for row in sorted({i.timer_row for i in items if i.timer_row is not None}):
         _finish_timer(conn, row)
 
@@ -409,14 +415,14 @@ def first_sight(
     """Take an inbound delivery once (and note whose it was): its waiting inbox row is marked processed and
     its payload dropped, or an id never seen is recorded as processed; False if it was processed before.
     `seen`: a message from the person that needs no turn (a photo, a sticker): it keeps their data all the same."""
-    taken = conn.execute(_TAKE_INBOUND, {"ch": channel, "mid": message_id, "now": now, "k": key}).rowcount
+    taken = _TAKE_INBOUND.execute(conn, {"ch": channel, "mid": message_id, "now": now, "k": key})
     if not taken:
         row = {"channel": channel, "message_id": message_id, "created_at": now, "key": key, "payload": None}
         row |= {"claimed_until": None, "processed_at": now}
-        taken = conn.execute(_insert_new(conn, inbound, _INBOUND_FIELDS), row).rowcount
+        taken = _insert_new(conn, inbound, _INBOUND_FIELDS).execute(conn, row)
     first = bool(taken)
     if first and seen and key is not None:
-        conn.execute(_SEEN, {"k": key, "now": now})
+        _SEEN.execute(conn, {"k": key, "now": now})
     return first
 
 
@@ -439,7 +445,7 @@ def accept_inbound(conn: Connection, item: InboxItem, now: datetime, until: date
     before (a repeat: answered, never processed twice). None, with nothing saved, when more of the person's
     updates wait than the `mine` this worker holds: another worker (or a dead one) has earlier ones, and
     taking this one here could overtake them; the platform delivers it again later."""
-    waiting = conn.scalar(_WAITING_BEFORE, {"k": item.key, "mid": item.message_id})
+    waiting = _WAITING_BEFORE.scalar(conn, {"k": item.key, "mid": item.message_id})
     if int(waiting or 0) > mine:
         if conn.scalar(_PROCESSED_AT, {"ch": item.channel, "mid": item.message_id}):
             return False  # a repeat of one already processed
@@ -453,12 +459,12 @@ def accept_inbound(conn: Connection, item: InboxItem, now: datetime, until: date
         "claimed_until": until,
         "processed_at": None,
     }
-    return bool(conn.execute(_insert_new(conn, inbound, _INBOUND_FIELDS), row).rowcount)
+    return bool(_insert_new(conn, inbound, _INBOUND_FIELDS).execute(conn, row))
 
 
 def inbound_done(conn: Connection, channel: str, message_id: str, now: datetime) -> None:
     """A delivery is processed (whatever came of it): only what dedupe needs stays."""
-    conn.execute(_INBOUND_DONE, {"ch": channel, "mid": message_id, "now": now})
+    _INBOUND_DONE.execute(conn, {"ch": channel, "mid": message_id, "now": now})
 
 
 def claim_waiting_inbound(conn: Connection, now: datetime, until: datetime, limit: int) -> list[InboxItem]:
@@ -501,17 +507,17 @@ def _upsert(conn: Connection, table: Table) -> Any:
     return (sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert)(table)
 
 
-_INSERTS_NEW: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+_INSERTS_NEW: dict[tuple[str, str, tuple[str, ...]], Prepared] = {}
 
 
-def _insert_new(conn: Connection, table: Table, fields: tuple[str, ...]) -> Any:
+def _insert_new(conn: Connection, table: Table, fields: tuple[str, ...]) -> Prepared:
     """INSERT of `fields` (bound by name) that does nothing on a conflict, for the connection's dialect,
     built once per dialect and table."""
     key = (conn.dialect.name, table.name, fields)
     found = _INSERTS_NEW.get(key)
     if found is None:
         values = {name: bindparam(name, type_=table.c[name].type) for name in fields}
-        found = _INSERTS_NEW[key] = _upsert(conn, table).values(**values).on_conflict_do_nothing()
+        found = _INSERTS_NEW[key] = Prepared(_upsert(conn, table).values(**values).on_conflict_do_nothing())
     return found
 
 
@@ -729,7 +735,7 @@ def count_rows(conn: Connection, key: str) -> int:
 
 def _apply(conn: Connection, key: str, action: Action, now: datetime, fired_row: int | None) -> None:
     if isinstance(action, Reply):
-        conn.execute(_INSERT_REPLY, {"k": key, "trow": fired_row, "body": reply_to_json(action), "now": now})
+        _INSERT_REPLY.execute(conn, {"k": key, "trow": fired_row, "body": reply_to_json(action), "now": now})
     elif isinstance(action, ScheduleTimer):
         _cancel(conn, key, action.timer_id)
         row = {"k": key, "tid": action.timer_id, "due": action.at, "pl": action.payload, "prio": action.priority}
