@@ -201,9 +201,15 @@ def top_functions(raw: Path, count: int = 10) -> list[str]:
         own[frames[-1]] += n
     lines = [f"    self {100 * n / total:5.1f} %  {name}" for name, n in own.most_common(count)]
     for package in PACKAGES:
-        share = sum(_samples(line) for line in raw.read_text().splitlines() if re.search(rf"[(/]{package}/", line))
+        # a package's own files (bot/channels/telegram/ is ours, not python-telegram-bot's)
+        share = sum(_samples(line) for line in raw.read_text().splitlines() if re.search(_within(package), line))
         lines.append(f"    in {package:12s} {100 * share / total:5.1f} % (inclusive)")
     return lines
+
+
+def _within(package: str) -> str:
+    """A pattern for frames in `package`: our own folders ("bot/engine") anywhere, others at their top level."""
+    return rf"[(/]{package}/" if "/" in package else rf"(?:\(|site-packages/|python3\.\d+/){package}/"
 
 
 def _short(frame: str) -> str:
