@@ -286,13 +286,25 @@ def _clauses(tokens: Sequence[Token]) -> list[list[str]]:
 def _context_said(clauses: Sequence[list[str]], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
     """True when a context ("pregnant") is said in a clause (`_clauses`) that is not a history ("when I was
     pregnant with my son...")."""
-    firsts = {phrase[0] for phrase in context if phrase}
+    firsts = _firsts(context)
     for said in clauses:
         if firsts.isdisjoint(said):
             continue  # the cheap test first: a long story is mostly clauses without the context
         if _names(said, context, words) and not _holds_past(said, words):
             return True
     return False
+
+
+_FIRSTS: dict[int, tuple[Sequence[tuple[str, ...]], frozenset[str]]] = {}
+
+
+def _firsts(context: Sequence[tuple[str, ...]]) -> frozenset[str]:
+    """The first words of a context's phrases, worked out once per context (a language keeps its contexts
+    for good; the context itself is kept beside them, so its id is never another's)."""
+    known = _FIRSTS.get(id(context))
+    if known is None or known[0] is not context:
+        known = _FIRSTS[id(context)] = (context, frozenset(phrase[0] for phrase in context if phrase))
+    return known[1]
 
 
 def _names(said: Sequence[str], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
