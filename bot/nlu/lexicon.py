@@ -147,11 +147,11 @@ class PhraseIndex:
         shared = Counter(stem for fields in loose for stem in fields[3])
         by_anchor: dict[str, list[str]] = {}
         for label, text, stems, content, ordered in loose:
-            anchor = min(content, key=lambda stem: (shared[stem], stem))
-            packed = (label, text, " ".join(stems), " ".join(content), "1" if ordered else "")
+            anchor, second = sorted(content, key=lambda stem: (shared[stem], stem))[:2]
+            packed = (label, text, " ".join(stems), " ".join(content), "1" if ordered else "", second)
             by_anchor.setdefault(anchor, []).append(_FIELDS.join(packed))
         # any-order phrases by their anchor: the content stem fewest phrases share
-        self.by_anchor = Packed(by_anchor, _read_phrases)
+        self.by_anchor = Packed(by_anchor, _read_anchored)
 
     @property
     def texts(self) -> dict[str, str]:
@@ -162,9 +162,9 @@ class PhraseIndex:
             for text, label in zip(texts, labels, strict=True)
         }
 
-    def phrases_at(self, anchor: str) -> tuple[Phrase, ...]:
+    def anchored(self, anchor: str) -> Anchored | None:
         """The any-order phrases whose anchor is `anchor`."""
-        return self.by_anchor.get(anchor) or ()
+        return self.by_anchor.get(anchor)
 
 
 def _read_exact(_first: str, items: list[str]) -> dict[str, str]:
@@ -184,12 +184,33 @@ def _read_positions(_size: str, items: list[str]) -> dict[str, list[int]]:
     return {key: list(map(int, positions.split())) for key, positions in (item.split(_FIELDS) for item in items)}
 
 
-def _read_phrases(anchor: str, items: list[str]) -> tuple[Phrase, ...]:
-    phrases = []
+class Anchored:
+    """The any-order phrases of one anchor, in index order, found by their second content stem (the next
+    fewest phrases share): a common anchor ("feel") has hundreds of phrases, and a text holds the second
+    stem of few of them."""
+
+    def __init__(self, phrases: tuple[Phrase, ...], seconds: Sequence[str]) -> None:
+        self.phrases = phrases
+        by_second: dict[str, list[int]] = {}
+        for index, second in enumerate(seconds):
+            by_second.setdefault(second, []).append(index)
+        self._by_second = {second: tuple(found) for second, found in by_second.items()}
+
+    def among(self, stems: Iterable[str]) -> list[Phrase]:
+        """The phrases whose second stem is among `stems`, in index order (every phrase that can be found
+        in a text whose stems these are)."""
+        chosen = [index for stem in stems for index in self._by_second.get(stem, ())]
+        chosen.sort()
+        return [self.phrases[index] for index in chosen]
+
+
+def _read_anchored(anchor: str, items: list[str]) -> Anchored:
+    phrases, seconds = [], []
     for item in items:
-        label, text, stems, content, ordered = item.split(_FIELDS)
+        label, text, stems, content, ordered, second = item.split(_FIELDS)
         phrases.append(Phrase(label, text, tuple(stems.split(" ")), tuple(content.split(" ")), bool(ordered), anchor))
-    return tuple(phrases)
+        seconds.append(second)
+    return Anchored(tuple(phrases), seconds)
 
 
 def initials(words: Sequence[str]) -> str:

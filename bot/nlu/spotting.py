@@ -81,7 +81,10 @@ def _any_order(index: PhraseIndex, tokens: Sequence[Token], cross_clauses: bool)
     hits: list[Hit] = []
     present = where.__contains__
     for stem in where:
-        for phrase in index.phrases_at(stem):
+        anchored = index.anchored(stem)
+        if anchored is None:
+            continue
+        for phrase in anchored.among(where):
             if not all(map(present, phrase.content)):
                 continue
             hit = _place(phrase, where, tokens, cross_clauses)

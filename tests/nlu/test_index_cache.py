@@ -53,7 +53,8 @@ def test_an_index_is_saved_packed_and_read_group_by_group(matcher: Matcher) -> N
     saved = pickle.loads(pickle.dumps(index))
     assert saved.by_anchor._groups == {} and saved.exact._groups == {}
     anchor = next(iter(index.by_anchor._packed))
-    assert saved.phrases_at(anchor) == index.phrases_at(anchor) != ()
+    read, built = saved.anchored(anchor), index.anchored(anchor)
+    assert read is not None and built is not None and read.phrases == built.phrases != ()
     assert saved.exact.get("chest") == index.exact.get("chest") and "chest pain" in (saved.exact.get("chest") or {})
     assert saved.texts == index.texts
 
@@ -69,3 +70,19 @@ def test_only_the_newest_used_versions_are_kept(tmp_path: Path) -> None:
     index_cache.load_or_build("v6-ru", lambda: "other family", tmp_path, family="*-ru")
     kept = sorted(path.name for path in tmp_path.glob("*.pickle"))
     assert kept == ["v0-en.pickle", "v4-en.pickle", "v5-en.pickle", "v6-ru.pickle"]
+
+
+def test_an_anchors_phrases_are_found_by_their_second_stem_in_index_order(matcher: Matcher) -> None:
+    """A common anchor's phrases are taken only when the text holds their second stem, in the order a walk
+    over all of them would have taken them."""
+    index = matcher.lexicon.languages["en"].red_flags
+    anchor, anchored = max(
+        ((a, index.anchored(a)) for a in index.by_anchor._packed),
+        key=lambda pair: len(pair[1].phrases),  # type: ignore[union-attr]
+    )
+    assert anchored is not None and len(anchored.phrases) > 50, "a common anchor, with many phrases"
+    some = {stem for phrase in anchored.phrases[::7] for stem in phrase.content}
+    walked = [p for p in anchored.phrases if all(stem in some for stem in p.content)]
+    chosen = [p for p in anchored.among(some) if all(stem in some for stem in p.content)]
+    assert chosen == walked != []
+    assert anchored.among({anchor}) == [], "the anchor alone finds nothing: every phrase has a second stem"
