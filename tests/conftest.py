@@ -121,6 +121,23 @@ def drop_everything(conn: Connection) -> None:
 
 
 @pytest_asyncio.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
+    """An empty store on each backend: a SQLite file, and the machine's PostgreSQL (emptied first)."""
+    if request.param == "sqlite":
+        opened = await SqlStore.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    else:
+        try:
+            opened = await SqlStore.open(POSTGRES)
+        except (OSError, SQLAlchemyError) as error:
+            pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
+        await opened.run(empty_tables)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
 async def harness(request: pytest.FixtureRequest, kb: Knowledge, tmp_path: Path) -> AsyncIterator[Harness]:
     """A fresh runtime on each backend: a SQLite file, and the machine's PostgreSQL (emptied first)."""
     if request.param == "sqlite":

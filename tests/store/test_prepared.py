@@ -3,20 +3,15 @@ driver, as the store runs them): bound and read through the columns' types, rows
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store import SqlStore
 from bot.store.prepared import Prepared
 from bot.store.schema import outbox
-from tests.conftest import POSTGRES, empty_tables
 
 WHEN = datetime(2026, 11, 29, 8, 30, 15, 123456, tzinfo=UTC)
 INSERT = Prepared(
@@ -27,20 +22,6 @@ CLAIMABLE = Prepared(
 )
 CLAIM = Prepared(update(outbox).where(outbox.c.id == bindparam("id")).values(claimed_until=bindparam("until")))
 DROP = Prepared(delete(outbox).where(outbox.c.id == bindparam("id")))
-
-
-@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
-    if request.param == "sqlite":
-        opened = await SqlStore.open(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    else:
-        try:
-            opened = await SqlStore.open(POSTGRES)
-        except (OSError, SQLAlchemyError) as error:
-            pytest.skip(f"PostgreSQL at {POSTGRES} is not reachable ({type(error).__name__}); CI has it")
-        await opened.run(empty_tables)
-    yield opened
-    await opened.close()
 
 
 async def test_values_go_in_and_come_out_through_the_column_types(store: SqlStore) -> None:
