@@ -46,7 +46,17 @@ from content.model import (
     plural_categories,
 )
 
-RED_FLAG_KINDS = ("emergency", "self-harm", "dvt", "diabetic-foot", "pregnancy", "general", "heavy-period", "injury")
+RED_FLAG_KINDS = (
+    "emergency",
+    "self-harm",
+    "dvt",
+    "diabetic-foot",
+    "pregnancy",
+    "general",
+    "heavy-period",
+    "injury",
+    "dehydration",
+)
 SEVERITIES = ("emergency", "urgent", "not-self-care")
 STEMMERS = ("english-light", "none", "snowball-russian", "snowball-arabic")  # the stemmers bot/nlu/words.py implements
 TOOLS = ("thumb", "thumb-circles", "knuckle", "finger", "thumb-walk")
