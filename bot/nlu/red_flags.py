@@ -141,6 +141,7 @@ def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
         deniable=words.deniable + told_in.deniable,  # "main SUICIDE ka nahi soch raha" read as Russian too
         intending=words.intending | told_in.intending,  # "suicide ka koi IRADA nahi"
         deny_after=words.deny_after | told_in.deny_after,
+        taken_back=words.taken_back + told_in.taken_back,  # "main suicidal nahi thi LEKIN AB HOON"
     )
     if len(_MERGED) > MAX_MERGED:  # lexicons built again and again (tests): never grows without bound
         _MERGED.clear()
@@ -408,6 +409,8 @@ def _denied(
     # Self-harm is denied only by a cue before its plain name, over words of intent: "NOT suicidal", "I
     # DON'T want to hurt myself"; never "I don't want to live", which says what it says.
     said = [token.word for token in tokens]
+    if words.taken_back and _taken_back(hit, tokens, said, words):
+        return False
     for where in sorted(occurrences(said, words.deniable), key=lambda found: found.start):
         start = where.start
         if not hit.start <= start < hit.end:
@@ -422,6 +425,23 @@ def _denied(
             if word not in words.intending and word not in negation.fillers:
                 break
             index -= 1
+    return False
+
+
+def _taken_back(hit: Hit, tokens: Sequence[Token], said: Sequence[str], words: Grammar) -> bool:
+    """True when the words after the hit, in its clause or the next, take a denial back and end that clause
+    there (fillers aside): "I wasn't suicidal before, BUT NOW I AM", "suicidal nahi thi LEKIN AB HOON" (a
+    contrast of the text's language a scan in English does not split at); never "...but now I am scared"."""
+    own = tokens[hit.end - 1].clause
+    later = [token.clause for token in tokens[hit.end :] if token.clause > own]
+    clauses = {own, later[0]} if later else {own}
+    indices = [index for index in range(hit.end, len(tokens)) if tokens[index].clause in clauses]
+    words_said = [said[index] for index in indices]
+    for where in occurrences(words_said, words.taken_back):
+        rest = indices[where.stop :]
+        clause = tokens[indices[where.stop - 1]].clause
+        if all(tokens[index].filler for index in rest if tokens[index].clause == clause):
+            return True
     return False
 
 

@@ -159,6 +159,9 @@ class Grammar:
     # the clause or followed by one of these (the red-flag word class "deny_after"): "khudkushi ka koi
     # khayal NAHI HAI", "suicide ka NAHI SOCH raha"; empty where the verb comes first
     deny_after: frozenset[str]
+    # a self-harm name denied, then taken back in the next clause, which ends so (the red-flag word class
+    # "taken_back"): "I wasn't suicidal before BUT NOW I AM", "suicidal nahi thi LEKIN AB HOON"
+    taken_back: tuple[tuple[str, ...], ...]
     gestation: frozenset[str]  # "weeks" after a number from 4 to 42: pregnant...
     gestation_months: frozenset[str]  # "months" after a number from 3 to 9, "I am 7 months" / "7 months along"
     being: frozenset[str]
@@ -219,6 +222,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         deniable=tuple(tuple(name.split()) for name in words.red_flags.deniable),
         intending=frozenset(words.red_flags.intending),
         deny_after=frozenset(words.red_flags.concepts.get("deny_after", ())),
+        taken_back=tuple(tuple(phrase.split()) for phrase in words.red_flags.concepts.get("taken_back", ())),
         gestation=frozenset(words.red_flags.gestation),
         gestation_months=frozenset(words.red_flags.gestation_months),
         being=frozenset(words.red_flags.being),

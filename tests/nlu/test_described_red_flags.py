@@ -27,6 +27,7 @@ WRITERS = (
     "eleventh",
     "twelfth",
     "thirteenth",
+    "fourteenth",
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines()]
