@@ -93,6 +93,12 @@ def test_a_history_is_not_an_emergency_now(matcher: Matcher, text: str) -> None:
         ("my period is really heavy, soaking a pad every hour", "heavy-period", "urgent"),
         ("i fell and now i cant put weight on my foot", "possible-fracture", "urgent"),
         ("I have a lump in my breast", "lump", "not-self-care"),
+        ("my son has been vomiting since morning and cant keep water down", "dehydration", "urgent"),
+        ("baby has diarrhea and is not wetting her nappies", "dehydration", "urgent"),
+        ("loose motions and vomiting for 3 days, nothing stays down", "dehydration", "urgent"),
+        ("she can't keep anything down, even sips of water come straight back", "dehydration", "urgent"),
+        ("no wet diapers since last night", "dehydration", "urgent"),
+        ("my baby's soft spot is sunken and he has sunken eyes", "dehydration", "urgent"),
     ],
 )
 def test_signs_that_are_not_emergencies_have_their_level(matcher: Matcher, text: str, flag: str, severity: str) -> None:
@@ -156,6 +162,22 @@ def test_lists_and_symptoms_of_the_text_stay_for_ordinary_texts(matcher: Matcher
 )
 def test_everyday_look_alikes_are_not_alarms(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the diaper stayed dry all night, great progress with potty training",
+        "keep it down please, the baby is sleeping",
+        "I drink lots of water but still feel bloated",
+        "my nappy bag is full of snacks",
+        "I vomited once after dinner, fine now",
+        "I can't keep my eyes open at work",
+    ],
+)
+def test_everyday_talk_of_fluids_and_nappies_is_no_concern(matcher: Matcher, text: str) -> None:
+    u = matcher.understand(text)
+    assert (u.red_flag, u.concern) == (None, None)
 
 
 def test_a_sense_blanks_only_its_own_words(matcher: Matcher) -> None:
