@@ -80,6 +80,9 @@ _MAYBE_CONTRACTED = re.compile(
     r"|hes|shes|wheres|whos|hows|gonna|wanna|gotta|u|ur)\b"
 )
 _CLAUSE_MARK = "\x00"  # placeholder between the character pass and the token pass
+# Russian "то ..., то ..." (now this, now that) repeats its word after a comma that ends no clause: "месячные
+# то раньше, то позже". The comma goes when the same word stood one or two words before it.
+_ALTERNATION = frozenset({"то"})
 
 
 def _characters(text: str) -> str:
@@ -126,6 +129,8 @@ def normalise(text: str, limit: int = MATCH_LIMIT) -> str:
     for word in text.replace(_CLAUSE_MARK, f" {CLAUSE} ").split():
         if word == CLAUSE and (not words or words[-1] == CLAUSE):
             continue
+        if word in _ALTERNATION and len(words) > 2 and words[-1] == CLAUSE and word in words[-4:-2]:
+            words.pop()  # "то раньше, то позже": the comma of a Russian alternation is no clause break
         words.append(word)
     if words and words[-1] == CLAUSE:
         words.pop()

@@ -13,7 +13,14 @@ import pytest
 
 from bot.nlu import Matcher
 
-SETS = ("understanding_ar.jsonl", "understanding_ru.jsonl", "understanding_ar_13.jsonl", "understanding_ru_13.jsonl")
+SETS = (
+    "understanding_ar.jsonl",
+    "understanding_ru.jsonl",
+    "understanding_ar_13.jsonl",
+    "understanding_ru_13.jsonl",
+    "understanding_ar_14.jsonl",
+    "understanding_ru_14.jsonl",
+)
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
 
 
