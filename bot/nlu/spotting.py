@@ -7,7 +7,7 @@ its rapidfuzz ratio. `resolve` then keeps the best hits that do not share a word
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -100,7 +100,12 @@ def _place(phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token],
     for anchor in where[phrase.anchor]:
         positions = [anchor if stem == phrase.anchor else _nearest(where[stem], anchor) for stem in phrase.content]
         if phrase.ordered and positions != sorted(positions):
-            continue
+            # a word said twice: the nearest of each may break the phrase's order where another keeps it
+            # ("cannot feel my legs suddenly and cannot stand": the first "cannot", not the nearer second)
+            kept = _in_order(phrase, where, anchor)
+            if kept is None:
+                continue
+            positions = kept
         low, high = min(positions), max(positions)
         span = _span(tokens, low, high, window)
         if len(set(positions)) < len(positions) or span > window:
@@ -112,6 +117,28 @@ def _place(phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token],
         if best is None or score > best.score:
             best = Hit(phrase.label, ordered, len(phrase.stems), score, frozenset(phrase.text.split()))
     return best
+
+
+def _in_order(phrase: Phrase, where: dict[str, list[int]], anchor: int) -> list[int] | None:
+    """The tightest placement of an ordered phrase's words around one occurrence of its anchor that keeps
+    their order: each word before it at its nearest occurrence before the next, each after at its nearest
+    after the last; None when there is none."""
+    content = phrase.content
+    at = content.index(phrase.anchor)
+    placed = [anchor] * len(content)
+    for index in range(at - 1, -1, -1):
+        found = where[content[index]]
+        before = bisect_left(found, placed[index + 1]) - 1
+        if before < 0:
+            return None
+        placed[index] = found[before]
+    for index in range(at + 1, len(content)):
+        found = where[content[index]]
+        after = bisect_right(found, placed[index - 1])
+        if after == len(found):
+            return None
+        placed[index] = found[after]
+    return placed
 
 
 def _nearest(positions: list[int], anchor: int) -> int:
