@@ -1,6 +1,7 @@
-"""English symptom messages as people in Dubai text them (round 14: a blind set, then own variants and near misses).
+"""English symptom messages as people in Dubai text them (rounds 13 and 14: each a blind set, then own variants and
+near misses).
 
-symptoms_en_14.jsonl, one message a line: `expect` the acceptable symptom ids ([] for off-topic or fully
+symptoms_en_<round>.jsonl, one message a line: `expect` the acceptable symptom ids ([] for off-topic or fully
 denied), `kind` "symptom", "negation", "offtopic" or "mixed". A symptom or negation message passes when one
 of its ids is among the first three symptoms; a mixed one when all of them are; an off-topic one (or an
 empty `expect`) when nothing is matched. No message may raise a red flag. `own` marks the variants written
@@ -17,23 +18,26 @@ import pytest
 
 from bot.nlu import Matcher
 
-_SET = Path(__file__).with_name("symptoms_en_14.jsonl")
+_SETS = tuple(Path(__file__).with_name(f"symptoms_en_{n}.jsonl") for n in (13, 14))
 _KINDS = {"symptom", "negation", "offtopic", "mixed"}
+
+
+def _items(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _cases() -> list[Any]:
     cases = []
-    for line in _SET.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        item = json.loads(line)
-        marks = [pytest.mark.xfail(reason=item["xfail"], strict=True)] if item.get("xfail") else []
-        cases.append(pytest.param(item, id=item["text"][:60], marks=marks))
+    for path in _SETS:
+        for item in _items(path):
+            marks = [pytest.mark.xfail(reason=item["xfail"], strict=True)] if item.get("xfail") else []
+            cases.append(pytest.param(item, id=f"{path.stem[-2:]}: {item['text'][:60]}", marks=marks))
     return cases
 
 
-def test_the_set_is_well_formed() -> None:
-    items = [json.loads(line) for line in _SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+@pytest.mark.parametrize("path", _SETS, ids=lambda p: p.name)
+def test_the_set_is_well_formed(path: Path) -> None:
+    items = _items(path)
     assert len(items) >= 160
     assert all(item["kind"] in _KINDS and isinstance(item["expect"], list) for item in items)
     assert all(not item["expect"] for item in items if item["kind"] == "offtopic")
