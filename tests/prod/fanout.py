@@ -61,6 +61,7 @@ class FanOut:
             "resent_after_kill": len(self.resent),
             "unexplained_twice": len(self.unexplained_twice()),
             "limited_429": self.stats["limited"],
+            "limited_overall_chat": (self.stats["limited_overall"], self.stats["limited_chat"]),
             "injected_failures": self.stats["injected"],
             "rate": round(self.stats["rate"], 2),
             "steady_rate": round(self.stats["steady_rate"], 2),
