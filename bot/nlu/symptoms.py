@@ -48,13 +48,63 @@ def either_negation(first: Negation, second: Negation) -> Negation:
     return Negation(**{f.name: getattr(first, f.name) | getattr(second, f.name) for f in fields(Negation)})
 
 
+def _with_shared_words(
+    candidates: Sequence[Hit], kept: list[Hit], tokens: Sequence[Token], joiners: frozenset[str]
+) -> list[Hit]:
+    """The kept hits, and each confident hit of another symptom that shares its pain word with one of them
+    across a list of body parts: "my back and KNEES hurt", "my back hurts and my KNEES too", "tired eyes
+    and FEET". `resolve` lets a word serve one hit only; here it serves two when nothing but joiners and
+    fillers stands between the two hits' own words, and nothing but fillers follows a part named after the
+    shared word ("my back hurts and my knees ARE FINE" borrows nothing)."""
+    owner = {position: hit for hit in kept for position in hit.positions}
+    labels = {hit.label for hit in kept}
+    added: list[Hit] = []
+    for hit in sorted(candidates, key=lambda h: (-h.score, h.start)):
+        if hit.score < CONFIDENT or hit.label in labels:
+            continue
+        shared = [p for p in hit.positions if p in owner]
+        own = [p for p in hit.positions if p not in owner]
+        partners = {owner[p] for p in shared}
+        if not shared or not own or len(partners) != 1:
+            continue
+        partner = partners.pop()
+        partner_own = [p for p in partner.positions if p not in shared]
+        if not partner_own or not _listed(partner_own, own, set(shared), tokens, joiners):
+            continue
+        added.append(hit)
+        labels.add(hit.label)
+        owner.update((p, hit) for p in own)
+    return sorted((*kept, *added), key=lambda h: h.start) if added else kept
+
+
+def _listed(
+    first: list[int], second: list[int], shared: set[int], tokens: Sequence[Token], joiners: frozenset[str]
+) -> bool:
+    """True when two hits' own words stand in one list: only joiners, fillers and the shared words between
+    them, and only fillers after the later one when the shared word came before it."""
+    earlier, later = sorted((first, second))
+    if max(earlier) > min(later):
+        return False  # interleaved
+    between = range(max(earlier) + 1, min(later))
+    if not any(tokens[i].word in joiners for i in between):
+        return False
+    if any(i not in shared and tokens[i].word not in joiners and not tokens[i].filler for i in between):
+        return False
+    if min(shared) > max(later):
+        return True  # "back and knees HURT"
+    clause = tokens[max(later)].clause
+    rest = [token for token in tokens[max(later) + 1 :] if token.clause == clause]
+    return all(token.filler or token.word in joiners for token in rest)
+
+
 def match_symptoms(
     language: Language, tokens: Sequence[Token], *, fuzzy: bool = True, negation: Negation | None = None
 ) -> SymptomReading:
     """Every symptom the tokens name, several per text, best first. `negation`: other words than the
     language's own; `fuzzy` False finds only the phrases as written (typo-fixed words aside)."""
-    hits = resolve(spot(language.symptoms, tokens, fuzzy_cutoff=UNSURE if fuzzy else None))
     negation = negation or language.words.negation
+    found_anywhere = spot(language.symptoms, tokens, fuzzy_cutoff=UNSURE if fuzzy else None)
+    hits = _with_shared_words(found_anywhere, resolve(found_anywhere), tokens, negation.joiners)
     negated_numbers = negated_hits(hits, tokens, negation)
     negated_numbers.update(number for number, hit in enumerate(hits) if denied_inside(hit, tokens, negation))
     scores: dict[str, tuple[float, int]] = {}

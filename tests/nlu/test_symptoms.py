@@ -104,6 +104,30 @@ def test_several_symptoms(matcher: Matcher, text: str, symptoms: list[str]) -> N
     assert sorted(s.id for s in matcher.understand(text).symptoms) == sorted(symptoms)
 
 
+@pytest.mark.parametrize(
+    ("text", "symptoms"),
+    [
+        ("my back and knees hurt", {"back-pain", "knee-pain"}),
+        ("my back hurts and my knees too", {"back-pain", "knee-pain"}),
+        ("hurting back and knees", {"back-pain", "knee-pain"}),
+        ("my back is paining and my knees also", {"back-pain", "knee-pain"}),
+        ("болит спина и шея", {"back-pain", "stiff-neck"}),
+        ("ظهري و ركبتي يعوروني", {"back-pain", "knee-pain"}),
+        # not a list: the second part has its own words, or another verb stands between
+        ("my back hurts and my knees are fine", {"back-pain"}),
+        ("my head hurts when I bend my knees", {"headache"}),
+    ],
+)
+def test_one_pain_word_serves_a_list_of_body_parts(matcher: Matcher, text: str, symptoms: set[str]) -> None:
+    assert {s.id for s in matcher.understand(text).symptoms} == symptoms
+
+
+@pytest.mark.parametrize("text", ["my back and knees don't hurt", "no pain in back and knees"])
+def test_a_denied_list_denies_every_part(matcher: Matcher, text: str) -> None:
+    u = matcher.understand(text)
+    assert u.symptoms == () and set(u.negated) == {"back-pain", "knee-pain"}
+
+
 def test_best_first_and_scores(matcher: Matcher) -> None:
     u = matcher.understand("blaoted and can't sleep")
     assert [s.id for s in u.symptoms] == ["insomnia", "bloating"]  # exact before a corrected typo
