@@ -407,12 +407,18 @@ _WORD_TABLES: dict[str, Callable[[_Table, str], object]] = {
 }
 
 
+_OPTIONAL_WORDS = {"pain"}  # word lists a language may leave out
+
+
 def _word_section(table: _Table, cls: type[T]) -> T:
     """A [section] of a language file: every field of `cls` is a list of words, or a table in `_WORD_TABLES`."""
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     table.only(*names)
     values = {
-        name: table.mapping(name, _WORD_TABLES[name]) if name in _WORD_TABLES else table.texts(name) for name in names
+        name: table.mapping(name, _WORD_TABLES[name])
+        if name in _WORD_TABLES
+        else table.texts(name, required=name not in _OPTIONAL_WORDS)
+        for name in names
     }
     return cls(**values)
 

@@ -175,6 +175,9 @@ class MatchingWords:
     stopwords: tuple[str, ...]  # never decide a match on their own
     keep_order: tuple[str, ...]  # a phrase holding one keeps its word order ("no", "not")
     common: tuple[str, ...]  # real words, never typo-corrected
+    # words saying a body part hurts ("pain", "болит"): a part named alone after a denied symptom is read
+    # with them ("no headache, just my BACK"); optional, a language without them reads no bare part
+    pain: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,6 +159,11 @@ class Matcher:
         tokens = long_tokens[language.lang] if short_text == long_text else language.analyse(short_text)
         reading = self._symptoms(language, tokens, short_text)
         red = self._red_flags(long_tokens, language.lang, reading.hits)
+        for bare in reading.bare if red.flag is None else ():  # "my head doesn't hurt, my CHEST does"
+            found = self._red_flags({language.lang: language.analyse(bare)}, language.lang, ())
+            if found.flag is not None:
+                red = replace(found, negated=red.negated)
+                break
         if red.flag is not None and red.severity == "emergency":
             return Understanding(
                 short_text,

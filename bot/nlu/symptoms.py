@@ -30,6 +30,7 @@ class SymptomReading:
     maybe: tuple[SymptomMatch, ...]  # "did you mean" candidates, only when nothing is confident
     negated: tuple[str, ...]  # ids said to be absent
     hits: tuple[Hit, ...]  # the believed hits, for red-flag overrides
+    bare: tuple[str, ...] = ()  # a part named alone after a denial, with the pain word ("chest pain"), for red flags
 
     def merged(self, other: SymptomReading) -> SymptomReading:
         """This reading with the symptoms another reading of the same text found (its hits stay apart)."""
@@ -39,7 +40,7 @@ class SymptomReading:
         confident = tuple(SymptomMatch(i, score) for i, score in sorted(best.items(), key=lambda item: -item[1]))
         negated = dict.fromkeys(label for label in (*self.negated, *other.negated) if label not in best)
         maybe = () if confident else self.maybe or other.maybe
-        return SymptomReading(confident, maybe, tuple(negated), self.hits)
+        return SymptomReading(confident, maybe, tuple(negated), self.hits, self.bare)
 
 
 @functools.cache
@@ -97,6 +98,35 @@ def _listed(
     return all(token.filler or token.word in joiners for token in rest)
 
 
+def bare_parts_after(
+    denied: Sequence[Hit], tokens: Sequence[Token], language: Language, negation: Negation
+) -> list[str]:
+    """A body part named alone after a denied symptom, as a text with the language's pain words: "no
+    headache, just my BACK" -> "back pain", "my head doesn't hurt, my CHEST does" -> "chest pain",
+    "спина не болит, ШЕЯ только", "ما عندي صداع بس ظهري". The rest must be that one word among fillers,
+    joiners, contrasts and hedges ("just", "только", "بس"): "not tired, just my heart is HEAVY" is no part
+    alone, and a negation of its own ("no headache, no back") denies it too."""
+    pain = language.words.pain
+    if not denied or not pain:
+        return []
+    rest = tokens[max(hit.end for hit in denied) :]
+    if any(t.word in negation.cues for t in rest):
+        return []
+    small = negation.fillers | negation.joiners | negation.hedges | language.words.contrasts
+    told = [t.word for t in rest if not t.filler and t.word not in small]
+    return [f"{told[0]} {word}" for word in pain] if len(told) == 1 else []
+
+
+def _read_bare(language: Language, bare: Sequence[str], denied: set[str]) -> list[str]:
+    """The symptoms the bare parts name, none of those just denied."""
+    found: list[str] = []
+    for text in bare:
+        read = resolve(spot(language.symptoms, language.analyse(text), fuzzy_cutoff=None))
+        labels = [hit.label for hit in read if hit.score >= CONFIDENT and len(hit.positions) == 2]
+        found.extend(label for label in labels if label not in denied and label not in found)
+    return found
+
+
 def match_symptoms(
     language: Language, tokens: Sequence[Token], *, fuzzy: bool = True, negation: Negation | None = None
 ) -> SymptomReading:
@@ -117,6 +147,12 @@ def match_symptoms(
         best = scores.get(hit.label)
         if best is None or hit.score > best[0]:
             scores[hit.label] = (hit.score, hit.start if best is None else best[1])
+    bare: list[str] = []
+    if not any(score >= CONFIDENT for score, _ in scores.values()):
+        denied = [hits[number] for number in negated_numbers if hits[number].score >= CONFIDENT]
+        bare = bare_parts_after(denied, tokens, language, negation)
+        for label in _read_bare(language, bare, {hit.label for hit in denied}):
+            scores.setdefault(label, (CONFIDENT, len(tokens)))
     ranked = sorted(scores.items(), key=lambda item: (-item[1][0], item[1][1]))
     confident = tuple(SymptomMatch(label, round(score, 1)) for label, (score, _) in ranked if score >= CONFIDENT)
     maybe: tuple[SymptomMatch, ...] = ()
@@ -128,4 +164,5 @@ def match_symptoms(
         maybe=maybe,
         negated=tuple(label for label in negated if label not in found),
         hits=tuple(hits),
+        bare=tuple(bare),
     )

@@ -138,6 +138,7 @@ class Grammar:
     stopwords: frozenset[str]
     common: frozenset[str]  # real words that are never typo-corrected
     keep_order: frozenset[str]  # a phrase holding one keeps its word order in any-order matching
+    pain: tuple[str, ...]  # "pain", "болит": read with a body part named alone after a denied symptom
     negation: Negation
     verb_objects: frozenset[str]  # after a one-word red flag, make it a verb ("stroke my foot")
     verb_subjects: frozenset[str]  # before it, make it a noun again ("had a stroke my ...")
@@ -196,6 +197,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         stopwords=frozenset(words.matching.stopwords),
         common=frozenset(words.matching.common),
         keep_order=frozenset(words.matching.keep_order),
+        pain=words.matching.pain,
         negation=Negation(
             cues=frozenset(words.negation.cues),
             fillers=frozenset(words.negation.fillers),

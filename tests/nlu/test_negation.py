@@ -75,3 +75,49 @@ def test_dont_have_a_fever_is_nothing(matcher: Matcher) -> None:
 )
 def test_english_words_in_another_language(matcher: Matcher, text: str, symptom: str) -> None:
     assert symptom in [s.id for s in matcher.understand(text).symptoms]
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom", "denied"),
+    [
+        ("no headache, just my back", "back-pain", "headache"),
+        ("my head doesn't hurt, my back does", "back-pain", "headache"),
+        ("no back pain, only my knees", "knee-pain", "back-pain"),
+        ("спина не болит, шея только", "stiff-neck", "back-pain"),
+        ("spina ne bolit, sheya tolko", "stiff-neck", "back-pain"),
+        ("ما عندي صداع بس ظهري", "back-pain", "headache"),
+        ("ma 3indi sda3 bas dahri", "back-pain", "headache"),
+    ],
+)
+def test_a_part_named_alone_after_a_denial_is_that_parts_pain(
+    matcher: Matcher, text: str, symptom: str, denied: str
+) -> None:
+    u = matcher.understand(text)
+    assert [s.id for s in u.symptoms] == [symptom] and denied in u.negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my head doesn't hurt, my chest does",
+        "no headache but my chest",
+        "голова не болит, грудь только",
+        "ما عندي صداع بس صدري",
+    ],
+)
+def test_a_chest_named_alone_after_a_denial_is_chest_pain(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag == "chest-pain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not tired, just my heart is heavy",  # a part with words of its own
+        "no headache, thanks",
+        "no headache, no back",  # denied as well
+        "no headache today, just checking the app",
+    ],
+)
+def test_no_part_alone_no_borrowed_pain(matcher: Matcher, text: str) -> None:
+    u = matcher.understand(text)
+    assert u.symptoms == () and u.red_flag is None
