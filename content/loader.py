@@ -407,7 +407,7 @@ _WORD_TABLES: dict[str, Callable[[_Table, str], object]] = {
 }
 
 
-_OPTIONAL_WORDS = {"pain"}  # word lists a language may leave out
+_OPTIONAL_WORDS = {"pain", "idioms"}  # word lists a language may leave out
 
 
 def _word_section(table: _Table, cls: type[T]) -> T:

@@ -178,6 +178,9 @@ class MatchingWords:
     # words saying a body part hurts ("pain", "болит"): a part named alone after a denied symptom is read
     # with them ("no headache, just my BACK"); optional, a language without them reads no bare part
     pain: tuple[str, ...] = ()
+    # a symptom's words in a figure of speech ("tired of waiting", "the paperwork IS SUCH A HEADACHE"): a
+    # symptom found only inside one is not said; optional
+    idioms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

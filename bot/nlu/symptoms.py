@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 
 from bot.nlu.lexicon import Language, Token
 from bot.nlu.negation import denied_inside, negated_hits
+from bot.nlu.occurrences import occurrences
 from bot.nlu.spotting import CONFIDENT, UNSURE, Hit, resolve, spot
 from bot.nlu.words import Negation
 
@@ -135,6 +136,9 @@ def match_symptoms(
     negation = negation or language.words.negation
     found_anywhere = spot(language.symptoms, tokens, fuzzy_cutoff=UNSURE if fuzzy else None)
     hits = _with_shared_words(found_anywhere, resolve(found_anywhere), tokens, negation.joiners)
+    if language.words.figures:  # "tired of waiting", "my kids are a pain in the neck"
+        figurative = {p for where in occurrences([t.word for t in tokens], language.words.figures) for p in where}
+        hits = [hit for hit in hits if not figurative.issuperset(hit.positions)]
     negated_numbers = negated_hits(hits, tokens, negation)
     negated_numbers.update(number for number, hit in enumerate(hits) if denied_inside(hit, tokens, negation))
     scores: dict[str, tuple[float, int]] = {}

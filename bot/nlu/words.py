@@ -139,6 +139,7 @@ class Grammar:
     common: frozenset[str]  # real words that are never typo-corrected
     keep_order: frozenset[str]  # a phrase holding one keeps its word order in any-order matching
     pain: tuple[str, ...]  # "pain", "болит": read with a body part named alone after a denied symptom
+    figures: tuple[tuple[str, ...], ...]  # "tired of", "is such a headache": a symptom's words not meant
     negation: Negation
     verb_objects: frozenset[str]  # after a one-word red flag, make it a verb ("stroke my foot")
     verb_subjects: frozenset[str]  # before it, make it a noun again ("had a stroke my ...")
@@ -198,6 +199,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         common=frozenset(words.matching.common),
         keep_order=frozenset(words.matching.keep_order),
         pain=words.matching.pain,
+        figures=tuple(tuple(phrase.split()) for phrase in words.matching.idioms),
         negation=Negation(
             cues=frozenset(words.negation.cues),
             fillers=frozenset(words.negation.fillers),

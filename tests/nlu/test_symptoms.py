@@ -166,3 +166,21 @@ def test_button_payloads_read_back(matcher: Matcher) -> None:
     for symptom_id in matcher.content.symptoms:
         u = matcher.understand(symptom_id.replace("-", " "))
         assert symptom_id in [s.id for s in u.symptoms] or symptom_id == "cold-limbs", symptom_id
+
+
+@pytest.mark.parametrize(
+    ("text", "symptoms"),
+    [
+        ("i'm tired of waiting for your reply", set()),
+        ("the visa paperwork is such a headache lol", set()),
+        ("my kids are a pain in the neck lol", set()),
+        ("sick and tired of my job", set()),
+        # meant: the same words said of oneself, or a symptom beside the figure
+        ("I have such a headache", {"headache"}),
+        ("I have a pain in the neck since morning", {"stiff-neck"}),
+        ("I'm tired of feeling bloated", {"bloating"}),
+        ("tired of being tired all the time", {"fatigue"}),
+    ],
+)
+def test_a_symptom_in_a_figure_of_speech_is_not_said(matcher: Matcher, text: str, symptoms: set[str]) -> None:
+    assert {s.id for s in matcher.understand(text).symptoms} == symptoms
