@@ -20,6 +20,8 @@ SETS = (
     "understanding_ru_13.jsonl",
     "understanding_ar_14.jsonl",
     "understanding_ru_14.jsonl",
+    "understanding_ar_15.jsonl",
+    "understanding_ru_15.jsonl",
 )
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
 
