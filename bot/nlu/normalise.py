@@ -83,6 +83,18 @@ _CLAUSE_MARK = "\x00"  # placeholder between the character pass and the token pa
 # Russian "то ..., то ..." (now this, now that) repeats its word after a comma that ends no clause: "месячные
 # то раньше, то позже". The comma goes when the same word stood one or two words before it.
 _ALTERNATION = frozenset({"то"})
+# Latin letters that look like Cyrillic ones (lower case: "T", "H", "B", "M", "K" after casefolding too),
+# typed inside a Cyrillic word on a mixed keyboard: "уcталость" with a Latin "c" is "усталость".
+_LOOKALIKES = str.maketrans("aceopxykmhtb", "асеорхукмнтв")
+_CYRILLIC, _LATIN = re.compile("[а-яё]"), re.compile("[a-z]")
+_LATIN_IN_CYRILLIC = re.compile(r"\b(?=[^\W\d_]*[а-яё])(?=[^\W\d_]*[a-z])[^\W\d_]+\b")
+
+
+def _cyrillic_lookalikes(match: re.Match[str]) -> str:
+    """A word of Cyrillic letters with Latin look-alikes among them, all in Cyrillic; else as it is."""
+    word = match.group()
+    fixed = word.translate(_LOOKALIKES)
+    return word if _LATIN.search(fixed) else fixed
 
 
 def _characters(text: str) -> str:
@@ -121,6 +133,8 @@ def normalise(text: str, limit: int = MATCH_LIMIT) -> str:
         text = _ASCII_OTHER.sub(" ", text)
     else:
         text = _characters(text)
+        if _CYRILLIC.search(text) and _LATIN.search(text):
+            text = _LATIN_IN_CYRILLIC.sub(_cyrillic_lookalikes, text)
     text = _STRETCHED.sub(r"\1\1", text)
     if "'" in text or _MAYBE_CONTRACTED.search(text):
         text = _CONTRACTIONS.sub(_expand, text)

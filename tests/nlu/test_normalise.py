@@ -85,3 +85,20 @@ def test_arabic_and_russian_forms(typed: str, expected: str) -> None:
 def test_devanagari_and_urdu_full_stops_end_a_clause() -> None:
     assert normalise("सीने में दर्द नहीं है। बस थकान") == "सीने में दर्द नहीं है , बस थकान"
     assert normalise("درد نہیں ہے۔ بس") == "درد نہيں ہے , بس"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("сильная уcталость", "сильная усталость"),  # a Latin "c" typed inside a Russian word
+        ("у меня бoлит гoлова", "у меня болит голова"),
+        ("Tошнит", "тошнит"),
+        ("чeрез 10 минут", "через 10 минут"),
+        # English words beside Russian ones, and a Latin letter with no Cyrillic twin, stay as typed
+        ("my back болит", "my back болит"),
+        ("стресс from work", "стресс from work"),
+        ("бoлит zуб", "болит zуб"),
+    ],
+)
+def test_latin_lookalikes_inside_a_cyrillic_word(text: str, expected: str) -> None:
+    assert normalise(text) == expected
