@@ -28,6 +28,7 @@ WRITERS = (
     "twelfth",
     "thirteenth",
     "fourteenth",
+    "fifteenth",
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines()]
