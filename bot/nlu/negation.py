@@ -40,8 +40,12 @@ def _gone_after(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
     return False
 
 
-def negated_hits(hits: Sequence[Hit], tokens: Sequence[Token], words: Negation) -> set[int]:
-    """The indices (into `hits`, which must be disjoint and in text order) of negated hits."""
+def negated_hits(
+    hits: Sequence[Hit], tokens: Sequence[Token], words: Negation, own_negation: frozenset[str] = frozenset()
+) -> set[int]:
+    """The indices (into `hits`, which must be disjoint and in text order) of negated hits. A hit holding
+    one of `own_negation` ("cannot", "not") says something of its own: a negation before it, or a denied
+    hit it follows, does not reach it ("no headache and CAN'T SLEEP", "no chest pain and CAN'T BREATHE")."""
     owner: dict[int, int] = {}
     for number, hit in enumerate(hits):
         for position in hit.positions:
@@ -51,6 +55,8 @@ def negated_hits(hits: Sequence[Hit], tokens: Sequence[Token], words: Negation) 
         clause = tokens[hit.start].clause
         index = hit.start - 1
         steps = 0
+        if own_negation and any(tokens[position].word in own_negation for position in hit.positions):
+            index = -1
         while index >= 0 and tokens[index].clause == clause and steps < 6:
             if index in owner:
                 if owner[index] in negated:

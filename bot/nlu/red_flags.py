@@ -484,7 +484,7 @@ def _sort_hits(
 ) -> None:
     """Sort one group of disjoint hits (in text order) into `sorting`."""
     negation = replace(words.negation, cues=words.negation.cues | words.denials)
-    negated_numbers = negated_hits(hits, tokens, negation)
+    negated_numbers = negated_hits(hits, tokens, negation, words.keep_order)
     denied_at: set[int] = set()  # the words of denied hits: a list goes on denying ("not swollen or red")
     # What a clause says is read once per clause, not once per hit: a long message naming a sign hundreds of
     # times stays cheap.
@@ -507,12 +507,15 @@ def _sort_hits(
             continue  # "I wanted to die of embarrassment"
         kind = kinds.get(hit.label, "")
         close_only = kind in DENIED_ONLY_CLOSE
+        # a sign that holds its own negation says something new, never an item of a denied list: "no chest
+        # pain and CAN'T BREATHE", "not eating and NOT BREATHING"
+        says_its_own = any(tokens[position].word in words.keep_order for position in hit.positions)
         if _denied(number, hit, kind, negated_numbers, tokens, words, negation) or (
             not close_only
             and (
                 denied_inside(hit, tokens, negation, reach=3)
-                or _continues(hit, denied_at, tokens, negation)
-                or _listed_after_cue(hit, tokens, negation)
+                or (not says_its_own and _continues(hit, denied_at, tokens, negation))
+                or (not says_its_own and _listed_after_cue(hit, tokens, negation))
             )
         ):
             sorting.negated.setdefault(hit.label, None)

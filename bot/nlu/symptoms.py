@@ -139,7 +139,7 @@ def match_symptoms(
     if language.words.figures:  # "tired of waiting", "my kids are a pain in the neck"
         figurative = {p for where in occurrences([t.word for t in tokens], language.words.figures) for p in where}
         hits = [hit for hit in hits if not figurative.issuperset(hit.positions)]
-    negated_numbers = negated_hits(hits, tokens, negation)
+    negated_numbers = negated_hits(hits, tokens, negation, language.words.keep_order)
     negated_numbers.update(number for number, hit in enumerate(hits) if denied_inside(hit, tokens, negation))
     scores: dict[str, tuple[float, int]] = {}
     negated: dict[str, None] = {}

@@ -121,3 +121,39 @@ def test_a_chest_named_alone_after_a_denial_is_chest_pain(matcher: Matcher, text
 def test_no_part_alone_no_borrowed_pain(matcher: Matcher, text: str) -> None:
     u = matcher.understand(text)
     assert u.symptoms == () and u.red_flag is None
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("no chest pain and can't breathe", "breathing"),
+        ("i am not dizzy and cannot breathe", "breathing"),
+        ("no fever and not breathing properly", "breathing"),
+        ("my son is not eating and not breathing well", "breathing"),
+        ("not drunk and cant wake him up", "fainting"),
+        ("нет температуры и не дышит", "breathing"),
+    ],
+)
+def test_a_sign_with_its_own_negation_is_no_item_of_a_denied_list(matcher: Matcher, text: str, flag: str) -> None:
+    assert matcher.understand(text).red_flag == flag
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom", "denied"),
+    [
+        ("no headache and can't sleep", "insomnia", "headache"),
+        ("not bloated and can't poop", "constipation", "bloating"),
+        ("голова не болит и не могу уснуть", "insomnia", "headache"),
+        ("ما عندي صداع وما اقدر انام", "insomnia", "headache"),
+    ],
+)
+def test_a_symptom_with_its_own_negation_is_not_denied_by_the_one_before(
+    matcher: Matcher, text: str, symptom: str, denied: str
+) -> None:
+    u = matcher.understand(text)
+    assert [s.id for s in u.symptoms] == [symptom] and u.negated == (denied,)
+
+
+@pytest.mark.parametrize("text", ["no headache or trouble breathing", "my calf is not swollen or red"])
+def test_a_denied_list_still_denies_its_items(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
