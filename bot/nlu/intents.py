@@ -76,7 +76,11 @@ def _repeated(table: IntentTable, words: list[str]) -> str | None:
 
 
 def _as_whole(table: IntentTable, words: list[str], fuzzy: bool) -> str | None:
-    return _whole(table, words, fuzzy) or _whole(table, _strip(table, words), fuzzy) or _repeated(table, words)
+    found = _whole(table, words, fuzzy)
+    if found is None:
+        stripped = _strip(table, words)
+        found = _whole(table, stripped, fuzzy) if stripped != words else None  # the same words: no second look
+    return found or _repeated(table, words)
 
 
 def _leading(table: IntentTable, words: list[str]) -> tuple[str, int] | None:
