@@ -5,12 +5,10 @@ the severity levels, whom a sign is about, and what a history is."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from bot.nlu import Matcher
+from tests.nlu.sets import expecting, read_sets
 
 # written apart from the concepts and from each other, each by a writer who had not seen the detector
 WRITERS = (
@@ -31,28 +29,17 @@ WRITERS = (
     "fifteenth",
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
-CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines()]
+CASES = read_sets(SETS)
 
 
-def cases(expect: str) -> list[object]:
-    """The cases expecting `expect`; a case the detector is known to get wrong says why ("xfail")."""
-    return [
-        pytest.param(
-            c, id=c["text"][:60], marks=[pytest.mark.xfail(reason=c["xfail"], strict=True)] if "xfail" in c else []
-        )
-        for c in CASES
-        if c["expect"] == expect
-    ]
-
-
-@pytest.mark.parametrize("case", cases("red"))
+@pytest.mark.parametrize("case", expecting(CASES, "red", 60))
 def test_every_described_emergency_is_caught(matcher: Matcher, case: dict[str, str]) -> None:
     u = matcher.understand(case["text"])
     assert u.red_flag is not None and u.severity == "emergency"
     assert u.points == () and u.zones == ()  # no massage points beside emergency advice
 
 
-@pytest.mark.parametrize("case", cases("not-red"))
+@pytest.mark.parametrize("case", expecting(CASES, "not-red", 60))
 def test_no_false_alarm(matcher: Matcher, case: dict[str, str]) -> None:
     assert matcher.understand(case["text"]).red_flag is None
 

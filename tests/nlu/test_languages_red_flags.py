@@ -4,12 +4,10 @@ written by a native-language helper with the calm look-alikes beside them (tests
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from bot.nlu import Matcher
+from tests.nlu.sets import expecting, read_sets
 
 SETS = (
     "red_flags_ar.jsonl",
@@ -20,27 +18,16 @@ SETS = (
     "red_flags_ninth_ar_ru.jsonl",  # a ninth blind round: Gulf/Egyptian/Levantine Arabic, Russian, translit
     "red_flags_south_15.jsonl",  # a fifteenth blind round: Hindi/Urdu (both scripts, Roman), Tagalog, mixed
 )
-CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
+CASES = read_sets(SETS)
 
 
-def cases(expect: str) -> list[object]:
-    """The cases expecting `expect`; a case the detector is known to get wrong says why ("xfail")."""
-    return [
-        pytest.param(
-            c, id=c["text"][:40], marks=[pytest.mark.xfail(reason=c["xfail"], strict=True)] if "xfail" in c else []
-        )
-        for c in CASES
-        if c["expect"] == expect
-    ]
-
-
-@pytest.mark.parametrize("case", cases("red"))
+@pytest.mark.parametrize("case", expecting(CASES, "red", 40))
 def test_emergency_in_any_language(matcher: Matcher, case: dict[str, str]) -> None:
     u = matcher.understand(case["text"])
     assert u.red_flag is not None and u.points == ()
 
 
-@pytest.mark.parametrize("case", cases("not-red"))
+@pytest.mark.parametrize("case", expecting(CASES, "not-red", 40))
 def test_no_false_alarm_in_any_language(matcher: Matcher, case: dict[str, str]) -> None:
     assert matcher.understand(case["text"]).red_flag is None
 

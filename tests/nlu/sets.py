@@ -1,0 +1,31 @@
+"""The JSONL sets of red-flag messages (tests/nlu/red_flags_*.jsonl) as pytest parameters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).parent
+
+
+def read_sets(names: Iterable[str]) -> list[dict[str, Any]]:
+    """Every message of the named sets, one JSON object a line."""
+    return [json.loads(line) for name in names for line in (HERE / name).read_text().splitlines() if line.strip()]
+
+
+def expecting(cases: list[dict[str, Any]], expect: str, id_length: int = 60) -> list[Any]:
+    """The cases expecting `expect` ("red" or "not-red"); a case the detector is known to get wrong says
+    why ("xfail") and must really fail (strict)."""
+    return [
+        pytest.param(
+            c,
+            id=c["text"][:id_length],
+            marks=[pytest.mark.xfail(reason=c["xfail"], strict=True)] if "xfail" in c else [],
+        )
+        for c in cases
+        if c["expect"] == expect
+    ]
