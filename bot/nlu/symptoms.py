@@ -99,7 +99,7 @@ def _listed(
     return all(token.filler or token.word in joiners for token in rest)
 
 
-def bare_parts_after(
+def _bare_parts_after(
     denied: Sequence[Hit], tokens: Sequence[Token], language: Language, negation: Negation
 ) -> list[str]:
     """A body part named alone after a denied symptom, as a text with the language's pain words: "no
@@ -154,7 +154,7 @@ def match_symptoms(
     bare: list[str] = []
     if not any(score >= CONFIDENT for score, _ in scores.values()):
         denied = [hits[number] for number in negated_numbers if hits[number].score >= CONFIDENT]
-        bare = bare_parts_after(denied, tokens, language, negation)
+        bare = _bare_parts_after(denied, tokens, language, negation)
         for label in _read_bare(language, bare, {hit.label for hit in denied}):
             scores.setdefault(label, (CONFIDENT, len(tokens)))
     ranked = sorted(scores.items(), key=lambda item: (-item[1][0], item[1][1]))
