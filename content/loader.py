@@ -407,18 +407,16 @@ _WORD_TABLES: dict[str, Callable[[_Table, str], object]] = {
 }
 
 
-_OPTIONAL_WORDS = {"pain", "idioms"}  # word lists a language may leave out
-
-
 def _word_section(table: _Table, cls: type[T]) -> T:
-    """A [section] of a language file: every field of `cls` is a list of words, or a table in `_WORD_TABLES`."""
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    table.only(*names)
+    """A [section] of a language file: every field of `cls` is a list of words, or a table in `_WORD_TABLES`;
+    a field with a default may be left out."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    table.only(*(f.name for f in fields))
     values = {
-        name: table.mapping(name, _WORD_TABLES[name])
-        if name in _WORD_TABLES
-        else table.texts(name, required=name not in _OPTIONAL_WORDS)
-        for name in names
+        f.name: table.mapping(f.name, _WORD_TABLES[f.name])
+        if f.name in _WORD_TABLES
+        else table.texts(f.name, required=f.default is dataclasses.MISSING)
+        for f in fields
     }
     return cls(**values)
 

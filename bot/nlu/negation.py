@@ -40,6 +40,12 @@ def _gone_after(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
     return False
 
 
+def says_its_own(hit: Hit, tokens: Sequence[Token], own_negation: frozenset[str]) -> bool:
+    """True when a hit holds a negation of its own ("CAN'T sleep", "NOT breathing"): it says something new,
+    never an item of a denied list before it ("no headache and can't sleep")."""
+    return any(tokens[position].word in own_negation for position in hit.positions)
+
+
 def negated_hits(
     hits: Sequence[Hit], tokens: Sequence[Token], words: Negation, own_negation: frozenset[str] = frozenset()
 ) -> set[int]:
@@ -55,7 +61,7 @@ def negated_hits(
         clause = tokens[hit.start].clause
         index = hit.start - 1
         steps = 0
-        if own_negation and any(tokens[position].word in own_negation for position in hit.positions):
+        if says_its_own(hit, tokens, own_negation):
             index = -1
         while index >= 0 and tokens[index].clause == clause and steps < 6:
             if index in owner:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, KeysView, Sequence
 
 Phrases = Sequence[tuple[str, ...]]
 ByFirst = dict[str, tuple[tuple[int, tuple[str, ...]], ...]]
@@ -40,6 +40,11 @@ def _phrase_by_phrase(said: Sequence[str], phrases: Phrases) -> Iterator[range]:
         for start in starts.get(phrase[0], ()) if size else ():
             if tuple(said[start : start + size]) == phrase:
                 yield range(start, start + size)
+
+
+def first_words(phrases: Phrases) -> KeysView[str]:
+    """The words the phrases start with: a text holding none of them holds none of the phrases."""
+    return _by_first(phrases).keys()
 
 
 def _by_first(phrases: Phrases) -> ByFirst:

@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.nlu.lexicon import Language, Token
-from bot.nlu.negation import denied_inside, negated_hits
-from bot.nlu.occurrences import occurrences
+from bot.nlu.negation import denied_inside, negated_hits, says_its_own
+from bot.nlu.occurrences import first_words, occurrences
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
 from bot.nlu.symptoms import either_negation
 from bot.nlu.words import Grammar, Negation
@@ -287,25 +287,13 @@ def _clauses(tokens: Sequence[Token]) -> list[list[str]]:
 def _context_said(clauses: Sequence[list[str]], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
     """True when a context ("pregnant") is said in a clause (`_clauses`) that is not a history ("when I was
     pregnant with my son...")."""
-    firsts = _firsts(context)
+    firsts = first_words(context)
     for said in clauses:
         if firsts.isdisjoint(said):
             continue  # the cheap test first: a long story is mostly clauses without the context
         if _names(said, context, words) and not _holds_past(said, words):
             return True
     return False
-
-
-_FIRSTS: dict[int, tuple[Sequence[tuple[str, ...]], frozenset[str]]] = {}
-
-
-def _firsts(context: Sequence[tuple[str, ...]]) -> frozenset[str]:
-    """The first words of a context's phrases, worked out once per context (a language keeps its contexts
-    for good; the context itself is kept beside them, so its id is never another's)."""
-    known = _FIRSTS.get(id(context))
-    if known is None or known[0] is not context:
-        known = _FIRSTS[id(context)] = (context, frozenset(phrase[0] for phrase in context if phrase))
-    return known[1]
 
 
 def _names(said: Sequence[str], context: Sequence[tuple[str, ...]], words: Grammar) -> bool:
@@ -507,15 +495,13 @@ def _sort_hits(
             continue  # "I wanted to die of embarrassment"
         kind = kinds.get(hit.label, "")
         close_only = kind in DENIED_ONLY_CLOSE
-        # a sign that holds its own negation says something new, never an item of a denied list: "no chest
-        # pain and CAN'T BREATHE", "not eating and NOT BREATHING"
-        says_its_own = any(tokens[position].word in words.keep_order for position in hit.positions)
+        new_statement = says_its_own(hit, tokens, words.keep_order)  # "no chest pain and CAN'T BREATHE"
         if _denied(number, hit, kind, negated_numbers, tokens, words, negation) or (
             not close_only
             and (
                 denied_inside(hit, tokens, negation, reach=3)
-                or (not says_its_own and _continues(hit, denied_at, tokens, negation))
-                or (not says_its_own and _listed_after_cue(hit, tokens, negation))
+                or (not new_statement and _continues(hit, denied_at, tokens, negation))
+                or (not new_statement and _listed_after_cue(hit, tokens, negation))
             )
         ):
             sorting.negated.setdefault(hit.label, None)
