@@ -71,6 +71,19 @@ def _covered(hit: Hit, symptom_hits: Sequence[Hit]) -> bool:
     return any(s.score >= CONFIDENT and positions < set(s.positions) for s in symptom_hits)
 
 
+def _negation_taken(
+    hit: Hit, tokens: Sequence[Token], own_negation: frozenset[str], symptom_hits: Sequence[Hit]
+) -> bool:
+    """True when a sign's own negation word governs a symptom named between it and the sign's next word ("NOT
+    dizzy and breathing fine", "not dizzy, breathing is fine" are no "not breathing"; "not really breathing",
+    "can't talk and breathe" still are)."""
+    named = {p for s in symptom_hits if s.score >= CONFIDENT for p in s.positions}
+    for here, after in zip(hit.positions, hit.positions[1:], strict=False):
+        if tokens[here].word in own_negation and named.intersection(range(here + 1, after)):
+            return True
+    return False
+
+
 def _clause_words(hit: Hit, tokens: Sequence[Token]) -> list[str]:
     clause = tokens[hit.start].clause
     return [token.word for token in tokens if token.clause == clause]
@@ -554,7 +567,10 @@ def scan_red_flags(
             hits = [
                 h
                 for h in (*resolve(emergencies), *resolve(milder))
-                if h.score >= CONFIDENT and not _covered(h, symptom_hits) and not _used_as_verb(h, tokens, words)
+                if h.score >= CONFIDENT
+                and not _covered(h, symptom_hits)
+                and not _used_as_verb(h, tokens, words)
+                and not _negation_taken(h, tokens, words.keep_order, symptom_hits)
             ]
             trial = _Sorting([], {}, {}, [])
             _sort_hits(hits, tokens, kinds, words, trial)
