@@ -135,9 +135,9 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
 
 
 def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
-    """`words`, telling a history and whom a sign is about by the words of the language the text is written
-    in as well ("pichle saal heart attack aaya tha", "мама упала, not responding"). Made once per pair of
-    languages (grammars live as long as their lexicon; the pair is kept with the result)."""
+    """`words`, telling a history, whom a sign is about and a figure of speech by the words of the language the
+    text is written in as well ("pichle saal heart attack aaya tha", "мама упала, not responding"). Made once
+    per pair of languages (grammars live as long as their lexicon; the pair is kept with the result)."""
     pair = (id(words), id(told_in))
     known = _MERGED.get(pair)
     if known is not None and known[0] is words and known[1] is told_in:
@@ -155,6 +155,8 @@ def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
         intending=words.intending | told_in.intending,  # "suicide ka koi IRADA nahi"
         deny_after=words.deny_after | told_in.deny_after,
         taken_back=words.taken_back + told_in.taken_back,  # "main suicidal nahi thi LEKIN AB HOON"
+        idioms=words.idioms + told_in.idioms,  # "heart attack aa jayega BILL DEKH KE"
+        sayings=words.sayings + told_in.sayings,
     )
     if len(_MERGED) > MAX_MERGED:  # lexicons built again and again (tests): never grows without bound
         _MERGED.clear()
