@@ -40,6 +40,8 @@ FIRST_YEAR, LAST_YEAR = 1950, 2100  # "in 2019": a year after "in", "since", "ba
 # ...in Tagalog "noong 2018", "nung 2019"; Hindi and Urdu put it after: "2019 MEIN", "2019 میں"
 YEAR_CUES = frozenset({"in", "since", "noong", "nung", "nong", "taong"})
 YEAR_AFTER = frozenset({"mein", "me", "में", "ميں"})
+# a year right after the sign dates it ("dad had heart attack 2019, now fine"), unless it counts something
+NOT_A_YEAR = frozenset({"times", "x", "mg", "ml", "g", "mcg", "units", "steps", "раз", "мг", "мл", "مرة", "مرات"})
 MAX_AGE = 99  # "when I was 12": an age
 NEGATION_FILLERS = 3  # fillers a negation may stand before a context it denies: "di NAMAN AKO buntis"
 
@@ -119,9 +121,20 @@ def _looks_back(said: Sequence[str], words: Grammar) -> bool:
     return False
 
 
+def _dated(hit: Hit, tokens: Sequence[Token]) -> bool:
+    """True when a year follows the sign at once: "heart attack 2019", not "chest pain 2000 times worse"."""
+    if hit.end >= len(tokens) or tokens[hit.end].clause != tokens[hit.end - 1].clause:
+        return False
+    word = tokens[hit.end].word
+    after = tokens[hit.end + 1].word if hit.end + 1 < len(tokens) else ""
+    return word.isdigit() and FIRST_YEAR <= int(word) <= LAST_YEAR and after not in NOT_A_YEAR
+
+
 def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
     """True when the hit's clause tells a history: "years ago", "history of", "in 2019"."""
     said = _clause_words(hit, tokens)
+    if _dated(hit, tokens):
+        return True
     for index, word in enumerate(said):
         after = said[index + 1] if index + 1 < len(said) else ""
         year = word.isdigit() and FIRST_YEAR <= int(word) <= LAST_YEAR

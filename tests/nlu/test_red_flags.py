@@ -130,3 +130,22 @@ def test_found_late_in_a_long_story(matcher: Matcher) -> None:
     story = "I have been tired and bloated for a while. " * 30 + "Now I have crushing chest pain."
     assert 500 < len(story) < 2000
     assert matcher.understand(story).red_flag == "chest-pain"
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # a year right after the sign dates it; a count of times does not
+        ("dad had heart attack 2019 now fine", None),
+        ("had DVT 2021, on blood thinners now", None),
+        ("chest pain 2000 times worse than yesterday", "chest-pain"),
+        # a sign's own "not" that governs a symptom named first is that symptom's
+        ("not dizzy and breathing fine", None),
+        ("I am not dizzy, breathing is fine, just tired", None),
+        ("not dizzy but not breathing well", "breathing"),
+        ("he is not really breathing", "breathing"),
+        ("not moving or breathing", "breathing"),
+    ],
+)
+def test_whose_words_these_are(matcher: Matcher, text: str, flag: str | None) -> None:
+    assert matcher.understand(text).red_flag == flag
