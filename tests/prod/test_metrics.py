@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,11 +121,10 @@ def test_metrics_add_up_every_worker_whichever_answers(tmp_path: Path, postgres:
         victim = server.worker_pids()[0]
         live_gauge = directory / f"gauge_livesum_{victim}.db"
         assert live_gauge.exists()
+        watched = psutil.Process(victim)
         os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while live_gauge.exists() and time.monotonic() < deadline:  # once the supervisor has replaced it
-            scrape(url)  # a scrape drops what dead workers left
-            time.sleep(0.2)
+        watched.wait(timeout=60)  # until the supervisor has reaped it: its id is gone
+        scrape(url)  # a scrape drops what dead workers left
         assert not live_gauge.exists(), "a dead worker's live gauge is dropped"
         assert (directory / f"counter_{victim}.db").exists()
         assert updates(scrape(url)) == sent, "its counts stay: totals never go back"
