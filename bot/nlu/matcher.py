@@ -73,6 +73,7 @@ class Matcher:
     def __init__(self, content: Content) -> None:
         self.content = content
         self.lexicon = Lexicon(content)
+        self._pains: dict[str, frozenset[str]] = {}  # a language's pain stems, read once
 
         words = self.lexicon.languages.vocabularies.detection
         english = words.get("en", frozenset())
@@ -128,8 +129,47 @@ class Matcher:
         if english is None or language.lang == "en" or "Latn" not in scripts_in(short_text):
             return reading
         negation = either_negation(english.words.negation, language.words.negation)
-        mixed_in = match_symptoms(english, english.analyse(short_text, fix_limit=0), fuzzy=False, negation=negation)
-        return reading.merged(mixed_in)
+        english_tokens = english.analyse(short_text, fix_limit=0)
+        mixed_in = match_symptoms(english, english_tokens, fuzzy=False, negation=negation)
+        reading = reading.merged(mixed_in)
+        for reader, bridged in self._pain_bridged(language, tokens, english, english_tokens):
+            reading = reading.merged(match_symptoms(reader, bridged, fuzzy=False, negation=negation))
+        return reading
+
+    def _pain_bridged(
+        self, language: Language, tokens: Sequence[Token], english: Language, english_tokens: Sequence[Token]
+    ) -> list[tuple[Language, tuple[Token, ...]]]:
+        """A body part named in one language and its pain in the other ("my back болит", "спина hurts",
+        "ظهري pain"): the text again, with the other language's pain words as the reader's own."""
+        if len(tokens) != len(english_tokens) or not language.words.pain or not english.words.pain:
+            return []
+        theirs, ours = self._pain_stems(language), self._pain_stems(english)
+        bridged: list[tuple[Language, tuple[Token, ...]]] = []
+        for reader, own, pain, other in (
+            (english, english_tokens, ours, [t.stem in theirs for t in tokens]),
+            (language, tokens, theirs, [t.stem in ours for t in english_tokens]),
+        ):
+            if any(other):
+                word = reader.words.pain[0]
+                stem = next(iter(pain)) if len(pain) == 1 else reader.analyse(word, fix_limit=0)[0].stem
+                bridged.append(
+                    (
+                        reader,
+                        tuple(
+                            replace(t, word=word, stem=stem, known=True, filler=False) if said else t
+                            for t, said in zip(own, other, strict=True)
+                        ),
+                    )
+                )
+        return bridged
+
+    def _pain_stems(self, language: Language) -> frozenset[str]:
+        """The stems of a language's pain words ("болит", "وجع", "pain")."""
+        known = self._pains.get(language.lang)
+        if known is None:
+            known = frozenset(t.stem for t in language.analyse(" ".join(language.words.pain), fix_limit=0))
+            self._pains[language.lang] = known
+        return known
 
     def _red_flags(
         self, long_tokens: dict[str, tuple[Token, ...]], lang: str, symptom_hits: Sequence[Hit]
@@ -164,6 +204,13 @@ class Matcher:
             if found.flag is not None:
                 red = replace(found, negated=red.negated)
                 break
+        english = self.lexicon.languages.get("en")
+        if red.flag is None and english is not None and "en" in long_tokens and language.lang != "en":
+            for reader, bridged in self._pain_bridged(language, long_tokens[language.lang], english, long_tokens["en"]):
+                found = self._red_flags({reader.lang: bridged}, language.lang, ())  # "my chest болит"
+                if found.flag is not None:
+                    red = replace(found, negated=red.negated)
+                    break
         if red.flag is not None and red.severity == "emergency":
             return Understanding(
                 short_text,

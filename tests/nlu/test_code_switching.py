@@ -1,0 +1,46 @@
+"""A body part in one language and its pain in another, as people who switch languages write it: "my back
+болит", "спина hurts", "ظهري pain". A chest so named is chest pain, an emergency, in either order."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu import Matcher
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("my back болит уже неделю", "back-pain"),
+        ("спина hurts a lot after the gym", "back-pain"),
+        ("my knees болят по утрам", "knee-pain"),
+        ("живот hurts after food", "indigestion"),
+        ("ظهري pain من الصبح", "back-pain"),
+        ("my back يوجعني", "back-pain"),
+        ("my head болит", "headache"),
+    ],
+)
+def test_a_part_and_its_pain_in_two_languages(matcher: Matcher, text: str, symptom: str) -> None:
+    u = matcher.understand(text)
+    assert u.red_flag is None
+    assert symptom in [s.id for s in u.symptoms[:3]]
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [("my back не болит", "back-pain"), ("спина doesn't hurt, just tired", "back-pain")],
+)
+def test_denied_in_either_language(matcher: Matcher, text: str, denied: str) -> None:
+    u = matcher.understand(text)
+    assert denied not in [s.id for s in u.symptoms] and u.red_flag is None
+
+
+@pytest.mark.parametrize("text", ["my chest болит сильно", "грудь hurts badly", "صدري pain", "my chest يوجعني وايد"])
+def test_chest_pain_across_languages_is_an_emergency(matcher: Matcher, text: str) -> None:
+    u = matcher.understand(text)
+    assert (u.red_flag, u.severity) == ("chest-pain", "emergency")
+
+
+@pytest.mark.parametrize("text", ["my chest не болит, просто устала", "my rucksack болит"])
+def test_no_emergency_from_a_bridge(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
