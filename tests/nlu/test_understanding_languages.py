@@ -22,6 +22,8 @@ SETS = (
     "understanding_ru_14.jsonl",
     "understanding_ar_15.jsonl",
     "understanding_ru_15.jsonl",
+    "understanding_ar_16.jsonl",
+    "understanding_ru_16.jsonl",
 )
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
 
