@@ -297,6 +297,8 @@ def _listed_after_cue(hit: Hit, tokens: Sequence[Token], words: Negation) -> boo
         if token.clause != clause:
             return False
         if token.word in words.joiners:
+            if tokens[index + 1].word in words.starters:
+                return False  # a new clause: "no fever AND MY chest is crushing"
             crossed_joiner = True
         elif token.word in words.cues:
             following = tokens[index + 1].word

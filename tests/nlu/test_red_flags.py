@@ -145,6 +145,11 @@ def test_found_late_in_a_long_story(matcher: Matcher) -> None:
         ("not dizzy but not breathing well", "breathing"),
         ("he is not really breathing", "breathing"),
         ("not moving or breathing", "breathing"),
+        # a denial's list ends where a new subject starts after "and"
+        ("she is not eating and her face is drooping", "stroke"),
+        ("i am not pregnant and i am bleeding a lot from a cut", "severe-bleeding"),
+        ("no headache and my vision is fine", None),
+        ("my calf is not swollen and red", None),
     ],
 )
 def test_whose_words_these_are(matcher: Matcher, text: str, flag: str | None) -> None:
