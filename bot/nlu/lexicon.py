@@ -18,7 +18,7 @@ from bot.nlu import index_cache
 from bot.nlu.normalise import CLAUSE, normalise
 from bot.nlu.spelling import Speller
 from bot.nlu.when import WhenParser
-from bot.nlu.words import Grammar, compile_grammar
+from bot.nlu.words import Grammar, compile_grammar, stem_table
 from content.model import Content, LanguageWords
 
 T = TypeVar("T")
@@ -248,6 +248,9 @@ class Language:
         self.lang = lang
         self.word_lists: LanguageWords = content.words(lang)
         self.words = compile_grammar(self.word_lists)
+        negation = self.words.negation
+        small = self.words.stopwords | negation.fillers | negation.joiners | negation.hedges
+        self.plain_contrasts = self.words.contrasts - small  # a contrast word that is nothing else ends a symptom
 
         self.symptoms = PhraseIndex(
             ((s.id, p) for s in content.symptoms.values() if lang in s.text for p in s.text[lang].phrases),
@@ -309,7 +312,9 @@ class Language:
             counts.update(word for member in members for word in normalise(member).split() if word not in counts)
         vocabulary = set(counts)
         self.vocabulary = frozenset(vocabulary)
-        self.known = self.vocabulary | self.words.common | self.words.stopwords
+        # a form the language lists for a stem is a real word too: "butt" (buttock) is no typo of "but"
+        forms = frozenset(word for word in stem_table(self.word_lists) if word.isalpha())
+        self.known = self.vocabulary | self.words.common | self.words.stopwords | forms
         self.when = WhenParser(self.word_lists, self.known)
         owners: dict[str, set[str]] = {}  # each word of a symptom or red-flag phrase -> the items using it
         for index in (self.symptoms, self.red_flags):

@@ -10,6 +10,7 @@ The words of each language are in content/languages/<lang>.toml, [negation].
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.nlu.lexicon import Token
 from bot.nlu.spotting import Hit
@@ -38,6 +39,17 @@ def _gone_after(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
         if token.word not in words.gone_fillers:
             return False
     return False
+
+
+def split_at(tokens: Sequence[Token], contrasts: frozenset[str]) -> tuple[Token, ...]:
+    """The tokens with a new clause at each contrast word: "didn't hit my head | BUT I passed out", "haven't
+    vomited | BUT I feel nauseous"."""
+    split: list[Token] = []
+    shift = 0
+    for token in tokens:
+        shift += token.word in contrasts
+        split.append(replace(token, clause=token.clause + shift) if shift else token)
+    return tuple(split)
 
 
 def says_its_own(hit: Hit, tokens: Sequence[Token], own_negation: frozenset[str]) -> bool:

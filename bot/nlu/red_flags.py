@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.nlu.lexicon import Language, Token
-from bot.nlu.negation import denied_inside, negated_hits, says_its_own
+from bot.nlu.negation import denied_inside, negated_hits, says_its_own, split_at
 from bot.nlu.occurrences import first_words, occurrences
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
 from bot.nlu.symptoms import either_negation
@@ -276,16 +276,6 @@ def _continues(hit: Hit, denied_at: set[int], tokens: Sequence[Token], words: Ne
             return False
         index -= 1
     return False
-
-
-def _contrasts_split(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
-    """The tokens with a new clause at each contrast word: "didn't hit my head | BUT I passed out"."""
-    split: list[Token] = []
-    shift = 0
-    for token in tokens:
-        shift += token.word in words.contrasts
-        split.append(replace(token, clause=token.clause + shift) if shift else token)
-    return tuple(split)
 
 
 def _listed_after_cue(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
@@ -559,7 +549,7 @@ def scan_red_flags(
     words of the language the text is written in, when it is scanned in another for the words mixed in:
     its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about."""
     words = language.words if told_in is None else _with_words_of(language.words, told_in)
-    tokens = _contrasts_split(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words)
+    tokens = split_at(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words.contrasts)
     found = spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY, keep_own_words=True)
     clauses = _clauses(tokens)  # read once for every context
     for context, index in language.red_flags_unless:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from bot.nlu.lexicon import Language, Token
-from bot.nlu.negation import denied_inside, negated_hits
+from bot.nlu.negation import denied_inside, negated_hits, split_at
 from bot.nlu.occurrences import occurrences
 from bot.nlu.spotting import CONFIDENT, UNSURE, Hit, resolve, spot
 from bot.nlu.words import Negation
@@ -134,6 +134,9 @@ def match_symptoms(
     """Every symptom the tokens name, several per text, best first. `negation`: other words than the
     language's own; `fuzzy` False finds only the phrases as written (typo-fixed words aside)."""
     negation = negation or language.words.negation
+    # "haven't vomited BUT I feel nauseous"; not at a contrast that is also a small word (Arabic "بس" is
+    # "but" and "just": "راسي بس يوجعني")
+    tokens = split_at(tokens, language.plain_contrasts)
     found_anywhere = spot(language.symptoms, tokens, fuzzy_cutoff=UNSURE if fuzzy else None)
     hits = _with_shared_words(found_anywhere, resolve(found_anywhere), tokens, negation.joiners)
     if language.words.figures:  # "tired of waiting", "my kids are a pain in the neck"
