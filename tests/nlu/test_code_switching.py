@@ -44,3 +44,18 @@ def test_chest_pain_across_languages_is_an_emergency(matcher: Matcher, text: str
 @pytest.mark.parametrize("text", ["my chest не болит, просто устала", "my rucksack болит"])
 def test_no_emergency_from_a_bridge(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is None
+
+
+@pytest.mark.parametrize(
+    "text", ["ребенок выпил bleach", "ولدي شرب clorox", "uminom ng bleach si bunso", "бэби выпил domestos"]
+)
+def test_a_household_poison_by_its_english_or_brand_name(matcher: Matcher, text: str) -> None:
+    u = matcher.understand(text)
+    assert u.red_flag is not None and u.severity == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text", ["купила bleach в магазине", "اشتريت clorox من كارفور", "bumili ako ng bleach sa grocery"]
+)
+def test_buying_a_household_product_is_no_poisoning(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
