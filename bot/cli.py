@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 from datetime import UTC, datetime
@@ -83,6 +84,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _reader_gone() -> int:
+    """The reader of our output has gone (`reflexbot match - | head -1`): end quietly, with nothing left to
+    flush into the closed pipe at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `reflexbot` console script."""
     args = _parser().parse_args(argv)
@@ -98,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_match(args.text, args.lang, sys.stdin, sys.stdout)
         except KeyboardInterrupt:
             return 130
+        except BrokenPipeError:
+            return _reader_gone()
     from bot.config import ConfigError, load_settings
 
     try:
@@ -133,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
 
 
 def _print_problems(error: ConfigError) -> None:

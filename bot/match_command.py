@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 from typing import TextIO
 
@@ -24,11 +22,7 @@ def run_match(text: str, lang: str | None, stdin: TextIO, stdout: TextIO) -> int
     """Print one JSON object for TEXT, or one per stdin line for "-" (blank lines included)."""
     matcher = Matcher(default_content())
     texts = (line.rstrip("\r\n") for line in stdin) if text == "-" else iter((text,))
-    try:
-        for item in texts:
-            stdout.write(_line(matcher, item, lang) + "\n")
-            stdout.flush()
-    except BrokenPipeError:  # the reader has gone ("| head -1"): nothing more to say, and nothing to flush
-        with contextlib.suppress(AttributeError, OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+    for item in texts:
+        stdout.write(_line(matcher, item, lang) + "\n")
+        stdout.flush()
     return 0
