@@ -78,14 +78,18 @@ async def run_jsonl(settings: Settings, user: str, start: datetime, stdin: TextI
     tz = zone(settings.policy.default_tz, "Asia/Dubai")
     store = await SqlStore.open(settings.storage_url)
     clock_holder: list[VirtualClock] = []
+    reader_gone: list[bool] = []
 
     async def deliver(to: str, reply: Reply) -> None:
         if to != key:
             raise NotServedHereError("another person's reply: left in the outbox")
         document = await files.document(to, reply)
         shown = reply_object(reply, clock_holder[0].now, start, tz, files.image(reply), document)
-        stdout.write(json.dumps(shown, ensure_ascii=False) + "\n")
-        stdout.flush()
+        try:
+            stdout.write(json.dumps(shown, ensure_ascii=False) + "\n")
+            stdout.flush()
+        except BrokenPipeError:  # the reader has gone ("| head -1"): no delivery to retry, the chat ends
+            reader_gone.append(True)
 
     kb = build_knowledge(settings)
     files = Attachments(
@@ -104,6 +108,8 @@ async def run_jsonl(settings: Settings, user: str, start: datetime, stdin: TextI
                 await runtime.flush(clock.now, key)  # replies another process left (the desk's confirmation)
             elif item is not None:
                 await runtime.handle(key, item, clock.now)
+            if reader_gone:
+                raise BrokenPipeError("the reader of the chat has gone")  # ends quietly (bot/cli.py)
             stdout.write(json.dumps({"idle": True, "t": round((clock.now - start).total_seconds(), 3)}) + "\n")
             stdout.flush()
     finally:
