@@ -73,7 +73,7 @@ class Matcher:
     def __init__(self, content: Content) -> None:
         self.content = content
         self.lexicon = Lexicon(content)
-        self._pains: dict[str, frozenset[str]] = {}  # a language's pain stems, read once
+        self._pains: dict[str, tuple[str, ...]] = {}  # a language's pain stems, read once
 
         words = self.lexicon.languages.vocabularies.detection
         english = words.get("en", frozenset())
@@ -150,8 +150,7 @@ class Matcher:
             (language, tokens, theirs, [t.stem in ours for t in english_tokens]),
         ):
             if any(other):
-                word = reader.words.pain[0]
-                stem = next(iter(pain)) if len(pain) == 1 else reader.analyse(word, fix_limit=0)[0].stem
+                word, stem = reader.words.pain[0], pain[0]
                 bridged.append(
                     (
                         reader,
@@ -163,11 +162,12 @@ class Matcher:
                 )
         return bridged
 
-    def _pain_stems(self, language: Language) -> frozenset[str]:
-        """The stems of a language's pain words ("болит", "وجع", "pain")."""
+    def _pain_stems(self, language: Language) -> tuple[str, ...]:
+        """The stems of a language's pain words ("болит", "وجع", "pain"), its first pain word's first."""
         known = self._pains.get(language.lang)
         if known is None:
-            known = frozenset(t.stem for t in language.analyse(" ".join(language.words.pain), fix_limit=0))
+            stems = (t.stem for t in language.analyse(" ".join(language.words.pain), fix_limit=0))
+            known = tuple(dict.fromkeys(stems))
             self._pains[language.lang] = known
         return known
 
