@@ -5,15 +5,17 @@ Built once from the lexicon's words. In order of trust:
 2. a lexicon word one edit away (two for words of 10+ letters); words under 7 letters only by two
    swapped letters ("cramsp"), because short real words sit too close to each other;
 3. two lexicon words run together ("backpain") when they stand side by side in some phrase;
-4. text-speak: a dropped final "g" ("bleedin", "gapin"), or vowels left out ("wrst", "thrt", "fingrs",
-   "myslf": at most one vowel typed, the letters in order, the same consonants), towards the most used
-   lexicon word that reads so.
+4. text-speak: a dropped final "g" ("bleedin", "gapin"), "-tion"/"-sion" written as it sounds
+   ("contracshns", "infecshun", "depreshun"), or vowels left out ("wrst", "thrt", "fingrs", "myslf": at
+   most one vowel typed, the letters in order, the same consonants), towards the most used lexicon word
+   that reads so.
 Real words are never touched: only words that are neither lexicon nor common words get here, and
 the misspellings content lists on purpose ("peing"), which are also tried as typos ("peing too often").
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
@@ -24,6 +26,7 @@ from bot.nlu.words import Grammar
 
 _CACHE_SIZE = 4096
 VOWELS = frozenset("aeiou")
+_SOUNDED = re.compile(r"sh[aeiou]?n")  # "-tion" and "-sion" as they sound: "infecshun", "contracshns"
 
 
 def skeleton(word: str) -> str:
@@ -145,6 +148,8 @@ class Speller:
             return ()
         if word.endswith("in") and (whole := f"{word}g") in self.vocabulary:
             return (whole,)
+        if sounded := self._sounded(word):
+            return sounded
         if sum(c in VOWELS for c in word) > 1:
             return ()
         found = [
@@ -153,6 +158,19 @@ class Speller:
             if len(word) < len(w) <= len(word) + 3 and _typed_in_order(word, w)
         ]
         return (min(found)[2],) if found else ()
+
+    def _sounded(self, word: str) -> tuple[str, ...]:
+        """ "-tion" or "-sion" written as it sounds: the word so spelt, a letter doubled if need be
+        ("depreshun" -> "depresion" -> "depression")."""
+        for spelling in ("tion", "sion"):
+            respelt = _SOUNDED.sub(spelling, word)
+            if respelt == word:
+                return ()
+            if respelt in self.vocabulary:
+                return (respelt,)
+            if found := self._doubled(respelt):
+                return found
+        return ()
 
     def _split(self, word: str) -> tuple[str, ...]:
         if len(word) < 6 or len(word) > 30:

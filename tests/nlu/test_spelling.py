@@ -31,6 +31,9 @@ def test_the_skeleton_keeps_the_first_letter_and_the_consonants() -> None:
         ("bleedin", "bleeding"),
         ("hedache", "headache"),  # a misspelling content lists, read as the word it misspells
         ("bloted", "bloated"),
+        ("contracshns", "contractions"),  # "-tion" as it sounds
+        ("constipashun", "constipation"),
+        ("tenshun", "tension"),  # "-sion" as it sounds
     ],
 )
 def test_text_speak_reads_as_the_word(matcher: Matcher, typed: str, meant: str) -> None:
@@ -56,6 +59,7 @@ def test_russian_and_arabic_words_are_never_respelled(matcher: Matcher) -> None:
         "cut myslf agen an now its gapin open n i cnt stop the bleedin",
         "tuk 2 mny adol n sum of my sleep meds cnt keep eyes opn",
         "thrt swellin aftr sea food cnt swalow feel faint",
+        "31 wks n havin contracshns evry few mins, is ther a presure point 2 stop it",
     ],
 )
 def test_emergencies_in_text_speak(matcher: Matcher, text: str) -> None:
