@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from bot.nlu.lexicon import Language, Token
+from bot.nlu.lexicon import Language, PhraseIndex, Token
 from bot.nlu.negation import denied_inside, negated_hits, says_its_own, split_at
 from bot.nlu.occurrences import first_words, occurrences
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
@@ -26,6 +26,10 @@ from bot.nlu.symptoms import either_negation
 from bot.nlu.words import Grammar, Negation
 
 RED_FLAG_FUZZY = 90.0  # a misspelt phrase; single words are corrected before (bot/nlu/spelling.py)
+# A typo-corrected word of a sign costs a point a letter, not spotting's four: a sign described loosely, its
+# words apart, scores just above the bar, so one typo in it ("clear watr from nose") hid an emergency, and a
+# correction only ever reaches a word that is no real word.
+RED_FLAG_EDIT_COST = 1.0
 DENIED_ONLY_CLOSE = frozenset({"self-harm"})  # kinds a negation must stand right before
 RANK = {"emergency": 0, "urgent": 1, "not-self-care": 2}
 # Among emergencies, whose advice comes first: support for self-harm (it gives 998 too), then pregnancy
@@ -535,6 +539,17 @@ def _sort_hits(
             sorting.raised.append(hit)
 
 
+def _spot(index: PhraseIndex, tokens: Sequence[Token]) -> list[Hit]:
+    return spot(
+        index,
+        tokens,
+        cross_clauses=True,
+        fuzzy_cutoff=RED_FLAG_FUZZY,
+        keep_own_words=True,
+        edit_cost=RED_FLAG_EDIT_COST,
+    )
+
+
 def scan_red_flags(
     language: Language,
     tokens: Sequence[Token],
@@ -550,18 +565,18 @@ def scan_red_flags(
     its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about."""
     words = language.words if told_in is None else _with_words_of(language.words, told_in)
     tokens = split_at(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words.contrasts)
-    found = spot(language.red_flags, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY, keep_own_words=True)
+    found = _spot(language.red_flags, tokens)
     clauses = _clauses(tokens)  # read once for every context
     for context, index in language.red_flags_unless:
         if _context_said(clauses, context, words):  # "the kettle broke, water all over the floor"
-            unless = spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY, keep_own_words=True)
+            unless = _spot(index, tokens)
             found = [
                 h for h in found if not any(h.label == u.label and set(h.positions) <= set(u.positions) for u in unless)
             ]
     groups = [found]
     for context, index in language.red_flags_given:
         if _context_said(clauses, context, words):  # "I'm 14 weeks ... today I noticed bleeding"
-            groups.append(spot(index, tokens, cross_clauses=True, fuzzy_cutoff=RED_FLAG_FUZZY, keep_own_words=True))
+            groups.append(_spot(index, tokens))
     sorting = _Sorting([], {}, {}, [])
     for found in groups:
         for _attempt in range(3):

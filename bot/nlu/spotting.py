@@ -44,11 +44,11 @@ class Hit:
         return self.positions[-1] + 1
 
 
-def _edit_cost(tokens: Sequence[Token], positions: Iterable[int]) -> float:
-    return EDIT_COST * sum(tokens[i].edits for i in positions)
+def _edit_cost(tokens: Sequence[Token], positions: Iterable[int], cost: float = EDIT_COST) -> float:
+    return cost * sum(tokens[i].edits for i in positions)
 
 
-def _exact(index: PhraseIndex, tokens: Sequence[Token]) -> list[Hit]:
+def _exact(index: PhraseIndex, tokens: Sequence[Token], edit_cost: float) -> list[Hit]:
     hits: list[Hit] = []
     stems = [token.stem for token in tokens]
     for start in range(len(tokens)):
@@ -65,7 +65,7 @@ def _exact(index: PhraseIndex, tokens: Sequence[Token]) -> list[Hit]:
                 break  # no phrase starts so
             if label:
                 positions = tuple(range(start, end))
-                hits.append(Hit(label, positions, size, 100.0 - _edit_cost(tokens, positions)))
+                hits.append(Hit(label, positions, size, 100.0 - _edit_cost(tokens, positions, edit_cost)))
     return hits
 
 
@@ -74,7 +74,7 @@ def _window(size: int) -> int:
     return 6 if size == 2 else (10 if size == 3 else 3 * size)
 
 
-def _any_order(index: PhraseIndex, tokens: Sequence[Token], cross_clauses: bool) -> list[Hit]:
+def _any_order(index: PhraseIndex, tokens: Sequence[Token], cross_clauses: bool, edit_cost: float) -> list[Hit]:
     where: dict[str, list[int]] = {}
     for position, token in enumerate(tokens):
         where.setdefault(token.stem, []).append(position)
@@ -87,13 +87,15 @@ def _any_order(index: PhraseIndex, tokens: Sequence[Token], cross_clauses: bool)
         for phrase in anchored.among(where):
             if not all(map(present, phrase.content)):
                 continue
-            hit = _place(phrase, where, tokens, cross_clauses)
+            hit = _place(phrase, where, tokens, cross_clauses, edit_cost)
             if hit is not None:
                 hits.append(hit)
     return hits
 
 
-def _place(phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token], cross: bool) -> Hit | None:
+def _place(
+    phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token], cross: bool, edit_cost: float
+) -> Hit | None:
     """The tightest placement of a phrase's content words around each occurrence of its first."""
     best: Hit | None = None
     window = _window(len(phrase.content))
@@ -113,7 +115,7 @@ def _place(phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token],
         if not cross and len({tokens[p].clause for p in positions}) > 1:
             continue
         ordered = tuple(sorted(positions))
-        score = max(86.0, 96.0 - 2.0 * (span - len(positions))) - _edit_cost(tokens, ordered)
+        score = max(86.0, 96.0 - 2.0 * (span - len(positions))) - _edit_cost(tokens, ordered, edit_cost)
         if best is None or score > best.score:
             best = Hit(phrase.label, ordered, len(phrase.stems), score, frozenset(phrase.text.split()))
     return best
@@ -242,12 +244,14 @@ def spot(
     cross_clauses: bool = False,
     fuzzy_cutoff: float | None = UNSURE,
     keep_own_words: bool = False,
+    edit_cost: float = EDIT_COST,
 ) -> list[Hit]:
     """Every place a phrase of the index occurs in the tokens (overlapping hits included); `keep_own_words`:
-    no word of the index is read as a misspelling of another ("karna chahti hoon" is not "marna chahti hoon")."""
+    no word of the index is read as a misspelling of another ("karna chahti hoon" is not "marna chahti hoon");
+    `edit_cost`: points a hit loses per letter that typo correction changed in its words."""
     if not tokens or not index.size:
         return []
-    hits = _exact(index, tokens) + _any_order(index, tokens, cross_clauses)
+    hits = _exact(index, tokens, edit_cost) + _any_order(index, tokens, cross_clauses, edit_cost)
     if fuzzy_cutoff is not None:
         hits += _fuzzy(index, tokens, fuzzy_cutoff, keep_own_words)
     return hits
