@@ -24,6 +24,8 @@ SETS = (
     "understanding_ru_15.jsonl",
     "understanding_ar_16.jsonl",
     "understanding_ru_16.jsonl",
+    "understanding_ar_17.jsonl",
+    "understanding_ru_17.jsonl",
 )
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
 
