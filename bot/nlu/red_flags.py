@@ -134,8 +134,11 @@ def _dated(hit: Hit, tokens: Sequence[Token]) -> bool:
     return word.isdigit() and FIRST_YEAR <= int(word) <= LAST_YEAR and after not in NOT_A_YEAR
 
 
-def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
-    """True when the hit's clause tells a history: "years ago", "history of", "in 2019"."""
+def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar, opening: frozenset[int]) -> bool:
+    """True when the hit's clause tells a history: "years ago", "history of", "in 2019". `opening`: the clauses
+    where a sign starts; a short clause after the hit's that looks back tells the hit's history only when it
+    names no sign of its own ("chest pain, years ago"; not "chest pain and sweating, a heart attack a year
+    ago": that history is the heart attack's)."""
     said = _clause_words(hit, tokens)
     if _dated(hit, tokens):
         return True
@@ -147,7 +150,8 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
     for where in occurrences(said, words.ages):  # "when I was 12"
         if where.stop < len(said) and said[where.stop].isdigit() and 1 <= int(said[where.stop]) <= MAX_AGE:
             return True
-    following = [token.word for token in tokens if token.clause == tokens[hit.end - 1].clause + 1]
+    after = tokens[hit.end - 1].clause + 1
+    following = [token.word for token in tokens if token.clause == after] if after not in opening else []
     return _holds_past(said, words) or _looks_back(following, words)
 
 
@@ -503,11 +507,12 @@ def _sort_hits(
     sayings: dict[int, bool] = {}
     idioms: dict[int, bool] = {}
     history: dict[tuple[int, int], bool] = {}
+    opening = frozenset(tokens[hit.start].clause for hit in hits)
 
     def told_as_history(hit: Hit) -> bool:
         clauses = (tokens[hit.start].clause, tokens[hit.end - 1].clause)  # its clause and the one after it
         if clauses not in history:
-            history[clauses] = _told_as_history(hit, tokens, words)
+            history[clauses] = _told_as_history(hit, tokens, words, opening)
         return history[clauses]
 
     for number, hit in enumerate(hits):

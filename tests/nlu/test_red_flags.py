@@ -150,6 +150,11 @@ def test_found_late_in_a_long_story(matcher: Matcher) -> None:
         ("i am not pregnant and i am bleeding a lot from a cut", "severe-bleeding"),
         ("no headache and my vision is fine", None),
         ("my calf is not swollen and red", None),
+        # a clause that looks back is the history of the sign it names, not of the one before it
+        ("chest pain and sweating, years ago a heart attack", "chest-pain"),
+        ("давит в груди и холодный пот, год назад был инфаркт", "chest-pain"),
+        ("chest pain, years ago", None),
+        ("had a fit as a child, none since", None),
     ],
 )
 def test_whose_words_these_are(matcher: Matcher, text: str, flag: str | None) -> None:
