@@ -155,6 +155,8 @@ def test_found_late_in_a_long_story(matcher: Matcher) -> None:
         ("давит в груди и холодный пот, год назад был инфаркт", "chest-pain"),
         ("chest pain, years ago", None),
         ("had a fit as a child, none since", None),
+        # "ابوي" (my father) with the chest's heaviness is no "burden on my father"
+        ("أبوي ماسك صدره ويقول يحس بثقل كأن أحد قاعد عليه", "chest-pain"),
     ],
 )
 def test_whose_words_these_are(matcher: Matcher, text: str, flag: str | None) -> None:
