@@ -570,18 +570,24 @@ def scan_red_flags(
     its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about."""
     words = language.words if told_in is None else _with_words_of(language.words, told_in)
     tokens = split_at(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words.contrasts)
-    found = _spot(language.red_flags, tokens)
     clauses = _clauses(tokens)  # read once for every context
-    for context, index in language.red_flags_unless:
-        if _context_said(clauses, context, words):  # "the kettle broke, water all over the floor"
-            unless = _spot(index, tokens)
-            found = [
-                h for h in found if not any(h.label == u.label and set(h.positions) <= set(u.positions) for u in unless)
-            ]
-    groups = [found]
+    # A sign said in a context that makes it no sign ("the kettle broke, water all over the floor"), whether
+    # it counts alone or only in a context of its own ("I'm pregnant and the tap is leaking water").
+    unless = [
+        u
+        for context, index in language.red_flags_unless
+        if _context_said(clauses, context, words)
+        for u in _spot(index, tokens)
+    ]
+    groups = [_spot(language.red_flags, tokens)]
     for context, index in language.red_flags_given:
         if _context_said(clauses, context, words):  # "I'm 14 weeks ... today I noticed bleeding"
             groups.append(_spot(index, tokens))
+    if unless:
+        groups = [
+            [h for h in found if not any(h.label == u.label and set(h.positions) <= set(u.positions) for u in unless)]
+            for found in groups
+        ]
     sorting = _Sorting([], {}, {}, [])
     for found in groups:
         for _attempt in range(3):
