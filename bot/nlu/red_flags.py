@@ -150,8 +150,8 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar, opening:
     for where in occurrences(said, words.ages):  # "when I was 12"
         if where.stop < len(said) and said[where.stop].isdigit() and 1 <= int(said[where.stop]) <= MAX_AGE:
             return True
-    after = tokens[hit.end - 1].clause + 1
-    following = [token.word for token in tokens if token.clause == after] if after not in opening else []
+    next_clause = tokens[hit.end - 1].clause + 1
+    following = [token.word for token in tokens if token.clause == next_clause] if next_clause not in opening else []
     return _holds_past(said, words) or _looks_back(following, words)
 
 
