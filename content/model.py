@@ -328,6 +328,7 @@ class WhenWords:
     minutes_after_hour: Mapping[str, int]  # 9 "thirty" -> 30; Arabic "9 ونص" -> 30, "10 الا ربع" -> -15
     unit_delays: Mapping[str, int]  # a delay said by its unit alone after `relative`: "через ЧАС" -> 60
     half_past_hours: Mapping[str, int]  # one word for half past an hour: Russian "полдесятого" -> 9 (9:30)
+    night: tuple[str, ...] = ()  # "12:30 AT NIGHT" is after midnight, not after noon
 
 
 @dataclass(frozen=True, slots=True)

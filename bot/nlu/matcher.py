@@ -177,8 +177,17 @@ class Matcher:
         negated: list[str] = []
         for code, tokens in long_tokens.items():
             language = self.lexicon.languages[code]
-            hits, told_in = (symptom_hits, None) if code == lang else ((), self.lexicon.languages[lang].words)
-            reading = scan_red_flags(language, tokens, self.lexicon.kinds, hits, self.lexicon.severities, told_in)
+            told = None if code == lang else self.lexicon.languages[lang]
+            hits = symptom_hits if told is None else ()
+            reading = scan_red_flags(
+                language,
+                tokens,
+                self.lexicon.kinds,
+                hits,
+                self.lexicon.severities,
+                None if told is None else told.words,
+                None if told is None else told.red_flag_contexts,
+            )
             if reading.flag is not None:
                 return reading
             negated.extend(reading.negated)

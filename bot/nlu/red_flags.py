@@ -562,12 +562,14 @@ def scan_red_flags(
     symptom_hits: Sequence[Hit] = (),
     severities: Mapping[str, str] | None = None,
     told_in: Grammar | None = None,
+    told_contexts: Mapping[str, tuple[tuple[str, ...], ...]] | None = None,
 ) -> RedFlagReading:
     """The most severe sign in the tokens (emergency, urgent, not-self-care), and the ones they say are
     absent or past. Signs that count in a context ("pregnant") are sorted apart from the rest, so a
     pregnancy sign is not hidden by a sign sharing its words ("blood when I wiped, 24 weeks"). `told_in`: the
     words of the language the text is written in, when it is scanned in another for the words mixed in:
-    its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about."""
+    its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about;
+    `told_contexts`: that language's context words by name, which let signs count too ("ana 7amel ... bleeding")."""
     words = language.words if told_in is None else _with_words_of(language.words, told_in)
     tokens = split_at(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words.contrasts)
     clauses = _clauses(tokens)  # read once for every context
@@ -580,8 +582,10 @@ def scan_red_flags(
         for u in _spot(index, tokens)
     ]
     groups = [_spot(language.red_flags, tokens)]
-    for context, index in language.red_flags_given:
-        if _context_said(clauses, context, words):  # "I'm 14 weeks ... today I noticed bleeding"
+    for name, context, index in language.red_flags_given:
+        # said in the language the text is written in as well: "ana 7AMEL w 3andi bleeding"
+        said_as = context + (told_contexts or {}).get(name, ())
+        if _context_said(clauses, said_as, words):  # "I'm 14 weeks ... today I noticed bleeding"
             groups.append(_spot(index, tokens))
     if unless:
         groups = [

@@ -99,6 +99,7 @@ class WhenParser:
         self._morning = re.compile(rf"\b(?:{_alt(w.morning)})\b")
         self._noon = re.compile(rf"\b(?:{_alt(w.noon)})\b")
         self._midnight = re.compile(rf"\b(?:{_alt(w.midnight)})\b")
+        self._night = re.compile(rf"\b(?:{_alt(w.night)})\b")
         self._roles: dict[str, _Role] = {}
         for role, values in (
             (_UNCLEAR, {word: None for word in w.unclear}),
@@ -188,6 +189,8 @@ class WhenParser:
         return self._hours[raw] if raw in self._hours else int(raw)
 
     def _evening_rule(self, hour: int, text: str, explicit_24h: bool) -> int:
+        if hour == 12 and not explicit_24h and self._night.search(text):
+            return 0  # "12:30 at night", "half past 12 at night"
         if explicit_24h or hour == 0 or hour >= 12:
             return hour
         return hour if self._morning.search(text) else hour + 12

@@ -59,3 +59,23 @@ def test_a_household_poison_by_its_english_or_brand_name(matcher: Matcher, text:
 )
 def test_buying_a_household_product_is_no_poisoning(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ana 7amel w 3andi bleeding",
+        "marti 7amel w 3andha bleeding",
+        "حامل و عندي bleeding",
+        "я беременна и у меня bleeding",
+    ],
+)
+def test_a_context_in_one_language_lets_a_sign_in_the_other_count(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag == "pregnancy-bleeding"
+
+
+@pytest.mark.parametrize(
+    "text", ["ana 7amel w 3andi nausea", "حامل وعندي heartburn", "ana mo 7amel w 3andi bleeding gums"]
+)
+def test_no_sign_of_its_own_in_that_context(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
