@@ -273,22 +273,17 @@ class Language:
             for context, phrases in content.red_flag_given(flag, lang, self._reads_as).items():
                 given.setdefault(context, []).extend((flag.id, phrase) for phrase in phrases)
         classes = self.word_lists.red_flags.concepts
-        # a context (a word class named anywhere in the text: its name and words) and the red-flag phrases that
-        # count in it
-        self.red_flags_given = tuple(
-            (
-                context,
-                tuple(tuple(normalise(w).split()) for w in classes.get(context, ())),
-                PhraseIndex(pairs, self.words, normalised=True),
-            )
-            for context, pairs in given.items()
-        )
-        # the words of each context a sign may count in, for texts written in this language but read in another
-        # ("ana 7amel w 3andi bleeding": Arabizi's pregnancy, English's bleeding)
+        # The words of each context a sign may count in (a word class named anywhere in the text), in every
+        # language's: a text written in this language but read in another may say it ("ana 7amel w 3andi
+        # bleeding": Arabizi's pregnancy, English's bleeding).
         contexts = {name for flag in content.red_flags for lang_given in flag.given.values() for name in lang_given}
         self.red_flag_contexts = {
             name: tuple(tuple(normalise(w).split()) for w in classes[name]) for name in contexts if name in classes
         }
+        # a context's name and the red-flag phrases that count in it
+        self.red_flags_given = tuple(
+            (context, PhraseIndex(pairs, self.words, normalised=True)) for context, pairs in given.items()
+        )
         unless: dict[str, list[tuple[str, str]]] = {}
         for flag in content.red_flags:
             for context, phrases in content.red_flag_unless(flag, lang, self._reads_as).items():
@@ -310,7 +305,7 @@ class Language:
             self.word_lists.intents.padding_after,
         )
         counts = self.symptoms.word_counts + self.red_flags.word_counts + self.faqs.word_counts
-        for _name, _context, index in self.red_flags_given:
+        for _context, index in self.red_flags_given:
             counts += index.word_counts
         for text in self.intents.texts:
             counts.update(text.split())

@@ -582,9 +582,9 @@ def scan_red_flags(
         for u in _spot(index, tokens)
     ]
     groups = [_spot(language.red_flags, tokens)]
-    for name, context, index in language.red_flags_given:
+    for name, index in language.red_flags_given:
         # said in the language the text is written in as well: "ana 7AMEL w 3andi bleeding"
-        said_as = context + (told_contexts or {}).get(name, ())
+        said_as = language.red_flag_contexts.get(name, ()) + (told_contexts or {}).get(name, ())
         if _context_said(clauses, said_as, words):  # "I'm 14 weeks ... today I noticed bleeding"
             groups.append(_spot(index, tokens))
     if unless:
