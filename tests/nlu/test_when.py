@@ -183,6 +183,15 @@ def test_parser_per_language_matches_default() -> None:
         ("every night 9", daily(21)),
         ("at nine thirty", once(21, 30)),
         ("in a quarter of an hour", later(15)),
+        # 12 at night is after midnight, however the minutes are said
+        ("ذكرني الساعة 12 ونص بالليل", once(0, 30)),
+        ("напомни в 12:30 ночи", once(0, 30)),
+        ("dhakirni 12 w nus bil lail", once(0, 30)),
+        ("paalala 12:30 ng gabi", once(0, 30)),
+        ("remind me at 12:30 at night", once(0, 30)),
+        ("remind me at half past 12 at night", once(0, 30)),
+        ("напомни в 12:30", once(12, 30)),
+        ("remind me at 12:30 pm", once(12, 30)),
     ],
 )
 def test_times_in_every_language(matcher: Matcher, text: str, expected: When) -> None:
