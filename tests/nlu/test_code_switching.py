@@ -79,3 +79,16 @@ def test_a_context_in_one_language_lets_a_sign_in_the_other_count(matcher: Match
 )
 def test_no_sign_of_its_own_in_that_context(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ابوي حاس ب pressure على صدره", "اخوي took كل حبوب panadol", "ولدي بلع battery", "abooy 3nda chest pain qawi"],
+)
+def test_an_english_word_in_an_arabic_emergency(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is not None
+
+
+@pytest.mark.parametrize("text", ["عندي pressure في الشغل", "ولدي شرب juice", "اخذت حبة بنادول للصداع"])
+def test_an_english_word_in_an_everyday_arabic_text(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
