@@ -18,7 +18,7 @@ import pytest
 
 from bot.nlu import Matcher
 
-_SETS = tuple(Path(__file__).with_name(f"symptoms_en_{n}.jsonl") for n in (13, 14, 16, 17))
+_SETS = tuple(Path(__file__).with_name(f"symptoms_en_{n}.jsonl") for n in (13, 14, 16, 17, 18))
 _KINDS = {"symptom", "negation", "offtopic", "mixed"}
 
 
