@@ -197,18 +197,18 @@ def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...
         word, after = tokens[index].word, tokens[index + 1]
         if not words.pregnant or not word.isdigit():
             continue
+        following = (
+            tokens[index + 2].word if index + 2 < len(tokens) and tokens[index + 2].clause == after.clause else ""
+        )
         if after.word in words.gestation_months and 3 <= int(word) <= 9:  # "I am 7 months", "6 months along"
-            following = (
-                tokens[index + 2].word if index + 2 < len(tokens) and tokens[index + 2].clause == after.clause else ""
-            )
             before = {t.word for t in tokens[:index] if t.clause == after.clause}
             previous = tokens[index - 1].word if index else ""
             if not (previous in words.being or following in words.along):
                 continue
             if before & words.infants or following in words.not_gestation:
                 continue
-        elif not 4 <= int(word) <= 42 or after.word not in words.gestation:
-            continue
+        elif not 4 <= int(word) <= 42 or after.word not in words.gestation or following in words.not_gestation:
+            continue  # "6 weeks OLD" is a baby's age
         if index and tokens[index - 1].word in words.durations:
             continue
         marked[index + 1] = replace(
