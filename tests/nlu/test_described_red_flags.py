@@ -90,12 +90,24 @@ def test_a_history_is_not_an_emergency_now(matcher: Matcher, text: str) -> None:
         ("she can't keep anything down, even sips of water come straight back", "dehydration", "urgent"),
         ("no wet diapers since last night", "dehydration", "urgent"),
         ("my baby's soft spot is sunken and he has sunken eyes", "dehydration", "urgent"),
+        ("infected caesarean wound with fever of 39", "wound-infection", "urgent"),
+        ("my stitches are red and hot and oozing, temperature 38.5", "wound-infection", "urgent"),
+        ("جرح القيصرية فيه صديد وعندي حرارة", "wound-infection", "urgent"),
+        ("шов после кесарева гноится и температура 38", "wound-infection", "urgent"),
     ],
 )
 def test_signs_that_are_not_emergencies_have_their_level(matcher: Matcher, text: str, flag: str, severity: str) -> None:
     u = matcher.understand(text)
     assert (u.red_flag, u.concern, u.severity) == (None, flag, severity)
     assert u.points == ()  # not for self-care: no points
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my cut is healing fine, no fever", "my c section scar itches a bit", "у меня порез, все нормально заживает"],
+)
+def test_a_wound_without_its_signs_is_no_concern(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).severity is None
 
 
 def test_an_emergency_outranks_an_urgent_sign(matcher: Matcher) -> None:
