@@ -190,3 +190,11 @@ def test_a_sense_blanks_only_its_own_words(matcher: Matcher) -> None:
         == "severe-bleeding"
     )
     assert matcher.understand("i keep cutting myself").red_flag == "self-harm"
+
+
+@pytest.mark.parametrize(
+    "text", ["my stomach pain since this morning", "stomach ache since morning", "tummy hurts since yesterday evening"]
+)
+def test_a_time_of_onset_is_no_sudden_emergency(matcher: Matcher, text: str) -> None:
+    u = matcher.understand(text)
+    assert u.red_flag is None and "indigestion" in [s.id for s in u.symptoms[:3]]
