@@ -162,10 +162,10 @@ class Speller:
     def _sounded(self, word: str) -> tuple[str, ...]:
         """ "-tion" or "-sion" written as it sounds: the word so spelt, a letter doubled if need be
         ("depreshun" -> "depresion" -> "depression")."""
+        if not _SOUNDED.search(word):
+            return ()
         for spelling in ("tion", "sion"):
             respelt = _SOUNDED.sub(spelling, word)
-            if respelt == word:
-                return ()
             if respelt in self.vocabulary:
                 return (respelt,)
             if found := self._doubled(respelt):

@@ -44,7 +44,7 @@ class Hit:
         return self.positions[-1] + 1
 
 
-def _edit_cost(tokens: Sequence[Token], positions: Iterable[int], cost: float = EDIT_COST) -> float:
+def _edit_cost(tokens: Sequence[Token], positions: Iterable[int], cost: float) -> float:
     return cost * sum(tokens[i].edits for i in positions)
 
 
