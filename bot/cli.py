@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
 import sys
@@ -13,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from bot.logs import configure as configure_logs
 from bot.logs import log_file
-from bot.version import version
 
 if TYPE_CHECKING:
     from bot.config import ConfigError
@@ -22,9 +20,19 @@ if TYPE_CHECKING:
 # the configuration, the engine, SQLAlchemy or APScheduler; `serve` for twilio when WhatsApp is off).
 
 
+class _Version(argparse.Action):
+    """`--version`, read from the package metadata only when asked (importlib.metadata costs every other
+    command a few tens of milliseconds)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        from bot.version import version
+
+        parser.exit(message=f"reflexbot {version()}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reflexbot", description="Foot-reflexology self-care companion.")
-    parser.add_argument("--version", action="version", version=f"reflexbot {version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True)
 
     chat = commands.add_parser("chat", help="chat in the terminal")
@@ -119,12 +127,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "config":
             return _config_check(args.config)
         if args.command == "db":
+            import asyncio
+
             return asyncio.run(_db_upgrade(args.config))
         if args.command == "desk":
             from bot.desk.accounts import run_desk_command
 
             return run_desk_command(args, load_settings(args.config), sys.stdin, sys.stdout, sys.stderr)
         if args.command in ("serve", "telegram"):
+            import asyncio
+
             from bot.serve import event_loop, serve, serve_workers, telegram_admin
 
             if args.config:  # worker processes read the same file
@@ -196,6 +208,8 @@ async def _db_upgrade(path: str | None) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.channels.console.app import run_interactive, run_jsonl
     from bot.config import load_settings
 

@@ -8,8 +8,10 @@ import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import babel
+if TYPE_CHECKING:
+    import babel
 
 
 class Pregnancy(StrEnum):
@@ -445,6 +447,8 @@ class Content:
 @functools.cache
 def babel_locale(lang: str) -> babel.Locale:
     """Babel's locale for a content language ("ar-Latn" -> ar_Latn); English when Babel has none."""
+    import babel  # imported here: `match` needs no locale, and Babel takes tens of milliseconds to import
+
     try:
         return babel.Locale.parse(lang.replace("-", "_"))
     except (ValueError, babel.UnknownLocaleError):

@@ -30,6 +30,8 @@ def test_match_loads_no_database_scheduler_or_channel_sdk() -> None:
     code += "    assert main(['match', 'I feel bloated']) == 0"
     assert loaded_after(code) == []
     assert loaded_after(code, ("bot.config", "bot.engine", "bot.store", "PIL")) == [], "the matcher alone"
+    # nor what only other commands use: the event loop (tens of milliseconds), Babel's locales, the version
+    assert loaded_after(code, ("asyncio", "babel", "importlib.metadata")) == []
 
 
 def test_serve_imports_no_migrations_redis_or_async_sql_until_used() -> None:

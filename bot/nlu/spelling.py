@@ -92,7 +92,7 @@ class Speller:
         for word in sorted(counts):
             if len(word) >= 5 and word.isalpha() and word not in self.suspect:
                 self._targets.setdefault(word[0], []).append(word)
-        self._pairs = frozenset(pairs)
+        self._pairs = frozenset(f"{first} {second}" for first, second in pairs)  # strings load faster than tuples
         self._counts = counts
         self._skeletons: dict[str, list[str]] = {}
         for word in sorted(counts):
@@ -176,6 +176,6 @@ class Speller:
         if len(word) < 6 or len(word) > 30:
             return ()
         for cut in range(3, len(word) - 2):
-            if (word[:cut], word[cut:]) in self._pairs:
+            if f"{word[:cut]} {word[cut:]}" in self._pairs:
                 return word[:cut], word[cut:]
         return ()

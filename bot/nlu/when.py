@@ -22,8 +22,9 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -54,6 +55,34 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(word) for word in ordered) if ordered else "(?!x)x"
 
 
+class _Pattern:
+    """A regular expression compiled the first time it is used, and pickled as its source: each language's
+    parser has eighteen, kept in the index cache, and a process compiles only those it uses."""
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._pattern().search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._pattern().finditer(text)
+
+    def findall(self, text: str) -> list[Any]:
+        return self._pattern().findall(text)
+
+    def __reduce__(self) -> tuple[type[_Pattern], tuple[str]]:
+        return (_Pattern, (self.source,))
+
+
 # What a word can mean in a recurrence, and the value it carries (a weekday, a set of weekdays).
 _EVERY, _PERIOD, _DAILY, _DAY, _SHORT_DAY, _DAYS, _UNCLEAR = "every", "period", "daily", "day", "short", "days", "?"
 _Role = tuple[str, object]
@@ -75,31 +104,31 @@ class WhenParser:
         hour = rf"(\d{{1,2}}|{_alt(w.hours)})"
         unit = rf"(?:{_alt((*w.minute_units, *w.hour_units))})"
         rel, half = _alt(w.relative), _alt(w.and_a_half)
-        self._relative = re.compile(
+        self._relative = _Pattern(
             rf"\b(?:{rel}) (?P<n>{num}) ?(?P<u>{unit})"
             rf"(?:(?P<half> (?:{half}))| (?:{_alt(w.plus)}) (?P<n2>{num}) ?(?P<u2>{unit}))?\b"
         )
-        self._from_now = re.compile(rf"\b(?P<n>{num}) ?(?P<u>{unit}) (?:{_alt(w.from_now)})\b")
-        self._half_hour = re.compile(rf"\b(?:{rel}) (?:{_alt(w.half_hour)})\b")
+        self._from_now = _Pattern(rf"\b(?P<n>{num}) ?(?P<u>{unit}) (?:{_alt(w.from_now)})\b")
+        self._half_hour = _Pattern(rf"\b(?:{rel}) (?:{_alt(w.half_hour)})\b")
         self._unit_delays = dict(w.unit_delays)
-        self._unit_delay = re.compile(rf"\b(?:{rel}) ({_alt(w.unit_delays)})\b")
+        self._unit_delay = _Pattern(rf"\b(?:{rel}) ({_alt(w.unit_delays)})\b")
         self._minutes_after_hour = dict(w.minutes_after_hour)
-        self._hour_minutes = re.compile(rf"\b{hour} ({_alt(w.minutes_after_hour)})\b")
+        self._hour_minutes = _Pattern(rf"\b{hour} ({_alt(w.minutes_after_hour)})\b")
         self._half_past_hours = dict(w.half_past_hours)
-        self._half_past_word = re.compile(rf"\b({_alt(w.half_past_hours)})\b")
-        self._lone_number = re.compile(rf"\b(\d{{1,2}})\b(?! ?(?:{_alt((*w.minute_units, *w.hour_units))})\b)")
-        self._hour_and_half = re.compile(rf"\b(?:{rel}) (?P<n>{num}) (?:{half}) (?P<u>{unit})\b")
-        self._ampm = re.compile(rf"\b{hour}(?:[:.](\d{{2}}))? ?({_alt((*w.am, *w.pm))})\b")
-        self._clock = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
-        self._oclock = re.compile(rf"\b{hour} ?(?:{_alt(w.oclock)})\b")
+        self._half_past_word = _Pattern(rf"\b({_alt(w.half_past_hours)})\b")
+        self._lone_number = _Pattern(rf"\b(\d{{1,2}})\b(?! ?(?:{_alt((*w.minute_units, *w.hour_units))})\b)")
+        self._hour_and_half = _Pattern(rf"\b(?:{rel}) (?P<n>{num}) (?:{half}) (?P<u>{unit})\b")
+        self._ampm = _Pattern(rf"\b{hour}(?:[:.](\d{{2}}))? ?({_alt((*w.am, *w.pm))})\b")
+        self._clock = _Pattern(r"\b(\d{1,2})[:.](\d{2})\b")
+        self._oclock = _Pattern(rf"\b{hour} ?(?:{_alt(w.oclock)})\b")
         not_a_time = _alt((*w.minute_units, *w.hour_units, *w.periods, *w.unclear_after_every))
-        self._at = re.compile(rf"\b(?:{_alt(w.at)}) {hour}\b(?! ?(?:{not_a_time})\b)")
-        self._past_to = re.compile(rf"\b({_alt((*w.half, *w.quarter))}) ({_alt((*w.past, *w.to))}) {hour}\b")
-        self._part_of_day = re.compile(rf"\b{hour} (?:{_alt(w.part_of_day)})\b")
-        self._morning = re.compile(rf"\b(?:{_alt(w.morning)})\b")
-        self._noon = re.compile(rf"\b(?:{_alt(w.noon)})\b")
-        self._midnight = re.compile(rf"\b(?:{_alt(w.midnight)})\b")
-        self._night = re.compile(rf"\b(?:{_alt(w.night)})\b")
+        self._at = _Pattern(rf"\b(?:{_alt(w.at)}) {hour}\b(?! ?(?:{not_a_time})\b)")
+        self._past_to = _Pattern(rf"\b({_alt((*w.half, *w.quarter))}) ({_alt((*w.past, *w.to))}) {hour}\b")
+        self._part_of_day = _Pattern(rf"\b{hour} (?:{_alt(w.part_of_day)})\b")
+        self._morning = _Pattern(rf"\b(?:{_alt(w.morning)})\b")
+        self._noon = _Pattern(rf"\b(?:{_alt(w.noon)})\b")
+        self._midnight = _Pattern(rf"\b(?:{_alt(w.midnight)})\b")
+        self._night = _Pattern(rf"\b(?:{_alt(w.night)})\b")
         self._roles: dict[str, _Role] = {}
         for role, values in (
             (_UNCLEAR, {word: None for word in w.unclear}),

@@ -52,7 +52,7 @@ def test_an_index_is_saved_packed_and_read_group_by_group(matcher: Matcher) -> N
     matcher.understand("crushing chest pain going down my left arm")
     saved = pickle.loads(pickle.dumps(index))
     assert saved.by_anchor._groups == {} and saved.exact._groups == {}
-    anchor = next(iter(index.by_anchor._packed))
+    anchor = next(index.by_anchor.names())
     read, built = saved.anchored(anchor), index.anchored(anchor)
     assert read is not None and built is not None and read.phrases == built.phrases != ()
     assert saved.exact.get("chest") == index.exact.get("chest") and "chest pain" in (saved.exact.get("chest") or {})
@@ -77,7 +77,7 @@ def test_an_anchors_phrases_are_found_by_their_second_stem_in_index_order(matche
     over all of them would have taken them."""
     index = matcher.lexicon.languages["en"].red_flags
     anchor, anchored = max(
-        ((a, index.anchored(a)) for a in index.by_anchor._packed),
+        ((a, index.anchored(a)) for a in index.by_anchor.names()),
         key=lambda pair: len(pair[1].phrases),  # type: ignore[union-attr]
     )
     assert anchored is not None and len(anchored.phrases) > 50, "a common anchor, with many phrases"
