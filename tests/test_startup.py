@@ -46,6 +46,13 @@ def test_serve_without_whatsapp_loads_no_twilio() -> None:
     assert "telegram" in loaded, "the probe sees what serve does load"
 
 
+def test_serve_loads_no_phone_tables_calendar_or_unused_dialect() -> None:
+    """What only some turns need is imported by them: phone numbers' tables (WhatsApp), iCalendar (a
+    confirmed appointment), PostgreSQL's dialect (a PostgreSQL store)."""
+    heavy = ("phonenumbers", "icalendar", "sqlalchemy.dialects.postgresql")
+    assert loaded_after("import bot.serve", heavy) == []
+
+
 async def test_the_bot_api_pool_is_small() -> None:
     application = build_application(
         "123:abc", "http://127.0.0.1:9/bot", polling=False, connections=TelegramSettings().connections

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Alarm, Calendar, Event
-
 from bot.engine import Branch, Clinic
 from bot.store import SqlStore
 from bot.store.operations import Appointment
@@ -24,6 +22,8 @@ def file_name(ref: str) -> str:
 def appointment_ics(ref: str, starts_at: datetime, clinic: str, branch: Branch, made_at: datetime) -> bytes:
     """An iCalendar file for one appointment: UID <ref>@reflexbot, start and end in UTC, summary, location
     (the branch's address), the branch's phone in the description, and an alarm two hours before."""
+    from icalendar import Alarm, Calendar, Event  # imported at the first appointment: it slows every start
+
     calendar = Calendar()
     calendar.add("prodid", "-//reflexbot//appointment//EN")
     calendar.add("version", "2.0")

@@ -3,6 +3,7 @@ and known by a content hash of what is drawn, so a link or a cached file never s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -32,8 +33,14 @@ class Drawing:
 
     def digest(self) -> str:
         """A hash of everything that makes the picture (and of the drawing code's version)."""
-        spec = [DRAWING_VERSION, PIL.__version__, repr(self.view), asdict(self.place), self.foot, self.label]
+        spec = [DRAWING_VERSION, PIL.__version__, _view_digest(self.view), asdict(self.place), self.foot, self.label]
         return hashlib.sha256(json.dumps(spec, ensure_ascii=False).encode()).hexdigest()[:24]
+
+
+@functools.cache
+def _view_digest(view: View) -> str:
+    """A hash of a view's outline and marks: a view is drawn for dozens of pictures, written out once."""
+    return hashlib.sha256(repr(view).encode()).hexdigest()
 
 
 def label_of(content: Content, key: str) -> str:

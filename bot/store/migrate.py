@@ -5,13 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Column, Connection, MetaData, PrimaryKeyConstraint, String, Table, inspect, text
 
 from bot.store.schema import metadata
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
+# Alembic's version table as Alembic makes it (alembic.runtime.migration: version_num, 32 characters, the key)
+ALEMBIC_VERSION = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FIRST_RELEASE = "0001"
 MIGRATION_LOCK = 7_207_110_001  # the advisory lock held while a PostgreSQL database is migrated
@@ -43,15 +50,18 @@ def upgrade(conn: Connection, revision: str = "head") -> None:
     tables = set(inspect(conn).get_table_names())
     if revision == "head" and "alembic_version" in tables and current_revision(conn) == newest_revision():
         return  # the usual start: nothing to migrate, and Alembic not even imported
+    if revision == "head" and not tables:
+        # A new database is made from the schema at once and marked as the newest revision, as Alembic
+        # advises, rather than by every migration in turn (a test holds the two to the same tables). The mark
+        # is Alembic's own version table, written here: loading Alembic and its scripts to write one row
+        # took most of a new server's start.
+        metadata.create_all(conn)
+        ALEMBIC_VERSION.create(conn)
+        conn.execute(ALEMBIC_VERSION.insert().values(version_num=newest_revision()))
+        return
     from alembic import command
 
     config = alembic_config(conn)
-    if revision == "head" and not tables:
-        # A new database is made from the schema at once and marked as the newest revision, as Alembic
-        # advises, rather than by every migration in turn (a test holds the two to the same tables).
-        metadata.create_all(conn)
-        command.stamp(config, "head")
-        return
     if "alembic_version" not in tables and "conversations" in tables:
         command.stamp(config, FIRST_RELEASE)
     command.upgrade(config, revision)

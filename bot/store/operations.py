@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, delete, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.engine.actions import Action, CancelTimer, Choice, Forget, Record, Reply, ScheduleTimer
@@ -504,7 +503,11 @@ def waiting_inbound(conn: Connection) -> int:
 
 def _upsert(conn: Connection, table: Table) -> Any:
     """INSERT ... ON CONFLICT for the connection's dialect."""
-    return (sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert)(table)
+    if conn.dialect.name == "sqlite":
+        return sqlite_insert(table)
+    from sqlalchemy.dialects.postgresql import insert  # the PostgreSQL dialect is loaded by its engine anyway
+
+    return insert(table)
 
 
 _INSERTS_NEW: dict[tuple[str, str, tuple[str, ...]], Prepared] = {}

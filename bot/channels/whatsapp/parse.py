@@ -7,8 +7,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import phonenumbers
-from phonenumbers import timezone as phone_timezones
 from tzfpy import get_tz
 
 from bot.engine import Choice, ChoicePicked, Event, OptIn, OptOut, TextReceived, TimezoneSet
@@ -104,6 +102,8 @@ def parse_form(form: Mapping[str, str], shown: tuple[Choice, ...] = ()) -> Inbou
 
 def language_of(address: str) -> str:
     """The language a number's country hints at ("whatsapp:+7..." -> "ru"), or "" for none."""
+    import phonenumbers  # here: its tables take a large part of a second to import, and Telegram never needs them
+
     try:
         number = phonenumbers.parse(address.removeprefix("whatsapp:"), None)
     except phonenumbers.NumberParseException:
@@ -113,6 +113,9 @@ def language_of(address: str) -> str:
 
 def timezone_of(address: str, fallback: str) -> str:
     """The time zone of a phone number's country (+971 -> Asia/Dubai), or the fallback."""
+    import phonenumbers
+    from phonenumbers import timezone as phone_timezones
+
     try:
         number = phonenumbers.parse(address.removeprefix("whatsapp:"), None)
     except phonenumbers.NumberParseException:
