@@ -4,6 +4,7 @@ process loads instead of building, a change of content makes a new name, a broke
 from __future__ import annotations
 
 import dataclasses
+import mmap
 import os
 import pickle
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.nlu import Matcher, index_cache
+from bot.nlu.lexicon import Packed
 from content.model import Content
 
 
@@ -29,6 +31,31 @@ def test_a_broken_file_is_rebuilt_and_replaced(tmp_path: Path, caplog: pytest.Lo
     assert index_cache.load_or_build("x-en", lambda: "fresh", tmp_path) == "fresh"
     assert index_cache.load_or_build("x-en", _never, tmp_path) == "fresh"
     assert "unreadable" in caplog.text
+
+
+def test_a_truncated_file_is_rebuilt(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A file cut short (a full disk, a copy stopped half-way) is never read as a smaller index."""
+    built = Packed({"a": ["one", "two"], "b": ["three"]}, _as_list)
+    index_cache.load_or_build("x-en", lambda: built, tmp_path)
+    saved = tmp_path / "x-en.pickle"
+    saved.write_bytes(saved.read_bytes()[:-3])
+    fresh = index_cache.load_or_build("x-en", lambda: Packed({"a": ["new"]}, _as_list), tmp_path)
+    assert fresh.get("a") == ["new"] and "unreadable" in caplog.text
+
+
+def test_an_index_block_is_mapped_from_the_file_not_read(tmp_path: Path) -> None:
+    """The large blocks of an index are out-of-band buffers of the file, mapped: a process reads only the
+    pages of the groups its texts need (an English index is tens of megabytes)."""
+    index_cache.load_or_build("x-en", lambda: Packed({"a": ["one", "two"], "b": ["three"]}, _as_list), tmp_path)
+    loaded = index_cache.load_or_build("x-en", _never, tmp_path)
+    assert isinstance(loaded, Packed) and isinstance(loaded._block.obj, mmap.mmap)
+    assert loaded.get("b") == ["three"] and loaded.get("a") == ["one", "two"] and loaded.get("c") is None
+    again = pickle.loads(pickle.dumps(loaded))  # an older protocol (no out-of-band buffers) keeps it too
+    assert list(again.names()) == ["a", "b"] and again.get("a") == ["one", "two"]
+
+
+def _as_list(_group: str, items: list[str]) -> list[str]:
+    return items
 
 
 def test_other_content_has_another_fingerprint(content: Content) -> None:
