@@ -28,7 +28,9 @@ SETS = (
     "understanding_ru_17.jsonl",
     "understanding_ar_18.jsonl",
     "understanding_ru_18.jsonl",
+    "understanding_ru_20.jsonl",
     "understanding_ar_19.jsonl",
+    "understanding_ar_20.jsonl",
     "understanding_ar_latn_dialects.jsonl",
 )
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
