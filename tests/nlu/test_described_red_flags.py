@@ -31,6 +31,7 @@ WRITERS = (
     "seventeenth",
     "eighteenth",
     "nineteenth",
+    "twentieth",
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
