@@ -8,12 +8,12 @@ name, so a stale index is never read. Where and how they are kept: `content.disk
 from __future__ import annotations
 
 import hashlib
-import pickle
 import sys
 from pathlib import Path
 
 import content as content_package
 from content.disk_cache import folder, load_or_build
+from content.loader import content_digest
 from content.model import Content
 
 __all__ = ["fingerprint", "folder", "load_or_build"]
@@ -42,5 +42,5 @@ def _fingerprint(content: Content) -> str:
     for code in _CODE:
         for source in sorted(code.glob("*.py")):
             digest.update(source.name.encode() + source.read_bytes())
-    digest.update(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))
+    digest.update(content_digest(content))
     return digest.hexdigest()[:32]
