@@ -17,6 +17,10 @@ from bot.nlu import Matcher
         "postpartum day 4, temperature 38.5 and feeling really unwell",
         "بعد الولادة عندي حرارة عالية ورعشة",
         "после родов температура 39 и озноб",
+        "डिलीवरी के पाँच दिन बाद तेज़ बुखार और कंपकंपी हो रही है",
+        "زچگی کے بعد تیز بخار اور کپکپی ہے",
+        "delivery ke baad se tez bukhar hai aur neeche se badboo wala discharge",
+        "mataas ang lagnat ko pagkatapos manganak at nanginginig ako",
     ],
 )
 def test_a_fever_after_a_birth_is_postnatal_fever(matcher: Matcher, text: str) -> None:
