@@ -27,7 +27,8 @@ class _Version(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
         from bot.version import version
 
-        parser.exit(message=f"reflexbot {version()}\n")
+        print(f"reflexbot {version()}")  # to stdout, as argparse's own version action
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
