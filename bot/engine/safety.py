@@ -81,7 +81,8 @@ def typed_answer(question: str, text: str, intent: str | None, w: EngineWords) -
     """A typed answer to a safety question (`text` normalised, "," at clause breaks), or None to ask
     again with the buttons.
 
-    Only a plain answer counts ("no", "none of these", "left foot", "I don't have diabetes"); anything
+    Only a plain answer counts ("no", "none of these", "left foot", "I don't have diabetes", "my BP is
+    normal"); anything
     more is asked again: a hedge ("no, but I could be"), the risk itself ("no, I'm diabetic", "no, just
     ate"), or other words. For pregnancy, "maybe" counts as yes. A "yes" is taken as it stands.
     """
@@ -108,7 +109,11 @@ def typed_answer(question: str, text: str, intent: str | None, w: EngineWords) -
     if mentions and all(_denied(tokens, i, w) for i in mentions):
         return "none" if "none" in options else "no"  # "I don't have diabetes", "no wounds"
     if mentions:
-        return None  # "no, high blood pressure": the risk itself is named
+        # "my blood pressure is normal", "no, my BP is fine": the question on screen, answered in words; "no,
+        # high blood pressure" names the risk itself and "normal with tablets" a treatment: asked again
+        stated = {s.value for s in read_statements(tokens, w) if s.question == question}
+        plain = stated == {"no"} and not said & w.present
+        return ("none" if "none" in options else "no") if plain else None
     if said <= w.plain_no:
         return "none" if "none" in options else "no"
     return None

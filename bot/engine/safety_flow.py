@@ -75,14 +75,15 @@ def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Tu
     if said.u.faq is not None and intent is None and not said.u.symptoms:  # answered; the question stays
         faq = kb.content.faqs[said.u.faq]
         return state, (Reply(faq.answer.get(state.lang) or faq.answer["en"]), question_reply(kb, state))
-    stated = [(q, v) for q, v in stated_answers(said.words, said.w) if q != state.question]
     named = kb.items.find(said.u.text)
-    if stated or named or said.u.symptoms or (intent is not None and intent not in WEAK_INTENTS):
+    if named or said.u.symptoms or (intent is not None and intent not in WEAK_INTENTS):
         return general_text(kb, to_idle(state), said, now)
+    # Chatter, or words about another question ("no diabetes" while the feet are asked about: that question
+    # comes in its turn, and a denial lowers nothing): the question on screen is asked again.
     return state, (Reply(say(kb, state, "safety.please-answer")), question_reply(kb, state))
 
 
-_PLAIN_MARKS = frozenset(" .,!'’-")
+_PLAIN_MARKS = frozenset(" .,!'’-،")  # the Arabic comma too
 
 
 def _plain(text: str) -> bool:

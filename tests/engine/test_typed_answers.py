@@ -191,6 +191,35 @@ def test_my_blood_pressure_is_normal_now_reasks_the_question(flow: Flow) -> None
     assert flow.state.state == S.SESSION_FINDING
 
 
+@pytest.mark.parametrize(
+    "typed", ["no, my blood pressure is normal", "my BP is fine", "нет, давление нормальное", "لا، ضغطي طبيعي"]
+)
+def test_the_question_on_screen_answered_in_words_is_a_no(flow: Flow, typed: str) -> None:
+    _asking(flow, "pressure")
+    flow.say(typed)
+    assert flow.state.answers["pressure"].value == "no"
+    assert flow.state.state == S.SAFETY and flow.state.question != "pressure"
+
+
+@pytest.mark.parametrize("typed", ["no, high blood pressure", "my bp is normal with tablets"])
+def test_the_risk_itself_named_asks_again(flow: Flow, typed: str) -> None:
+    _asking(flow, "pressure")
+    flow.say(typed)
+    assert flow.state.state == S.SAFETY and flow.state.question == "pressure"
+    assert flow.state.answers.get("pressure") is None
+
+
+def test_words_about_another_question_keep_the_one_on_screen(flow: Flow) -> None:
+    """"no diabetes or heart problems" while the feet are asked about: that question comes in its turn (a
+    denial of some of its risks answers nothing), and the questions go on instead of ending at the menu."""
+    _asking(flow, "foot")
+    replies = flow.say("no diabetes or heart problems")
+    assert flow.state.state == S.SAFETY and flow.state.question == "foot", _texts(replies)
+    assert "chronic" not in flow.state.answers
+    answer_all(flow)
+    assert flow.state.state == S.SESSION_FINDING
+
+
 def test_change_my_answers_clears_them(flow: Flow) -> None:
     flow.tap("start:KI1")
     answer_all(flow)
