@@ -210,7 +210,7 @@ def test_the_risk_itself_named_asks_again(flow: Flow, typed: str) -> None:
 
 
 def test_words_about_another_question_keep_the_one_on_screen(flow: Flow) -> None:
-    """"no diabetes or heart problems" while the feet are asked about: that question comes in its turn (a
+    """ "no diabetes or heart problems" while the feet are asked about: that question comes in its turn (a
     denial of some of its risks answers nothing), and the questions go on instead of ending at the menu."""
     _asking(flow, "foot")
     replies = flow.say("no diabetes or heart problems")
