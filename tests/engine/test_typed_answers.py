@@ -256,6 +256,13 @@ def test_a_question_mid_session_answers_without_the_menu_or_a_step_after_it(flow
     assert flow.state.state == S.SESSION_RUNNING
 
 
+@pytest.mark.parametrize("typed", ["found it", "I found it", "ok found the point", "ready"])
+def test_the_point_found_in_words_starts_the_presses(flow: Flow, typed: str) -> None:
+    to_finding(flow)
+    replies = flow.say(typed)
+    assert flow.state.state == S.SESSION_RUNNING, _texts(replies)
+
+
 def test_help_while_finding_the_point_keeps_the_session(flow: Flow) -> None:
     to_finding(flow)
     replies = flow.say("help")
