@@ -18,7 +18,7 @@ import pytest
 
 from bot.nlu import Matcher
 
-_SETS = tuple(Path(__file__).with_name(f"symptoms_en_{n}.jsonl") for n in (13, 14, 16, 17, 18, 20))
+_SETS = tuple(Path(__file__).with_name(f"symptoms_en_{n}.jsonl") for n in (13, 14, 16, 17, 18, 20, 21))
 _KINDS = {"symptom", "negation", "offtopic", "mixed"}
 
 
@@ -38,7 +38,7 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize("path", _SETS, ids=lambda p: p.name)
 def test_the_set_is_well_formed(path: Path) -> None:
     items = _items(path)
-    assert len(items) >= (40 if path.stem.endswith("_20") else 160)  # round 20: a shorter set of everyday complaints
+    assert len(items) >= (40 if path.stem.endswith(("_20", "_21")) else 160)  # rounds 20, 21: shorter sets of everyday complaints
     assert all(item["kind"] in _KINDS and isinstance(item["expect"], list) for item in items)
     assert all(not item["expect"] for item in items if item["kind"] == "offtopic")
     assert all(len(item["expect"]) >= 2 for item in items if item["kind"] == "mixed")
