@@ -147,6 +147,10 @@ def _reminder_time_text(kb: Knowledge, state: Conversation, said: Said, now: dat
 def _feedback_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
     if said.u.intent in ("better", "same", "worse", "lighter"):
         return feedback(kb, state, "better" if said.u.intent == "lighter" else said.u.intent, now)
+    if said.u.intent is None and not said.asks and not said.u.symptoms:  # "a bit better I think", "worse actually"
+        feeling = kb.matcher.feeling(said.u)
+        if feeling is not None:
+            return feedback(kb, state, feeling, now)
     return general_text(kb, state, said, now)
 
 

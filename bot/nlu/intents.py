@@ -132,3 +132,28 @@ def detect_intent(table: IntentTable, text: str, *, fuzzy: bool = True, nested: 
     if lead is not None:
         return lead[0]
     return _inside(table, stripped)
+
+
+FEELINGS = ("better", "same", "worse")
+
+
+def feeling_in(table: IntentTable, text: str, negations: frozenset[str]) -> str | None:
+    """How a person feels after a session, said in more words than a button: "a bit better I think",
+    "worse actually", "slightly better", "it didn't help" (a denied "better" or "worse" is the same).
+    None when the text says none of them, or more than one ("better but my back is worse")."""
+    words = text.split()
+    found: set[str] = set()
+    index = 0
+    while index < len(words):
+        for size in range(min(table.max_size, len(words) - index), 0, -1):
+            label = table.by_text.get(" ".join(words[index : index + size]))
+            if label in FEELINGS:
+                before = words[max(0, index - 2) : index]
+                if CLAUSE not in before and negations & set(before):
+                    label = None if label == "same" else "same"  # "not better", "did not help"; "not the same"?
+                found.add(label or "?")
+                index += size
+                break
+        else:
+            index += 1
+    return found.pop() if len(found) == 1 and "?" not in found else None

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.nlu.faq import match_faq
-from bot.nlu.intents import OPENERS, detect_intent
+from bot.nlu.intents import OPENERS, detect_intent, feeling_in
 from bot.nlu.language import LanguageGuess, base_language, dominant_script, guess_language, script_of, scripts_in
 from bot.nlu.lexicon import Language, Lexicon, Token
 from bot.nlu.normalise import CLAUSE, MATCH_LIMIT, SCAN_LIMIT, normalise
@@ -192,6 +192,19 @@ class Matcher:
                 return reading
             negated.extend(reading.negated)
         return RedFlagReading(None, None, tuple(dict.fromkeys(negated)))
+
+    def feeling(self, understood: Understanding) -> str | None:
+        """ "better", "same" or "worse" said in a longer answer to "how do you feel now?" ("a bit better I
+        think", "thoda better"), in the language the text was read as, or in English words within it."""
+        readers = dict.fromkeys((understood.read_as, "en"))
+        for code in readers:
+            if code not in self.lexicon.languages:
+                continue
+            language = self.lexicon.language(code)
+            found = feeling_in(language.intents, understood.text, language.words.negation.cues)
+            if found is not None:
+                return found
+        return None
 
     def understand(self, text: str, lang: str | None = None, prior: str | None = None) -> Understanding:
         """What a text says: red flag, symptoms (and absent ones), points, zones, intent, time, FAQ.

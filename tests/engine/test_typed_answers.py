@@ -8,7 +8,7 @@ import pytest
 
 from bot.engine import state as S
 from bot.engine.safety import is_pregnant
-from tests.engine.helpers import answer_all, to_finding, to_running, to_too_painful
+from tests.engine.helpers import answer_all, to_feedback, to_finding, to_running, to_too_painful
 from tests.flow import Flow
 
 
@@ -261,6 +261,33 @@ def test_the_point_found_in_words_starts_the_presses(flow: Flow, typed: str) -> 
     to_finding(flow)
     replies = flow.say(typed)
     assert flow.state.state == S.SESSION_RUNNING, _texts(replies)
+
+
+@pytest.mark.parametrize(
+    ("typed", "feeling"),
+    [
+        ("a bit better i think", "better"),
+        ("slightly better", "better"),
+        ("thoda better", "better"),
+        ("вроде лучше", "better"),
+        ("kind of the same", "same"),
+        ("it didn't help", "same"),
+        ("not better", "same"),
+        ("still hurts", "same"),
+        ("worse actually", "worse"),
+    ],
+)
+def test_how_do_you_feel_now_answered_in_more_words(flow: Flow, typed: str, feeling: str) -> None:
+    to_feedback(flow)
+    replies = flow.say(typed)
+    assert flow.state.history and flow.state.history[-1].feeling == feeling, _texts(replies)
+
+
+@pytest.mark.parametrize("typed", ["better but my back is worse", "is it better to press harder?"])
+def test_a_mixed_feeling_or_a_question_is_not_taken_as_an_answer(flow: Flow, typed: str) -> None:
+    to_feedback(flow)
+    flow.say(typed)
+    assert not flow.state.history
 
 
 def test_help_while_finding_the_point_keeps_the_session(flow: Flow) -> None:
