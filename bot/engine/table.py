@@ -120,9 +120,14 @@ def _did_you_mean_prompt(kb: Knowledge, state: Conversation) -> Reply:
 
 
 def _question_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:
-    """A question state got words that answer nothing: a command or symptom leaves it, else ask again."""
+    """A question state got words that answer nothing: a command or symptom leaves it, else ask again.
+    "No" or "stop" to a question that starts something (which branch? what time?) drops it."""
     u = said.u
     row = HANDLERS[state.state]
+    dropped = _DROPPED.get(state.state)
+    if dropped is not None and u.intent in ("stop", "no") and len(said.words) <= 3 and not u.symptoms:
+        state = to_idle(state)
+        return state, (menu_reply(kb, state, dropped),)
     if u.faq is not None and u.intent is None and not u.symptoms:  # answered, and the question stays
         return state, (Reply(faq_answer(kb, state, u.faq).text), row.prompt(kb, state))
     if u.intent is not None or u.symptoms or kb.items.find(u.text):
@@ -134,6 +139,10 @@ def _question_text(kb: Knowledge, state: Conversation, said: Said, now: datetime
             return after, (*plain, row.prompt(kb, after))
         return after, actions
     return state, (Reply(say(kb, state, "please-pick")), row.prompt(kb, state))
+
+
+_DROPPED = {BOOKING_BRANCH: "booking.cancelled", REMINDER_TIME: "question.dropped"}
+"""The questions a plain "no" or "stop" drops, with what is said then."""
 
 
 def _reminder_time_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:

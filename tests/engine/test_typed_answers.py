@@ -460,11 +460,21 @@ def test_booking_asks_for_a_contact_and_summarises_in_sentences(flow: Flow) -> N
     assert record["contact"] == "+971 50 123 4567"
 
 
-@pytest.mark.parametrize("typed", ["Dubai Healthcare City", "dhcc", "DHCC branch", "healthcare city", "2"])
+@pytest.mark.parametrize(
+    "typed", ["Dubai Healthcare City", "dhcc", "DHCC branch", "healthcare city", "2", "the one in healthcare city"]
+)
 def test_branch_by_a_key_word_of_its_label(flow: Flow, typed: str) -> None:
     flow.say("book")
     flow.say(typed)
     assert flow.state.booking is not None and flow.state.booking.branch == "dhcc"
+
+
+@pytest.mark.parametrize(("start", "typed"), [("book", "no"), ("book", "stop"), ("remind me", "no thanks")])
+def test_no_to_a_question_that_starts_something_drops_it(flow: Flow, start: str, typed: str) -> None:
+    flow.say(start)
+    replies = flow.say(typed)
+    assert flow.state.state == S.IDLE and flow.state.booking is None and not flow.state.reminders
+    assert len(replies) == 1 and replies[0].choices, _texts(replies)  # said once, with the menu
 
 
 def test_a_word_both_labels_share_picks_nothing(flow: Flow) -> None:
