@@ -32,6 +32,8 @@ SETS = (
     "understanding_ar_19.jsonl",
     "understanding_ar_20.jsonl",
     "understanding_ar_latn_dialects.jsonl",
+    "understanding_ar_21.jsonl",
+    "understanding_ru_21.jsonl",
 )
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
 
