@@ -22,6 +22,7 @@ SETS = (
     "red_flags_south_18.jsonl",  # an eighteenth blind round: Hindi/Urdu (both scripts, Roman), Tagalog, mixed
     "red_flags_south_19.jsonl",  # a nineteenth blind round: children, the elderly, pregnancy and after a birth
     "red_flags_south_20.jsonl",  # a twentieth blind round: children, the elderly, workers, pregnancy, overdoses
+    "red_flags_south_21.jsonl",  # a twenty-first blind round: bites and stings, unanswering elders, screen stories
 )
 CASES = read_sets(SETS)
 
