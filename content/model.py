@@ -273,6 +273,8 @@ class SafetyWords:
     fahrenheit: tuple[str, ...]  # ("102 F")
     degrees: tuple[str, ...]  # between a number and its unit ("39 DEGREES C")
     surroundings: tuple[str, ...]  # "it's 40C OUTSIDE": a temperature that is not the body's
+    # pregnancy named as a thing, not said of oneself: in a question ("is it safe in PREGNANCY?") it is asked about
+    pregnancy_nouns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

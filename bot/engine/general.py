@@ -166,6 +166,8 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     items = kb.items.find(u.text)
     if items:
         return offer_items(kb, state, items)
+    if noted and u.faq is not None and said.asks:  # "I'm pregnant, is it safe?": noted, and answered
+        return state, (*noted, faq_answer(kb, state, u.faq))
     if noted:
         return state, (*noted, menu_reply(kb, state))
     if u.maybe:
@@ -202,7 +204,7 @@ def remember_statements(kb: Knowledge, state: Conversation, said: Said, now: dat
     "I'm pregnant and...", "my wife is pregnant", "fever 39", "I'm on warfarin", "a cut on my left foot".
     A denial ("no fever", "my BP is normal now") lowers nothing."""
     words = list(said.words)
-    subject = pregnancy_subject(words, said.w)
+    subject = pregnancy_subject(words, said.w, asks=said.asks)
     notes: list[Action] = []
     if subject == "self" and state.answers.get("pregnancy", SafetyAnswer("", "")).value != "yes":
         state = replace(state, answers={**state.answers, "pregnancy": SafetyAnswer("yes", now.isoformat())})

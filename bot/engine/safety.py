@@ -63,10 +63,15 @@ def answers_after_red_flag(kind: str, answers: dict[str, SafetyAnswer], now: dat
     return {**answers, **{q: SafetyAnswer(v, now.isoformat()) for q, v in learned.items()}}
 
 
-def pregnancy_subject(words: Sequence[str], w: EngineWords) -> str:
-    """Who a message says is pregnant: "self", "other" ("my wife is pregnant") or "" (nobody, or denied)."""
+def pregnancy_subject(words: Sequence[str], w: EngineWords, *, asks: bool = False) -> str:
+    """Who a message says is pregnant: "self", "other" ("my wife is pregnant") or "" (nobody, or denied).
+    A question that names pregnancy as a thing asks about it ("is it safe in pregnancy?", "можно ли при
+    беременности?"), unless the writer's own is meant ("is it safe in MY pregnancy?")."""
     for index, word in enumerate(words):
-        if word not in w.pregnant or w.negations & set(words[max(0, index - 3) : index]):
+        before = set(words[max(0, index - 3) : index])
+        if word not in w.pregnant or w.negations & before:
+            continue
+        if asks and word in w.pregnancy_nouns and not w.first_person & before:
             continue
         return "other" if w.other_people & set(words[max(0, index - 4) : index]) else "self"
     return ""

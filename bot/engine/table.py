@@ -335,7 +335,8 @@ _INTENT_PICKS: dict[str, tuple[type, str]] = {
     "yes": (AppointmentAnswer, "confirm"),  # "yes" to a confirmed time (only when its buttons are shown)
 }
 # In the "too painful" question, "go on" / "continue" means "go on, lighter".
-_SYNONYMS = {("resume", SESSION_TOO_PAINFUL): "lighter"}
+# "продолжить" and "легче" ("better", also "lighter") to "go on lighter or stop?"
+_SYNONYMS = {("resume", SESSION_TOO_PAINFUL): "lighter", ("better", SESSION_TOO_PAINFUL): "lighter"}
 
 
 def _kind_and_value(choice: ChoiceId) -> tuple[type, str]:

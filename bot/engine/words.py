@@ -18,6 +18,7 @@ class EngineWords:
 
     hedges: frozenset[str]
     pregnant: frozenset[str]
+    pregnancy_nouns: frozenset[str]
     negations: frozenset[str]
     maybe: frozenset[str]
     nothing: frozenset[str]
@@ -61,6 +62,7 @@ class EngineWords:
         return cls(
             hedges=frozenset(s.hedges),
             pregnant=frozenset(s.pregnant),
+            pregnancy_nouns=frozenset(s.pregnancy_nouns),
             negations=frozenset(s.negations),
             maybe=frozenset(s.maybe),
             nothing=frozenset(s.nothing),

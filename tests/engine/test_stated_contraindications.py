@@ -403,3 +403,20 @@ def test_no_with_the_risk_itself_is_still_asked_again(flow: Flow, question: str,
     flow.say(typed)
     assert flow.state.state == S.SAFETY and flow.state.question == question
     assert question not in flow.state.answers
+
+
+# ---- a question about pregnancy is not a pregnancy ------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["is it safe in pregnancy?", "هل هو آمن أثناء الحمل؟", "можно ли при беременности?"])
+def test_a_question_about_pregnancy_is_answered_and_records_nothing(flow: Flow, typed: str) -> None:
+    replies = flow.say(typed)
+    assert "pregnancy" not in flow.state.answers and not flow.state.others_pregnant
+    assert any("SP6" in r.text for r in replies)  # the pregnancy answer, which names the points avoided
+
+
+@pytest.mark.parametrize("typed", ["is it safe in my pregnancy?", "I'm pregnant, is it safe?", "я беременна, можно?"])
+def test_pregnancy_said_in_a_question_is_recorded_and_the_question_answered(flow: Flow, typed: str) -> None:
+    replies = flow.say(typed)
+    assert flow.state.answers["pregnancy"].value == "yes"
+    assert any("SP6" in r.text for r in replies)

@@ -19,7 +19,9 @@ def _texts(replies: list[object]) -> str:
 # ---- "too painful" -> "lighter or stop?" must not loop -----------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["lighter", "go on lighter", "Go on, lighter", "1", "go on", "continue", "gentler"])
+@pytest.mark.parametrize(
+    "typed", ["lighter", "go on lighter", "Go on, lighter", "1", "go on", "continue", "gentler", "легче", "полегче"]
+)
 def test_too_painful_takes_lighter_in_words_or_its_number(flow: Flow, typed: str) -> None:
     to_too_painful(flow)
     replies = flow.say(typed)
@@ -256,7 +258,7 @@ def test_a_question_mid_session_answers_without_the_menu_or_a_step_after_it(flow
     assert flow.state.state == S.SESSION_RUNNING
 
 
-@pytest.mark.parametrize("typed", ["found it", "I found it", "ok found the point", "ready"])
+@pytest.mark.parametrize("typed", ["found it", "I found it", "ok found the point", "ready", "нашла", "لقيتها"])
 def test_the_point_found_in_words_starts_the_presses(flow: Flow, typed: str) -> None:
     to_finding(flow)
     replies = flow.say(typed)
