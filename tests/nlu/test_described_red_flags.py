@@ -33,6 +33,7 @@ WRITERS = (
     "nineteenth",
     "twentieth",
     "twentyfirst",
+    "twentysecond",
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
