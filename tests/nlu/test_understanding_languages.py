@@ -34,6 +34,8 @@ SETS = (
     "understanding_ar_latn_dialects.jsonl",
     "understanding_ar_21.jsonl",
     "understanding_ru_21.jsonl",
+    "understanding_ar_22.jsonl",
+    "understanding_ru_22.jsonl",
 )
 CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
 
