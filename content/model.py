@@ -275,6 +275,7 @@ class SafetyWords:
     surroundings: tuple[str, ...]  # "it's 40C OUTSIDE": a temperature that is not the body's
     # pregnancy named as a thing, not said of oneself: in a question ("is it safe in PREGNANCY?") it is asked about
     pregnancy_nouns: tuple[str, ...] = ()
+    male: tuple[str, ...] = ()  # "are you pregnant?" "I'm a MAN": no
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +292,7 @@ class ConversationWords:
     long_units: tuple[str, ...]  # "for 3 WEEKS": weeks or more of a symptom...
     long_cues: tuple[str, ...]  # ...after one of these ("FOR 3 weeks", "SINCE last year")
     long_time: tuple[str, ...]  # "for a LONG TIME"
+    tomorrow: tuple[str, ...] = ()  # "remind me TOMORROW at 10pm": the day after today, even before 10pm
 
 
 @dataclass(frozen=True, slots=True)

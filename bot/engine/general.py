@@ -26,7 +26,7 @@ from bot.engine.common import (
 from bot.engine.knowledge import Knowledge
 from bot.engine.offer_flow import did_you_mean, offer, offer_choices, offer_items
 from bot.engine.retention_flow import privacy_text
-from bot.engine.safety import answers_after_red_flag, has_fever, pregnancy_subject
+from bot.engine.safety import allowed_items, answers_after_red_flag, has_fever, pregnancy_subject
 from bot.engine.state import (
     CHECK_IN,
     DELETE_CONFIRM,
@@ -166,6 +166,11 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     items = kb.items.find(u.text)
     if items:
         return offer_items(kb, state, items)
+    if noted and state.state == OFFERED and state.offered and not u.faq:
+        kept = allowed_items(kb, state.answers, state.offered, others_pregnant=state.others_pregnant)
+        if kept != state.offered:  # "I'm pregnant" after an offer: the offer again, without the points avoided then
+            state, actions = offer_items(kb, state, state.offered)
+            return state, (*noted, *actions)
     if noted and u.faq is not None and said.asks:  # "I'm pregnant, is it safe?": noted, and answered
         return state, (*noted, faq_answer(kb, state, u.faq))
     if noted:
@@ -250,7 +255,7 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
         return session_flow.on_text(kb, state, said, now)
     if intent == "remind":
         if u.when is not None:
-            return reminder_flow.set_reminder(kb, state, u.when, now)
+            return reminder_flow.set_reminder(kb, state, u.when, now, tomorrow=bool(said.w.tomorrow & set(said.words)))
         return reminder_flow.ask_time(kb, state)
     if intent == "reminders-list":
         return reminder_flow.list_reminders(kb, state)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -45,19 +45,23 @@ def time_question(kb: Knowledge, state: Conversation) -> Reply:
     return Reply(say(kb, state, "reminder.ask-time"), choices)
 
 
-def on_time_answer(kb: Knowledge, state: Conversation, when: When, now: datetime, *, once: bool = False) -> Turn:
+def on_time_answer(
+    kb: Knowledge, state: Conversation, when: When, now: datetime, *, once: bool = False, tomorrow: bool = False
+) -> Turn:
     """An answer to "what time?": a clock time alone means every night (a bedtime habit), unless
     the words say once ("just tomorrow at 7")."""
     if when.in_minutes is None and not when.daily and not when.recurrence_unclear and not once:
         when = replace(when, daily=True)
-    return set_reminder(kb, state, when, now)
+    return set_reminder(kb, state, when, now, tomorrow=tomorrow)
 
 
-def set_reminder(kb: Knowledge, state: Conversation, when: When, now: datetime) -> Turn:
+def set_reminder(kb: Knowledge, state: Conversation, when: When, now: datetime, *, tomorrow: bool = False) -> Turn:
     """Create a reminder from a parsed time phrase and schedule its first firing.
 
     A repeat that could not be read ("every nite") is asked about, never made a one-off; a
     reminder that repeats one already there (same time and days) is merged into it, and said so.
+    `tomorrow` ("remind me tomorrow at 10pm"): a one-off clock time falls on the next day, even when
+    that time has not come yet today.
     """
     tz = zone(state.tz, kb.policy.default_tz)
     number = state.counter + 1
@@ -71,7 +75,11 @@ def set_reminder(kb: Knowledge, state: Conversation, when: When, now: datetime) 
         minute = when.minute or 0
         days = tuple(sorted(when.days)) if when.daily else ()
         days = () if len(days) == 7 else days
-        at = next_local(when.hour, minute, tz, now, days)
+        after = now
+        if tomorrow and not when.daily:  # from the first instant of tomorrow, local time
+            local = now.astimezone(tz)
+            after = max(now, datetime.combine(local.date() + timedelta(days=1), time(0, 0), tz) - timedelta(seconds=1))
+        at = next_local(when.hour, minute, tz, after, days)
         reminder = Reminder(
             number,
             daily=when.daily,

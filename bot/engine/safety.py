@@ -99,6 +99,8 @@ def typed_answer(question: str, text: str, intent: str | None, w: EngineWords) -
         return None
     if question == "pregnancy" and (said & w.maybe or says_pregnant(words, w)):
         return "yes"
+    if question == "pregnancy" and any(token in w.male and not _denied(tokens, i, w) for i, token in enumerate(tokens)):
+        return "no"  # "I'm a man", "لا، انا رجال" (not "I'm not a man")
     if question == ACUTE and any(s.question == ACUTE and s.value == "no" for s in read_statements(tokens, w)):
         return None  # "temperature 37.2": not the fever button, nor "none of these" (it says nothing of a meal)
     if said & w.hedges or len(words) > 6:

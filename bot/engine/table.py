@@ -128,6 +128,8 @@ def _question_text(kb: Knowledge, state: Conversation, said: Said, now: datetime
     if dropped is not None and u.intent in ("stop", "no") and len(said.words) <= 3 and not u.symptoms:
         state = to_idle(state)
         return state, (menu_reply(kb, state, dropped),)
+    if state.state == REMINDER_TIME and u.intent == "reminders-stop":  # "stop all reminders" instead of a time
+        return general_text(kb, to_idle(state), said, now)
     if u.faq is not None and u.intent is None and not u.symptoms:  # answered, and the question stays
         return state, (Reply(faq_answer(kb, state, u.faq).text), row.prompt(kb, state))
     if u.intent is not None or u.symptoms or kb.items.find(u.text):
@@ -149,7 +151,8 @@ def _reminder_time_text(kb: Knowledge, state: Conversation, said: Said, now: dat
     when = said.u.when
     if when is not None:
         once = bool(said.w.once & set(said.words))
-        return reminder_flow.on_time_answer(kb, state, when, now, once=once)
+        tomorrow = bool(said.w.tomorrow & set(said.words))
+        return reminder_flow.on_time_answer(kb, state, when, now, once=once, tomorrow=tomorrow)
     return _question_text(kb, state, said, now)
 
 

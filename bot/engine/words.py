@@ -54,6 +54,8 @@ class EngineWords:
     long_units: frozenset[str]
     long_cues: frozenset[str]
     long_time: tuple[tuple[str, ...], ...]
+    tomorrow: frozenset[str]
+    male: frozenset[str]
 
     @classmethod
     def of(cls, words: LanguageWords) -> EngineWords:
@@ -98,6 +100,8 @@ class EngineWords:
             long_units=frozenset(c.long_units),
             long_cues=frozenset(c.long_cues),
             long_time=_phrases(c.long_time),
+            tomorrow=frozenset(c.tomorrow),
+            male=frozenset(s.male),
         )
 
 

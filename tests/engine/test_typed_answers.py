@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -521,3 +521,35 @@ def test_the_privacy_notice_in_plain_words(flow: Flow, typed: str) -> None:
     flow.say("hi")
     text = _texts(flow.say(typed))
     assert "What I keep about you" in text and "delete my data" in text
+
+
+@pytest.mark.parametrize(
+    "typed", ["remind me tomorrow at 9pm", "ذكرني بكرة الساعة ٩ بالليل", "напомни завтра в 9 вечера"]
+)
+def test_tomorrow_is_the_next_day_even_before_that_time_today(flow: Flow, typed: str) -> None:
+    """T0 is 20:00 in Dubai: "tomorrow at 9pm" is 25 hours away, not one."""
+    flow.say(typed)
+    (reminder,) = flow.state.reminders
+    assert not reminder.daily and reminder.once_at is not None
+    assert datetime.fromisoformat(reminder.once_at) - flow.now == timedelta(hours=25)
+
+
+@pytest.mark.parametrize("typed", ["im a man lol", "لا، انا رجال", "я мужчина"])
+def test_i_am_a_man_answers_the_pregnancy_question(flow: Flow, typed: str) -> None:
+    _asking(flow, "pregnancy")
+    flow.say(typed)
+    assert flow.state.answers["pregnancy"].value == "no"
+
+
+def test_pregnancy_said_after_an_offer_offers_again_without_the_points_avoided(flow: Flow) -> None:
+    flow.say("my lower back hurts")
+    assert "start:BL60" in flow.choice_ids()
+    flow.say("by the way I'm pregnant")
+    assert flow.state.state == S.OFFERED and "BL60" not in flow.state.offered and flow.state.offered
+    assert "start:BL60" not in flow.choice_ids()
+
+
+def test_stop_all_reminders_instead_of_a_time_leaves_the_question(flow: Flow) -> None:
+    flow.say("remind me")
+    flow.say("stop all reminders")
+    assert flow.state.state == S.IDLE

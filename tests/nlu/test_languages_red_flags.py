@@ -23,7 +23,7 @@ SETS = (
     "red_flags_south_19.jsonl",  # a nineteenth blind round: children, the elderly, pregnancy and after a birth
     "red_flags_south_20.jsonl",  # a twentieth blind round: children, the elderly, workers, pregnancy, overdoses
     "red_flags_south_21.jsonl",  # a twenty-first blind round: bites and stings, unanswering elders, screen stories
-    "red_flags_south_22.jsonl",  # a twenty-second blind round: fragments, signs after denials, months, news and "what if"
+    "red_flags_south_22.jsonl",  # a twenty-second blind round: fragments, signs after denials, news, "what if"
 )
 CASES = read_sets(SETS)
 
