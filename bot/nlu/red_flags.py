@@ -40,6 +40,7 @@ KIND_ORDER = {"self-harm": 0, "pregnancy": 1, "emergency": 2}
 # hypertension in pregnancy thresholds)
 SYSTOLIC, DIASTOLIC = range(70, 301), range(30, 201)
 HIGH_SYSTOLIC, HIGH_DIASTOLIC = 140, 90
+CRISIS_SYSTOLIC, CRISIS_DIASTOLIC = 180, 120  # a hypertensive crisis (American Heart Association)
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # "in 2019": a year after "in", "since", "back in" tells a history
 # ...in Tagalog "noong 2018", "nung 2019"; Hindi and Urdu put it after: "2019 MEIN", "2019 میں"
 YEAR_CUES = frozenset({"in", "since", "noong", "nung", "nong", "taong"})
@@ -219,25 +220,43 @@ def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...
 
 def _high_readings(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
     """The tokens with a high blood pressure reading ("155/100", "150 over 95") read as "high" (the first
-    word of the word class `bp_high`); a reading is two numbers in a clause, the first the larger."""
+    word of the word class `bp_high`); a reading is two numbers in a clause, the first the larger. A reading
+    of 180/120 or more ("200 over 120"), or a number from 180 right after a blood pressure word ("bp 190"),
+    reads as the first word of the class `bp_crisis` when the language has one."""
     marked = list(tokens)
-    for index in range(len(tokens) - 1):
+    for index in range(len(tokens)):
         first = tokens[index]
         if not words.high_reading or not first.word.isdigit():
             continue
         after = index + 1
-        if tokens[after].word in words.reading_joints and after + 1 < len(tokens):
+        if after < len(tokens) and tokens[after].word in words.reading_joints and after + 1 < len(tokens):
             after += 1
-        second = tokens[after]
-        if not second.word.isdigit() or second.clause != first.clause:
+        second = tokens[after] if after < len(tokens) else None
+        if second is None or not second.word.isdigit() or second.clause != first.clause:
+            named = _after_bp_word(tokens, index, words)
+            if named and words.crisis_reading and CRISIS_SYSTOLIC <= int(first.word) < SYSTOLIC.stop:
+                marked[index] = _reading(first, words.crisis_reading, words)  # "bp 190", "الضغط 190"
             continue
         systolic, diastolic = int(first.word), int(second.word)
         reading = systolic in SYSTOLIC and diastolic in DIASTOLIC and systolic > diastolic
-        if reading and (systolic >= HIGH_SYSTOLIC or diastolic >= HIGH_DIASTOLIC):
-            marked[index] = replace(
-                first, word=words.high_reading, stem=words.stem(words.high_reading), known=True, filler=False
-            )
+        if reading and words.crisis_reading and (systolic >= CRISIS_SYSTOLIC or diastolic >= CRISIS_DIASTOLIC):
+            marked[index] = _reading(first, words.crisis_reading, words)
+        elif reading and (systolic >= HIGH_SYSTOLIC or diastolic >= HIGH_DIASTOLIC):
+            marked[index] = _reading(first, words.high_reading, words)
     return tuple(marked)
+
+
+def _after_bp_word(tokens: Sequence[Token], index: int, words: Grammar) -> bool:
+    """True when a blood pressure word stands before the number at `index` in its clause, fillers between
+    ("bp 190", "my bp is 190")."""
+    clause, before = tokens[index].clause, index - 1
+    while before >= max(0, index - 3) and tokens[before].filler and tokens[before].clause == clause:
+        before -= 1
+    return before >= 0 and tokens[before].stem in words.bp_ends and tokens[before].clause == clause
+
+
+def _reading(token: Token, word: str, words: Grammar) -> Token:
+    return replace(token, word=word, stem=words.stem(word), known=True, filler=False)
 
 
 def _other_senses(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:

@@ -179,6 +179,8 @@ class Grammar:
     senses: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]  # by the stem of their first word
     reading_joints: frozenset[str]  # "150 OVER 95": a blood pressure reading
     high_reading: str  # a high reading reads as this word (the first of the red-flag word class "bp_high")
+    crisis_reading: str  # a reading of 180/120 or more, as this word (the first of the class "bp_crisis"; "" if none)
+    bp_ends: frozenset[str]  # stems of the last words of the class "bp": "blood PRESSURE 190" is a reading too
 
 
 def stem_table(words: LanguageWords) -> dict[str, str]:
@@ -240,6 +242,8 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         senses=_senses(words, stem),
         reading_joints=frozenset(words.red_flags.reading_joints),
         high_reading=next(iter(words.red_flags.concepts.get("bp_high", ())), ""),
+        crisis_reading=next(iter(words.red_flags.concepts.get("bp_crisis", ())), ""),
+        bp_ends=frozenset(stem(phrase.split()[-1]) for phrase in words.red_flags.concepts.get("bp", ()) if phrase),
     )
 
 
