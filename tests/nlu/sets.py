@@ -29,3 +29,12 @@ def expecting(cases: list[dict[str, Any]], expect: str, id_length: int = 60) -> 
         for c in cases
         if c["expect"] == expect
     ]
+
+
+def of_kind(cases: list[dict[str, Any]], *kinds: str) -> list[Any]:
+    """The cases of these kinds; a known gap (its "gap" says why) is expected to fail until it is mended (strict)."""
+    return [
+        pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=case["gap"])) if "gap" in case else case
+        for case in cases
+        if case["kind"] in kinds
+    ]

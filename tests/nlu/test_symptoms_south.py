@@ -6,25 +6,15 @@ is known to fail (strict)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.nlu import Matcher
+from tests.nlu.sets import of_kind, read_sets
 
 SETS = ("symptoms_south.jsonl",)
-CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
-
-
-def of_kind(*kinds: str) -> list[Any]:
-    """The cases of these kinds; a known gap (its "gap" says why) is expected to fail until it is mended."""
-    return [
-        pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=case["gap"])) if "gap" in case else case
-        for case in CASES
-        if case["kind"] in kinds
-    ]
+CASES = read_sets(SETS)
 
 
 def top3(matcher: Matcher, text: str) -> list[str]:
@@ -37,14 +27,14 @@ def test_the_set_covers_each_language() -> None:
     assert {c["kind"] for c in CASES} == {"symptom", "off-topic", "negation"}
 
 
-@pytest.mark.parametrize("case", of_kind("symptom"), ids=lambda c: str(c["text"])[:40])
+@pytest.mark.parametrize("case", of_kind(CASES, "symptom"), ids=lambda c: str(c["text"])[:40])
 def test_symptom_in_the_top_three(matcher: Matcher, case: dict[str, Any]) -> None:
     u = matcher.understand(case["text"])
     assert u.red_flag is None
     assert set(case["expect"]) & {s.id for s in u.symptoms[:3]}
 
 
-@pytest.mark.parametrize("case", of_kind("negation"), ids=lambda c: str(c["text"])[:40])
+@pytest.mark.parametrize("case", of_kind(CASES, "negation"), ids=lambda c: str(c["text"])[:40])
 def test_a_denied_symptom_is_not_offered(matcher: Matcher, case: dict[str, Any]) -> None:
     u = matcher.understand(case["text"])
     found = [s.id for s in u.symptoms[:3]]
@@ -54,7 +44,7 @@ def test_a_denied_symptom_is_not_offered(matcher: Matcher, case: dict[str, Any])
         assert set(case["expect"]) & set(found)
 
 
-@pytest.mark.parametrize("case", of_kind("off-topic"), ids=lambda c: str(c["text"])[:40])
+@pytest.mark.parametrize("case", of_kind(CASES, "off-topic"), ids=lambda c: str(c["text"])[:40])
 def test_off_topic_matches_nothing(matcher: Matcher, case: dict[str, Any]) -> None:
     u = matcher.understand(case["text"])
     assert u.red_flag is None and u.symptoms == ()

@@ -5,13 +5,12 @@ scored, and only then used to improve the word files; the first blind scores are
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.nlu import Matcher
+from tests.nlu.sets import of_kind, read_sets
 
 SETS = (
     "understanding_ar.jsonl",
@@ -37,30 +36,21 @@ SETS = (
     "understanding_ar_22.jsonl",
     "understanding_ru_22.jsonl",
 )
-CASES = [json.loads(line) for name in SETS for line in (Path(__file__).parent / name).read_text().splitlines() if line]
-
-
-def of_kind(*kinds: str) -> list[Any]:
-    """The cases of these kinds; a known gap (its "gap" says why) is expected to fail until it is mended."""
-    return [
-        pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=case["gap"])) if "gap" in case else case
-        for case in CASES
-        if case["kind"] in kinds
-    ]
+CASES = read_sets(SETS)
 
 
 def top3(matcher: Matcher, text: str) -> list[str]:
     return [s.id for s in matcher.understand(text).symptoms[:3]]
 
 
-@pytest.mark.parametrize("case", of_kind("symptom"), ids=lambda c: str(c["text"])[:40])
+@pytest.mark.parametrize("case", of_kind(CASES, "symptom"), ids=lambda c: str(c["text"])[:40])
 def test_symptom_in_the_top_three(matcher: Matcher, case: dict[str, Any]) -> None:
     u = matcher.understand(case["text"])
     assert u.red_flag is None
     assert set(case["expect"]) & {s.id for s in u.symptoms[:3]}
 
 
-@pytest.mark.parametrize("case", of_kind("negation"), ids=lambda c: str(c["text"])[:40])
+@pytest.mark.parametrize("case", of_kind(CASES, "negation"), ids=lambda c: str(c["text"])[:40])
 def test_a_denied_symptom_is_not_offered(matcher: Matcher, case: dict[str, Any]) -> None:
     found = top3(matcher, case["text"])
     assert not set(case["negated"]) & set(found)
@@ -68,13 +58,13 @@ def test_a_denied_symptom_is_not_offered(matcher: Matcher, case: dict[str, Any])
         assert set(case["expect"]) & set(found)
 
 
-@pytest.mark.parametrize("case", of_kind("off-topic"), ids=lambda c: str(c["text"])[:40])
+@pytest.mark.parametrize("case", of_kind(CASES, "off-topic"), ids=lambda c: str(c["text"])[:40])
 def test_off_topic_matches_nothing(matcher: Matcher, case: dict[str, Any]) -> None:
     u = matcher.understand(case["text"])
     assert u.red_flag is None and u.symptoms == ()
 
 
-@pytest.mark.parametrize("case", of_kind("time"), ids=lambda c: str(c["text"])[:40])
+@pytest.mark.parametrize("case", of_kind(CASES, "time"), ids=lambda c: str(c["text"])[:40])
 def test_reminder_times(matcher: Matcher, case: dict[str, Any]) -> None:
     when, expected = matcher.understand(case["text"]).when, case["when"]
     assert when is not None
@@ -86,12 +76,12 @@ def test_reminder_times(matcher: Matcher, case: dict[str, Any]) -> None:
     )
 
 
-@pytest.mark.parametrize("case", of_kind("red"), ids=lambda c: str(c["text"])[:40])
+@pytest.mark.parametrize("case", of_kind(CASES, "red"), ids=lambda c: str(c["text"])[:40])
 def test_emergency(matcher: Matcher, case: dict[str, Any]) -> None:
     u = matcher.understand(case["text"])
     assert u.red_flag is not None and u.points == ()
 
 
-@pytest.mark.parametrize("case", of_kind("calm"), ids=lambda c: str(c["text"])[:40])
+@pytest.mark.parametrize("case", of_kind(CASES, "calm"), ids=lambda c: str(c["text"])[:40])
 def test_calm_look_alike(matcher: Matcher, case: dict[str, Any]) -> None:
     assert matcher.understand(case["text"]).red_flag is None
