@@ -26,7 +26,7 @@ from bot.engine.common import (
 from bot.engine.knowledge import Knowledge
 from bot.engine.offer_flow import did_you_mean, offer, offer_choices, offer_items
 from bot.engine.retention_flow import privacy_text
-from bot.engine.safety import allowed_items, answers_after_red_flag, has_fever, pregnancy_subject
+from bot.engine.safety import allowed_items, answers_after_red_flag, has_fever, is_pregnant, pregnancy_subject
 from bot.engine.state import (
     CHECK_IN,
     DELETE_CONFIRM,
@@ -162,6 +162,9 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
         state, actions = offer(kb, state, tuple(s.id for s in u.symptoms), u.negated)
         if state.state == OFFERED and long_story(said.words, said.w):  # weeks of it: a doctor should know
             actions = tuple(_signposted(kb, state, a) for a in actions)
+        if state.state == OFFERED and is_pregnant(state.answers) and BELLY & {s.id for s in u.symptoms}:
+            # a belly ache in pregnancy: when it is for the midwife (NHS: stomach pain in pregnancy)
+            actions = tuple(_signposted(kb, state, a, "offer.pregnant-belly") for a in actions)
         return state, (*noted, *actions)
     items = kb.items.find(u.text)
     if items:
@@ -189,6 +192,10 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     return state, (menu_reply(kb, state, key),)
 
 
+BELLY = frozenset({"indigestion", "bloating", "constipation"})
+"""Symptoms of the belly: in pregnancy, the offer says when a belly ache is for the midwife."""
+
+
 def long_story(words: tuple[str, ...], w: EngineWords) -> bool:
     """True when a message tells of weeks or more of it ("for 3 weeks", "since last year", "for a long time")."""
     for index, word in enumerate(words):
@@ -197,11 +204,11 @@ def long_story(words: tuple[str, ...], w: EngineWords) -> bool:
     return any(tuple(words[i : i + len(p)]) == p for p in w.long_time for i in range(len(words)))
 
 
-def _signposted(kb: Knowledge, state: Conversation, action: Action) -> Action:
-    """The offer with a plain "see a doctor if it goes on" line under it."""
+def _signposted(kb: Knowledge, state: Conversation, action: Action, line: str = "offer.long-story") -> Action:
+    """The offer with a plain line under it: "see a doctor if it goes on", or when to call the midwife."""
     if not isinstance(action, Reply) or not action.choices:
         return action
-    return replace(action, text=f"{action.text}\n\n{say(kb, state, 'offer.long-story')}")
+    return replace(action, text=f"{action.text}\n\n{say(kb, state, line)}")
 
 
 def remember_statements(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Turn:

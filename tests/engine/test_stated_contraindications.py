@@ -420,3 +420,15 @@ def test_pregnancy_said_in_a_question_is_recorded_and_the_question_answered(flow
     replies = flow.say(typed)
     assert flow.state.answers["pregnancy"].value == "yes"
     assert any("SP6" in r.text for r in replies)
+
+
+def test_a_belly_ache_in_pregnancy_says_when_it_is_for_the_midwife(flow: Flow) -> None:
+    replies = flow.say("I'm pregnant and my belly hurts")
+    assert flow.state.state == S.OFFERED and "midwife" in replies[-1].text
+    headache = flow.fork().say("I have a headache")  # not the belly
+    assert "midwife" not in headache[-1].text
+
+
+def test_a_belly_ache_without_pregnancy_has_no_midwife_line(flow: Flow) -> None:
+    replies = flow.say("I feel bloated")
+    assert flow.state.state == S.OFFERED and "midwife" not in replies[-1].text
