@@ -299,7 +299,9 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
     if said.u.faq is not None:
         return state, (faq_answer(kb, state, said.u.faq),)
     simple = {"help": "help", "about": "about", "greeting": "greeting", "thanks": "thanks", "privacy": "privacy"}
-    key = simple.get(intent, "nothing-running" if intent in SESSION_ONLY or intent == "stop" else "menu")
+    if intent == "stop":  # "stop", "bye", "thanks bye" with nothing running: a kind goodbye, not "nothing is running"
+        return state, (menu_reply(kb, state, "stopped-idle"),)
+    key = simple.get(intent, "nothing-running" if intent in SESSION_ONLY else "menu")
     return state, (menu_reply(kb, state, key),)
 
 

@@ -553,3 +553,9 @@ def test_stop_all_reminders_instead_of_a_time_leaves_the_question(flow: Flow) ->
     flow.say("remind me")
     flow.say("stop all reminders")
     assert flow.state.state == S.IDLE
+
+
+@pytest.mark.parametrize("typed", ["thanks bye", "bye", "stop"])
+def test_goodbye_with_nothing_running_is_a_kind_goodbye(flow: Flow, typed: str) -> None:
+    replies = flow.say(typed)
+    assert "whenever you need me" in replies[-1].text and flow.state.state == S.IDLE

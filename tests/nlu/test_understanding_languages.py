@@ -35,6 +35,7 @@ SETS = (
     "understanding_ru_21.jsonl",
     "understanding_ar_22.jsonl",
     "understanding_ru_22.jsonl",
+    "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
 
