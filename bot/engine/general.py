@@ -95,6 +95,11 @@ class Said:
         """True when the message reads as a question ("how long does it take?")."""
         return self.text.rstrip().endswith(("?", "؟")) or (bool(self.words) and self.words[0] in self.w.question_words)
 
+    @property
+    def tomorrow(self) -> bool:
+        """True when the message says tomorrow ("remind me tomorrow at 10pm", "завтра", "بكرة")."""
+        return bool(self.w.tomorrow & set(self.words))
+
 
 # What a red flag says about the safety questions by its id, beside what its kind says
 # (bot/engine/safety.py RED_FLAG_ANSWERS): chest pain may be the heart, so "heart disease" is a yes.
@@ -169,7 +174,7 @@ def general_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) 
     items = kb.items.find(u.text)
     if items:
         return offer_items(kb, state, items)
-    if noted and state.state == OFFERED and state.offered and not u.faq:
+    if noted and state.state == OFFERED and state.offered and u.faq is None:
         kept = allowed_items(kb, state.answers, state.offered, others_pregnant=state.others_pregnant)
         if kept != state.offered:  # "I'm pregnant" after an offer: the offer again, without the points avoided then
             state, actions = offer_items(kb, state, state.offered)
@@ -262,7 +267,7 @@ def on_intent(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> 
         return session_flow.on_text(kb, state, said, now)
     if intent == "remind":
         if u.when is not None:
-            return reminder_flow.set_reminder(kb, state, u.when, now, tomorrow=bool(said.w.tomorrow & set(said.words)))
+            return reminder_flow.set_reminder(kb, state, u.when, now, tomorrow=said.tomorrow)
         return reminder_flow.ask_time(kb, state)
     if intent == "reminders-list":
         return reminder_flow.list_reminders(kb, state)

@@ -151,8 +151,7 @@ def _reminder_time_text(kb: Knowledge, state: Conversation, said: Said, now: dat
     when = said.u.when
     if when is not None:
         once = bool(said.w.once & set(said.words))
-        tomorrow = bool(said.w.tomorrow & set(said.words))
-        return reminder_flow.on_time_answer(kb, state, when, now, once=once, tomorrow=tomorrow)
+        return reminder_flow.on_time_answer(kb, state, when, now, once=once, tomorrow=said.tomorrow)
     return _question_text(kb, state, said, now)
 
 
