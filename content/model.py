@@ -276,6 +276,8 @@ class SafetyWords:
     # pregnancy named as a thing, not said of oneself: in a question ("is it safe in PREGNANCY?") it is asked about
     pregnancy_nouns: tuple[str, ...] = ()
     male: tuple[str, ...] = ()  # "are you pregnant?" "I'm a MAN": no
+    well: tuple[str, ...] = ()  # "right now, does any of these apply?" "ALL GOOD", "I'm FINE": none of them
+    not_hedges: tuple[str, ...] = ()  # phrases holding a hedge word that hedge nothing: "ТОЛЬКО ЧТО поел" (just ate)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.engine.choices import SAFETY_OPTIONS
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import SafetyAnswer
-from bot.engine.statements import ACUTE, read_statements
+from bot.engine.statements import ACUTE, FOOT, read_statements
 from bot.engine.words import EngineWords
 from content.model import Pregnancy
 
@@ -20,6 +20,8 @@ PERIODIC = ("pressure", "pregnancy", "clot", "foot", "chronic")
 QUESTIONS = (ACUTE, *PERIODIC)
 
 OPTIONS = SAFETY_OPTIONS  # the answers each question accepts, in button order (bot/engine/choices.py)
+MAX_ANSWER_WORDS = 6  # a longer message is more than an answer: asked again with the buttons...
+MAX_NAMING_WORDS = 8  # ...unless it names one answer ("I had my dinner about 20 min ago"), numbers aside
 NOT_YET = frozenset({"ate", "exercised", "alcohol", "bath"})
 
 
@@ -103,12 +105,17 @@ def typed_answer(question: str, text: str, intent: str | None, w: EngineWords) -
         return "no"  # "I'm a man", "لا، انا رجال" (not "I'm not a man")
     if question == ACUTE and any(s.question == ACUTE and s.value == "no" for s in read_statements(tokens, w)):
         return None  # "temperature 37.2": not the fever button, nor "none of these" (it says nothing of a meal)
-    if said & w.hedges or len(words) > 6:
+    if _hedged(words, w):
         return None
     named = [v for v in options if v in w.answers and said & w.answers[v]]
-    if named:
-        # "left foot", "just ate"; with a negation ("not eaten") or two of them, ask again
+    if named and len([word for word in words if not word.isdigit()]) <= MAX_NAMING_WORDS:
+        # "left foot", "just ate", "I had dinner 10 min ago"; with a negation ("not eaten") or two of them,
+        # ask again
         return named[0] if len(named) == 1 and not said & w.negations else None
+    if len(words) > MAX_ANSWER_WORDS:
+        return None
+    if question != "pregnancy" and _said_well(question, words, w):
+        return "none" if "none" in options else "no"
     if intent == "yes" and "yes" in options:
         return "yes"
     topic = w.topics.get(question, frozenset())
@@ -124,6 +131,35 @@ def typed_answer(question: str, text: str, intent: str | None, w: EngineWords) -
     if said <= w.plain_no:
         return "none" if "none" in options else "no"
     return None
+
+
+def _said_well(question: str, words: list[str], w: EngineWords) -> bool:
+    """ "All good", "no, I'm fine", "всё нормально", "my feet are fine", "its normal": nothing of the kind
+    (never to "are you pregnant?": "I'm fine" says nothing of it). Only plain words may go with it, and the
+    question's own ("my FEET are fine", "BP normal"), except to "right now...?" ("my temperature is fine" says
+    nothing of a meal)."""
+    rest = _masked(words, w.well)
+    if rest == words:
+        return False
+    own = frozenset() if question == ACUTE else w.topics.get(question, frozenset())
+    own |= w.foot_parts if question == FOOT else frozenset()
+    return all(not word or word in w.plain_no or word in own for word in rest)
+
+
+def _hedged(words: Sequence[str], w: EngineWords) -> bool:
+    """True when a hedge is said ("maybe", "but"), not counting one inside a phrase that is no hedge
+    ("только что поел": "just ate", not "only")."""
+    return any(word in w.hedges for word in _masked(words, w.not_hedges))
+
+
+def _masked(words: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> list[str]:
+    """The words with each of the phrases in them blanked out ("")."""
+    masked = list(words)
+    for phrase in phrases:
+        for start in range(len(masked) - len(phrase) + 1):
+            if tuple(masked[start : start + len(phrase)]) == phrase:
+                masked[start : start + len(phrase)] = [""] * len(phrase)
+    return masked
 
 
 def _denied(tokens: Sequence[str], index: int, w: EngineWords) -> bool:

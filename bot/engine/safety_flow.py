@@ -13,6 +13,7 @@ from bot.engine.knowledge import Knowledge
 from bot.engine.safety import OPTIONS, assess, due_questions, ruled_out, stated_answers, typed_answer
 from bot.engine.session_flow import begin, reprompt
 from bot.engine.state import SAFETY, Conversation, SafetyAnswer
+from bot.nlu.answers import label_typed
 
 if TYPE_CHECKING:  # the reader of messages imports this module
     from bot.engine.general import Said
@@ -69,7 +70,9 @@ def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Tu
     if intent == "stop":
         state = to_idle(state)
         return state, (menu_reply(kb, state, "safety.cancelled"),)
-    answer = typed_answer(state.question, said.u.text, intent, said.w) if _plain(said.text) else None
+    answer = None
+    if _plain(said.text):  # "no 🤰" is no plain "no"
+        answer = _label_typed(kb, state, said) or typed_answer(state.question, said.u.text, intent, said.w)
     if answer is not None:
         return on_answer(kb, state, state.question, answer, now)
     if said.u.faq is not None and intent is None and not said.u.symptoms:  # answered; the question stays
@@ -83,7 +86,19 @@ def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Tu
     return state, (Reply(say(kb, state, "safety.please-answer")), question_reply(kb, state))
 
 
-_PLAIN_MARKS = frozenset(" .,!'’-،")  # the Arabic comma too
+def _label_typed(kb: Knowledge, state: Conversation, said: Said) -> str | None:
+    """The answer whose button label the message spells out ("لا شيء مما سبق", "Только что поел(а)"), in
+    the conversation's language or the message's."""
+    question = state.question
+    for lang in dict.fromkeys((state.lang, said.u.lang)):
+        labels = [kb.content.message(lang, f"safety.{question}.{value}") for value in OPTIONS[question]]
+        found = label_typed(said.text, labels)
+        if found is not None:
+            return OPTIONS[question][found]
+    return None
+
+
+_PLAIN_MARKS = frozenset(" .,!'’-،()°")  # the Arabic comma too; a label's "Только что поел(а)", "38 °C"
 
 
 def _plain(text: str) -> bool:

@@ -56,6 +56,8 @@ class EngineWords:
     long_time: tuple[tuple[str, ...], ...]
     tomorrow: frozenset[str]
     male: frozenset[str]
+    well: tuple[tuple[str, ...], ...]
+    not_hedges: tuple[tuple[str, ...], ...]
 
     @classmethod
     def of(cls, words: LanguageWords) -> EngineWords:
@@ -102,6 +104,8 @@ class EngineWords:
             long_time=_phrases(c.long_time),
             tomorrow=frozenset(c.tomorrow),
             male=frozenset(s.male),
+            well=_phrases(s.well),
+            not_hedges=_phrases(s.not_hedges),
         )
 
 

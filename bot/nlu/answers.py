@@ -37,9 +37,8 @@ def _word_in(word: str, label_words: Sequence[str]) -> bool:
     return process.extractOne(word, label_words, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF) is not None
 
 
-def match_choice(typed_text: str, labels: Sequence[str], filler: Collection[str] = ()) -> int | None:
-    """The index of the label a typed (normalised or raw) text picks, or None; `filler` words
-    ("the", "please": the language's [conversation] answer_filler) are dropped before comparing."""
+def label_typed(typed_text: str, labels: Sequence[str]) -> int | None:
+    """The index of the label a typed text spells out (or nearly: "none of thes"), or None; no key words."""
     typed = " ".join(_words(typed_text))
     if not typed or not labels:
         return None
@@ -47,8 +46,19 @@ def match_choice(typed_text: str, labels: Sequence[str], filler: Collection[str]
     if typed in choices:
         return choices.index(typed)
     best = process.extractOne(typed, choices, scorer=fuzz.ratio, score_cutoff=LABEL_CUTOFF)
-    if best is not None:
-        return int(best[2])
+    return None if best is None else int(best[2])
+
+
+def match_choice(typed_text: str, labels: Sequence[str], filler: Collection[str] = ()) -> int | None:
+    """The index of the label a typed (normalised or raw) text picks, or None; `filler` words
+    ("the", "please": the language's [conversation] answer_filler) are dropped before comparing."""
+    typed = " ".join(_words(typed_text))
+    if not typed or not labels:
+        return None
+    found = label_typed(typed_text, labels)
+    if found is not None:
+        return found
+    choices = [_label(label) for label in labels]
     words = [w for w in typed.split() if w not in filler]
     if not words or len(words) > MAX_TYPED_WORDS:
         return None

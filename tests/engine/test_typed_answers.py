@@ -203,6 +203,60 @@ def test_the_question_on_screen_answered_in_words_is_a_no(flow: Flow, typed: str
     assert flow.state.state == S.SAFETY and flow.state.question != "pressure"
 
 
+# Typed as people answer, in the languages of Dubai: each is the answer on the right, and the next question comes.
+ANSWERED_IN_WORDS = [
+    ("acute", "nothing like that", "none"),
+    ("acute", "none of the above", "none"),
+    ("acute", "all good", "none"),
+    ("acute", "no im fine", "none"),
+    ("acute", "i just had dinner 10 min ago", "ate"),
+    ("acute", "لا شيء مما سبق", "none"),  # the button's own label
+    ("acute", "لا شي من هذا", "none"),
+    ("acute", "لا انا بخير", "none"),
+    ("acute", "توني متغدي", "ate"),
+    ("acute", "Только что поел(а)", "ate"),  # the button's own label ("только" alone hedges)
+    ("acute", "только что из спортзала", "exercised"),
+    ("acute", "нет, всё в порядке", "none"),
+    ("pressure", "its normal", "no"),
+    ("pressure", "nope its fine", "no"),
+    ("pressure", "طبيعي", "no"),
+    ("pressure", "в норме", "no"),
+    ("pregnancy", "no way", "no"),
+    ("pregnancy", "lol no", "no"),
+    ("pregnancy", "لا، لست حاملا", "no"),
+    ("foot", "no, my feet are fine", "no"),
+    ("foot", "رجولي سليمة", "no"),
+    ("chronic", "nope, healthy", "no"),
+    ("chronic", "нет, здоров", "no"),
+]
+
+
+@pytest.mark.parametrize(("question", "typed", "value"), ANSWERED_IN_WORDS)
+def test_safety_questions_answered_in_everyday_words(flow: Flow, question: str, typed: str, value: str) -> None:
+    _asking(flow, question)
+    replies = flow.say(typed)
+    assert flow.state.answers[question].value == value, _texts(replies)
+    assert flow.state.question != question or flow.state.state != S.SAFETY
+
+
+# Never "no" on words that do not say it: "I'm fine" is not "I'm not pregnant"; a bare "ok" may agree; a
+# temperature said to be fine says nothing of a meal; "all good but I ate" is a hedge.
+@pytest.mark.parametrize(
+    ("question", "typed"),
+    [
+        ("pregnancy", "fine"),
+        ("pregnancy", "i am fine"),
+        ("acute", "my temperature is fine"),
+        ("acute", "all good but i ate"),
+    ],
+)
+def test_words_that_do_not_answer_it_keep_the_question(flow: Flow, question: str, typed: str) -> None:
+    _asking(flow, question)
+    flow.say(typed)
+    assert flow.state.state == S.SAFETY and flow.state.question == question
+    assert question not in flow.state.answers
+
+
 @pytest.mark.parametrize("typed", ["no, high blood pressure", "my bp is normal with tablets"])
 def test_the_risk_itself_named_asks_again(flow: Flow, typed: str) -> None:
     _asking(flow, "pressure")
