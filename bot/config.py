@@ -102,6 +102,7 @@ class BranchSettings:
     map_url: str = _key("", toml="map")
     hours: str = _key("")
     timezone: str = _key("")  # the zone of the times staff confirm there; "" = [bot] default_timezone
+    names: Mapping[str, str] = _key({})  # the name people see in their language ("ar" -> "...", "ru" -> "...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,16 @@ class ClinicSettings:
         return Clinic(
             name=self.name,
             branches=tuple(
-                Branch(b.id, b.name, b.address, b.phone, b.whatsapp, map_url=b.map_url, hours=b.hours)
+                Branch(
+                    b.id,
+                    b.name,
+                    b.address,
+                    b.phone,
+                    b.whatsapp,
+                    map_url=b.map_url,
+                    hours=b.hours,
+                    names=tuple(sorted(b.names.items())),
+                )
                 for b in self.branches
             ),
         )

@@ -391,6 +391,13 @@ def _weekdays(table: _Table, key: str) -> tuple[int, ...]:
     return tuple(int(day) for day in value)
 
 
+def _ordinal(table: _Table, key: str) -> tuple[str, ...]:
+    """The words of a button's place ("second", "2nd" under "2"): a number from 1 to 9."""
+    if not (key.isdecimal() and 1 <= int(key) <= 9):
+        raise table.error("expected a button number from 1 to 9", key)
+    return table.texts(key, non_empty=True)
+
+
 _WORD_TABLES: dict[str, Callable[[_Table, str], object]] = {
     "numbers": lambda table, key: table.integer(key, minimum=0),
     "hours": lambda table, key: table.integer(key, minimum=0),
@@ -404,6 +411,7 @@ _WORD_TABLES: dict[str, Callable[[_Table, str], object]] = {
     "answers": lambda table, key: table.texts(key, non_empty=True),
     "risks": lambda table, key: table.texts(key, non_empty=True),
     "mentions": lambda table, key: table.texts(key, non_empty=True),
+    "ordinals": lambda table, key: _ordinal(table, key),
     "concepts": lambda table, key: table.texts(key, non_empty=True),
 }
 
@@ -418,6 +426,7 @@ def _word_section(table: _Table, cls: type[T]) -> T:
         if f.name in _WORD_TABLES
         else table.texts(f.name, required=f.default is dataclasses.MISSING)
         for f in fields
+        if f.name in table.data or (f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
     }
     return cls(**values)
 

@@ -295,6 +295,10 @@ class ConversationWords:
     long_cues: tuple[str, ...]  # ...after one of these ("FOR 3 weeks", "SINCE last year")
     long_time: tuple[str, ...]  # "for a LONG TIME"
     tomorrow: tuple[str, ...] = ()  # "remind me TOMORROW at 10pm": the day after today, even before 10pm
+    # "the SECOND one", "давай ПЕРВУЮ", "الثاني": a button by its place ("2" -> the words), with `pick_words`
+    # ("let's do", "number", "option") the only other words allowed beside it
+    ordinals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pick_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,6 @@ def _when_where(kb: Knowledge, state: Conversation, confirmed: ConfirmedTime) ->
     return {
         "date": local.strftime("%Y-%m-%d"),
         "time": local.strftime("%H:%M"),
-        "branch": branch.name if branch else confirmed.branch,
+        "branch": branch.title(state.lang) if branch else confirmed.branch,
         "address": branch.address if branch else "",
     }

@@ -42,7 +42,7 @@ def show_clinic(kb: Knowledge, state: Conversation) -> Turn:
 def branch_card(kb: Knowledge, state: Conversation, branch: Branch) -> str:
     """One branch as a few lines of text."""
     lines = [
-        branch.name,
+        branch.title(state.lang),
         branch.address,
         say(kb, state, "clinic.phone", phone=branch.phone),
         say(kb, state, "clinic.whatsapp", link=branch.whatsapp),
@@ -63,7 +63,7 @@ def start(kb: Knowledge, state: Conversation) -> Turn:
 def prompt(kb: Knowledge, state: Conversation) -> Reply:
     """The booking question for the current state."""
     if state.state == BOOKING_BRANCH:
-        choices = tuple(Choice(str(PickBranch(b.id)), b.name) for b in kb.clinic.branches)
+        choices = tuple(Choice(str(PickBranch(b.id)), b.title(state.lang)) for b in kb.clinic.branches)
         return Reply(say(kb, state, "booking.ask-branch"), choices)
     if state.state == BOOKING_WHEN:
         return Reply(say(kb, state, "booking.ask-when"))
@@ -82,7 +82,7 @@ def prompt(kb: Knowledge, state: Conversation) -> Reply:
         kb,
         state,
         "booking.ask-consent",
-        branch=branch.name if branch else "",
+        branch=branch.title(state.lang) if branch else "",
         name=draft.name,
         when=draft.when,
         contact=_contact(kb, state, draft),
@@ -165,7 +165,7 @@ def on_consent(kb: Knowledge, state: Conversation, agreed: bool, now: datetime) 
             ("created_at", now.isoformat()),
         ),
     )
-    text = say(kb, state, "booking.sent", ref=ref, branch=branch.name, link=link)
+    text = say(kb, state, "booking.sent", ref=ref, branch=branch.title(state.lang), link=link)
     state = replace(to_idle(state), counter=number)
     return state, (record, Reply(text, menu_reply(kb, state).choices))
 

@@ -23,6 +23,12 @@ class Branch:
     whatsapp: str  # a https://wa.me/<digits> link
     map_url: str = ""
     hours: str = ""
+    names: tuple[tuple[str, str], ...] = ()  # (language, name) for people who read another language
+
+    def title(self, lang: str) -> str:
+        """The branch's name in a language ("ar", or "ar" for Arabizi "ar-Latn"), else its own name."""
+        names = dict(self.names)
+        return names.get(lang) or names.get(lang.partition("-")[0]) or self.name
 
 
 @dataclass(frozen=True, slots=True)

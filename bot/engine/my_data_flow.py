@@ -125,7 +125,7 @@ def _bookings(kb: Knowledge, state: Conversation, bookings: tuple[KeptBooking, .
             state,
             "my-data.booking",
             ref=booking.ref,
-            branch=branch.name if branch is not None else booking.branch,
+            branch=branch.title(state.lang) if branch is not None else booking.branch,
             date=_date(state, booking.made_at, tz),
             status=say(kb, state, label) if label in known else booking.status,
         )

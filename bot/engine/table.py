@@ -62,6 +62,7 @@ from bot.engine.state import (
     SESSION_FINDING,
     SESSION_PAUSED,
     SESSION_RUNNING,
+    SESSION_STATES,
     SESSION_TOO_PAINFUL,
     TIMEZONE_ASK,
     Conversation,
@@ -360,10 +361,12 @@ def typed_choice(kb: Knowledge, state: Conversation, said: Said) -> ChoiceId | N
     it), or a command that means it ("go on" to "Go on, lighter", "skip" to "Skip tonight")."""
     row = HANDLERS[state.state]
     typed = said.text.strip().rstrip(".)")
-    if typed.isdecimal() and len(typed) <= 2:
+    number = int(typed) if typed.isdecimal() and len(typed) <= 2 else None
+    if number is None and state.state not in SESSION_STATES:  # "one second" there is a wait, not a button
+        number = _place(said)
+    if number is not None:
         if not row.numbers:
             return None
-        number = int(typed)
         return parse_choice(state.shown[number - 1].id) if 1 <= number <= len(state.shown) else None
     choices = row.prompt(kb, state).choices if row.question else state.shown
     if not choices:
@@ -391,6 +394,20 @@ def typed_choice(kb: Knowledge, state: Conversation, said: Said) -> ChoiceId | N
         return exact[0] if len(exact) == 1 else None
     index = match_choice(said.u.text, [c.label for c in choices], said.w.answer_filler)
     return parsed[index] if index is not None else None
+
+
+MAX_PICK_WORDS = 6
+
+
+def _place(said: Said) -> int | None:
+    """The number of the button a message names by its place, and nothing else: "the first one", "number 2",
+    "let's do the second", "давай первую", "الثاني"."""
+    if len(said.words) > MAX_PICK_WORDS:
+        return None
+    rest = " ".join(word for word in said.words if word not in said.w.pick_words and word not in said.w.answer_filler)
+    if rest.isdecimal() and len(rest) <= 2:
+        return int(rest)
+    return said.w.ordinals.get(rest)
 
 
 def _words_of(label: str) -> str:

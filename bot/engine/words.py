@@ -57,6 +57,8 @@ class EngineWords:
     tomorrow: frozenset[str]
     male: frozenset[str]
     well: tuple[tuple[str, ...], ...]
+    ordinals: dict[str, int]  # "second" -> 2, "первую" -> 1, "الثاني" -> 2 (phrases as their words joined)
+    pick_words: frozenset[str]  # "let's do", "number", "option": said with a button's place
     not_hedges: tuple[tuple[str, ...], ...]
 
     @classmethod
@@ -105,6 +107,8 @@ class EngineWords:
             tomorrow=frozenset(c.tomorrow),
             male=frozenset(s.male),
             well=_phrases(s.well),
+            ordinals={word: int(number) for number, words in c.ordinals.items() for word in words},
+            pick_words=frozenset(c.pick_words),
             not_hedges=_phrases(s.not_hedges),
         )
 

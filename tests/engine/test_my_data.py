@@ -117,7 +117,7 @@ def test_the_summary_in_russian(flow: Flow, kb: Knowledge) -> None:
     assert text.startswith("Вот что я храню о вас. Язык: Русский.")
     assert "• беременности нет (ответ от 21 нояб. 2026\u202fг.)" in text
     assert "• каждый вечер в 22:00" in text
-    assert "после этого — лучше" in text and "RB-AB12-1, DHCC Branch" in text
+    assert "после этого — лучше" in text and "RB-AB12-1, Филиал в Dubai Healthcare City (DHCC)" in text
     assert "клиника связалась с вами (приём 25 нояб. 2026\u202fг. в 10:00)" in text
 
 

@@ -297,6 +297,37 @@ def test_i_am_pregnant_is_recorded(flow: Flow) -> None:
     assert is_pregnant(flow.state.answers)
 
 
+# ---- a button by its place --------------------------------------------------------------------
+
+PLACES = [
+    ("I have a headache", "the first one", 1),
+    ("I have a headache", "lets do the second one", 2),
+    ("I have a headache", "number 2", 2),
+    ("I have a headache", "option 1", 1),
+    ("болит голова", "давай первую", 1),
+    ("болит голова", "вторую", 2),
+    ("عندي صداع", "الثاني", 2),
+    ("عندي صداع", "ابي الأول", 1),
+    ("3indi sda3", "el awal", 1),
+    ("sar dard ho raha hai", "pehla wala", 1),
+    ("masakit ang ulo ko", "yung pangalawa", 2),
+]
+
+
+@pytest.mark.parametrize(("opening", "typed", "place"), PLACES)
+def test_an_offer_is_picked_by_its_place(flow: Flow, opening: str, typed: str, place: int) -> None:
+    flow.say(opening)
+    wanted = flow.state.offered[place - 1]
+    replies = flow.say(typed)
+    assert flow.state.state == S.SAFETY and flow.state.pending_item == wanted, _texts(replies)
+
+
+def test_one_second_in_a_session_is_no_button(flow: Flow) -> None:
+    to_running(flow)
+    flow.say("one second")
+    assert flow.state.state == S.SESSION_RUNNING
+
+
 # ---- a question mid-session --------------------------------------------------------------------
 
 
@@ -523,6 +554,24 @@ def test_branch_by_a_key_word_of_its_label(flow: Flow, typed: str) -> None:
     flow.say("book")
     flow.say(typed)
     assert flow.state.booking is not None and flow.state.booking.branch == "dhcc"
+
+
+@pytest.mark.parametrize(
+    ("start", "typed", "branch"),
+    [
+        ("ابي احجز موعد", "الرئيسي", "main"),
+        ("ابي احجز موعد", "مدينة دبي الطبية", "dhcc"),
+        ("ابي احجز موعد", "الثاني", "dhcc"),
+        ("хочу записаться", "главный", "main"),
+        ("хочу записаться", "dhcc", "dhcc"),
+    ],
+)
+def test_branches_are_named_and_typed_in_the_persons_language(flow: Flow, start: str, typed: str, branch: str) -> None:
+    replies = flow.say(start)
+    labels = [c.label for r in replies for c in r.choices]
+    assert labels and all(not label.startswith(("Main Branch", "DHCC Branch")) for label in labels), labels
+    flow.say(typed)
+    assert flow.state.booking is not None and flow.state.booking.branch == branch
 
 
 @pytest.mark.parametrize(("start", "typed"), [("book", "no"), ("book", "stop"), ("remind me", "no thanks")])
