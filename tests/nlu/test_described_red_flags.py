@@ -34,6 +34,7 @@ WRITERS = (
     "twentieth",
     "twentyfirst",
     "twentysecond",
+    "twentythird",
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
