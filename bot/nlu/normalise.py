@@ -20,7 +20,17 @@ CLAUSE = ","  # the token a clause break becomes
 # A few emoji carry a plain answer; every other emoji is just a space. These stay here, not in
 # content/languages: the normaliser runs before a text's language is known (detect_language needs its
 # output) and on every content word, so it has no language; English intents list these words.
-_EMOJI_WORDS = {"👍": " ok ", "👌": " ok ", "👎": " no ", "🙏": " thanks ", "👋": " hi "}
+# Emoji that say a word ("🤰 bleeding 😭 help": the pregnancy is said by the emoji alone)
+_EMOJI_WORDS = {
+    "👍": " ok ",
+    "👌": " ok ",
+    "👎": " no ",
+    "🙏": " thanks ",
+    "👋": " hi ",
+    "🤰": " pregnant ",
+    "🫄": " pregnant ",
+    "🩸": " blood ",
+}
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'"})
 _CLAUSE_CHARS = frozenset(".,;:!?()[]{}…—–؟،؛。，！？；：।۔")  # । Devanagari, ۔ Urdu full stops
 _MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670\u0640]")  # accents, harakat, tatweel

@@ -247,10 +247,14 @@ def _high_readings(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]
 
 
 def _after_bp_word(tokens: Sequence[Token], index: int, words: Grammar) -> bool:
-    """True when a blood pressure word stands before the number at `index` in its clause, fillers between
-    ("bp 190", "my bp is 190")."""
+    """True when a blood pressure word stands before the number at `index` in its clause, fillers and words
+    of a high pressure between ("bp 190", "my bp is 190", "pressure very high 200")."""
     clause, before = tokens[index].clause, index - 1
-    while before >= max(0, index - 3) and tokens[before].filler and tokens[before].clause == clause:
+    while (
+        before >= max(0, index - 4)
+        and (tokens[before].filler or tokens[before].stem in words.bp_high)
+        and tokens[before].clause == clause
+    ):
         before -= 1
     return before >= 0 and tokens[before].stem in words.bp_ends and tokens[before].clause == clause
 

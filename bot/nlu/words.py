@@ -181,6 +181,7 @@ class Grammar:
     high_reading: str  # a high reading reads as this word (the first of the red-flag word class "bp_high")
     crisis_reading: str  # a reading of 180/120 or more, as this word (the first of the class "bp_crisis"; "" if none)
     bp_ends: frozenset[str]  # stems of the last words of the class "bp": "blood PRESSURE 190" is a reading too
+    bp_high: frozenset[str]  # stems of the words of the class "bp_high": "pressure VERY HIGH 200" is a reading too
 
 
 def stem_table(words: LanguageWords) -> dict[str, str]:
@@ -244,6 +245,9 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         high_reading=next(iter(words.red_flags.concepts.get("bp_high", ())), ""),
         crisis_reading=next(iter(words.red_flags.concepts.get("bp_crisis", ())), ""),
         bp_ends=frozenset(stem(phrase.split()[-1]) for phrase in words.red_flags.concepts.get("bp", ()) if phrase),
+        bp_high=frozenset(
+            stem(word) for phrase in words.red_flags.concepts.get("bp_high", ()) for word in phrase.split()
+        ),
     )
 
 

@@ -119,3 +119,27 @@ def test_reminder_with_time(matcher: Matcher) -> None:
     u = matcher.understand("remind me at 10pm every night")
     assert u.intent == "remind"
     assert u.when is not None and (u.when.daily, u.when.hour, u.when.minute) == (True, 22, 0)
+
+
+# Roman Hindi / Urdu and Tagalog (content/text/hi-Latn/intents.toml, tl/intents.toml): answers and commands typed
+# in the languages the conversation is offered in English to
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("haan", "yes"),
+        ("nahi", "no"),
+        ("nahi chahiye", "no"),
+        ("shukriya", "thanks"),
+        ("mujhe roz raat 10 baje remind karna", "remind"),
+        ("raat 10 baje yaad dila dena", "remind"),
+        ("thoda ruko", "pause"),
+        ("oo", "yes"),
+        ("opo", "yes"),
+        ("salamat po", "thanks"),
+        ("tama na", "stop"),
+        ("paalalahanan mo ako mamayang 10pm", "remind"),
+        ("gumaan ang pakiramdam ko", "better"),
+    ],
+)
+def test_intents_in_roman_hindi_and_tagalog(matcher: Matcher, text: str, intent: str) -> None:
+    assert matcher.understand(text).intent == intent

@@ -34,6 +34,8 @@ from bot.nlu.normalise import SCAN_LIMIT
         ("in 1.5 hours", "in 1.5 hours"),
         ("👍", "ok"),
         ("🙏🙏", "thanks thanks"),
+        ("🤰🏽 bleeding", "pregnant bleeding"),
+        ("🩸 in my pee", "blood in my pee"),
         ("😀😀😀", ""),
         ("?", ""),
         ("...!!!", ""),
