@@ -24,6 +24,7 @@ SETS = (
     "red_flags_south_20.jsonl",  # a twentieth blind round: children, the elderly, workers, pregnancy, overdoses
     "red_flags_south_21.jsonl",  # a twenty-first blind round: bites and stings, unanswering elders, screen stories
     "red_flags_south_22.jsonl",  # a twenty-second blind round: fragments, signs after denials, news, "what if"
+    "red_flags_south_23.jsonl",  # a twenty-third blind round: very high blood pressure, the heart gripped, news, TV
 )
 CASES = read_sets(SETS)
 
