@@ -432,6 +432,12 @@ class Content:
         """A language's word lists; English when the language has no languages/<lang>.toml."""
         return self.language_words.get(lang) or self.language_words["en"]
 
+    def message_lang(self, lang: str, message_id: str) -> str:
+        """The language a message is written in for a person of `lang`: theirs, its base, else English."""
+        return next(
+            (code for code in (lang, lang.partition("-")[0]) if message_id in self.messages.get(code, {})), "en"
+        )
+
     def message(self, lang: str, message_id: str, **fields: object) -> str:
         """The text of a message in a language, else in its base language ("ar" for Arabizi, "ar-Latn"),
         else in English; formatted with fields."""

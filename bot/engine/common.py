@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from babel.lists import format_list
 
@@ -15,12 +16,21 @@ from bot.engine.safety import allowed_items
 from bot.engine.state import IDLE, Conversation
 from content.model import babel_locale
 
+if TYPE_CHECKING:
+    import babel
+
 Turn = tuple[Conversation, tuple[Action, ...]]
 
 
 def say(kb: Knowledge, state: Conversation, message_id: str, **fields: object) -> str:
     """A message's text in the person's language."""
     return kb.content.message(state.lang, message_id, **fields)
+
+
+def locale_of(kb: Knowledge, state: Conversation, message_id: str) -> babel.Locale:
+    """Babel's locale for the dates and lists inside a message: the language its text is written in (English
+    for a Tagalog speaker where Tagalog has no such message: "on Mon 30 Nov", not "on Lun 30 Nob")."""
+    return babel_locale(kb.content.message_lang(state.lang, message_id))
 
 
 def listed(state: Conversation, names: Iterable[str]) -> str:

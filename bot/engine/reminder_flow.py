@@ -19,13 +19,12 @@ from bot.engine.choices import (
     ReminderReply,
 )
 from bot.engine.clock_math import next_local, zone
-from bot.engine.common import Turn, button, item_name, menu_reply, say, start_buttons, to_idle
+from bot.engine.common import Turn, button, item_name, locale_of, menu_reply, say, start_buttons, to_idle
 from bot.engine.events import TimerFired
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import CHECK_IN, REMINDER_TIME, SAFETY, SESSION_STATES, Conversation, Reminder
 from bot.engine.timers import LATER, ReminderDue
 from bot.nlu import When
-from content.model import babel_locale
 
 WEEKDAYS = (0, 1, 2, 3, 4)
 WEEKEND = (5, 6)
@@ -126,7 +125,11 @@ def describe(kb: Knowledge, state: Conversation, reminder: Reminder, tz_name: st
     if not reminder.daily:
         at = datetime.fromisoformat(reminder.once_at) if reminder.once_at else None
         date = (
-            format_date(at.astimezone(zone(tz_name, "UTC")), "EEE d MMM", locale=babel_locale(state.lang)) if at else ""
+            format_date(
+                at.astimezone(zone(tz_name, "UTC")), "EEE d MMM", locale=locale_of(kb, state, "reminder.when-once")
+            )
+            if at
+            else ""
         )
         return say(kb, state, "reminder.when-once", time=time, date=date)
     if reminder.days == WEEKDAYS:
@@ -134,7 +137,8 @@ def describe(kb: Knowledge, state: Conversation, reminder: Reminder, tz_name: st
     if reminder.days == WEEKEND:
         return say(kb, state, "reminder.when-weekend", time=time)
     if reminder.days:
-        names = format_list([say(kb, state, f"weekday.{d}") for d in reminder.days], locale=babel_locale(state.lang))
+        days = [say(kb, state, f"weekday.{d}") for d in reminder.days]
+        names = format_list(days, locale=locale_of(kb, state, "reminder.when-days"))
         return say(kb, state, "reminder.when-days", time=time, days=names)
     return say(kb, state, "reminder.when-daily", time=time)
 

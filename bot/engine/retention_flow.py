@@ -10,11 +10,10 @@ from babel.dates import format_date
 
 from bot.engine.actions import Reply
 from bot.engine.clock_math import zone
-from bot.engine.common import Turn, say
+from bot.engine.common import Turn, locale_of, say
 from bot.engine.events import TimerFired
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import Conversation
-from content.model import babel_locale
 
 TEMPLATE = "erase_notice"
 """The approved WhatsApp template sent instead outside the 24-hour window (its wording is fixed there)."""
@@ -30,7 +29,7 @@ def on_notice(kb: Knowledge, state: Conversation, event: TimerFired) -> Turn:
     except ValueError:
         return state, ()
     local = erase_at.astimezone(zone(state.tz, kb.policy.default_tz))
-    day = format_date(local.date(), "long", locale=babel_locale(state.lang))
+    day = format_date(local.date(), "long", locale=locale_of(kb, state, "retention.notice"))
     return state, (Reply(say(kb, state, "retention.notice", date=day), template=TEMPLATE),)
 
 

@@ -144,6 +144,11 @@ def guess_language(text: str, vocabularies: Mapping[str, frozenset[str]], prior:
         return LanguageGuess(fallback, base_language(fallback), False)
     if len(leaders) == 1 and best >= MIN_SURE_SCORE:
         return _sure(leaders[0])
+    others = [lang for lang in leaders if lang != "en"]
+    if "en" in leaders and len(others) == 1 and best >= MIN_SURE_SCORE:
+        # as many words of its own as English ones (its list holds no English word): English mixed into it,
+        # "news me dekha ek aadmi ko stroke aaya", read with its words for news, history and negation
+        return _sure(others[0])
     native = tuple(lang for lang in leaders if "-" not in lang)
     picked = _lingua_pick(text, native) if len(words) >= MIN_WORDS_FOR_DETECTOR and len(native) > 1 else None
     if picked is not None:

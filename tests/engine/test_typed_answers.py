@@ -662,3 +662,11 @@ def test_stop_all_reminders_instead_of_a_time_leaves_the_question(flow: Flow) ->
 def test_goodbye_with_nothing_running_is_a_kind_goodbye(flow: Flow, typed: str) -> None:
     replies = flow.say(typed)
     assert "whenever you need me" in replies[-1].text and flow.state.state == S.IDLE
+
+
+@pytest.mark.parametrize("typed", ["paalalahanan mo ako mamayang 10pm", "raat 10 baje yaad dila dena"])
+def test_a_reminder_set_in_tagalog_or_roman_hindi_is_dated_in_the_language_of_its_reply(flow: Flow, typed: str) -> None:
+    """Tagalog and Roman Hindi have no "reminder set" message of their own: the English one comes, with an
+    English date ("Sat 21 Nov", not "Sab 21 Nob" / "Shani 21 Nov")."""
+    replies = flow.say(typed)
+    assert "I'll remind you once, at 22:00 on Sat 21 Nov" in _texts(replies)
