@@ -196,6 +196,9 @@ class NegationWords:
     gone: tuple[str, ...]  # after a symptom, say it has passed
     gone_fillers: tuple[str, ...]
     starters: tuple[str, ...]  # open a new clause after a joiner
+    # right after a cue, an everyday doing, not a symptom: what follows "and" is no part of a denied list ("he does
+    # not EAT and vomits blood")
+    activities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -310,7 +310,8 @@ def _continues(hit: Hit, denied_at: set[int], tokens: Sequence[Token], words: Ne
 
 
 def _listed_after_cue(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
-    """True when the hit ends a list a negation opens: "no headache OR blurry vision, just puffy ankles"."""
+    """True when the hit ends a list a negation opens: "no headache OR blurry vision, just puffy ankles"; not
+    when the negation denies a doing ("he does not eat AND vomits blood", "not sleeping and chest pain")."""
     clause = tokens[hit.start].clause
     crossed_joiner = False
     for index in range(hit.start - 1, max(-1, hit.start - 8), -1):
@@ -323,7 +324,7 @@ def _listed_after_cue(hit: Hit, tokens: Sequence[Token], words: Negation) -> boo
             crossed_joiner = True
         elif token.word in words.cues:
             following = tokens[index + 1].word
-            return crossed_joiner and following not in words.hedges
+            return crossed_joiner and following not in words.hedges and following not in words.activities
     return False
 
 

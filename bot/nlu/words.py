@@ -128,6 +128,7 @@ class Negation:
     gone: frozenset[str]
     gone_fillers: frozenset[str]
     starters: frozenset[str]
+    activities: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +212,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
             gone=frozenset(words.negation.gone),
             gone_fillers=frozenset(words.negation.gone_fillers),
             starters=frozenset(words.negation.starters),
+            activities=frozenset(words.negation.activities),
         ),
         verb_objects=frozenset(words.red_flags.verb_objects),
         verb_subjects=frozenset(words.red_flags.verb_subjects),

@@ -157,3 +157,18 @@ def test_a_symptom_with_its_own_negation_is_not_denied_by_the_one_before(
 @pytest.mark.parametrize("text", ["no headache or trouble breathing", "my calf is not swollen or red"])
 def test_a_denied_list_still_denies_its_items(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is None
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("he doesnt eat and vomits blood", "vomiting-blood"),
+        ("not eating and vomiting blood", "vomiting-blood"),
+        ("she is not talking and her face is drooping", "stroke"),
+        ("no headache or blurry vision, just puffy ankles", None),  # a list a negation opens is still denied
+        ("no chest pain or shortness of breath", None),
+    ],
+)
+def test_a_denied_doing_opens_no_list(matcher: Matcher, text: str, flag: str | None) -> None:
+    """ "Not eating AND vomiting blood": the negation denies the eating; what follows "and" is said."""
+    assert matcher.understand(text).red_flag == flag
