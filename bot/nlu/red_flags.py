@@ -48,6 +48,7 @@ YEAR_AFTER = frozenset({"mein", "me", "में", "ميں"})
 # a year right after the sign dates it ("dad had heart attack 2019, now fine"), unless it counts something
 NOT_A_YEAR = frozenset({"times", "x", "mg", "ml", "g", "mcg", "units", "steps", "раз", "мг", "мл", "مرة", "مرات"})
 MAX_AGE = 99  # "when I was 12": an age
+ARABIC_AND = "و"  # written joined to the next word: "وفجأة" (and suddenly)
 NEGATION_FILLERS = 3  # fillers a negation may stand before a context it denies: "di NAMAN AKO buntis"
 
 
@@ -153,7 +154,37 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar, opening:
             return True
     next_clause = tokens[hit.end - 1].clause + 1
     following = [token.word for token in tokens if token.clause == next_clause] if next_clause not in opening else []
-    return _holds_past(said, words) or _looks_back(following, words)
+    if _looks_back(following, words):
+        return True
+    turned = _from_turn(hit, tokens, words)
+    if turned is None:
+        return _holds_past(said, words)
+    # "I was watching the news and SUDDENLY my dad collapsed": a story or a question before the turn tells
+    # nothing of the sign after it; a history still dates the whole clause ("years ago I suddenly fainted")
+    return _holds_past(turned, words) or _holds_past(said, replace(words, past=_without(words.past, words.told)))
+
+
+def _from_turn(hit: Hit, tokens: Sequence[Token], words: Grammar) -> list[str] | None:
+    """The words of the hit's clause from the last "and suddenly" before it on ("...the news AND SUDDENLY my dad
+    collapsed", "и вдруг", Arabic "وفجأة" with its "and" joined), or None when there is none ("in the film she
+    suddenly collapsed" is still the film's)."""
+    clause = tokens[hit.start].clause
+    for index in range(hit.start - 1, 0, -1):
+        token = tokens[index]
+        if token.clause != clause:
+            return None
+        joined = token.word.startswith(ARABIC_AND) and words.stem(token.word[1:]) in words.turns
+        after_and = token.stem in words.turns and tokens[index - 1].word in words.negation.joiners
+        if joined or after_and:
+            return [token.word for token in tokens[index:] if token.clause == clause]
+    return None
+
+
+def _without(
+    phrases: tuple[tuple[str, ...], ...], left_out: tuple[tuple[str, ...], ...]
+) -> tuple[tuple[str, ...], ...]:
+    gone = set(left_out)
+    return tuple(phrase for phrase in phrases if phrase not in gone)
 
 
 def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
@@ -167,6 +198,8 @@ def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
     merged = replace(
         words,
         past=words.past + told_in.past,
+        told=words.told + told_in.told,
+        turns=words.turns | told_in.turns,
         ages=words.ages + told_in.ages,
         current=words.current + told_in.current,
         lead=words.lead | told_in.lead,

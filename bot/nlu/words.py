@@ -145,6 +145,10 @@ class Grammar:
     verb_objects: frozenset[str]  # after a one-word red flag, make it a verb ("stroke my foot")
     verb_subjects: frozenset[str]  # before it, make it a noun again ("had a stroke my ...")
     past: tuple[tuple[str, ...], ...]  # "years ago", "history of", "one day": a clause that is not about now
+    # ...of which a story's or a question's ("in the news", "what are the signs of"): a "suddenly" after them starts
+    # what happens now ("watching the news and suddenly my dad collapsed")
+    told: tuple[tuple[str, ...], ...]
+    turns: frozenset[str]  # stems of the one-word "suddenly"s (class "sudden")
     ages: tuple[tuple[str, ...], ...]  # "when i was" 12: before a number, a history
     others: frozenset[str]  # "husband", "mum", "he": someone else is meant
     first_person: frozenset[str]  # "i", "me": the writer
@@ -217,6 +221,8 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         verb_objects=frozenset(words.red_flags.verb_objects),
         verb_subjects=frozenset(words.red_flags.verb_subjects),
         past=tuple(tuple(phrase.split()) for phrase in (*words.red_flags.past, *words.red_flags.hypothetical)),
+        told=tuple(tuple(phrase.split()) for phrase in words.red_flags.hypothetical),
+        turns=frozenset(stem(word) for word in words.red_flags.concepts.get("sudden", ()) if " " not in word),
         ages=tuple(tuple(phrase.split()) for phrase in words.red_flags.ages),
         others=frozenset(words.red_flags.others),
         first_person=frozenset(words.red_flags.first_person),

@@ -161,3 +161,17 @@ def test_found_late_in_a_long_story(matcher: Matcher) -> None:
 )
 def test_whose_words_these_are(matcher: Matcher, text: str, flag: str | None) -> None:
     assert matcher.understand(text).red_flag == flag
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("كنت اشوف في الاخبار وفجأة ابوي طاح وما يصحى", "fainting"),  # "watching the news and suddenly dad fell"
+        ("смотрела новости и вдруг папа упал и не приходит в себя", "fainting"),
+        ("في الاخبار قالوا واحد مات من جلطة", None),  # the news alone: a story
+        ("years ago I suddenly fainted and didnt wake up", None),  # a history still dates its clause
+    ],
+)
+def test_and_suddenly_ends_a_story(matcher: Matcher, text: str, flag: str | None) -> None:
+    """A story or a question before "and suddenly" tells nothing of the sign after it."""
+    assert matcher.understand(text).red_flag == flag
