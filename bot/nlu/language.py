@@ -111,8 +111,14 @@ def _lingua_pick(text: str, codes: tuple[str, ...]) -> str | None:
     return found if found in codes else None
 
 
-def guess_language(text: str, vocabularies: Mapping[str, frozenset[str]], prior: str | None = None) -> LanguageGuess:
-    """The language of a normalised text among the languages of `vocabularies` (their known words)."""
+def guess_language(
+    text: str,
+    vocabularies: Mapping[str, frozenset[str]],
+    prior: str | None = None,
+    whole: Mapping[str, frozenset[str]] | None = None,
+) -> LanguageGuess:
+    """The language of a normalised text among the languages of `vocabularies` (their known words; for a Latin
+    language other than English, without the English words its lists hold too, which are in `whole`)."""
     languages = tuple(vocabularies)
     fallback = prior if prior in languages else ("en" if "en" in languages else languages[0])
     script = dominant_script(text)
@@ -149,6 +155,12 @@ def guess_language(text: str, vocabularies: Mapping[str, frozenset[str]], prior:
         # as many words of its own as English ones (its list holds no English word): English mixed into it,
         # "news me dekha ek aadmi ko stroke aaya", read with its words for news, history and negation
         return _sure(others[0])
+    if "en" in leaders and whole is not None and len(words) >= MIN_SURE_SCORE:
+        # a text all of whose words one other language holds, one of them its own: "hindi po" (Tagalog's polite
+        # "no"; "hindi" is an English word too, and "po" a Russian one in Latin letters)
+        holders = [lang for lang in others if all(word in whole[lang] for word in words if not word.isdigit())]
+        if len(holders) == 1:
+            return _sure(holders[0])
     native = tuple(lang for lang in leaders if "-" not in lang)
     picked = _lingua_pick(text, native) if len(words) >= MIN_WORDS_FOR_DETECTOR and len(native) > 1 else None
     if picked is not None:

@@ -76,6 +76,7 @@ class Matcher:
         self._pains: dict[str, tuple[str, ...]] = {}  # a language's pain stems, read once
 
         words = self.lexicon.languages.vocabularies.detection
+        self._whole = words
         english = words.get("en", frozenset())
         # another language written in Latin letters is told by its own words, not by the English ones its
         # lists hold too (code-switching, and English words kept from typo correction)
@@ -87,14 +88,14 @@ class Matcher:
     def detect_language(self, text: str, prior: str | None = None) -> LanguageGuess:
         """The content language a text is written in and the language to answer in (`prior`, the
         conversation's language, when the text is too short to tell)."""
-        return guess_language(normalise(text), self._vocabularies, prior)
+        return guess_language(normalise(text), self._vocabularies, prior, self._whole)
 
     def _reading(self, long_text: str, lang: str | None, prior: str | None) -> LanguageGuess:
         """How to read a text: in the language asked for (its variant in the text's script: Arabizi for
         "ar" in Latin letters), else in the language it is written in."""
         languages = self.lexicon.languages
         if lang is None or (lang not in languages and base_language(lang) not in languages):
-            return guess_language(long_text, self._vocabularies, prior)
+            return guess_language(long_text, self._vocabularies, prior, self._whole)
         script = dominant_script(long_text)
         family = [code for code in languages if base_language(code) == base_language(lang)]
         read_as = next((code for code in family if script_of(code) == script), lang if lang in languages else "en")

@@ -224,6 +224,8 @@ ANSWERED_IN_WORDS = [
     ("pregnancy", "no way", "no"),
     ("pregnancy", "lol no", "no"),
     ("pregnancy", "لا، لست حاملا", "no"),
+    ("pregnancy", "hindi po ako buntis", "no"),
+    ("pregnancy", "hindi po", "no"),
     ("foot", "no, my feet are fine", "no"),
     ("foot", "رجولي سليمة", "no"),
     ("chronic", "nope, healthy", "no"),

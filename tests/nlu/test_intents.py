@@ -143,3 +143,13 @@ def test_reminder_with_time(matcher: Matcher) -> None:
 )
 def test_intents_in_roman_hindi_and_tagalog(matcher: Matcher, text: str, intent: str) -> None:
     assert matcher.understand(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [("hindi po", "tl", "no"), ("masakit po", "tl", "too-painful"), ("ji haan", "hi", "yes"), ("hindi", "en", None)],
+)
+def test_short_answers_whose_words_english_shares(matcher: Matcher, text: str, lang: str, intent: str | None) -> None:
+    """ "hindi po": "hindi" is an English word too, but only Tagalog holds both words."""
+    understood = matcher.understand(text)
+    assert (understood.lang, understood.intent) == (lang, intent)
