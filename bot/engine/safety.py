@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.engine.choices import SAFETY_OPTIONS
 from bot.engine.knowledge import Knowledge
 from bot.engine.state import SafetyAnswer
-from bot.engine.statements import ACUTE, FOOT, read_statements
+from bot.engine.statements import ACUTE, FOOT, masked, read_statements
 from bot.engine.words import EngineWords
 from content.model import Pregnancy
 
@@ -138,8 +138,8 @@ def _said_well(question: str, words: list[str], w: EngineWords) -> bool:
     (never to "are you pregnant?": "I'm fine" says nothing of it). Only plain words may go with it, and the
     question's own ("my FEET are fine", "BP normal"), except to "right now...?" ("my temperature is fine" says
     nothing of a meal)."""
-    rest = _masked(words, w.well)
-    if rest == words:
+    rest = masked(words, w.well)
+    if rest == tuple(words):
         return False
     own = frozenset() if question == ACUTE else w.topics.get(question, frozenset())
     own |= w.foot_parts if question == FOOT else frozenset()
@@ -149,17 +149,7 @@ def _said_well(question: str, words: list[str], w: EngineWords) -> bool:
 def _hedged(words: Sequence[str], w: EngineWords) -> bool:
     """True when a hedge is said ("maybe", "but"), not counting one inside a phrase that is no hedge
     ("только что поел": "just ate", not "only")."""
-    return any(word in w.hedges for word in _masked(words, w.not_hedges))
-
-
-def _masked(words: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> list[str]:
-    """The words with each of the phrases in them blanked out ("")."""
-    masked = list(words)
-    for phrase in phrases:
-        for start in range(len(masked) - len(phrase) + 1):
-            if tuple(masked[start : start + len(phrase)]) == phrase:
-                masked[start : start + len(phrase)] = [""] * len(phrase)
-    return masked
+    return any(word in w.hedges for word in masked(words, w.not_hedges))
 
 
 def _denied(tokens: Sequence[str], index: int, w: EngineWords) -> bool:

@@ -157,7 +157,7 @@ def _read_clause(
 ) -> Iterator[tuple[str, str]]:
     """(question, answer) for each risk one clause speaks of. `before` is the clause before (its person
     may be meant: "my husband is a heart patient, had a stent"), `after` the next ("temp: 38.9")."""
-    words = _mask(clause, w.not_risks)
+    words = masked(clause, w.not_risks)
     taken: set[int] = set()
     for named, table in ((True, w.risks), (False, w.mentions)):
         for question, phrases in table.items():
@@ -176,8 +176,8 @@ def _read_clause(
         yield ACUTE, "fever" if reading.fever and not _denied(words, index, index + 1, w) else "no"
 
 
-def _mask(words: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    """The words with every look-alike phrase blanked out ("hay fever" is no fever)."""
+def masked(words: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The words with every one of the phrases blanked out ("") ("hay fever" is no fever)."""
     masked = list(words)
     for start, end in _find(masked, phrases, set()):
         masked[start:end] = [""] * (end - start)
