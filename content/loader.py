@@ -311,17 +311,21 @@ def _phrases(table: _Table) -> tuple[str, ...]:
     return table.texts("phrases", non_empty=True)
 
 
-_FlagText = tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+_FlagText = tuple[
+    tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], tuple[str, ...]
+]
 
 
 def _flag_text(table: _Table) -> _FlagText:
-    table.only("phrases", "concepts", "given", "unless")
+    table.only("phrases", "verbatim", "concepts", "given", "unless")
     phrases, concepts = table.texts("phrases", required=False), table.texts("concepts", required=False)
+    verbatim = table.texts("verbatim", required=False)
+    phrases = (*phrases, *verbatim)
     given = table.mapping("given", lambda t, key: t.texts(key, non_empty=True)) if "given" in table.data else {}
     unless = table.mapping("unless", lambda t, key: t.texts(key, non_empty=True)) if "unless" in table.data else {}
     if not phrases and not concepts:
         raise table.error("needs phrases or concepts")
-    return phrases, concepts, given, unless
+    return phrases, concepts, given, unless, verbatim
 
 
 def _red_flag(flag_id: str, table: _Table) -> RedFlag:
@@ -330,11 +334,12 @@ def _red_flag(flag_id: str, table: _Table) -> RedFlag:
     return RedFlag(
         id=flag_id,
         kind=table.choice("kind", RED_FLAG_KINDS),
-        phrases={lang: phrases for lang, (phrases, _, _, _) in texts.items()},
+        phrases={lang: phrases for lang, (phrases, *_) in texts.items()},
         severity=table.choice("severity", SEVERITIES) if "severity" in table.data else "emergency",
-        concepts={lang: concepts for lang, (_, concepts, _, _) in texts.items() if concepts},
-        given={lang: given for lang, (_, _, given, _) in texts.items() if given},
-        unless={lang: unless for lang, (_, _, _, unless) in texts.items() if unless},
+        concepts={lang: concepts for lang, (_, concepts, *_) in texts.items() if concepts},
+        given={lang: given for lang, (_, _, given, *_) in texts.items() if given},
+        unless={lang: unless for lang, (_, _, _, unless, _) in texts.items() if unless},
+        verbatim={lang: verbatim for lang, (*_, verbatim) in texts.items() if verbatim},
         sources=table.texts("sources", required=False),
     )
 

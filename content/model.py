@@ -141,6 +141,10 @@ class RedFlag:
     # a context still counts
     unless: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    # by language: phrases (among `phrases`) that count only word for word, because a small word any-order
+    # matching skips carries their sense ("what's the point of going ON": living on; "what is going on...
+    # no point asking" is not it)
+    verbatim: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,7 +123,15 @@ class PhraseIndex:
     lookup starts from: exact phrases by their first stem, any-order phrases by their anchor, fuzzy
     candidates by their number of words."""
 
-    def __init__(self, pairs: Iterable[tuple[str, str]], words: Grammar, *, normalised: bool = False) -> None:
+    def __init__(
+        self,
+        pairs: Iterable[tuple[str, str]],
+        words: Grammar,
+        *,
+        normalised: bool = False,
+        verbatim: frozenset[str] = frozenset(),
+    ) -> None:
+        """`verbatim`: phrases matched word for word only (exactly or with a typo), never in any order."""
         self.size = 0  # how many distinct phrases
         self.max_size = 0  # the most words a phrase has
         self.word_counts: Counter[str] = Counter()
@@ -149,7 +157,7 @@ class PhraseIndex:
             exact[" ".join(stems)] = label
             self.size += 1
             self.max_size = max(self.max_size, len(stems))
-            if len(content) >= 2:
+            if len(content) >= 2 and text not in verbatim:
                 loose.append((label, text, stems, content, ordered))
         by_first: dict[str, list[str]] = {}
         for key, label in exact.items():
@@ -297,6 +305,9 @@ class Language:
             ),
             self.words,
             normalised=True,
+            verbatim=frozenset(
+                self._in_senses(normalise(p)) for f in content.red_flags for p in f.verbatim.get(lang, ())
+            ),
         )
         given: dict[str, list[tuple[str, str]]] = {}
         for flag in content.red_flags:
