@@ -133,6 +133,9 @@ class PhraseIndex:
     ) -> None:
         """`verbatim`: phrases matched word for word only (exactly or with a typo), never in any order."""
         self.size = 0  # how many distinct phrases
+        # the stems of the words that hold a phrase's order ("no", "not"): such a word and the one it denies
+        # are not in clauses apart ("no bleeding, BABY kicking well" is no "no baby kicking")
+        self.negating = frozenset(words.stem(word) for word in words.keep_order)
         self.max_size = 0  # the most words a phrase has
         self.word_counts: Counter[str] = Counter()
         texts: dict[str, str] = {}  # every distinct normalised phrase -> its label

@@ -87,16 +87,22 @@ def _any_order(index: PhraseIndex, tokens: Sequence[Token], cross_clauses: bool,
         for phrase in anchored.among(where):
             if not all(map(present, phrase.content)):
                 continue
-            hit = _place(phrase, where, tokens, cross_clauses, edit_cost)
+            hit = _place(phrase, where, tokens, cross_clauses, edit_cost, index.negating)
             if hit is not None:
                 hits.append(hit)
     return hits
 
 
 def _place(
-    phrase: Phrase, where: dict[str, list[int]], tokens: Sequence[Token], cross: bool, edit_cost: float
+    phrase: Phrase,
+    where: dict[str, list[int]],
+    tokens: Sequence[Token],
+    cross: bool,
+    edit_cost: float,
+    negating: frozenset[str] = frozenset(),
 ) -> Hit | None:
-    """The tightest placement of a phrase's content words around each occurrence of its first."""
+    """The tightest placement of a phrase's content words around each occurrence of its first; a negating
+    word of an ordered phrase not alone in its clause."""
     best: Hit | None = None
     window = _window(len(phrase.content))
     for anchor in where[phrase.anchor]:
@@ -114,11 +120,24 @@ def _place(
             continue
         if not cross and len({tokens[p].clause for p in positions}) > 1:
             continue
+        if phrase.ordered and _negation_split(phrase, positions, tokens, negating):
+            continue
         ordered = tuple(sorted(positions))
         score = max(86.0, 96.0 - 2.0 * (span - len(positions))) - _edit_cost(tokens, ordered, edit_cost)
         if best is None or score > best.score:
             best = Hit(phrase.label, ordered, len(phrase.stems), score, frozenset(phrase.text.split()))
     return best
+
+
+def _negation_split(
+    phrase: Phrase, positions: Sequence[int], tokens: Sequence[Token], negating: frozenset[str]
+) -> bool:
+    """Whether a negating word of the phrase stands alone in a clause of its own: it denies something else
+    there ("NO bleeding, baby kicking well")."""
+    clauses = [tokens[p].clause for p in positions]
+    return any(
+        stem in negating and clauses.count(clause) == 1 for stem, clause in zip(phrase.content, clauses, strict=True)
+    )
 
 
 def _in_order(phrase: Phrase, where: dict[str, list[int]], anchor: int) -> list[int] | None:

@@ -172,3 +172,21 @@ def test_a_denied_list_still_denies_its_items(matcher: Matcher, text: str) -> No
 def test_a_denied_doing_opens_no_list(matcher: Matcher, text: str, flag: str | None) -> None:
     """ "Not eating AND vomiting blood": the negation denies the eating; what follows "and" is said."""
     assert matcher.understand(text).red_flag == flag
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("no bleeding, baby kicking well, just swollen ankles at 30 weeks, normal?", None),
+        ("no fever, baby kicking, 32 weeks, just back pain", None),
+        ("30 weeks, baby not moving since morning", "baby-movements"),  # the negation beside what it denies
+        ("not sure, baby hasnt kicked since morning, 33 weeks", "baby-movements"),
+        ("abba is very confused since lunch and doesnt know what day it is, not like him at all", "stroke"),
+    ],
+)
+def test_a_negation_alone_in_its_clause_denies_nothing_of_the_next(
+    matcher: Matcher, text: str, flag: str | None
+) -> None:
+    """ "NO bleeding, baby kicking well": the "no" belongs to the bleeding, so the words after the comma are no
+    "no baby kicking" (a sign read across clauses); a negation with words of the sign in its own clause is."""
+    assert matcher.understand(text).red_flag == flag
