@@ -37,6 +37,8 @@ SETS = (
     "understanding_ru_22.jsonl",
     "understanding_ar_23.jsonl",
     "understanding_ru_23.jsonl",
+    "understanding_ar_24.jsonl",
+    "understanding_ru_24.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
