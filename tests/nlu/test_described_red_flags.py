@@ -122,6 +122,21 @@ def test_an_emergency_outranks_an_urgent_sign(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("baby vomiting all day, no wet nappy since morning, sunken eyes", "emergency"),
+        ("toddler had diarrhea since yesterday, dry diapers and eyes look sunken", "emergency"),
+        ("ولدي له يومين يسهل ويستفرغ وما يبول ولا تطلع دموعه", "emergency"),
+        ("بنتي تستفرغ من الصبح وما بللت الحفاض وعيونها غايرة", "emergency"),
+        ("no tears of joy lol, dry diaper though", "urgent"),  # no child named: the drying out alone
+    ],
+)
+def test_a_child_with_two_signs_of_drying_out_is_an_emergency(matcher: Matcher, text: str, severity: str) -> None:
+    """No pee and no tears or sunken eyes in a child (NHS: dehydration, go to A&E); one sign alone is urgent."""
+    assert matcher.understand(text).severity == severity
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "no chest pain but I can't breathe",
