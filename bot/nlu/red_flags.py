@@ -152,6 +152,11 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar, opening:
     for where in occurrences(said, words.ages):  # "when I was 12"
         if where.stop < len(said) and said[where.stop].isdigit() and 1 <= int(said[where.stop]) <= MAX_AGE:
             return True
+    # a sign read across clauses, built on a word of a later one that tells a history: "legs numb and tingling
+    # after sitting, had an ACCIDENT years ago"
+    for later in sorted({tokens[p].clause for p in hit.positions} - {tokens[hit.start].clause}):
+        if _holds_past([token.word for token in tokens if token.clause == later], words):
+            return True
     next_clause = tokens[hit.end - 1].clause + 1
     following = [token.word for token in tokens if token.clause == next_clause] if next_clause not in opening else []
     if _looks_back(following, words):

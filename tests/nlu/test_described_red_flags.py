@@ -78,7 +78,12 @@ def test_an_emergency_of_the_writer_is_theirs(matcher: Matcher, text: str) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["had a DVT two years ago", "my dad had a stroke in 2019, now i want to relax", "history of blood clots"],
+    [
+        "had a DVT two years ago",
+        "my dad had a stroke in 2019, now i want to relax",
+        "history of blood clots",
+        "legs numb and tingling after sitting, had an accident years ago",  # a sign read across clauses
+    ],
 )
 def test_a_history_is_not_an_emergency_now(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is None
