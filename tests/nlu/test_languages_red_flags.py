@@ -25,6 +25,7 @@ SETS = (
     "red_flags_south_21.jsonl",  # a twenty-first blind round: bites and stings, unanswering elders, screen stories
     "red_flags_south_22.jsonl",  # a twenty-second blind round: fragments, signs after denials, news, "what if"
     "red_flags_south_23.jsonl",  # a twenty-third blind round: very high blood pressure, the heart gripped, news, TV
+    "red_flags_south_24.jsonl",  # a twenty-fourth blind round: the belly, urine held, a cold limb, a bone out
 )
 CASES = read_sets(SETS)
 
