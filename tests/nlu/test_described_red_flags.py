@@ -127,6 +127,21 @@ def test_an_emergency_outranks_an_urgent_sign(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("my neighbour was stabbed with a knife", "serious-injury"),
+        ("he got stabbed in the stomach", "serious-injury"),
+        ("my leg is cold, pale and numb", "cold-limb"),
+        ("feels like i have been stabbed in the side", None),  # a pain like a stab
+        ("my best friend stabbed me in the back", None),  # a betrayal
+        ("got my flu shot today, arm sore", None),
+    ],
+)
+def test_wounds_and_a_cold_limb_said_plainly(matcher: Matcher, text: str, flag: str | None) -> None:
+    assert matcher.understand(text).red_flag == flag
+
+
+@pytest.mark.parametrize(
     ("text", "severity"),
     [
         ("baby vomiting all day, no wet nappy since morning, sunken eyes", "emergency"),
