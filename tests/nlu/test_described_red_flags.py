@@ -238,3 +238,17 @@ def test_a_sense_blanks_only_its_own_words(matcher: Matcher) -> None:
 def test_a_time_of_onset_is_no_sudden_emergency(matcher: Matcher, text: str) -> None:
     u = matcher.understand(text)
     assert u.red_flag is None and "indigestion" in [s.id for s in u.symptoms[:3]]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("what's the point of going on", "self-harm"),
+        ("what is going on with my stomach, no point asking my doctor", None),
+        ("subah se peshab nahi ho raha aur pet me bahut dard", "cannot-pee"),
+        ("peshab me jalan nahi ho rahi", None),  # no burning: the same words, not in that order
+    ],
+)
+def test_verbatim_phrases_count_only_word_for_word(matcher: Matcher, text: str, flag: str | None) -> None:
+    """A phrase whose sense rests on a small word any-order matching skips counts only as written."""
+    assert matcher.understand(text).red_flag == flag
