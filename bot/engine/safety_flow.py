@@ -12,7 +12,7 @@ from bot.engine.common import Turn, button, iso, item_name, menu_reply, say, sta
 from bot.engine.knowledge import Knowledge
 from bot.engine.safety import OPTIONS, assess, due_questions, ruled_out, stated_answers, typed_answer
 from bot.engine.session_flow import begin, reprompt
-from bot.engine.state import SAFETY, Conversation, SafetyAnswer
+from bot.engine.state import IDLE, SAFETY, Conversation, SafetyAnswer
 from bot.nlu.answers import label_typed
 
 if TYPE_CHECKING:  # the reader of messages imports this module
@@ -79,6 +79,16 @@ def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Tu
         faq = kb.content.faqs[said.u.faq]
         return state, (Reply(faq.answer.get(state.lang) or faq.answer["en"]), question_reply(kb, state))
     named = kb.items.find(said.u.text)
+    if intent in ASIDE and not named and not said.u.symptoms:
+        # "remind me at 10pm", "where is the clinic?" between two answers: done, and the question stays
+        after, actions = general_text(kb, state, said, now)
+        if after.state not in (IDLE, SAFETY):  # it asks something of its own ("at what time?")
+            return after, actions
+        after = replace(
+            after, state=SAFETY, question=state.question, pending_item=state.pending_item, maybe=state.maybe
+        )
+        plain = tuple(replace(a, choices=()) if isinstance(a, Reply) else a for a in actions)
+        return after, (*plain, question_reply(kb, after))
     if named or said.u.symptoms or (intent is not None and intent not in WEAK_INTENTS):
         return general_text(kb, to_idle(state), said, now)
     # Chatter, or words about another question ("no diabetes" while the feet are asked about: that question
@@ -98,6 +108,9 @@ def _label_typed(kb: Knowledge, state: Conversation, said: Said) -> str | None:
     return None
 
 
+# What may be asked between two answers and leaves the question on screen: a reminder, the clinic, the privacy
+# notice; what starts something else (a symptom, another point, the menu) leaves the questions.
+ASIDE = frozenset({"remind", "reminders-list", "clinic", "privacy", "about", "help", "timezone"})
 _PLAIN_MARKS = frozenset(" .,!'’-،()°")  # the Arabic comma too; a label's "Только что поел(а)", "38 °C"
 
 

@@ -467,7 +467,7 @@ HANDLERS: dict[str, Handlers] = {
         safety_flow.on_text,
         _safety_choice,
         (
-            (SAFETY, "answer, next question due; or a correction"),
+            (SAFETY, "answer, next question due; a correction; an aside (a reminder, the clinic)"),
             (IDLE, "stop / not yet / ruled out (clinic offered)"),
             (SESSION_FINDING, "all answered, allowed (maybe lighter, one foot)"),
         ),

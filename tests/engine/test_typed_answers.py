@@ -672,3 +672,21 @@ def test_a_reminder_set_in_tagalog_or_roman_hindi_is_dated_in_the_language_of_it
     English date ("Sat 21 Nov", not "Sab 21 Nob" / "Shani 21 Nov")."""
     replies = flow.say(typed)
     assert "I'll remind you once, at 22:00 on Sat 21 Nov" in _texts(replies)
+
+
+@pytest.mark.parametrize("typed", ["remind me at 10pm", "where is the clinic?", "ذكرني الساعة ١٠ بالليل"])
+def test_an_aside_between_two_answers_keeps_the_question(flow: Flow, typed: str) -> None:
+    """A reminder set or the clinic's address asked for mid-questions: done, and the question is asked again
+    (before, the questions were dropped and the next "no" got the menu)."""
+    _asking(flow, "pressure")
+    flow.say(typed)
+    assert flow.state.state == S.SAFETY and flow.state.question == "pressure"
+    assert flow.state.pending_item == "KI1"
+    flow.say("no")
+    assert flow.state.answers["pressure"].value == "no"
+
+
+def test_a_reminder_with_no_time_asks_the_time_instead(flow: Flow) -> None:
+    _asking(flow, "pressure")
+    flow.say("remind me")
+    assert flow.state.state == S.REMINDER_TIME
