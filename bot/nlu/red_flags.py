@@ -49,6 +49,9 @@ YEAR_AFTER = frozenset({"mein", "me", "में", "ميں"})
 NOT_A_YEAR = frozenset({"times", "x", "mg", "ml", "g", "mcg", "units", "steps", "раз", "мг", "мл", "مرة", "مرات"})
 MAX_AGE = 99  # "when I was 12": an age
 ARABIC_AND = "و"  # written joined to the next word: "وفجأة" (and suddenly)
+# a saying holds a sign's words, or stands right beside them ("abi amoot MIN EL D7K": I want to die laughing);
+# further off in the clause it is no figure of that sign ("that exam was suicide and I want to kill myself")
+SAYING_GAP = 2
 NEGATION_FILLERS = 3  # fillers a negation may stand before a context it denies: "di NAMAN AKO buntis"
 
 
@@ -95,6 +98,14 @@ def _negation_taken(
 def _clause_words(hit: Hit, tokens: Sequence[Token]) -> list[str]:
     clause = tokens[hit.start].clause
     return [token.word for token in tokens if token.clause == clause]
+
+
+def _said_in(hit: Hit, tokens: Sequence[Token], phrases: Sequence[tuple[str, ...]]) -> frozenset[int]:
+    """The positions of the words of the phrases said in the hit's clause."""
+    clause = tokens[hit.start].clause
+    where = [index for index, token in enumerate(tokens) if token.clause == clause]
+    said = [tokens[index].word for index in where]
+    return frozenset(where[position] for found in occurrences(said, phrases) for position in found)
 
 
 def _holds(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
@@ -566,7 +577,7 @@ def _sort_hits(
     denied_at: set[int] = set()  # the words of denied hits: a list goes on denying ("not swollen or red")
     # What a clause says is read once per clause, not once per hit: a long message naming a sign hundreds of
     # times stays cheap.
-    sayings: dict[int, bool] = {}
+    sayings: dict[int, frozenset[int]] = {}  # by clause: the positions of its sayings' words
     idioms: dict[int, bool] = {}
     history: dict[tuple[int, int], bool] = {}
     opening = frozenset(tokens[hit.start].clause for hit in hits)
@@ -581,9 +592,9 @@ def _sort_hits(
         at = tokens[hit.start].clause
         if at not in sayings:
             clause = _clause_words(hit, tokens)
-            sayings[at], idioms[at] = _holds(clause, words.sayings), _holds(clause, words.idioms)
-        if sayings[at]:
-            continue  # "I wanted to die of embarrassment"
+            sayings[at], idioms[at] = _said_in(hit, tokens, words.sayings), _holds(clause, words.idioms)
+        if sayings[at] & set(range(hit.start - SAYING_GAP, hit.end + SAYING_GAP)):
+            continue  # "I wanted to DIE of embarrassment" (not "that exam was suicide and i want to kill myself")
         kind = kinds.get(hit.label, "")
         close_only = kind in DENIED_ONLY_CLOSE
         new_statement = says_its_own(hit, tokens, words.keep_order)  # "no chest pain and CAN'T BREATHE"

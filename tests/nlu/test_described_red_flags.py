@@ -252,3 +252,19 @@ def test_a_time_of_onset_is_no_sudden_emergency(matcher: Matcher, text: str) -> 
 def test_verbatim_phrases_count_only_word_for_word(matcher: Matcher, text: str, flag: str | None) -> None:
     """A phrase whose sense rests on a small word any-order matching skips counts only as written."""
     assert matcher.understand(text).red_flag == flag
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("that exam was suicide lol", None),
+        ("i wanted to die of embarrassment", None),
+        ("abi amoot min el d7k 3la hal video", None),  # the saying right after the sign: "die laughing"
+        ("that exam was suicide and honestly i want to kill myself now", "self-harm"),
+        ("leg day was suicide and i want to die honestly", "self-harm"),
+    ],
+)
+def test_a_saying_covers_its_own_words_not_its_whole_clause(matcher: Matcher, text: str, flag: str | None) -> None:
+    """A saying is a figure of the sign it holds or stands beside; a crisis said further on in the same clause
+    (joined by "and") is still one."""
+    assert matcher.understand(text).red_flag == flag
