@@ -248,6 +248,9 @@ def test_a_time_of_onset_is_no_sudden_emergency(matcher: Matcher, text: str) -> 
         ("what is going on with my stomach, no point asking my doctor", None),
         ("subah se peshab nahi ho raha aur pet me bahut dard", "cannot-pee"),
         ("peshab me jalan nahi ho rahi", None),  # no burning: the same words, not in that order
+        ("my son was hit by a car", "serious-injury"),
+        ("the car hit a pole, we are fine", None),
+        ("hit my head on the car door", None),
     ],
 )
 def test_verbatim_phrases_count_only_word_for_word(matcher: Matcher, text: str, flag: str | None) -> None:
