@@ -228,6 +228,9 @@ def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
         taken_back=words.taken_back + told_in.taken_back,  # "main suicidal nahi thi LEKIN AB HOON"
         idioms=words.idioms + told_in.idioms,  # "heart attack aa jayega BILL DEKH KE"
         sayings=words.sayings + told_in.sayings,
+        # a contrast of this language that is a small word of the text's own starts no clause: Russian "а", "но"
+        # in Latin letters are English "a", "no" ("years ago i had A bad time and thought about suicide")
+        contrasts=words.contrasts - told_in.stopwords - told_in.negation.cues,
     )
     if len(_MERGED) > MAX_MERGED:  # lexicons built again and again (tests): never grows without bound
         _MERGED.clear()

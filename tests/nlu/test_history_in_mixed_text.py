@@ -41,3 +41,16 @@ def test_a_sign_now_in_a_mixed_text_is_still_caught(matcher: Matcher, text: str)
 )
 def test_a_history_or_a_denial_in_the_writers_own_words(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "years ago i had a bad time and thought about suicide, now fine",
+        "back in college i had a bad phase and thought about suicide but i got therapy and i am doing well now",
+    ],
+)
+def test_another_languages_contrast_that_is_a_small_english_word_splits_nothing(matcher: Matcher, text: str) -> None:
+    """Russian "а", "но" typed in Latin letters are English "a", "no": read by the Russian-in-Latin reader, they
+    cut "years ago" off the sign it dates."""
+    assert matcher.understand(text).red_flag is None
