@@ -39,6 +39,8 @@ SETS = (
     "understanding_ru_23.jsonl",
     "understanding_ar_24.jsonl",
     "understanding_ru_24.jsonl",
+    "understanding_ar_25.jsonl",
+    "understanding_ru_25.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
