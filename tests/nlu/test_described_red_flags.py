@@ -272,3 +272,8 @@ def test_a_saying_covers_its_own_words_not_its_whole_clause(matcher: Matcher, te
     """A saying is a figure of the sign it holds or stands beside; a crisis said further on in the same clause
     (joined by "and") is still one."""
     assert matcher.understand(text).red_flag == flag
+
+
+def test_the_glass_test_said_with_if_in_russian(matcher: Matcher) -> None:
+    """ "The rash does not fade IF I press a glass on it" is the glass test, as "when pressed" is."""
+    assert matcher.understand("сыпь не исчезает если прижать стакан и температура 39").red_flag == "meningitis"
