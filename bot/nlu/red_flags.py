@@ -660,8 +660,9 @@ def scan_red_flags(
     groups = [_spot(language.red_flags, tokens)]
     for name, index in language.red_flags_given:
         # said in the language the text is written in as well: "ana 7AMEL w 3andi bleeding"
-        said_as = language.red_flag_contexts.get(name, ()) + (told_contexts or {}).get(name, ())
-        if _context_said(clauses, said_as, words):  # "I'm 14 weeks ... today I noticed bleeding"
+        # (each table apart: a table joined anew per text was indexed anew per text, by `occurrences`)
+        said_as = (language.red_flag_contexts.get(name, ()), (told_contexts or {}).get(name, ()))
+        if any(_context_said(clauses, table, words) for table in said_as if table):  # "I'm 14 weeks ... bleeding"
             groups.append(_spot(index, tokens))
     if unless:
         groups = [
