@@ -26,6 +26,7 @@ SETS = (
     "red_flags_south_22.jsonl",  # a twenty-second blind round: fragments, signs after denials, news, "what if"
     "red_flags_south_23.jsonl",  # a twenty-third blind round: very high blood pressure, the heart gripped, news, TV
     "red_flags_south_24.jsonl",  # a twenty-fourth blind round: the belly, urine held, a cold limb, a bone out
+    "red_flags_south_25.jsonl",  # a twenty-fifth blind round: voice-typed, long stories, emoji, a denial then a sign
 )
 CASES = read_sets(SETS)
 
