@@ -30,6 +30,7 @@ _EMOJI_WORDS = {
     "🤰": " pregnant ",
     "🫄": " pregnant ",
     "🩸": " blood ",
+    "💊": " pills ",
 }
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'"})
 _CLAUSE_CHARS = frozenset(".,;:!?()[]{}…—–؟،؛。，！？；：।۔")  # । Devanagari, ۔ Urdu full stops

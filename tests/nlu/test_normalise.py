@@ -36,6 +36,7 @@ from bot.nlu.normalise import SCAN_LIMIT
         ("🙏🙏", "thanks thanks"),
         ("🤰🏽 bleeding", "pregnant bleeding"),
         ("🩸 in my pee", "blood in my pee"),
+        ("took all my 💊", "took all my pills"),
         ("😀😀😀", ""),
         ("?", ""),
         ("...!!!", ""),
