@@ -93,6 +93,12 @@ def to_idle(state: Conversation) -> Conversation:
     return replace(state, state=IDLE, question="", pending_item="", booking=None, maybe=())
 
 
+def without_buttons(actions: Iterable[Action]) -> tuple[Action, ...]:
+    """The actions with their replies' buttons left off: an aside answered while a question waits, whose
+    buttons come with the question asked again after it."""
+    return tuple(replace(action, choices=()) if isinstance(action, Reply) else action for action in actions)
+
+
 def iso(moment: datetime) -> str:
     """An aware datetime as ISO 8601."""
     return moment.isoformat()

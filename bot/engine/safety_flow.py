@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING
 
 from bot.engine.actions import Reply
 from bot.engine.choices import Answer, Command, LaterItem
-from bot.engine.common import Turn, button, iso, item_name, menu_reply, say, start_buttons, stop_session, to_idle
+from bot.engine.common import (
+    Turn,
+    button,
+    iso,
+    item_name,
+    menu_reply,
+    say,
+    start_buttons,
+    stop_session,
+    to_idle,
+    without_buttons,
+)
 from bot.engine.knowledge import Knowledge
 from bot.engine.safety import OPTIONS, assess, due_questions, ruled_out, stated_answers, typed_answer
 from bot.engine.session_flow import begin, reprompt
@@ -87,8 +98,7 @@ def on_text(kb: Knowledge, state: Conversation, said: Said, now: datetime) -> Tu
         after = replace(
             after, state=SAFETY, question=state.question, pending_item=state.pending_item, maybe=state.maybe
         )
-        plain = tuple(replace(a, choices=()) if isinstance(a, Reply) else a for a in actions)
-        return after, (*plain, question_reply(kb, after))
+        return after, (*without_buttons(actions), question_reply(kb, after))
     if named or said.u.symptoms or (intent is not None and intent not in WEAK_INTENTS):
         return general_text(kb, to_idle(state), said, now)
     # Chatter, or words about another question ("no diabetes" while the feet are asked about: that question

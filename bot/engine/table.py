@@ -30,7 +30,7 @@ from bot.engine.choices import (
     StartItem,
     parse_choice,
 )
-from bot.engine.common import Turn, menu_reply, say, to_idle
+from bot.engine.common import Turn, menu_reply, say, to_idle, without_buttons
 from bot.engine.general import (
     Said,
     delete_question,
@@ -138,8 +138,7 @@ def _question_text(kb: Knowledge, state: Conversation, said: Said, now: datetime
         if any(isinstance(a, GatherData) for a in actions):  # "my data": the summary asks again, after it
             return after, actions
         if after.state == state.state:  # "thanks", "hi": answered, and the question is asked again
-            plain = tuple(replace(a, choices=()) if isinstance(a, Reply) else a for a in actions)
-            return after, (*plain, row.prompt(kb, after))
+            return after, (*without_buttons(actions), row.prompt(kb, after))
         return after, actions
     return state, (Reply(say(kb, state, "please-pick")), row.prompt(kb, state))
 

@@ -297,20 +297,22 @@ class Language:
             ((s.id, p) for s in content.symptoms.values() if lang in s.text for p in s.text[lang].phrases),
             self.words,
         )
+
+        def read(phrase: str) -> str:  # a red-flag phrase as a text is read
+            return self._in_senses(normalise(phrase).replace(f" {CLAUSE}", ""))
+
         self.red_flags = PhraseIndex(
             (
                 (f.id, phrase)
                 for f in content.red_flags
                 for phrase in (
-                    *(self._in_senses(normalise(p).replace(f" {CLAUSE}", "")) for p in f.phrases.get(lang, ())),
+                    *(read(p) for p in f.phrases.get(lang, ())),
                     *content.red_flag_expansions(f, lang, self._reads_as),
                 )
             ),
             self.words,
             normalised=True,
-            verbatim=frozenset(
-                self._in_senses(normalise(p)) for f in content.red_flags for p in f.verbatim.get(lang, ())
-            ),
+            verbatim=frozenset(read(p) for f in content.red_flags for p in f.verbatim.get(lang, ())),
         )
         given: dict[str, list[tuple[str, str]]] = {}
         for flag in content.red_flags:
