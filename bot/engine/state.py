@@ -185,13 +185,44 @@ Reader = Callable[[Any], Any]
 
 
 def _plain(value: Any) -> Any:
+    """A value as plain JSON types (dataclasses as dicts, tuples as lists), by its type's writer."""
+    return _writer(cast(Any, type(value)))(value) if is_dataclass(value) else _untyped(value)
+
+
+def _untyped(value: Any) -> Any:
     if is_dataclass(value):
-        return {name: _plain(getattr(value, name)) for name in _field_readers(cast(Any, type(value)))}
+        return _plain(value)
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        return [_untyped(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _untyped(v) for k, v in value.items()}
     return value
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _writer(hint: Any) -> Reader:
+    """How a value of a type hint becomes plain JSON types, worked out once per hint (as `_reader`): a
+    field of a plain type is taken as it is, without looking at it (most of a conversation's fields)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint in (str, int, float, bool):
+        return _same
+    if origin in (types.UnionType, typing.Union):
+        kinds = [a for a in args if a is not type(None)]
+        if len(kinds) == 1:
+            inner = _writer(kinds[0])
+            return _same if inner is _same else (lambda v: None if v is None else inner(v))
+    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _writer(args[0])
+        return list if item is _same else (lambda v: [item(x) for x in v])
+    elif isinstance(hint, type) and is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        writers = tuple((f.name, _writer(hints[f.name])) for f in fields(hint))
+        return lambda v: {name: write(getattr(v, name)) for name, write in writers}
+    return _untyped  # anything else (a dict, a fixed tuple, Any) is looked at value by value
 
 
 @functools.cache

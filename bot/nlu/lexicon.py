@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.nlu import index_cache
 from bot.nlu.normalise import CLAUSE, normalise
+from bot.nlu.occurrences import first_words
 from bot.nlu.spelling import Speller
 from bot.nlu.when import WhenParser
 from bot.nlu.words import Grammar, compile_grammar, stem_table
@@ -342,6 +343,10 @@ class Language:
             )
             for context, pairs in unless.items()
         )
+        # the words each context table starts with: a text holding none of them says none of the table
+        # (looked at for every text: dozens of tables, most texts name none of them)
+        self.unless_firsts = tuple(frozenset(first_words(table)) for table, _index in self.red_flags_unless)
+        self.context_firsts = {name: frozenset(first_words(table)) for name, table in self.red_flag_contexts.items()}
         self.faqs = PhraseIndex(
             ((f.id, q) for f in content.faqs.values() for q in f.questions.get(lang, ())), self.words
         )

@@ -649,20 +649,23 @@ def scan_red_flags(
     words = language.words if told_in is None else _with_words_of(language.words, told_in)
     tokens = split_at(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words.contrasts)
     clauses = _clauses(tokens)  # read once for every context
+    said = frozenset(token.word for token in tokens)  # a table none of whose first words is here is not said
     # A sign said in a context that makes it no sign ("the kettle broke, water all over the floor"), whether
     # it counts alone or only in a context of its own ("I'm pregnant and the tap is leaking water").
     unless = [
         u
-        for context, index in language.red_flags_unless
-        if _context_said(clauses, context, words)
+        for (context, index), firsts in zip(language.red_flags_unless, language.unless_firsts, strict=True)
+        if not firsts.isdisjoint(said) and _context_said(clauses, context, words)
         for u in _spot(index, tokens)
     ]
     groups = [_spot(language.red_flags, tokens)]
     for name, index in language.red_flags_given:
         # said in the language the text is written in as well: "ana 7AMEL w 3andi bleeding"
         # (each table apart: a table joined anew per text was indexed anew per text, by `occurrences`)
-        said_as = (language.red_flag_contexts.get(name, ()), (told_contexts or {}).get(name, ()))
-        if any(_context_said(clauses, table, words) for table in said_as if table):  # "I'm 14 weeks ... bleeding"
+        own = language.red_flag_contexts.get(name, ())
+        told = (told_contexts or {}).get(name, ())
+        in_own = bool(own) and not language.context_firsts[name].isdisjoint(said) and _context_said(clauses, own, words)
+        if in_own or (bool(told) and _context_said(clauses, told, words)):  # "I'm 14 weeks ... bleeding"
             groups.append(_spot(index, tokens))
     if unless:
         groups = [

@@ -4,6 +4,7 @@ split under 4096 characters, buttons as an inline keyboard on the last piece."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -30,8 +31,10 @@ def render(reply: Reply) -> list[Outgoing]:
     return [Outgoing(p, keyboard if i == len(pieces) - 1 else None) for i, p in enumerate(pieces)]
 
 
+@lru_cache(maxsize=1024)
 def keyboard_of(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
-    """Buttons, two to a row (long labels get a row of their own)."""
+    """Buttons, two to a row (long labels get a row of their own). The same buttons come back again and
+    again (a question's choices): each keyboard is built once (PTB's objects are frozen, safe to share)."""
     if not choices:
         return None
     rows: list[list[InlineKeyboardButton]] = []

@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
 
 import aiohttp
-from telegram import Bot
+from telegram import Bot, TelegramObject
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import (
     BadRequest,
@@ -183,7 +184,7 @@ class BotApi:
 
     async def call(self, method: str, upload: Upload | None = None, **params: Any) -> Any:
         """`method` with `params` (None values left out; PTB objects such as keyboards as their dicts)."""
-        given = {k: v.to_dict() if hasattr(v, "to_dict") else v for k, v in params.items() if v is not None}
+        given = {k: as_json(v) if isinstance(v, TelegramObject) else v for k, v in params.items() if v is not None}
         body: Mapping[str, Any] | aiohttp.FormData = given
         if upload is not None:
             form = aiohttp.FormData()
@@ -201,6 +202,13 @@ class BotApi:
         if not isinstance(answer, dict) or not answer.get("ok"):
             raise refusal(HTTPStatus.BAD_REQUEST if isinstance(answer, dict) else status, payload)
         return answer.get("result")
+
+
+@lru_cache(maxsize=1024)
+def as_json(value: TelegramObject) -> dict[str, Any]:
+    """A PTB object (a keyboard) as its JSON dict, made once per object: keyboards are shared (see
+    render.keyboard_of) and PTB's `to_dict` walks every button each time. The dict is only serialized."""
+    return value.to_dict()
 
 
 def telegram_bot(token: str, base_url: str, *, connections: int = 16, timeout: float = 10.0) -> Bot:
