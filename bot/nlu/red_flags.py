@@ -152,7 +152,7 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar, opening:
     where a sign starts; a short clause after the hit's that looks back tells the hit's history only when it
     names no sign of its own ("chest pain, years ago"; not "chest pain and sweating, a heart attack a year
     ago": that history is the heart attack's)."""
-    said = _clause_words(hit, tokens)
+    said = _until_likened(hit, tokens, _clause_words(hit, tokens), words)
     if _dated(hit, tokens):
         return True
     for index, word in enumerate(said):
@@ -178,6 +178,23 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar, opening:
     # "I was watching the news and SUDDENLY my dad collapsed": a story or a question before the turn tells
     # nothing of the sign after it; a history still dates the whole clause ("years ago I suddenly fainted")
     return _holds_past(turned, words) or _holds_past(said, replace(words, past=_without(words.past, words.told)))
+
+
+def _until_likened(hit: Hit, tokens: Sequence[Token], said: list[str], words: Grammar) -> list[str]:
+    """The hit's clause words up to a likening after the sign ("chest heavy again LIKE WHEN i had my heart attack
+    last year": the history after it is the event likened, the sign is now), or the whole clause when there is
+    none; a history before the likening still dates the sign ("had chest pain last year like when...")."""
+    if not words.likened or tokens[hit.end - 1].clause != tokens[hit.start].clause:
+        return said
+    found = [where.start for where in occurrences(said, words.likened)]
+    if not found:  # the cheap test first: most clauses liken nothing
+        return said
+    clause = tokens[hit.start].clause
+    start = hit.start
+    while start > 0 and tokens[start - 1].clause == clause:  # a clause's tokens run on
+        start -= 1
+    after = [where for where in found if where >= hit.end - start]
+    return said[: min(after)] if after else said
 
 
 def _from_turn(hit: Hit, tokens: Sequence[Token], words: Grammar) -> list[str] | None:
@@ -226,6 +243,7 @@ def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
         intending=words.intending | told_in.intending,  # "suicide ka koi IRADA nahi"
         deny_after=words.deny_after | told_in.deny_after,
         taken_back=words.taken_back + told_in.taken_back,  # "main suicidal nahi thi LEKIN AB HOON"
+        likened=words.likened + told_in.likened,
         idioms=words.idioms + told_in.idioms,  # "heart attack aa jayega BILL DEKH KE"
         sayings=words.sayings + told_in.sayings,
         # a contrast of this language that is a small word of the text's own starts no clause: Russian "а", "но"
@@ -582,11 +600,18 @@ def _sort_hits(
     # times stays cheap.
     sayings: dict[int, frozenset[int]] = {}  # by clause: the positions of its sayings' words
     idioms: dict[int, bool] = {}
-    history: dict[tuple[int, int], bool] = {}
+    history: dict[tuple[int, int, int], bool] = {}
+    clause_words: dict[int, list[str]] = {}
     opening = frozenset(tokens[hit.start].clause for hit in hits)
 
     def told_as_history(hit: Hit) -> bool:
-        clauses = (tokens[hit.start].clause, tokens[hit.end - 1].clause)  # its clause and the one after it
+        # its clause and the one after it, and where a likening after the sign cuts its clause ("chest heavy
+        # again like when i had my heart attack last year": the heart attack is a history, the chest is now)
+        at = tokens[hit.start].clause
+        if words.likened and at not in clause_words:
+            clause_words[at] = _clause_words(hit, tokens)
+        cut = len(_until_likened(hit, tokens, clause_words[at], words)) if words.likened else 0
+        clauses = (tokens[hit.start].clause, tokens[hit.end - 1].clause, cut)
         if clauses not in history:
             history[clauses] = _told_as_history(hit, tokens, words, opening)
         return history[clauses]

@@ -169,6 +169,9 @@ class Grammar:
     # a self-harm name denied, then taken back in the next clause, which ends so (the red-flag word class
     # "taken_back"): "I wasn't suicidal before BUT NOW I AM", "suicidal nahi thi LEKIN AB HOON"
     taken_back: tuple[tuple[str, ...], ...]
+    # a sign now likened to a past event after it (the red-flag word class "likened"): "chest heavy again LIKE WHEN
+    # i had my heart attack last year" (the words from the likening on date the event likened, not the sign)
+    likened: tuple[tuple[str, ...], ...]
     gestation: frozenset[str]  # "weeks" after a number from 4 to 42: pregnant...
     gestation_months: frozenset[str]  # "months" after a number from 3 to 9, "I am 7 months" / "7 months along"
     being: frozenset[str]
@@ -238,6 +241,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         intending=frozenset(words.red_flags.intending),
         deny_after=frozenset(words.red_flags.concepts.get("deny_after", ())),
         taken_back=tuple(tuple(phrase.split()) for phrase in words.red_flags.concepts.get("taken_back", ())),
+        likened=tuple(tuple(phrase.split()) for phrase in words.red_flags.concepts.get("likened", ())),
         gestation=frozenset(words.red_flags.gestation),
         gestation_months=frozenset(words.red_flags.gestation_months),
         being=frozenset(words.red_flags.being),

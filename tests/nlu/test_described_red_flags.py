@@ -37,6 +37,7 @@ WRITERS = (
     "twentythird",
     "twentyfourth",
     "twentyfifth",
+    "en26",  # an English mending round: a little one blue, no way out, a last message, a sign likened to a past one
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
