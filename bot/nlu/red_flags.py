@@ -116,8 +116,9 @@ def _holds(said: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
 def _holds_past(said: Sequence[str], words: Grammar) -> bool:
     """True when a history marker occurs in the words outside a phrase that says the present
     ("pregnant with my first" is now, "with my first" alone is a history), counts left out too ("قبل ٣
-    سنين" holds "قبل سنين")."""
-    for words_said in (said, [word for word in said if not word.isdigit()]):
+    سنين" holds "قبل سنين"), and the words a sense blanked ("всю жизнь = всюжизнь" leaves "всюжизнь _ говорит":
+    "дед всю жизнь говорит невнятно" holds "всюжизнь говорит")."""
+    for words_said in (said, [word for word in said if word and not word.isdigit()]):
         covered = {position for where in occurrences(words_said, words.current) for position in where}
         if any(not covered.issuperset(where) for where in occurrences(words_said, words.past)):
             return True
@@ -168,7 +169,10 @@ def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar, opening:
     for later in sorted({tokens[p].clause for p in hit.positions} - {tokens[hit.start].clause}):
         if _holds_past([token.word for token in tokens if token.clause == later], words):
             return True
-    next_clause = tokens[hit.end - 1].clause + 1
+    # the next clause that holds words: a comma and a contrast both open one ("кровь из носа шла, но уже
+    # остановилась"), and the one between them is empty
+    own = tokens[hit.end - 1].clause
+    next_clause = min((token.clause for token in tokens[hit.end :] if token.clause > own), default=own + 1)
     following = [token.word for token in tokens if token.clause == next_clause] if next_clause not in opening else []
     if _looks_back(following, words):
         return True
@@ -338,33 +342,50 @@ def _other_senses(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
     IS HAVING A FIT") made blank fillers: they are no red-flag words; a sense that reads as a word
     ("BLOOD PRESSURE = bp") leaves that word in its place. A sense runs in one clause, in order, with only
     fillers between its words. A word already read in a sense starts no other (as Language._in_senses reads
-    the phrases): "ещё не было = впервые" leaves no "не было = нет" inside it."""
+    the phrases): "ещё не было = впервые" leaves no "не было = нет" inside it. Of the senses that start at one
+    word, the one of most words is read, the first in the file's order among equals: "сводит икры судорогой"
+    is the cramp's whole sense, and "كل شي وما ابي" is "everything, and I don't want", never "كل ما" (whenever)
+    across the filler "شي" (both of two words, "كل شي" listed first)."""
     masked = list(tokens)
     consumed = 0
     for start, token in enumerate(tokens):
         if start < consumed:
             continue
+        best: tuple[int, str] | None = None  # the end of the sense read at this word, and its reading
+        size = 0
         for sense, reading in words.senses.get(token.stem, ()):
-            index, end = start + 1, start + 1
-            for stem in sense[1:]:
-                while (
-                    index < len(tokens)
-                    and tokens[index].clause == token.clause
-                    and tokens[index].stem != stem
-                    and tokens[index].filler
-                ):
-                    index += 1
-                if index >= len(tokens) or tokens[index].clause != token.clause or tokens[index].stem != stem:
-                    break
-                index += 1
-                end = index
-            else:
-                for position in range(start, end):
-                    masked[position] = replace(masked[position], word="", stem="", known=True, filler=True)
-                if reading:
-                    masked[start] = replace(token, word=reading, stem=words.stem(reading), known=True, filler=False)
-                consumed = max(consumed, end)
+            end = _sense_end(tokens, start, sense)
+            if end is not None and len(sense) > size:
+                best, size = (end, reading), len(sense)
+        if best is None:
+            continue
+        end, reading = best
+        for position in range(start, end):
+            masked[position] = replace(masked[position], word="", stem="", known=True, filler=True)
+        if reading:
+            masked[start] = replace(token, word=reading, stem=words.stem(reading), known=True, filler=False)
+        consumed = end
     return tuple(masked)
+
+
+def _sense_end(tokens: Sequence[Token], start: int, sense: tuple[str, ...]) -> int | None:
+    """Where a sense that starts at `start` ends (its words in order in the clause, only fillers between), or
+    None when it is not said there."""
+    clause = tokens[start].clause
+    index = end = start + 1
+    for stem in sense[1:]:
+        while (
+            index < len(tokens)
+            and tokens[index].clause == clause
+            and tokens[index].stem != stem
+            and tokens[index].filler
+        ):
+            index += 1
+        if index >= len(tokens) or tokens[index].clause != clause or tokens[index].stem != stem:
+            return None
+        index += 1
+        end = index
+    return end
 
 
 def _continues(hit: Hit, denied_at: set[int], tokens: Sequence[Token], words: Negation) -> bool:

@@ -41,6 +41,7 @@ SETS = (
     "understanding_ru_24.jsonl",
     "understanding_ar_25.jsonl",
     "understanding_ru_25.jsonl",
+    "understanding_arru26.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
