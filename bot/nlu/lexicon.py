@@ -137,6 +137,10 @@ class PhraseIndex:
         # the stems of the words that hold a phrase's order ("no", "not"): such a word and the one it denies
         # are not in clauses apart ("no bleeding, BABY kicking well" is no "no baby kicking")
         self.negating = frozenset(words.stem(word) for word in words.keep_order)
+        # contrast words ("but") that a phrase holds after its first word: there they open no clause, the
+        # phrase is matched across them word for word (Urdu "ko daure PAR rahe", seizures befall, where
+        # "par" is also "but")
+        self.bridges: frozenset[str] = frozenset()
         self.max_size = 0  # the most words a phrase has
         self.word_counts: Counter[str] = Counter()
         texts: dict[str, str] = {}  # every distinct normalised phrase -> its label
@@ -149,6 +153,8 @@ class PhraseIndex:
             self.word_counts.update(tokens)
             if not tokens:
                 continue
+            if any(token in words.contrasts for token in tokens[1:]):
+                self.bridges |= {token for token in tokens[1:] if token in words.contrasts}
             stems = tuple(words.stem(token) for token in tokens)
             texts.setdefault(text, label)
             if stems in seen:

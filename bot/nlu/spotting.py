@@ -58,8 +58,13 @@ def _exact(index: PhraseIndex, tokens: Sequence[Token], edit_cost: float) -> lis
             continue
         for size in range(1, index.max_size + 1):
             end = start + size
-            if end > len(tokens) or tokens[end - 1].clause != clause:
+            if end > len(tokens):
                 break
+            if tokens[end - 1].clause != clause:
+                # a contrast word the phrase itself holds opens no clause inside it ("ko daure | par rahe")
+                if size == 1 or tokens[end - 1].word not in index.bridges or tokens[end - 1].clause != clause + 1:
+                    break
+                clause += 1
             label = starting.get(" ".join(stems[start:end]))
             if label is None:
                 break  # no phrase starts so

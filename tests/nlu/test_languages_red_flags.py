@@ -27,6 +27,7 @@ SETS = (
     "red_flags_south_23.jsonl",  # a twenty-third blind round: very high blood pressure, the heart gripped, news, TV
     "red_flags_south_24.jsonl",  # a twenty-fourth blind round: the belly, urine held, a cold limb, a bone out
     "red_flags_south_25.jsonl",  # a twenty-fifth blind round: voice-typed, long stories, emoji, a denial then a sign
+    "red_flags_south26.jsonl",  # round 26 (south): 'par' as Urdu 'parna', Tagalog speech and bleeding, Taglish signs
 )
 CASES = read_sets(SETS)
 
@@ -61,3 +62,12 @@ def test_symptoms_in_arabic_and_russian(matcher: Matcher, text: str, lang: str, 
 def test_crisis_words_in_arabic_and_russian(matcher: Matcher) -> None:
     assert matcher.understand("أفكر في الانتحار").red_flag == "self-harm"
     assert matcher.understand("не хочу жить").red_flag_kind == "self-harm"
+
+
+def test_contrast_word_inside_a_phrase(matcher: Matcher) -> None:
+    """A contrast word a phrase holds ("par", Urdu 'parna', also "but") opens no clause inside that phrase,
+    and still opens one elsewhere."""
+    assert matcher.understand("beti ko daure par rahe hain").red_flag == "fainting"
+    assert matcher.understand("papa daure par hain").red_flag is None
+    assert matcher.understand("sar dard nahi par seene mein dard").red_flag == "chest-pain"
+    assert matcher.understand("seene mein dard nahi par sar dard hai").red_flag is None
