@@ -28,6 +28,7 @@ SETS = (
     "red_flags_south_24.jsonl",  # a twenty-fourth blind round: the belly, urine held, a cold limb, a bone out
     "red_flags_south_25.jsonl",  # a twenty-fifth blind round: voice-typed, long stories, emoji, a denial then a sign
     "red_flags_south26.jsonl",  # round 26 (south): 'par' as Urdu 'parna', Tagalog speech and bleeding, Taglish signs
+    "red_flags_south_27.jsonl",  # blind round 27 (south): English head words in Hindi/Urdu, 'nahin uth raha', cases
 )
 CASES = read_sets(SETS)
 
