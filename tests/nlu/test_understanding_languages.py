@@ -42,6 +42,8 @@ SETS = (
     "understanding_ar_25.jsonl",
     "understanding_ru_25.jsonl",
     "understanding_arru26.jsonl",
+    "understanding_ar_27.jsonl",
+    "understanding_ru_27.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
