@@ -38,6 +38,7 @@ WRITERS = (
     "twentyfourth",
     "twentyfifth",
     "en26",  # an English mending round: a little one blue, no way out, a last message, a sign likened to a past one
+    "en27",  # English blind round: an MI named, speech not proper, a one-sided grip; calm: exam topics, muggy heat
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
