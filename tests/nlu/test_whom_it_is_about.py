@@ -85,6 +85,9 @@ def test_the_writer_in_tagalog_stays_the_writer(matcher: Matcher, text: str) -> 
         ("3a6ait a5oy sa3ti w gelt la ma ra7 a7tajha", False),
         ("ana 7amel 8 shhoor w el baby ma y7arrik mn ams", False),  # the baby of a pregnancy is the writer's
         ("8 months buntis ako tas di na gumagalaw si baby since kahapon", False),
+        ("my toddler looks blue around the lips", True),  # a little one or a teenager is someone else too
+        ("my newborn is not breathing", True),
+        ("my teenager took a whole packet of panadol", True),
     ],
 )
 def test_whom_a_sign_is_about_in_everyday_writing(matcher: Matcher, text: str, other: bool) -> None:
