@@ -153,8 +153,7 @@ class PhraseIndex:
             self.word_counts.update(tokens)
             if not tokens:
                 continue
-            if any(token in words.contrasts for token in tokens[1:]):
-                self.bridges |= {token for token in tokens[1:] if token in words.contrasts}
+            self.bridges |= {token for token in tokens[1:] if token in words.contrasts}
             stems = tuple(words.stem(token) for token in tokens)
             texts.setdefault(text, label)
             if stems in seen:

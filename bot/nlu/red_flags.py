@@ -148,12 +148,14 @@ def _dated(hit: Hit, tokens: Sequence[Token]) -> bool:
     return word.isdigit() and FIRST_YEAR <= int(word) <= LAST_YEAR and after not in NOT_A_YEAR
 
 
-def _told_as_history(hit: Hit, tokens: Sequence[Token], words: Grammar, opening: frozenset[int]) -> bool:
-    """True when the hit's clause tells a history: "years ago", "history of", "in 2019". `opening`: the clauses
-    where a sign starts; a short clause after the hit's that looks back tells the hit's history only when it
-    names no sign of its own ("chest pain, years ago"; not "chest pain and sweating, a heart attack a year
-    ago": that history is the heart attack's)."""
-    said = _until_likened(hit, tokens, _clause_words(hit, tokens), words)
+def _told_as_history(
+    hit: Hit, tokens: Sequence[Token], words: Grammar, opening: frozenset[int], said: list[str]
+) -> bool:
+    """True when the hit's clause tells a history: "years ago", "history of", "in 2019". `said`: the clause's
+    words up to a likening after the sign (`_until_likened`). `opening`: the clauses where a sign starts; a
+    short clause after the hit's that looks back tells the hit's history only when it names no sign of its own
+    ("chest pain, years ago"; not "chest pain and sweating, a heart attack a year ago": that history is the
+    heart attack's)."""
     if _dated(hit, tokens):
         return True
     for index, word in enumerate(said):
@@ -629,13 +631,13 @@ def _sort_hits(
         # its clause and the one after it, and where a likening after the sign cuts its clause ("chest heavy
         # again like when i had my heart attack last year": the heart attack is a history, the chest is now)
         at = tokens[hit.start].clause
-        if words.likened and at not in clause_words:
+        if at not in clause_words:
             clause_words[at] = _clause_words(hit, tokens)
-        cut = len(_until_likened(hit, tokens, clause_words[at], words)) if words.likened else 0
-        clauses = (tokens[hit.start].clause, tokens[hit.end - 1].clause, cut)
-        if clauses not in history:
-            history[clauses] = _told_as_history(hit, tokens, words, opening)
-        return history[clauses]
+        said = _until_likened(hit, tokens, clause_words[at], words)
+        key = (at, tokens[hit.end - 1].clause, len(said))
+        if key not in history:
+            history[key] = _told_as_history(hit, tokens, words, opening, said)
+        return history[key]
 
     for number, hit in enumerate(hits):
         at = tokens[hit.start].clause
