@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 from bot.nlu import index_cache
 from bot.nlu.normalise import CLAUSE, normalise
 from bot.nlu.occurrences import first_words
-from bot.nlu.spelling import Speller
+from bot.nlu.spelling import Speller, real_words
 from bot.nlu.when import WhenParser
 from bot.nlu.words import Grammar, compile_grammar, stem_table
 from content.model import Content, LanguageWords
@@ -390,6 +390,7 @@ class Language:
             ),
             self.words,
             {word: frozenset(labels) for word, labels in owners.items()},
+            real_words(lang),
         )
 
     def _reads_as(self, word: str) -> tuple[str, ...]:

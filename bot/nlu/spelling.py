@@ -3,7 +3,9 @@
 Built once from the lexicon's words. In order of trust:
 1. one letter doubled or undoubled ("bback", "kiling", "slep");
 2. a lexicon word one edit away (two for words of 10+ letters); words under 7 letters only by two
-   swapped letters ("cramsp"), because short real words sit too close to each other;
+   swapped letters ("cramsp"), because short real words sit too close to each other, or, where the
+   language has a list of its real words (English), by one letter left out inside the word when only
+   one lexicon word lacks it and the typed word is no real word ("pinful", "ashma"; not "cases");
 3. two lexicon words run together ("backpain") when they stand side by side in some phrase;
 4. text-speak: a dropped final "g" ("bleedin", "gapin"), "-tion"/"-sion" written as it sounds
    ("contracshns", "infecshun", "depreshun"), or vowels left out ("wrst", "thrt", "fingrs", "myslf": at
@@ -25,6 +27,21 @@ from rapidfuzz.distance import OSA
 from bot.nlu.words import Grammar
 
 _CACHE_SIZE = 4096
+# pyspellchecker's English list counts how often each word was seen; 50 is its floor, where misspellings
+# sit beside rare words ("troat", "panful"): a word seen more often is a real word, not a typo
+REAL_WORD_SEEN = 100
+
+
+def real_words(lang: str) -> Mapping[str, int] | None:
+    """How often each word of a language is seen, for the languages whose typos are read against such a
+    list (pyspellchecker's, from subtitles): English. Loaded only when a language's indexes are built."""
+    if lang != "en":
+        return None
+    from spellchecker import SpellChecker  # a second to load: kept out of every other import
+
+    return SpellChecker(language="en", distance=1).word_frequency.dictionary
+
+
 VOWELS = frozenset("aeiou")
 _SOUNDED = re.compile(r"sh[aeiou]?n")  # "-tion" and "-sion" as they sound: "infecshun", "contracshns"
 
@@ -71,6 +88,7 @@ class Speller:
         pairs: Iterable[tuple[str, str]],
         words: Grammar,
         owners: Mapping[str, frozenset[str]] | None = None,
+        real: Mapping[str, int] | None = None,
     ) -> None:
         suspects = _misspellings(counts, words)
         self.suspect = frozenset(word for word in suspects if word not in words.common)
@@ -98,6 +116,18 @@ class Speller:
         for word in sorted(counts):
             if len(word) >= 3 and word.isalpha() and word.isascii() and word not in self.suspect:  # Latin only
                 self._skeletons.setdefault(skeleton(word), []).append(word)
+        # Short words a letter left out inside a target makes that are real words ("cases", not "causes"),
+        # or None: the language has no list of its real words, and no letter left out is put back
+        self._real_short: frozenset[str] | None = None
+        if real is not None:
+            self._real_short = frozenset(
+                shorter
+                for targets in self._targets.values()
+                for target in targets
+                if len(target) in (6, 7)
+                for index in range(1, len(target) - 1)
+                if real.get(shorter := target[:index] + target[index + 1 :], 0) >= REAL_WORD_SEEN
+            )
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def refix(self, word: str) -> tuple[str, ...]:
@@ -134,14 +164,23 @@ class Speller:
         limit = 1 if len(word) < 10 else 2
         letters = sorted(word)
         found = [
-            (distance, sorted(target) != letters, str(target))
+            # nearest first, then two letters swapped, then a letter left out (the commonest slips), then
+            # the word the content uses most ("beeding": "bleeding", not "bending")
+            (distance, sorted(target) != letters, len(target) != len(word) + 1, -self._counts[target], str(target))
             for target, distance, _ in process.extract(
                 word, self._targets.get(word[0], []), scorer=OSA.distance, score_cutoff=limit, limit=None
             )
         ]
         if len(word) < 7:
-            found = [item for item in found if not item[1]]
-        return (min(found)[2],) if found else ()
+            # two letters swapped ("cramsp"), or one letter left out inside a word that is no real word, when
+            # only one word lacks it ("pinful", "ashma"); not at its end, where a real word lacks an ending
+            # ("scare", "scared"); a letter typed wrong in a short word is as likely another real word
+            swapped = [item for item in found if not item[1]]
+            dropped = [item for item in found if not item[2] and item[4][:-1] != word]
+            if self._real_short is None or word in self._real_short or len(dropped) != 1:
+                dropped = []
+            found = swapped or dropped
+        return (min(found)[4],) if found else ()
 
     def _text_speak(self, word: str) -> tuple[str, ...]:
         if len(word) < 3 or len(word) > 20:

@@ -64,3 +64,54 @@ def test_russian_and_arabic_words_are_never_respelled(matcher: Matcher) -> None:
 )
 def test_emergencies_in_text_speak(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is not None
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("beeding", "bleeding"),  # a letter left out before one typed wrong: not "bending"
+        ("suiidal", "suicidal"),  # nor the misspelling "sucidal"
+        ("pinful", "painful"),  # short words: a letter left out inside, when one lexicon word lacks it
+        ("ashma", "asthma"),
+        ("tabets", "tablets"),
+        ("cramsp", "cramps"),  # two letters swapped
+    ],
+)
+def test_the_commonest_slips_read_as_the_word(matcher: Matcher, typed: str, meant: str) -> None:
+    assert words(matcher, f"my {typed}")[-1] == meant
+
+
+@pytest.mark.parametrize("real", ["cases", "scare", "liked", "papers", "tables", "curse", "widow", "paying"])
+def test_a_real_word_a_letter_short_of_another_stays(matcher: Matcher, real: str) -> None:
+    """pyspellchecker's English list says these are words: "cases" is not "causes", "tables" not "tablets"."""
+    assert words(matcher, f"my {real}")[-1] == real
+
+
+def test_no_letter_is_put_back_where_a_language_has_no_list_of_its_words(matcher: Matcher) -> None:
+    assert words(matcher, "ang pinful", "tl")[-1] == "pinful"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im 34 weeks and baby hasnt moved all day, no kiks at all",
+        "my testicle is suddenly very pinful and swollen, started an hour ago",
+        "my ashma is really bad, can only say a few words",
+        "my 3 year old ate some of grandma's blood pressure tabets",
+        "cant stop the beeding from my leg, its pumping out",
+    ],
+)
+def test_emergencies_with_a_slip_in_the_key_word(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had a clot in my leg 2 years ago, all cases like mine are treated now",
+        "i had a heart attack scare but the ecg was normal",
+        "garmi mein stroke ke bahut cases aate hai",
+    ],
+)
+def test_real_words_near_red_flag_words_stay_calm(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
