@@ -43,6 +43,8 @@ SETS = (
     "understanding_ru_25.jsonl",
     "understanding_arru26.jsonl",
     "understanding_ar_27.jsonl",
+    "understanding_ar_28.jsonl",
+    "understanding_ar_28m.jsonl",
     "understanding_ru_27.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
