@@ -208,7 +208,9 @@ def _phrases(problems: list[str], content: Content) -> None:
                 if set(normalise(entry).split()) <= stopwords:
                     problems.append(f"languages/{lang}.toml: red_flags.concepts.{name}: {entry!r} has only stopwords")
         for sense in content.words(lang).red_flags.senses:
-            for word in sense.split():
+            if sense.startswith("+"):
+                problems.append(f"languages/{lang}.toml: red_flags.senses: {sense!r}: a first word cannot be marked +")
+            for word in (word.removeprefix("+") for word in sense.split()):
                 if word.startswith("{") and word[1:-1] not in classes:
                     problems.append(f"languages/{lang}.toml: red_flags.senses: {sense!r}: no word class {word}")
         for flag in content.red_flags:
@@ -236,7 +238,8 @@ def _phrases(problems: list[str], content: Content) -> None:
 def _words_of(sense: str) -> str:
     """A sense with its word classes as plain names: "overdose on {treat}" -> "overdose on treat"."""
     phrase, _, reading = sense.partition(" = ")
-    words = [word[1:-1].replace("_", "") if word.startswith("{") else word for word in phrase.split()]
+    bare = (word.removeprefix("+") for word in phrase.split())  # "+": a word compared as written (bot/nlu/words.py)
+    words = [word[1:-1].replace("_", "") if word.startswith("{") else word for word in bare]
     return " ".join([*words, *reading.split()])
 
 

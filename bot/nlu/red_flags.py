@@ -23,7 +23,7 @@ from bot.nlu.negation import denied_inside, negated_hits, says_its_own, split_at
 from bot.nlu.occurrences import first_words, occurrences
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
 from bot.nlu.symptoms import either_negation
-from bot.nlu.words import Grammar, Negation
+from bot.nlu.words import EXACT, Grammar, Negation
 
 RED_FLAG_FUZZY = 90.0  # a misspelt phrase; single words are corrected before (bot/nlu/spelling.py)
 # A typo-corrected word of a sign costs a point a letter, not spotting's four: a sign described loosely, its
@@ -347,7 +347,8 @@ def _other_senses(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
     the phrases): "ещё не было = впервые" leaves no "не было = нет" inside it. Of the senses that start at one
     word, the one of most words is read, the first in the file's order among equals: "сводит икры судорогой"
     is the cramp's whole sense, and "كل شي وما ابي" is "everything, and I don't want", never "كل ما" (whenever)
-    across the filler "شي" (both of two words, "كل شي" listed first)."""
+    across the filler "شي" (both of two words, "كل شي" listed first). A word marked `EXACT` follows at once and
+    is compared as written ("мама боится +инсульта", never "боится что у нее инсульт")."""
     masked = list(tokens)
     consumed = 0
     for start, token in enumerate(tokens):
@@ -376,14 +377,18 @@ def _sense_end(tokens: Sequence[Token], start: int, sense: tuple[str, ...]) -> i
     clause = tokens[start].clause
     index = end = start + 1
     for stem in sense[1:]:
+        exact = stem.startswith(EXACT)  # right after the word before, as written: "боится +инсульта"
         while (
-            index < len(tokens)
+            not exact
+            and index < len(tokens)
             and tokens[index].clause == clause
             and tokens[index].stem != stem
             and tokens[index].filler
         ):
             index += 1
-        if index >= len(tokens) or tokens[index].clause != clause or tokens[index].stem != stem:
+        if index >= len(tokens) or tokens[index].clause != clause:
+            return None
+        if (tokens[index].word != stem[len(EXACT) :]) if exact else (tokens[index].stem != stem):
             return None
         index += 1
         end = index

@@ -7,6 +7,7 @@ The word lists are data; only the stemmers are code, picked by name in the langu
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -263,15 +264,28 @@ def compile_grammar(words: LanguageWords) -> Grammar:
     )
 
 
+EXACT = "+"
+"""Before a word of a sense (not its first): that word follows the one before at once, no filler between, and is
+compared as written, not by its stem, so a case tells ("боится +{feared_sign}": "мама боится ИНСУЛЬТА" is her
+fear; "боится что у нее ИНСУЛЬТ" is a suspicion of now, the same stem)."""
+
+
 def _senses(words: LanguageWords, stem: Stemmer) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
     """The stems of every sense, each "{class}" standing for every word of that red-flag word class, with
     the word the sense reads as ("blood pressure = bp": "bp"; "" when it reads as nothing), by the stem
-    of their first word."""
+    of their first word. A word marked `EXACT` stays its written form, the mark before it."""
     found: dict[tuple[str, ...], str] = {}
+    classes = words.red_flags.concepts
     for sense in words.red_flags.senses:
         phrase, _, reading = (part.strip() for part in sense.partition("="))
-        for choice in expand_concepts((phrase,), words.red_flags.concepts):
-            found.setdefault(tuple(stem(word) for word in choice.split()), reading)
+        slots: list[tuple[tuple[str, ...], ...]] = []
+        for word in phrase.split():
+            exact = word.startswith(EXACT)
+            bare = word.removeprefix(EXACT)
+            choices = expand_concepts((bare,), classes)
+            slots.append(tuple(tuple(EXACT + w if exact else stem(w) for w in choice.split()) for choice in choices))
+        for parts in itertools.product(*slots):
+            found.setdefault(tuple(w for part in parts for w in part), reading)
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for stems, reading in found.items():
         by_first.setdefault(stems[0], []).append((stems, reading))
