@@ -39,6 +39,8 @@ WRITERS = (
     "twentyfifth",
     "en26",  # an English mending round: a little one blue, no way out, a last message, a sign likened to a past one
     "en27",  # English blind round: an MI named, speech not proper, a one-sided grip; calm: exam topics, muggy heat
+    "en28",  # English blind round, Dubai English: cramps coming and going in pregnancy; calm: choked on words
+    "en28m",  # its mending: cramps in waves, not a leg cramp; choke idioms, choking on candy; a sign to be prevented
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)

@@ -19,7 +19,7 @@ import pytest
 from bot.nlu import Matcher
 
 _SETS = tuple(
-    Path(__file__).with_name(f"symptoms_en_{n}.jsonl") for n in (13, 14, 16, 17, 18, 20, 21, 22, 23, 24, 25, 27)
+    Path(__file__).with_name(f"symptoms_en_{n}.jsonl") for n in (13, 14, 16, 17, 18, 20, 21, 22, 23, 24, 25, 27, 28)
 )
 _KINDS = {"symptom", "negation", "offtopic", "mixed"}
 
@@ -40,8 +40,8 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize("path", _SETS, ids=lambda p: p.name)
 def test_the_set_is_well_formed(path: Path) -> None:
     items = _items(path)
-    # rounds 20 to 27: shorter sets of everyday complaints
-    shorter = path.stem.endswith(("_20", "_21", "_22", "_23", "_24", "_25", "_27"))
+    # rounds 20 to 28: shorter sets of everyday complaints
+    shorter = path.stem.endswith(("_20", "_21", "_22", "_23", "_24", "_25", "_27", "_28"))
     assert len(items) >= (40 if shorter else 160)
     assert all(item["kind"] in _KINDS and isinstance(item["expect"], list) for item in items)
     assert all(not item["expect"] for item in items if item["kind"] == "offtopic")
