@@ -213,9 +213,6 @@ def _phrases(problems: list[str], content: Content) -> None:
             for word in (word.removeprefix("+") for word in sense.split()):
                 if word.startswith("{") and word[1:-1] not in classes:
                     problems.append(f"languages/{lang}.toml: red_flags.senses: {sense!r}: no word class {word}")
-        for context in content.words(lang).red_flags.verbatim_contexts:
-            if context not in classes:
-                problems.append(f"languages/{lang}.toml: red_flags.verbatim_contexts: no word class {context}")
         for flag in content.red_flags:
             given = flag.given.get(lang, {})
             unless = flag.unless.get(lang, {})

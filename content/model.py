@@ -250,9 +250,6 @@ class RedFlagWords:
     # a high one reads as the first word of the word class `bp_high`
     reading_joints: tuple[str, ...]
     concepts: Mapping[str, tuple[str, ...]]  # word classes the red flags' concepts combine
-    # contexts whose take-back phrases (`unless.<context>`) count only as written, word for word (a typo
-    # allowed): "SIGNS OF stroke" is a topic, "i think i'm having a stroke, what are the SIGNS OF it" is not
-    verbatim_contexts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

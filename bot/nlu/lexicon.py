@@ -130,10 +130,9 @@ class PhraseIndex:
         words: Grammar,
         *,
         normalised: bool = False,
-        verbatim: frozenset[str] | bool = frozenset(),
+        verbatim: frozenset[str] = frozenset(),
     ) -> None:
-        """`verbatim`: phrases matched word for word only (exactly or with a typo), never in any order (True:
-        every phrase)."""
+        """`verbatim`: phrases matched word for word only (exactly or with a typo), never in any order."""
         self.size = 0  # how many distinct phrases
         # the stems of the words that hold a phrase's order ("no", "not"): such a word and the one it denies
         # are not in clauses apart ("no bleeding, BABY kicking well" is no "no baby kicking")
@@ -167,7 +166,7 @@ class PhraseIndex:
             exact[" ".join(stems)] = label
             self.size += 1
             self.max_size = max(self.max_size, len(stems))
-            if len(content) >= 2 and verbatim is not True and (verbatim is False or text not in verbatim):
+            if len(content) >= 2 and text not in verbatim:
                 loose.append((label, text, stems, content, ordered))
         by_first: dict[str, list[str]] = {}
         for key, label in exact.items():
@@ -194,9 +193,9 @@ class PhraseIndex:
         )
         shared = Counter(stem for fields in loose for stem in fields[3])
         by_anchor: dict[str, list[str]] = {}
-        for label, text, stems, content, keeps_order in loose:
+        for label, text, stems, content, ordered in loose:
             anchor, second = sorted(content, key=lambda stem: (shared[stem], stem))[:2]
-            packed = (label, text, " ".join(stems), " ".join(content), "1" if keeps_order else "", second)
+            packed = (label, text, " ".join(stems), " ".join(content), "1" if ordered else "", second)
             by_anchor.setdefault(anchor, []).append(_FIELDS.join(packed))
         # any-order phrases by their anchor: the content stem fewest phrases share
         self.by_anchor = Packed(by_anchor, _read_anchored)
@@ -345,12 +344,7 @@ class Language:
         self.red_flags_unless = tuple(
             (
                 tuple(tuple(normalise(w).split()) for w in classes.get(context, ())),
-                PhraseIndex(
-                    pairs,
-                    self.words,
-                    normalised=True,
-                    verbatim=context in self.word_lists.red_flags.verbatim_contexts,
-                ),
+                PhraseIndex(pairs, self.words, normalised=True),
             )
             for context, pairs in unless.items()
         )

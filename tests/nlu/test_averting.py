@@ -1,6 +1,7 @@
 """A condition warded off or feared one day is no emergency ("what points help prevent a stroke", "mum is
-scared of having a heart attack"), taken back word for word only: the same words around a sign said now
-leave it an emergency ("i think i'm having a heart attack, how do i prevent it getting worse")."""
+scared of having a heart attack"): in English a sense (`keep_away` before `sign_name`, in order) blanks the
+name; the same words around a sign said now leave it an emergency ("i think i'm having a heart attack, how do
+i prevent it getting worse")."""
 
 from __future__ import annotations
 
