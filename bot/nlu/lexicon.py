@@ -416,15 +416,19 @@ class Language:
                 index += 1
         return " ".join(out) or phrase
 
-    def analyse(self, text: str, fix_limit: int = 80) -> tuple[Token, ...]:
+    def analyse(self, text: str, fix_limit: int = 80, keep: frozenset[str] = frozenset()) -> tuple[Token, ...]:
         """The tokens of a normalised text; only the first `fix_limit` words are typo-corrected, and only
-        words in Latin letters."""
+        words in Latin letters; never a word of `keep` (the words of the language the text is written in,
+        when it is read in English for the words mixed in: Hindi "aate", coming, is no "ate")."""
         tokens: list[Token] = []
         clause = 0
         stem, stop, suspect = self.words.stem, self.words.stopwords, self.speller.suspect
         for raw in text.split():
             if raw == CLAUSE:
                 clause += 1
+                continue
+            if raw in keep and raw not in self.known:
+                tokens.append(Token(raw, stem(raw), clause, 0, True, raw in stop))
                 continue
             if raw in suspect and len(tokens) < fix_limit:
                 fixed = self.speller.refix(raw)

@@ -11,7 +11,15 @@ from dataclasses import dataclass, replace
 
 from bot.nlu.faq import match_faq
 from bot.nlu.intents import OPENERS, detect_intent, feeling_in
-from bot.nlu.language import LanguageGuess, base_language, dominant_script, guess_language, script_of, scripts_in
+from bot.nlu.language import (
+    MIN_SURE_SCORE,
+    LanguageGuess,
+    base_language,
+    dominant_script,
+    guess_language,
+    script_of,
+    scripts_in,
+)
 from bot.nlu.lexicon import Language, Lexicon, Token
 from bot.nlu.normalise import CLAUSE, MATCH_LIMIT, SCAN_LIMIT, normalise
 from bot.nlu.red_flags import RedFlagReading, scan_red_flags
@@ -108,13 +116,15 @@ class Matcher:
         hoon" is not Arabizi "mai sab" (waters breaking)."""
         languages = self.lexicon.languages
         tokens = {read_as: languages[read_as].analyse(long_text)}
+        own = languages[read_as].known
         if "en" in languages and read_as != "en":
-            tokens["en"] = languages["en"].analyse(long_text)
+            # English words mixed in are typo-corrected, never the text's own words: Hinglish "heart attack AATE
+            # aate bacha" (nearly had one) is no "ate"
+            tokens["en"] = languages["en"].analyse(long_text, keep=own if script_of(read_as) == "Latn" else frozenset())
         scripts = set(scripts_in(long_text))
         for code in languages:
             if code not in tokens and script_of(code) in scripts and languages.may_raise(code, long_text):
                 tokens[code] = languages[code].analyse(long_text, fix_limit=0)
-        own = languages[read_as].known
         for code, read in tokens.items():
             if code != read_as:
                 tokens[code] = tuple(
@@ -172,14 +182,36 @@ class Matcher:
             self._pains[language.lang] = known
         return known
 
+    def _mixed_in(self, long_text: str, read_as: str) -> str | None:
+        """The language a text read in English mixes in, by its own words (two or more, more than any other
+        language's): "exam namin bukas tungkol sa stroke at heart attack, nursing student ako" is Taglish, its
+        English words outnumbering the Tagalog ones; the English reading then tells a history, a topic, a
+        negation or whom it is about by that language's words as well."""
+        if read_as != "en":
+            return None
+        words = long_text.split()
+        scores = {
+            lang: sum(1 for word in words if word in known)
+            for lang, known in self._vocabularies.items()
+            if lang != "en" and script_of(lang) == "Latn"
+        }
+        best = max(scores.values(), default=0)
+        leaders = [lang for lang, score in scores.items() if score == best]
+        return leaders[0] if best >= MIN_SURE_SCORE and len(leaders) == 1 else None
+
     def _red_flags(
-        self, long_tokens: dict[str, tuple[Token, ...]], lang: str, symptom_hits: Sequence[Hit]
+        self,
+        long_tokens: dict[str, tuple[Token, ...]],
+        lang: str,
+        symptom_hits: Sequence[Hit],
+        mixed_in: str | None = None,
     ) -> RedFlagReading:
         negated: list[str] = []
         for code, tokens in long_tokens.items():
             language = self.lexicon.languages[code]
-            told = None if code == lang else self.lexicon.languages[lang]
-            hits = symptom_hits if told is None else ()
+            told_as = (mixed_in if code == lang else lang) or None
+            told = None if told_as is None or told_as == code else self.lexicon.languages[told_as]
+            hits = symptom_hits if code == lang else ()
             reading = scan_red_flags(
                 language,
                 tokens,
@@ -188,6 +220,7 @@ class Matcher:
                 self.lexicon.severities,
                 None if told is None else told.words,
                 None if told is None else told.red_flag_contexts,
+                mixed=code == lang,
             )
             if reading.flag is not None:
                 return reading
@@ -221,7 +254,7 @@ class Matcher:
         long_tokens = self._scanned(long_text, language.lang)
         tokens = long_tokens[language.lang] if short_text == long_text else language.analyse(short_text)
         reading = self._symptoms(language, tokens, short_text)
-        red = self._red_flags(long_tokens, language.lang, reading.hits)
+        red = self._red_flags(long_tokens, language.lang, reading.hits, self._mixed_in(long_text, language.lang))
         for bare in reading.bare if red.flag is None else ():  # "my head doesn't hurt, my CHEST does"
             found = self._red_flags({language.lang: language.analyse(bare)}, language.lang, ())
             if found.flag is not None:

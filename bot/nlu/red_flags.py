@@ -226,11 +226,16 @@ def _without(
     return tuple(phrase for phrase in phrases if phrase not in gone)
 
 
-def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
+def _with_words_of(words: Grammar, told_in: Grammar, own: frozenset[str] | None = None) -> Grammar:
     """`words`, telling a history, whom a sign is about and a figure of speech by the words of the language the
     text is written in as well ("pichle saal heart attack aaya tha", "мама упала, not responding"). Made once
-    per pair of languages (grammars live as long as their lexicon; the pair is kept with the result)."""
-    pair = (id(words), id(told_in))
+    per pair of languages (grammars live as long as their lexicon; the pair is kept with the result).
+    `own`: the words of the reading language, when `told_in` is only mixed into a text written in it
+    (`Matcher._mixed_in`: "exam namin bukas about stroke, nursing student ako"): its history, topic, people and
+    figures of speech are read, and its contrasts that are no word of the text's own open a clause ("nursing
+    student ako PERO now my chest is crushing"); its negation is not (Hindi "nahi" follows what it denies:
+    "ab bol NAHI rahi properly and vomiting" is no denied list)."""
+    pair = (id(words), id(told_in), own is not None)
     known = _MERGED.get(pair)
     if known is not None and known[0] is words and known[1] is told_in:
         return known[2]
@@ -256,6 +261,16 @@ def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
         # in Latin letters are English "a", "no" ("years ago i had A bad time and thought about suicide")
         contrasts=words.contrasts - told_in.stopwords - told_in.negation.cues,
     )
+    if own is not None:
+        merged = replace(
+            merged,
+            negation=words.negation,
+            deniable=words.deniable,
+            intending=words.intending,
+            deny_after=words.deny_after,
+            taken_back=words.taken_back,
+            contrasts=words.contrasts | (told_in.contrasts - own - words.stopwords),
+        )
     if len(_MERGED) > MAX_MERGED:  # lexicons built again and again (tests): never grows without bound
         _MERGED.clear()
     _MERGED[pair] = (words, told_in, merged)
@@ -263,7 +278,7 @@ def _with_words_of(words: Grammar, told_in: Grammar) -> Grammar:
 
 
 MAX_MERGED = 256
-_MERGED: dict[tuple[int, int], tuple[Grammar, Grammar, Grammar]] = {}
+_MERGED: dict[tuple[int, int, bool], tuple[Grammar, Grammar, Grammar]] = {}
 
 
 def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
@@ -692,14 +707,20 @@ def scan_red_flags(
     severities: Mapping[str, str] | None = None,
     told_in: Grammar | None = None,
     told_contexts: Mapping[str, tuple[tuple[str, ...], ...]] | None = None,
+    mixed: bool = False,
 ) -> RedFlagReading:
     """The most severe sign in the tokens (emergency, urgent, not-self-care), and the ones they say are
     absent or past. Signs that count in a context ("pregnant") are sorted apart from the rest, so a
     pregnancy sign is not hidden by a sign sharing its words ("blood when I wiped, 24 weeks"). `told_in`: the
     words of the language the text is written in, when it is scanned in another for the words mixed in:
     its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about;
-    `told_contexts`: that language's context words by name, which let signs count too ("ana 7amel ... bleeding")."""
-    words = language.words if told_in is None else _with_words_of(language.words, told_in)
+    `told_contexts`: that language's context words by name, which let signs count too ("ana 7amel ... bleeding");
+    `mixed`: `told_in` is only mixed into a text written in this language (`_with_words_of`)."""
+    words = (
+        language.words
+        if told_in is None
+        else _with_words_of(language.words, told_in, language.known if mixed else None)
+    )
     tokens = split_at(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words.contrasts)
     clauses = _clauses(tokens)  # read once for every context
     said = frozenset(token.word for token in tokens)  # a table none of whose first words is here is not said

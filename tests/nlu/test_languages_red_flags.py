@@ -29,6 +29,8 @@ SETS = (
     "red_flags_south_25.jsonl",  # a twenty-fifth blind round: voice-typed, long stories, emoji, a denial then a sign
     "red_flags_south26.jsonl",  # round 26 (south): 'par' as Urdu 'parna', Tagalog speech and bleeding, Taglish signs
     "red_flags_south_27.jsonl",  # blind round 27 (south): English head words in Hindi/Urdu, 'nahin uth raha', cases
+    "red_flags_south_28.jsonl",  # blind round 28 (south): maids, drivers, roommates; Malayalam/Bengali mixes xfail
+    "red_flags_south_28m.jsonl",  # round 28 mending: Taglish/Hinglish read as English, a heart attack nearly had
 )
 CASES = read_sets(SETS)
 
