@@ -281,3 +281,32 @@ def test_a_saying_covers_its_own_words_not_its_whole_clause(matcher: Matcher, te
 def test_the_glass_test_said_with_if_in_russian(matcher: Matcher) -> None:
     """ "The rash does not fade IF I press a glass on it" is the glass test, as "when pressed" is."""
     assert matcher.understand("сыпь не исчезает если прижать стакан и температура 39").red_flag == "meningitis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im pregnant and having cramps",
+        "i am 12 weeks pregnant and have cramps",
+        "pregnant and my tummy is cramping since this morning",
+        "20 wks preg, stomach cramps on and off today",
+        "can i use reflexology for cramps when pregnant",
+    ],
+)
+def test_any_cramps_in_pregnancy_are_for_the_midwife(matcher: Matcher, text: str) -> None:
+    """Cramps in pregnancy: the pregnancy advice (maternity unit or doctor now; 998 if severe), never points."""
+    u = matcher.understand(text)
+    assert u.red_flag is not None and u.points == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im pregnant and get leg cramps at night",
+        "26 weeks, calf cramp woke me up",
+        "im not pregnant, just period cramps",
+        "i had cramps in my first pregnancy, now i have back pain",
+    ],
+)
+def test_a_legs_cramp_a_denial_or_a_past_pregnancy_stays_calm(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
