@@ -310,3 +310,18 @@ def test_any_cramps_in_pregnancy_are_for_the_midwife(matcher: Matcher, text: str
 )
 def test_a_legs_cramp_a_denial_or_a_past_pregnancy_stays_calm(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is None
+
+
+@pytest.mark.parametrize(
+    ("text", "red"),
+    [
+        ("my toddler took all my vitamins", True),
+        ("my kid ate half a bottle of gummy vitamins", True),
+        ("my son got into the melatonin gummies and ate the whole bottle", True),
+        ("i took all my vitamins this morning", False),  # an adult's are not counted
+        ("gave my daughter her vitamins", False),  # a dose given
+        ("my son took his vitamins as usual today", False),
+    ],
+)
+def test_a_child_and_many_vitamins_is_a_poisoning(matcher: Matcher, text: str, red: bool) -> None:
+    assert (matcher.understand(text).red_flag is not None) is red
