@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from bot.nlu.normalise import normalise
 from bot.nlu.words import STEMMERS
-from content.model import Content, LanguageWords, plural_categories
+from content.model import EXACT, Content, LanguageWords, plural_categories
 
 ZONE_IDS = ("toes", "ball", "arch", "heel", "inner-edge", "outer-edge")
 INTENT_IDS = (
@@ -208,9 +208,9 @@ def _phrases(problems: list[str], content: Content) -> None:
                 if set(normalise(entry).split()) <= stopwords:
                     problems.append(f"languages/{lang}.toml: red_flags.concepts.{name}: {entry!r} has only stopwords")
         for sense in content.words(lang).red_flags.senses:
-            if sense.startswith("+"):
-                problems.append(f"languages/{lang}.toml: red_flags.senses: {sense!r}: a first word cannot be marked +")
-            for word in (word.removeprefix("+") for word in sense.split()):
+            if sense.startswith(EXACT):
+                problems.append(f"languages/{lang}.toml: red_flags.senses: {sense!r}: a first word cannot be {EXACT}")
+            for word in (word.removeprefix(EXACT) for word in sense.split()):
                 if word.startswith("{") and word[1:-1] not in classes:
                     problems.append(f"languages/{lang}.toml: red_flags.senses: {sense!r}: no word class {word}")
         for flag in content.red_flags:
@@ -238,7 +238,7 @@ def _phrases(problems: list[str], content: Content) -> None:
 def _words_of(sense: str) -> str:
     """A sense with its word classes as plain names: "overdose on {treat}" -> "overdose on treat"."""
     phrase, _, reading = sense.partition(" = ")
-    bare = (word.removeprefix("+") for word in phrase.split())  # "+": a word compared as written (bot/nlu/words.py)
+    bare = (word.removeprefix(EXACT) for word in phrase.split())  # a word compared as written
     words = [word[1:-1].replace("_", "") if word.startswith("{") else word for word in bare]
     return " ".join([*words, *reading.split()])
 

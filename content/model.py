@@ -13,6 +13,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import babel
 
+EXACT = "+"
+"""Before a word of a red-flag sense (not its first): that word follows the one before at once, no filler between,
+and is compared as written, not by its stem, so a case tells ("боится +{feared_sign}": "мама боится ИНСУЛЬТА" is
+her fear; "боится что у нее ИНСУЛЬТ" is a suspicion of now, the same stem). Read by bot/nlu/words.py."""
+
 
 class Pregnancy(StrEnum):
     """How a point stands in pregnancy (reference/acupoints.md)."""

@@ -23,7 +23,8 @@ from bot.nlu.negation import denied_inside, negated_hits, says_its_own, split_at
 from bot.nlu.occurrences import first_words, occurrences
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
 from bot.nlu.symptoms import either_negation
-from bot.nlu.words import EXACT, Grammar, Negation
+from bot.nlu.words import Grammar, Negation
+from content.model import EXACT
 
 RED_FLAG_FUZZY = 90.0  # a misspelt phrase; single words are corrected before (bot/nlu/spelling.py)
 # A typo-corrected word of a sign costs a point a letter, not spotting's four: a sign described loosely, its

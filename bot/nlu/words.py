@@ -14,7 +14,7 @@ from typing import Protocol
 
 import snowballstemmer
 
-from content.model import LanguageWords, expand_concepts
+from content.model import EXACT, LanguageWords, expand_concepts
 
 
 class Stemmer(Protocol):
@@ -262,12 +262,6 @@ def compile_grammar(words: LanguageWords) -> Grammar:
             stem(word) for phrase in words.red_flags.concepts.get("bp_high", ()) for word in phrase.split()
         ),
     )
-
-
-EXACT = "+"
-"""Before a word of a sense (not its first): that word follows the one before at once, no filler between, and is
-compared as written, not by its stem, so a case tells ("боится +{feared_sign}": "мама боится ИНСУЛЬТА" is her
-fear; "боится что у нее ИНСУЛЬТ" is a suspicion of now, the same stem)."""
 
 
 def _senses(words: LanguageWords, stem: Stemmer) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
