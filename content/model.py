@@ -255,6 +255,10 @@ class RedFlagWords:
     # a high one reads as the first word of the word class `bp_high`
     reading_joints: tuple[str, ...]
     concepts: Mapping[str, tuple[str, ...]]  # word classes the red flags' concepts combine
+    # a history before "and NOW" dates nothing after it ("had a stroke last year and now his face is drooping"):
+    # one word each, after an "and" of `negation.joiners`...
+    now: tuple[str, ...] = ()
+    lingering: tuple[str, ...] = ()  # ...unless one of these follows: "and now his arm is STILL weak"
 
 
 @dataclass(frozen=True, slots=True)

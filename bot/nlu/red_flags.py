@@ -204,20 +204,26 @@ def _until_likened(hit: Hit, tokens: Sequence[Token], said: list[str], words: Gr
     return said[: min(after)] if after else said
 
 
-def _from_turn(hit: Hit, tokens: Sequence[Token], words: Grammar) -> list[str] | None:
-    """The words of the hit's clause from the last "and suddenly" before it on ("...the news AND SUDDENLY my dad
-    collapsed", "и вдруг", Arabic "وفجأة" with its "and" joined), or None when there is none ("in the film she
-    suddenly collapsed" is still the film's)."""
+def _turn_before(hit: Hit, tokens: Sequence[Token], words: Grammar, turns: frozenset[str]) -> int | None:
+    """Where in the hit's clause (counted from its first word) the last "and" + one of `turns` before the sign
+    stands ("...the news AND SUDDENLY my dad collapsed", "и вдруг", Arabic "وفجأة" with its "and" joined), or None
+    when there is none ("in the film she suddenly collapsed" is still the film's)."""
     clause = tokens[hit.start].clause
     for index in range(hit.start - 1, 0, -1):
         token = tokens[index]
         if token.clause != clause:
             return None
-        joined = token.word.startswith(ARABIC_AND) and words.stem(token.word[1:]) in words.turns
-        after_and = token.stem in words.turns and tokens[index - 1].word in words.negation.joiners
+        joined = token.word.startswith(ARABIC_AND) and words.stem(token.word[1:]) in turns
+        after_and = token.stem in turns and tokens[index - 1].word in words.negation.joiners
         if joined or after_and:
-            return [token.word for token in tokens[index:] if token.clause == clause]
+            return sum(1 for earlier in tokens[:index] if earlier.clause == clause)
     return None
+
+
+def _from_turn(hit: Hit, tokens: Sequence[Token], words: Grammar) -> list[str] | None:
+    """The words of the hit's clause from the last "and suddenly" before it on, or None (`_turn_before`)."""
+    at = _turn_before(hit, tokens, words, words.turns)
+    return None if at is None else _clause_words(hit, tokens)[at:]
 
 
 def _without(
@@ -245,6 +251,8 @@ def _with_words_of(words: Grammar, told_in: Grammar, own: frozenset[str] | None 
         past=words.past + told_in.past,
         told=words.told + told_in.told,
         turns=words.turns | told_in.turns,
+        nows=words.nows | told_in.nows,
+        lingering=words.lingering + told_in.lingering,
         ages=words.ages + told_in.ages,
         current=words.current + told_in.current,
         lead=words.lead | told_in.lead,
@@ -644,7 +652,7 @@ def _sort_hits(
     # times stays cheap.
     sayings: dict[int, frozenset[int]] = {}  # by clause: the positions of its sayings' words
     idioms: dict[int, bool] = {}
-    history: dict[tuple[int, int, int], bool] = {}
+    history: dict[tuple[int, int, int, int | None], bool] = {}
     clause_words: dict[int, list[str]] = {}
     opening = frozenset(tokens[hit.start].clause for hit in hits)
 
@@ -655,7 +663,14 @@ def _sort_hits(
         if at not in clause_words:
             clause_words[at] = _clause_words(hit, tokens)
         said = _until_likened(hit, tokens, clause_words[at], words)
-        key = (at, tokens[hit.end - 1].clause, len(said))
+        # a history before "and now" dates nothing after it: "had a stroke last year AND NOW his face is drooping"
+        # (unless what follows lingers from it: "...and now his arm is STILL weak")
+        now = _turn_before(hit, tokens, words, words.nows) if words.nows else None
+        if now is not None and not _holds(said[now:], words.lingering):
+            said = said[now:]
+        else:
+            now = None
+        key = (at, tokens[hit.end - 1].clause, len(said), now)
         if key not in history:
             history[key] = _told_as_history(hit, tokens, words, opening, said)
         return history[key]

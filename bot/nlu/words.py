@@ -150,6 +150,8 @@ class Grammar:
     # what happens now ("watching the news and suddenly my dad collapsed")
     told: tuple[tuple[str, ...], ...]
     turns: frozenset[str]  # stems of the one-word "suddenly"s (class "sudden")
+    nows: frozenset[str]  # stems of the one-word "now"s ([red_flags] now): a history before "and now" dates nothing
+    lingering: tuple[tuple[str, ...], ...]  # ...unless one follows: "and now his arm is STILL weak"
     ages: tuple[tuple[str, ...], ...]  # "when i was" 12: before a number, a history
     others: frozenset[str]  # "husband", "mum", "he": someone else is meant
     first_person: frozenset[str]  # "i", "me": the writer
@@ -227,6 +229,8 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         past=tuple(tuple(phrase.split()) for phrase in (*words.red_flags.past, *words.red_flags.hypothetical)),
         told=tuple(tuple(phrase.split()) for phrase in words.red_flags.hypothetical),
         turns=frozenset(stem(word) for word in words.red_flags.concepts.get("sudden", ()) if " " not in word),
+        nows=frozenset(stem(word) for word in words.red_flags.now),
+        lingering=tuple(tuple(phrase.split()) for phrase in words.red_flags.lingering),
         ages=tuple(tuple(phrase.split()) for phrase in words.red_flags.ages),
         others=frozenset(words.red_flags.others),
         first_person=frozenset(words.red_flags.first_person),
