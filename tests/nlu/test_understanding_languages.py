@@ -50,6 +50,8 @@ SETS = (
     "understanding_ru_27.jsonl",
     "understanding_ru_28.jsonl",
     "understanding_ru_28m.jsonl",
+    "understanding_ru_29.jsonl",
+    "understanding_ru_29m.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
