@@ -16,7 +16,8 @@ names. Generous on purpose: any order of words, typos, a whole story (the first 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field, replace
 
 from bot.nlu.lexicon import Language, PhraseIndex, Token
 from bot.nlu.negation import denied_inside, negated_hits, says_its_own, split_at
@@ -639,6 +640,7 @@ class _Sorting:
     negated: dict[str, None]
     history: dict[str, None]
     denied: list[Hit]
+    excused: list[Hit] = field(default_factory=list)  # a figure of speech's ("this heat is killing me")
 
 
 def _sort_hits(
@@ -680,7 +682,9 @@ def _sort_hits(
         if at not in sayings:
             clause = _clause_words(hit, tokens)
             sayings[at], idioms[at] = _said_in(hit, tokens, words.sayings), _holds(clause, words.idioms)
-        if sayings[at] & set(range(hit.start - SAYING_GAP, hit.end + SAYING_GAP)):
+        near = sayings[at] & set(range(hit.start - SAYING_GAP, hit.end + SAYING_GAP))
+        if near and not _joined_apart(hit, near, tokens, words):
+            sorting.excused.append(hit)
             continue  # "I wanted to DIE of embarrassment" (not "that exam was suicide and i want to kill myself")
         kind = kinds.get(hit.label, "")
         close_only = kind in DENIED_ONLY_CLOSE
@@ -699,9 +703,22 @@ def _sort_hits(
         elif told_as_history(hit):
             sorting.history.setdefault(hit.label, None)
         elif not close_only and idioms[at]:
+            sorting.excused.append(hit)
             continue  # "my boss gives me a heart attack", "can't breathe from laughing"
         else:
             sorting.raised.append(hit)
+
+
+def _joined_apart(hit: Hit, near: AbstractSet[int], tokens: Sequence[Token], words: Grammar) -> bool:
+    """True when an "and" stands between the sign and a saying beside it: "задыхаюсь от этой жары И вдруг потеряла
+    сознание" (the faint is no part of the figure), not "abi amoot min el d7k"."""
+    if max(near) < hit.start:
+        between = tokens[max(near) + 1 : hit.start]
+    elif min(near) >= hit.end:
+        between = tokens[hit.end : min(near)]
+    else:
+        return False
+    return any(token.word in words.negation.joiners for token in between)
 
 
 def _spot(index: PhraseIndex, tokens: Sequence[Token]) -> list[Hit]:
@@ -781,8 +798,11 @@ def scan_red_flags(
             ]
             trial = _Sorting([], {}, {}, [])
             _sort_hits(hits, tokens, kinds, words, trial)
-            # a denied hit across clauses may hide a sign of the next one: "didn't hit my head BUT I passed out"
+            # a denied hit across clauses may hide a sign of the next one: "didn't hit my head BUT I passed out"; so
+            # may one of several words excused as a figure of speech: "this HEAT is crazy, and suddenly my friend
+            # COLLAPSED", "задыхаюсь от этой ЖАРЫ и вдруг ПОТЕРЯЛА СОЗНАНИЕ" (the shorter sign is weighed on its own)
             spanning = [h for h in trial.denied if len({tokens[p].clause for p in h.positions}) > 1]
+            spanning += [h for h in trial.excused if len(h.positions) > 1]
             if not spanning:
                 break
             found = [h for h in found if h not in spanning]

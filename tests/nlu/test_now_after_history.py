@@ -75,3 +75,17 @@ def test_any_cramps_in_pregnancy_get_the_pregnancy_advice_in_arabic_and_russian(
 )
 def test_cramps_outside_a_pregnancy_of_now_stay_a_symptom(matcher: Matcher, text: str) -> None:
     assert matcher.understand(text).red_flag is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this heat is crazy, and suddenly my friend collapsed",
+        "this heat is killing me, and suddenly my friend collapsed",
+        "задыхаюсь от этой жары и вдруг потеряла сознание",
+        "задыхаюсь в этой жаре и губы синеют",
+    ],
+)
+def test_a_sign_beside_a_figure_of_speech_is_weighed_on_its_own(matcher: Matcher, text: str) -> None:
+    # the longer reading that holds the figure's word ("heat ... collapsed") is excused with it; the sign is not
+    assert matcher.understand(text).red_flag is not None
