@@ -41,6 +41,8 @@ WRITERS = (
     "en27",  # English blind round: an MI named, speech not proper, a one-sided grip; calm: exam topics, muggy heat
     "en28",  # English blind round, Dubai English: cramps coming and going in pregnancy; calm: choked on words
     "en28m",  # its mending: cramps in waves, not a leg cramp; choke idioms, choking on candy; a sign to be prevented
+    "en29",  # English blind round, Dubai English: pain going to the jaw with a sweat; calm: a nurse's patients
+    "en29m",  # its mending: jaw or arm pain with a sweat (not a tooth's, the gym's); a shift's cases; fainting laughing
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
