@@ -31,6 +31,8 @@ SETS = (
     "red_flags_south_27.jsonl",  # blind round 27 (south): English head words in Hindi/Urdu, 'nahin uth raha', cases
     "red_flags_south_28.jsonl",  # blind round 28 (south): maids, drivers, roommates; Malayalam/Bengali mixes xfail
     "red_flags_south_28m.jsonl",  # round 28 mending: Taglish/Hinglish read as English, a heart attack nearly had
+    "red_flags_south_29.jsonl",  # blind round 29 (south): kerosene 'tail', Nepali mixes, staff and school talk
+    "red_flags_south_29m.jsonl",  # round 29 mending: 'kinombulsyon', a sight's heart attack ahead, suicide campaigns
 )
 CASES = read_sets(SETS)
 
