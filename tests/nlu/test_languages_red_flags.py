@@ -1,6 +1,7 @@
 """Emergencies in the languages of Dubai, detected without being told the language: Arabic (Gulf and
-MSA), Arabizi, Russian, Hindi/Urdu (both scripts and Roman), Tagalog and mixed messages; each set was
-written by a native-language helper with the calm look-alikes beside them (tests/nlu/red_flags_<x>.jsonl)."""
+MSA), Arabizi, Russian, Hindi/Urdu (both scripts and Roman), Tagalog, Malayalam (Manglish and its own
+script) and mixed messages; each set was written by a native-language helper with the calm look-alikes
+beside them (tests/nlu/red_flags_<x>.jsonl)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ SETS = (
     "red_flags_south_27.jsonl",  # blind round 27 (south): English head words in Hindi/Urdu, 'nahin uth raha', cases
     "red_flags_south_28.jsonl",  # blind round 28 (south): maids, drivers, roommates; Malayalam/Bengali mixes xfail
     "red_flags_south_28m.jsonl",  # round 28 mending: Taglish/Hinglish read as English, a heart attack nearly had
+    "red_flags_ml_29.jsonl",  # round 29 (ml): Malayalam in Latin letters (Manglish), a new language; written first
+    "red_flags_ml_29m.jsonl",  # round 29 mending: other Manglish spellings and forms of each sign, calm look-alikes
 )
 CASES = read_sets(SETS)
 
