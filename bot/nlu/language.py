@@ -1,9 +1,9 @@
 """Which language a text is written in, among the content's languages, and which one to answer in.
 
 In order of trust:
-1. the script: Cyrillic is Russian, Devanagari Hindi; Arabic script is Arabic, or Urdu when it has the
-   letters only Urdu uses (ٹ ڈ ڑ ں ے ھ), or when Urdu knows more of its words than Arabic and the
-   detector (lingua, restricted to the languages of Arabic script) is sure;
+1. the script: Cyrillic is Russian, Devanagari Hindi, Malayalam letters Malayalam; Arabic script is Arabic,
+   or Urdu when it has the letters only Urdu uses (ٹ ڈ ڑ ں ے ھ), or when Urdu knows more of its words than
+   Arabic and the detector (lingua, restricted to the languages of Arabic script) is sure;
 2. for Latin letters, the words: how many of the text's words each Latin-script language knows (English,
    Arabizi "ar-Latn", Roman Hindi/Urdu "hi-Latn", Tagalog...), with Arabic digits inside words ("3ndi",
    "inti5a5") counting for Arabizi; lingua (restricted to English and Tagalog) breaks a tie on a text of
@@ -42,10 +42,11 @@ _SCRIPTS = (
     ("Arab", re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")),
     ("Cyrl", re.compile(r"[\u0400-\u04ff]")),
     ("Deva", re.compile(r"[\u0900-\u097f]")),
+    ("Mlym", re.compile(r"[\u0d00-\u0d7f]")),
     ("Latn", re.compile(r"[a-z]")),
 )
 # The script a language is written in, unless its code says ("ar-Latn").
-_NATIVE_SCRIPT = {"ar": "Arab", "ur": "Arab", "fa": "Arab", "ru": "Cyrl", "hi": "Deva"}
+_NATIVE_SCRIPT = {"ar": "Arab", "ur": "Arab", "fa": "Arab", "ru": "Cyrl", "hi": "Deva", "ml": "Mlym"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ class LanguageGuess:
 def script_of(lang: str) -> str:
     """The script a content language is written in: "ar-Latn" -> "Latn", "ar" -> "Arab", "en" -> "Latn"."""
     _, _, variant = lang.partition("-")
-    return variant if variant in {"Latn", "Arab", "Cyrl", "Deva"} else _NATIVE_SCRIPT.get(lang, "Latn")
+    return variant if variant in {"Latn", "Arab", "Cyrl", "Deva", "Mlym"} else _NATIVE_SCRIPT.get(lang, "Latn")
 
 
 def base_language(lang: str) -> str:
@@ -75,8 +76,8 @@ def scripts_in(text: str) -> dict[str, int]:
 
 
 def dominant_script(text: str) -> str | None:
-    """The script a text is written in (None when it has no letters we read). A word in Arabic, Cyrillic
-    or Devanagari letters outweighs Latin ones: "عندي headache" is an Arabic speaker mixing English in."""
+    """The script a text is written in (None when it has no letters we read). A word in Arabic, Cyrillic,
+    Devanagari or Malayalam letters outweighs Latin ones: "عندي headache" is an Arabic speaker mixing English in."""
     counts = scripts_in(text)
     native = {name: count for name, count in counts.items() if name != "Latn" and count >= MIN_NATIVE_LETTERS}
     pool = native or counts

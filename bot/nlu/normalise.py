@@ -125,6 +125,12 @@ def _characters(text: str) -> str:
     return "".join(out)
 
 
+# Malayalam's chillu letters as older keyboards type them, a consonant, a virama and a zero-width joiner
+# ("ഞാന്\u200d"): the joiner is no letter and would split the word, so the sequence becomes the one letter
+# ("ഞാൻ") newer keyboards type.
+_ZWJ = "\u200d"
+_CHILLU = {"ണ": "ൺ", "ന": "ൻ", "ര": "ർ", "ല": "ൽ", "ള": "ൾ", "ക": "ൿ"}
+_OLD_CHILLU = re.compile("([ണനരലളക])\u0d4d\u200d")
 _ASCII_CLAUSE = re.compile(r"[.,;:!?()\[\]{}]")
 _ASCII_OTHER = re.compile(r"[^a-z0-9'\x00-\x02]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -133,6 +139,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def normalise(text: str, limit: int = MATCH_LIMIT) -> str:
     """The canonical form of a text: lower-case words separated by single spaces, "," at breaks."""
     text = _CONTROL.sub(" ", text[:limit])
+    if _ZWJ in text:
+        text = _OLD_CHILLU.sub(lambda m: _CHILLU[m.group(1)], text)
     for emoji, word in _EMOJI_WORDS.items():
         if emoji in text:
             text = text.replace(emoji, word)

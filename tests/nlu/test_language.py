@@ -35,6 +35,8 @@ VOCABULARIES = {
     "hi": frozenset(["मेरे", "सीने", "में", "दर्द"]),
     "hi-Latn": frozenset(["mere", "seene", "mein", "dard", "hai"]),
     "tl": frozenset(["masakit", "ang", "ulo", "ko", "ng", "sa"]),
+    "ml": frozenset(["എനിക്ക്", "നെഞ്ചുവേദന", "ഉണ്ട്"]),
+    "ml-Latn": frozenset(["ammakku", "nenju", "vedana", "und", "enikku"]),
 }
 
 
@@ -57,6 +59,8 @@ def guess(text: str, prior: str | None = None) -> tuple[str, str, bool]:
         ("ana 3ndi sda3 shway", "ar-Latn", "ar"),
         ("mere seene mein dard hai", "hi-Latn", "hi"),
         ("masakit ang ulo ko", "tl", "tl"),
+        ("എനിക്ക് നെഞ്ചുവേദന ഉണ്ട്", "ml", "ml"),  # Malayalam script
+        ("ammakku nenju vedana und", "ml-Latn", "ml"),  # Manglish is read as such, answered in Malayalam script
     ],
 )
 def test_languages_are_told_apart(text: str, read_as: str, answer_in: str) -> None:
@@ -84,3 +88,11 @@ def test_scripts_and_variants() -> None:
     assert dominant_script("123 !!") is None
     assert script_of("ar-Latn") == "Latn" and script_of("ar") == "Arab" and script_of("en") == "Latn"
     assert base_language("ar-Latn") == "ar" and base_language("ru") == "ru"
+    assert dominant_script(normalise("ammakku നെഞ്ചുവേദന")) == "Mlym"
+    assert script_of("ml") == "Mlym" and script_of("ml-Latn") == "Latn" and base_language("ml-Latn") == "ml"
+
+
+def test_malayalam_chillu_as_older_keyboards_type_it() -> None:
+    """A consonant, a virama and a zero-width joiner ("ന്\u200d") is the chillu letter ("ൻ"), one word."""
+    assert normalise("അച്ഛന്\u200d വീണു") == normalise("അച്ഛൻ വീണു") == "അച്ഛൻ വീണു"
+    assert normalise("അവള്\u200d") == "അവൾ"

@@ -1,6 +1,7 @@
 """Emergencies in the languages of Dubai, detected without being told the language: Arabic (Gulf and
-MSA), Arabizi, Russian, Hindi/Urdu (both scripts and Roman), Tagalog and mixed messages; each set was
-written by a native-language helper with the calm look-alikes beside them (tests/nlu/red_flags_<x>.jsonl)."""
+MSA), Arabizi, Russian, Hindi/Urdu (both scripts and Roman), Tagalog, Malayalam (Manglish and its own
+script) and mixed messages; each set was written by a native-language helper with the calm look-alikes
+beside them (tests/nlu/red_flags_<x>.jsonl)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ SETS = (
     "red_flags_south_28m.jsonl",  # round 28 mending: Taglish/Hinglish read as English, a heart attack nearly had
     "red_flags_south_29.jsonl",  # blind round 29 (south): kerosene 'tail', Nepali mixes, staff and school talk
     "red_flags_south_29m.jsonl",  # round 29 mending: 'kinombulsyon', a sight's heart attack ahead, suicide campaigns
+    "red_flags_ml_29.jsonl",  # round 29 (ml): Malayalam in Latin letters (Manglish), a new language; written first
+    "red_flags_ml_29m.jsonl",  # round 29 mending: other Manglish spellings and forms of each sign, calm look-alikes
 )
 CASES = read_sets(SETS)
 
