@@ -89,6 +89,10 @@ def _references(problems: list[str], content: Content) -> None:
     for code in content.points:
         if code not in used:
             problems.append(f"points.toml: {code}: no symptom uses this point")
+    flags = {flag.id for flag in content.red_flags}
+    for flag in content.red_flags:
+        if flag.in_a_little_one and flag.in_a_little_one not in flags:
+            problems.append(f"safety.toml: {flag.id}: in_a_little_one: unknown red flag {flag.in_a_little_one}")
 
 
 def _points_and_zones(problems: list[str], content: Content) -> None:
@@ -253,6 +257,8 @@ def _word_lists(words: LanguageWords) -> Iterator[tuple[str, list[str], bool]]:
                 yield f"{section}.{field.name}", [_words_of(item) for item in value], False
             elif field.name in ("addressed", "others_after"):  # "to my {}": the hole is a person
                 yield f"{section}.{field.name}", [item.replace("{}", "x") for item in value], False
+            elif field.name == "little_ones":  # "my {n} year old": the hole is a number
+                yield f"{section}.{field.name}", [item.replace("{n}", "2") for item in value], False
             elif field.name != "concepts":  # the names of word classes are not words
                 yield f"{section}.{field.name}", list(value), isinstance(value, Mapping)
             if isinstance(value, Mapping):

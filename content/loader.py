@@ -329,7 +329,7 @@ def _flag_text(table: _Table) -> _FlagText:
 
 
 def _red_flag(flag_id: str, table: _Table) -> RedFlag:
-    table.only("kind", "severity", "text", "sources")
+    table.only("kind", "severity", "text", "sources", "in_a_little_one")
     texts = table.by_language("text", _flag_text)
     return RedFlag(
         id=flag_id,
@@ -341,6 +341,7 @@ def _red_flag(flag_id: str, table: _Table) -> RedFlag:
         unless={lang: unless for lang, (_, _, _, unless, _) in texts.items() if unless},
         verbatim={lang: verbatim for lang, (*_, verbatim) in texts.items() if verbatim},
         sources=table.texts("sources", required=False),
+        in_a_little_one=table.text("in_a_little_one") if "in_a_little_one" in table.data else "",
     )
 
 

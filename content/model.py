@@ -150,6 +150,9 @@ class RedFlag:
     # matching skips carries their sense ("what's the point of going ON": living on; "what is going on...
     # no point asking" is not it)
     verbatim: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the red flag it is when a little child is the one (the red-flag words' `little_ones`): pills a toddler
+    # swallowed are a poisoning by accident, answered with a poisoning's advice, not a self-harm's ("" when the same)
+    in_a_little_one: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +262,12 @@ class RedFlagWords:
     # one word each, after an "and" of `negation.joiners`...
     now: tuple[str, ...] = ()
     lingering: tuple[str, ...] = ()  # ...unless one of these follows: "and now his arm is STILL weak"
+    # a little child named ("my TODDLER", "my 2 YEAR OLD", "the 18 MONTH OLD"; "{n}" a number up to 12): someone
+    # else, and a little one (a red flag's `in_a_little_one`: a toddler who swallowed pills was poisoned by accident)
+    little_ones: tuple[str, ...] = ()
+    # a history that returns now ("had a stroke last year and now IT IS HAPPENING AGAIN", "chest pain last year and
+    # ITS BACK"): after the sign, one of these dates it now, unless a negation stands in the three words before it
+    recurring: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -615,6 +615,8 @@ class Lexicon:
             self.languages["en"]
         self.kinds = {flag.id: flag.kind for flag in content.red_flags}
         self.severities = {flag.id: flag.severity for flag in content.red_flags}
+        # the sign it is when a little child is the one: a toddler's swallowed pills are a poisoning
+        self.in_a_little_one = {flag.id: flag.in_a_little_one for flag in content.red_flags if flag.in_a_little_one}
 
     def language(self, lang: str) -> Language:
         """The index of a content language (English when there is none for `lang`)."""

@@ -223,9 +223,19 @@ class Matcher:
                 mixed=code == lang,
             )
             if reading.flag is not None:
-                return reading
+                return self._in_a_little_one(reading)
             negated.extend(reading.negated)
         return RedFlagReading(None, None, tuple(dict.fromkeys(negated)))
+
+    def _in_a_little_one(self, reading: RedFlagReading) -> RedFlagReading:
+        """A sign read as what it is in a little child: "my toddler swallowed my pills" is a poisoning by accident,
+        with its advice ("stay with them, nothing to eat or drink"), not a self-harm's ("these thoughts")."""
+        instead = self.lexicon.in_a_little_one.get(reading.flag or "") if reading.little_one else None
+        if instead is None:
+            return reading
+        return replace(
+            reading, flag=instead, kind=self.lexicon.kinds[instead], severity=self.lexicon.severities[instead]
+        )
 
     def feeling(self, understood: Understanding) -> str | None:
         """ "better", "same" or "worse" said in a longer answer to "how do you feel now?" ("a bit better I

@@ -68,6 +68,7 @@ class RedFlagReading:
     severity: str | None = None
     for_other: bool = False
     history: tuple[str, ...] = ()
+    little_one: bool = False  # the one it is about is a little child ("my toddler swallowed my pills")
 
 
 # A one-word red flag used as a verb on an object is not an emergency: "stroke my foot gently"
@@ -188,6 +189,18 @@ def _told_as_history(
     return _holds_past(turned, words) or _holds_past(said, replace(words, past=_without(words.past, words.told)))
 
 
+def _recurs(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
+    """True when a history's sign is said to return after it: "had a stroke last year and now IT IS HAPPENING
+    AGAIN", "chest pain last year and ITS BACK" (not "don't want it happening again": a negation in the three words
+    before it)."""
+    if not words.recurring:
+        return False
+    after = [token.word for token in tokens[hit.end :]]
+    denying = words.negation.cues | words.denials
+    found = occurrences(after, words.recurring)
+    return any(denying.isdisjoint(after[max(0, where.start - 3) : where.start]) for where in found)
+
+
 def _until_likened(hit: Hit, tokens: Sequence[Token], said: list[str], words: Grammar) -> list[str]:
     """The hit's clause words up to a likening after the sign ("chest heavy again LIKE WHEN i had my heart attack
     last year": the history after it is the event likened, the sign is now), or the whole clause when there is
@@ -258,6 +271,8 @@ def _with_words_of(words: Grammar, told_in: Grammar, own: frozenset[str] | None 
         current=words.current + told_in.current,
         lead=words.lead | told_in.lead,
         others=words.others | told_in.others,
+        little_ones=words.little_ones + told_in.little_ones,
+        recurring=words.recurring + told_in.recurring,
         first_person=words.first_person | told_in.first_person,
         negation=either_negation(words.negation, told_in.negation),  # "chest pain NAHI hai"
         deniable=words.deniable + told_in.deniable,  # "main SUICIDE ka nahi soch raha" read as Russian too
@@ -530,38 +545,71 @@ def _addressed(tokens: Sequence[Token], words: Grammar) -> set[int]:
     return joined
 
 
-def _named_after(hit: Hit, tokens: Sequence[Token], words: Grammar, addressed: set[int]) -> bool:
-    """True when the one it is about is named after the sign, as languages that put the verb first do:
+def _named_after(hit: Hit, tokens: Sequence[Token], words: Grammar, addressed: set[int]) -> int | None:
+    """The position of the one it is about when named after the sign, as languages that put the verb first do:
     "gusto raw magpakamatay NG KAPATID ko", "hindi makahinga ANG NANAY ko"."""
     if not words.others_after:
-        return False
+        return None
     clause = tokens[hit.end - 1].clause
     reach = range(hit.start, min(len(tokens), hit.end + AFTER_REACH))
     named = _filled(tokens, words.others_after, words) - addressed
-    return any(p in reach and tokens[p].clause == clause for p in named)
+    return next((p for p in sorted(named) if p in reach and tokens[p].clause == clause), None)
 
 
-def _about_someone_else(hit: Hit, tokens: Sequence[Token], words: Grammar, kind: str = "") -> bool:
-    """True when the hit speaks of another person: "his chest", "my husband is clutching...", "mum face
-    went funny"; the nearest person named before it decides (up to 12 words back, in this clause or the
-    one before). For self-harm, people a thing is for are not meant: "I wrote letters to my mum"."""
+LITTLE_AGE = 12  # "{n}" in a little one's words stands for a number up to this ("my 2 year old", not "my 40 year old")
+
+
+def _little_word(pattern: str, word: str) -> bool:
+    """A word of a little one's words: itself, or "{n}" (with what stands around it: "{n}yo") over a small number."""
+    if "{n}" not in pattern:
+        return word == pattern
+    before, _, after = pattern.partition("{n}")
+    if len(word) <= len(before) + len(after) or not word.startswith(before) or not word.endswith(after):
+        return False
+    number = word[len(before) : len(word) - len(after)]
+    return number.isdigit() and int(number) <= LITTLE_AGE
+
+
+def _little_ones(tokens: Sequence[Token], words: Grammar) -> frozenset[int]:
+    """Positions of a little child named ("my TODDLER", "our 2 YEAR OLD", "the 18 MONTH OLD"), and of a person
+    named right after those words ("my 3 year old SON")."""
+    found: set[int] = set()
+    for phrase in words.little_ones:
+        for start in range(len(tokens) - len(phrase) + 1):
+            if all(_little_word(part, tokens[start + i].word) for i, part in enumerate(phrase)):
+                end = start + len(phrase)
+                found.update(range(start, end))
+                if end < len(tokens) and tokens[end].word in words.others:
+                    found.add(end)
+    return frozenset(found)
+
+
+def _someone_else(
+    hit: Hit, tokens: Sequence[Token], words: Grammar, kind: str = "", little: frozenset[int] = frozenset()
+) -> int | None:
+    """Where the hit speaks of another person, the position of that person: "HIS chest", "my HUSBAND is
+    clutching...", "MUM face went funny", "my 2 YEAR OLD swallowed..." (`little`: a little one's words); the
+    nearest person named before it decides (up to 12 words back, in this clause or the one before). For
+    self-harm, people a thing is for are not meant: "I wrote letters to my mum". None: the writer."""
     addressed = _addressed(tokens, words) if kind == "self-harm" else set()
     if kind == "pregnancy":  # the baby of a pregnancy sign is the writer's own: "the baby hasn't moved since"
         addressed |= {index for index, token in enumerate(tokens) if token.word in words.unborn}
-    if _named_after(hit, tokens, words, addressed):
-        return True
-    if any(tokens[i].word in words.others for i in range(hit.start, hit.end) if i not in addressed):
-        return True
+    named = _named_after(hit, tokens, words, addressed)
+    if named is not None:
+        return named
+    for index in range(hit.start, hit.end):
+        if (tokens[index].word in words.others or index in little) and index not in addressed:
+            return index
     clause = tokens[hit.start].clause
     for index in range(hit.start - 1, max(-1, hit.start - 13), -1):
         token = tokens[index]
         if token.clause < clause - 1:
             break
-        if token.word in words.first_person:
-            return False
-        if token.word in words.others and index not in addressed:
-            return True
-    return False
+        if token.word in words.first_person and index not in little:
+            return None
+        if (token.word in words.others or index in little) and index not in addressed:
+            return index
+    return None
 
 
 def _denied(
@@ -674,7 +722,7 @@ def _sort_hits(
             now = None
         key = (at, tokens[hit.end - 1].clause, len(said), now)
         if key not in history:
-            history[key] = _told_as_history(hit, tokens, words, opening, said)
+            history[key] = _told_as_history(hit, tokens, words, opening, said) and not _recurs(hit, tokens, words)
         return history[key]
 
     for number, hit in enumerate(hits):
@@ -820,11 +868,14 @@ def scan_red_flags(
         return severity, kind, -hit.score, -hit.size, hit.start
 
     best = min(sorting.raised, key=rank)
+    little = _little_ones(tokens, words) if words.little_ones else frozenset()
+    who = _someone_else(best, tokens, words, kinds.get(best.label, ""), little)
     return RedFlagReading(
         best.label,
         kinds.get(best.label, "emergency"),
         tuple(label for label in negated if label != best.label),
         severity_of.get(best.label, "emergency"),
-        _about_someone_else(best, tokens, words, kinds.get(best.label, "")),
+        who is not None,
         tuple(sorting.history),
+        little_one=who in little,
     )

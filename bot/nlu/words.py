@@ -154,6 +154,8 @@ class Grammar:
     lingering: tuple[tuple[str, ...], ...]  # ...unless one follows: "and now his arm is STILL weak"
     ages: tuple[tuple[str, ...], ...]  # "when i was" 12: before a number, a history
     others: frozenset[str]  # "husband", "mum", "he": someone else is meant
+    little_ones: tuple[tuple[str, ...], ...]  # "toddler", "{n} year old": a little child ("{n}": a number up to 12)
+    recurring: tuple[tuple[str, ...], ...]  # "happening again", "its back": after a history's sign, it is now
     first_person: frozenset[str]  # "i", "me": the writer
     addressed: tuple[tuple[str, ...], ...]  # "to my {}": someone a thing is for ("{}" a word of `others`)
     addressed_links: frozenset[str]  # "and", "my": join more of them ("to my mum AND MY sister")
@@ -233,6 +235,8 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         lingering=tuple(tuple(phrase.split()) for phrase in words.red_flags.lingering),
         ages=tuple(tuple(phrase.split()) for phrase in words.red_flags.ages),
         others=frozenset(words.red_flags.others),
+        little_ones=tuple(tuple(phrase.split()) for phrase in words.red_flags.little_ones),
+        recurring=tuple(tuple(phrase.split()) for phrase in words.red_flags.recurring),
         first_person=frozenset(words.red_flags.first_person),
         addressed=tuple(tuple(pattern.split()) for pattern in words.red_flags.addressed),
         addressed_links=frozenset(words.red_flags.addressed_links),
