@@ -43,6 +43,9 @@ WRITERS = (
     "en28m",  # its mending: cramps in waves, not a leg cramp; choke idioms, choking on candy; a sign to be prevented
     "en29",  # English blind round, Dubai English: pain going to the jaw with a sweat; calm: a nurse's patients
     "en29m",  # its mending: jaw or arm pain with a sweat (not a tooth's, the gym's); a shift's cases; fainting laughing
+    "en30",  # English blind round, Dubai English: a toddler and pills, poison; calm: so tired i could pass out
+    "en30m",  # its mending: tiredness said big (could pass out, sleep forever); overdoses dealt with at work; a child
+    # kept from swallowing; asked if kids drink; cleaning stuff, harpic, lizol drunk
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
