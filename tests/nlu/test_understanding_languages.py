@@ -52,6 +52,8 @@ SETS = (
     "understanding_ru_28m.jsonl",
     "understanding_ru_29.jsonl",
     "understanding_ru_29m.jsonl",
+    "understanding_ru_30.jsonl",
+    "understanding_ru_30m.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
