@@ -47,6 +47,8 @@ SETS = (
     "understanding_ar_28m.jsonl",
     "understanding_ar_29.jsonl",
     "understanding_ar_29m.jsonl",
+    "understanding_ar_30.jsonl",
+    "understanding_ar_30m.jsonl",
     "understanding_ru_27.jsonl",
     "understanding_ru_28.jsonl",
     "understanding_ru_28m.jsonl",
