@@ -23,6 +23,8 @@ LITTLE = [
     "ребенок наглотался таблеток от давления",
     "bachche ne meri saari goliyan kha li",
     "ininom ng bata lahat ng gamot ko",
+    "my 3yo got into my medicine and ate some",
+    "toddler got into my pills, not sure how many he ate",
 ]
 OLDER = [
     "my son swallowed all my panadol",
@@ -52,6 +54,18 @@ def test_an_older_one_who_took_them_all_is_an_overdose(matcher: Matcher, text: s
 def test_the_writer_giving_an_age_is_still_the_writer(matcher: Matcher, text: str) -> None:
     u = matcher.understand(text)
     assert (u.red_flag, u.for_other) == ("overdose", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son got into medicine at university!",
+        "my daughter got accepted, she got into medicine",
+        "how do i stop my toddler from getting into my pills",
+    ],
+)
+def test_a_little_one_kept_from_medicines_or_a_place_got_into_is_no_emergency(matcher: Matcher, text: str) -> None:
+    assert matcher.understand(text).red_flag is None
 
 
 @pytest.mark.parametrize("text", ["my 2 year old", "our 3yo", "the 18 month old"])
