@@ -36,6 +36,8 @@ SETS = (
     "red_flags_south_29m.jsonl",  # round 29 mending: 'kinombulsyon', a sight's heart attack ahead, suicide campaigns
     "red_flags_ml_29.jsonl",  # round 29 (ml): Malayalam in Latin letters (Manglish), a new language; written first
     "red_flags_ml_29m.jsonl",  # round 29 mending: other Manglish spellings and forms of each sign, calm look-alikes
+    "red_flags_south_30.jsonl",  # blind round 30 (south): Bengali and Nepali mixes, laundry powder, 'kaam ka overdose'
+    "red_flags_south_30m.jsonl",  # round 30 mending: Bengali/Nepali chest, self-harm, pills; signs asked in general
 )
 CASES = read_sets(SETS)
 
