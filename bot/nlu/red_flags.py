@@ -588,8 +588,8 @@ def _someone_else(
     hit: Hit, tokens: Sequence[Token], words: Grammar, kind: str = "", little: frozenset[int] = frozenset()
 ) -> int | None:
     """Where the hit speaks of another person, the position of that person: "HIS chest", "my HUSBAND is
-    clutching...", "MUM face went funny", "my 2 YEAR OLD swallowed..." (`little`: a little one's words); the
-    nearest person named before it decides (up to 12 words back, in this clause or the one before). For
+    clutching...", "MUM face went funny", "my 2 YEAR OLD swallowed..." (`little`: a little one's words, named
+    before it); the nearest person named before it decides (up to 12 words back, in this clause or the one before). For
     self-harm, people a thing is for are not meant: "I wrote letters to my mum". None: the writer."""
     addressed = _addressed(tokens, words) if kind == "self-harm" else set()
     if kind == "pregnancy":  # the baby of a pregnancy sign is the writer's own: "the baby hasn't moved since"
@@ -597,7 +597,11 @@ def _someone_else(
     named = _named_after(hit, tokens, words, addressed)
     if named is not None:
         return named
-    for index in range(hit.start, hit.end):
+    # a person inside the sign: "HIS chest", "my BABY swallowed my pills"; after its first word only when the writer
+    # is not its subject ("i swallowed a bottle of BABY aspirin")
+    before = tokens[hit.start - 1] if hit.start else None
+    writer = before is not None and before.word in words.first_person and before.clause == tokens[hit.start].clause
+    for index in range(hit.start, hit.start + 1 if writer else hit.end):
         if (tokens[index].word in words.others or index in little) and index not in addressed:
             return index
     clause = tokens[hit.start].clause
@@ -877,5 +881,9 @@ def scan_red_flags(
         severity_of.get(best.label, "emergency"),
         who is not None,
         tuple(sorting.history),
-        little_one=who in little,
+        # the little one is the sign's subject, named before it, as its first word ("my TODDLER swallowed my pills")
+        # or after it where the verb comes first ("ininom ng BATA..."), not a word inside it ("a bottle of BABY
+        # aspirin", "the LITTLE ONES' pills")
+        little_one=who in little
+        and (not best.start < who < best.end or who == _named_after(best, tokens, words, set())),
     )

@@ -36,6 +36,9 @@ WRITER = [
     "I took all my pills",
     "I am 40 years old and took all my pills",
     "im 11 yrs old n took all the pills in the house",
+    "i swallowed a whole bottle of baby aspirin",
+    "i took all the little ones pills",
+    "took all my pills and the baby is asleep",
 ]
 
 
