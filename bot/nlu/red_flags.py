@@ -597,12 +597,10 @@ def _someone_else(
     named = _named_after(hit, tokens, words, addressed)
     if named is not None:
         return named
-    # a person inside the sign: "HIS chest", "my BABY swallowed my pills"; after its first word only when the writer
-    # is not its subject ("i swallowed a bottle of BABY aspirin")
-    before = tokens[hit.start - 1] if hit.start else None
-    writer = before is not None and before.word in words.first_person and before.clause == tokens[hit.start].clause
-    for index in range(hit.start, hit.start + 1 if writer else hit.end):
-        if (tokens[index].word in words.others or index in little) and index not in addressed:
+    # a person inside the sign: "HIS chest", "i gave my SON too much panadol"; a little one's words only as its
+    # first ("my 18 MONTH OLD ate my pills"), not after ("i took all the LITTLE ONES pills")
+    for index in range(hit.start, hit.end):
+        if (tokens[index].word in words.others or (index == hit.start and index in little)) and index not in addressed:
             return index
     clause = tokens[hit.start].clause
     for index in range(hit.start - 1, max(-1, hit.start - 13), -1):

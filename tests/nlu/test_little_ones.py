@@ -31,12 +31,12 @@ OLDER = [
     "my 15 year old took all my pills",
     "ابني بلع كل حبوب البنادول",
     "сын выпил все мои таблетки",
+    "i swallowed a whole bottle of baby aspirin",  # a little one's word inside the sign names no little one
 ]
 WRITER = [
     "I took all my pills",
     "I am 40 years old and took all my pills",
     "im 11 yrs old n took all the pills in the house",
-    "i swallowed a whole bottle of baby aspirin",
     "i took all the little ones pills",
     "took all my pills and the baby is asleep",
 ]
