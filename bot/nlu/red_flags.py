@@ -391,12 +391,21 @@ def _other_senses(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
     is compared as written ("мама боится +инсульта", never "боится что у нее инсульт")."""
     masked = list(tokens)
     consumed = 0
+    said: set[str] | None = None  # the stems, and the words as written (`EXACT`), a second word of a sense may be
     for start, token in enumerate(tokens):
         if start < consumed:
             continue
+        by_second = words.senses_by_second.get(token.stem)
+        if by_second is None:
+            continue
+        if said is None:
+            said = {t.stem for t in tokens} | {EXACT + t.word for t in tokens} | {""}
         best: tuple[int, str] | None = None  # the end of the sense read at this word, and its reading
         size = 0
-        for sense, reading in words.senses.get(token.stem, ()):
+        # in the file's order, the first of the most words wins
+        for _place, sense, reading in sorted(
+            found for second, group in by_second.items() if second in said for found in group
+        ):
             end = _sense_end(tokens, start, sense)
             if end is not None and len(sense) > size:
                 best, size = (end, reading), len(sense)

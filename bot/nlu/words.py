@@ -190,6 +190,9 @@ class Grammar:
     # "keep fit", "overdose on netflix": stems of words in another sense, and the word they read as
     # ("blood pressure = bp"; "" when none)
     senses: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]  # by the stem of their first word
+    # ...and by their second word too ("" for one word): a first word with thousands of senses ("so {young} does not
+    # {kept_verb}") tries only those whose second word the text holds
+    senses_by_second: Mapping[str, Mapping[str, tuple[tuple[int, tuple[str, ...], str], ...]]]
     reading_joints: frozenset[str]  # "150 OVER 95": a blood pressure reading
     high_reading: str  # a high reading reads as this word (the first of the red-flag word class "bp_high")
     crisis_reading: str  # a reading of 180/120 or more, as this word (the first of the class "bp_crisis"; "" if none)
@@ -261,7 +264,8 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         lead=frozenset(words.red_flags.lead),
         pregnant=next(iter(words.red_flags.concepts.get("pregnant", ())), ""),
         durations=frozenset(words.red_flags.durations),
-        senses=_senses(words, stem),
+        senses=(senses := _senses(words, stem)),
+        senses_by_second=_by_second(senses),
         reading_joints=frozenset(words.red_flags.reading_joints),
         high_reading=next(iter(words.red_flags.concepts.get("bp_high", ())), ""),
         crisis_reading=next(iter(words.red_flags.concepts.get("bp_crisis", ())), ""),
@@ -292,6 +296,19 @@ def _senses(words: LanguageWords, stem: Stemmer) -> dict[str, tuple[tuple[tuple[
     for stems, reading in found.items():
         by_first.setdefault(stems[0], []).append((stems, reading))
     return {first: tuple(senses) for first, senses in by_first.items()}
+
+
+def _by_second(
+    senses: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]],
+) -> dict[str, dict[str, tuple[tuple[int, tuple[str, ...], str], ...]]]:
+    """The senses by the stem of their first word, then of their second ("" for a sense of one word), each with
+    its place among its first word's senses (the file's order decides between senses of one size)."""
+    index: dict[str, dict[str, list[tuple[int, tuple[str, ...], str]]]] = {}
+    for first, found in senses.items():
+        for place, (sense, reading) in enumerate(found):
+            second = sense[1] if len(sense) > 1 else ""
+            index.setdefault(first, {}).setdefault(second, []).append((place, sense, reading))
+    return {first: {second: tuple(group) for second, group in by.items()} for first, by in index.items()}
 
 
 @functools.cache
