@@ -45,6 +45,7 @@ _SCRIPTS = (
     ("Mlym", re.compile(r"[\u0d00-\u0d7f]")),
     ("Latn", re.compile(r"[a-z]")),
 )
+_SCRIPT_NAMES = frozenset(name for name, _ in _SCRIPTS)
 # The script a language is written in, unless its code says ("ar-Latn").
 _NATIVE_SCRIPT = {"ar": "Arab", "ur": "Arab", "fa": "Arab", "ru": "Cyrl", "hi": "Deva", "ml": "Mlym"}
 
@@ -61,7 +62,7 @@ class LanguageGuess:
 def script_of(lang: str) -> str:
     """The script a content language is written in: "ar-Latn" -> "Latn", "ar" -> "Arab", "en" -> "Latn"."""
     _, _, variant = lang.partition("-")
-    return variant if variant in {"Latn", "Arab", "Cyrl", "Deva", "Mlym"} else _NATIVE_SCRIPT.get(lang, "Latn")
+    return variant if variant in _SCRIPT_NAMES else _NATIVE_SCRIPT.get(lang, "Latn")
 
 
 def base_language(lang: str) -> str:

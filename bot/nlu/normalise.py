@@ -130,7 +130,7 @@ def _characters(text: str) -> str:
 # ("ഞാൻ") newer keyboards type.
 _ZWJ = "\u200d"
 _CHILLU = {"ണ": "ൺ", "ന": "ൻ", "ര": "ർ", "ല": "ൽ", "ള": "ൾ", "ക": "ൿ"}
-_OLD_CHILLU = re.compile("([ണനരലളക])\u0d4d\u200d")
+_OLD_CHILLU = re.compile(f"([{''.join(_CHILLU)}])\u0d4d{_ZWJ}")
 _ASCII_CLAUSE = re.compile(r"[.,;:!?()\[\]{}]")
 _ASCII_OTHER = re.compile(r"[^a-z0-9'\x00-\x02]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
