@@ -791,6 +791,27 @@ def _spot(index: PhraseIndex, tokens: Sequence[Token]) -> list[Hit]:
     )
 
 
+def _said_unless(
+    language: Language, tokens: Sequence[Token], clauses: Sequence[list[str]], said: frozenset[str], words: Grammar
+) -> list[Hit]:
+    """The signs said in a context of `language` that makes them no sign ("took all my pills AS PRESCRIBED")."""
+    return [
+        u
+        for (context, index), firsts in zip(language.red_flags_unless, language.unless_firsts, strict=True)
+        if not firsts.isdisjoint(said) and _context_said(clauses, context, words)
+        for u in _spot(index, tokens)
+    ]
+
+
+def _told_unless(language: Language, tokens: Sequence[Token], count: int, words: Grammar) -> list[Hit]:
+    """The signs the language the text is written in reads as no sign in their context, in its own tokens,
+    when they are as many as the reading language's (`count`), so that positions are the same words."""
+    if len(tokens) != count:
+        return []
+    tokens = split_at(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words.contrasts)
+    return _said_unless(language, tokens, _clauses(tokens), frozenset(token.word for token in tokens), words)
+
+
 def scan_red_flags(
     language: Language,
     tokens: Sequence[Token],
@@ -800,6 +821,7 @@ def scan_red_flags(
     told_in: Grammar | None = None,
     told_contexts: Mapping[str, tuple[tuple[str, ...], ...]] | None = None,
     mixed: bool = False,
+    told_unless: tuple[Language, Sequence[Token]] | None = None,
 ) -> RedFlagReading:
     """The most severe sign in the tokens (emergency, urgent, not-self-care), and the ones they say are
     absent or past. Signs that count in a context ("pregnant") are sorted apart from the rest, so a
@@ -807,7 +829,9 @@ def scan_red_flags(
     words of the language the text is written in, when it is scanned in another for the words mixed in:
     its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about;
     `told_contexts`: that language's context words by name, which let signs count too ("ana 7amel ... bleeding");
-    `mixed`: `told_in` is only mixed into a text written in this language (`_with_words_of`)."""
+    `mixed`: `told_in` is only mixed into a text written in this language (`_with_words_of`); `told_unless`: the
+    language the text is written in and its tokens, whose contexts that make a sign no sign hold here too ("took
+    12 tablets AS PRESCRIBED" is no overdose when read for Hinglish either)."""
     words = (
         language.words
         if told_in is None
@@ -818,12 +842,7 @@ def scan_red_flags(
     said = frozenset(token.word for token in tokens)  # a table none of whose first words is here is not said
     # A sign said in a context that makes it no sign ("the kettle broke, water all over the floor"), whether
     # it counts alone or only in a context of its own ("I'm pregnant and the tap is leaking water").
-    unless = [
-        u
-        for (context, index), firsts in zip(language.red_flags_unless, language.unless_firsts, strict=True)
-        if not firsts.isdisjoint(said) and _context_said(clauses, context, words)
-        for u in _spot(index, tokens)
-    ]
+    unless = _said_unless(language, tokens, clauses, said, words)
     groups = [_spot(language.red_flags, tokens)]
     for name, index in language.red_flags_given:
         # said in the language the text is written in as well: "ana 7AMEL w 3andi bleeding"
@@ -833,6 +852,8 @@ def scan_red_flags(
         in_own = bool(own) and not language.context_firsts[name].isdisjoint(said) and _context_said(clauses, own, words)
         if in_own or (bool(told) and _context_said(clauses, told, words)):  # "I'm 14 weeks ... bleeding"
             groups.append(_spot(index, tokens))
+    if told_unless is not None and told_in is not None and any(groups):
+        unless += _told_unless(*told_unless, len(tokens), told_in)
     if unless:
         groups = [
             [h for h in found if not any(h.label == u.label and set(h.positions) <= set(u.positions) for u in unless)]
