@@ -46,6 +46,9 @@ WRITERS = (
     "en30",  # English blind round, Dubai English: a toddler and pills, poison; calm: so tired i could pass out
     "en30m",  # its mending: tiredness said big (could pass out, sleep forever); overdoses dealt with at work; a child
     # kept from swallowing; asked if kids drink; cleaning stuff, harpic, lizol drunk
+    "en31",  # English blind round, Dubai English: a child in a hot car; calm: a shift's patients, a film's heroine
+    "en31m",  # its mending: a child shut in a car; a Ramadan fast, no fast breath; a fear of dying told of a hard hour;
+    # a choke from laughter; patients named before their sign; a film's roles
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
