@@ -273,7 +273,17 @@ class Matcher:
                 break
         english = self.lexicon.languages.get("en")
         if red.flag is None and english is not None and "en" in long_tokens and language.lang != "en":
-            for reader, bridged in self._pain_bridged(language, long_tokens[language.lang], english, long_tokens["en"]):
+            # the text's own language first, then another of its scripts read beside it: Cyrillic Russian with
+            # translit in it, "my husband chest bolit сильно" (the pain in ru-Latn, the chest in English)
+            bridges = (
+                pair
+                for code in dict.fromkeys((language.lang, *long_tokens))
+                if code != "en"
+                for pair in self._pain_bridged(
+                    self.lexicon.languages[code], long_tokens[code], english, long_tokens["en"]
+                )
+            )
+            for reader, bridged in bridges:
                 found = self._red_flags({reader.lang: bridged}, language.lang, ())  # "my chest болит"
                 if found.flag is not None:
                     red = replace(found, negated=red.negated)

@@ -56,6 +56,8 @@ SETS = (
     "understanding_ru_29m.jsonl",
     "understanding_ru_30.jsonl",
     "understanding_ru_30m.jsonl",
+    "understanding_ru_31.jsonl",  # round 31 blind (Russian), then its mending set
+    "understanding_ru_31m.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
