@@ -128,6 +128,13 @@ def _read_bare(language: Language, bare: Sequence[str], denied: set[str]) -> lis
     return found
 
 
+def _just_inside(hit: Hit, tokens: Sequence[Token], just: frozenset[str]) -> bool:
+    """True when a "just" no clause is split at stands between a hit's own words: "ما عندي امساك بطني بس منفوخ"
+    (no constipation, my belly is JUST bloated) names what is left after a denial, no item of its list."""
+    own = set(hit.positions)
+    return any(tokens[index].word in just for index in range(hit.start, hit.end) if index not in own)
+
+
 def match_symptoms(
     language: Language, tokens: Sequence[Token], *, fuzzy: bool = True, negation: Negation | None = None
 ) -> SymptomReading:
@@ -142,7 +149,12 @@ def match_symptoms(
     if language.words.figures:  # "tired of waiting", "my kids are a pain in the neck"
         figurative = {p for where in occurrences([t.word for t in tokens], language.words.figures) for p in where}
         hits = [hit for hit in hits if not figurative.issuperset(hit.positions)]
-    negated_numbers = negated_hits(hits, tokens, negation, language.words.keep_order)
+    just = (language.words.contrasts - language.plain_contrasts) & negation.hedges
+    negated_numbers = {
+        number
+        for number in negated_hits(hits, tokens, negation, language.words.keep_order)
+        if not _just_inside(hits[number], tokens, just)
+    }
     negated_numbers.update(number for number, hit in enumerate(hits) if denied_inside(hit, tokens, negation))
     scores: dict[str, tuple[float, int]] = {}
     negated: dict[str, None] = {}
