@@ -38,6 +38,8 @@ SETS = (
     "red_flags_ml_29m.jsonl",  # round 29 mending: other Manglish spellings and forms of each sign, calm look-alikes
     "red_flags_south_30.jsonl",  # blind round 30 (south): Bengali and Nepali mixes, laundry powder, 'kaam ka overdose'
     "red_flags_south_30m.jsonl",  # round 30 mending: Bengali/Nepali chest, self-harm, pills; signs asked in general
+    "red_flags_south_31.jsonl",  # blind round 31 (south): drowning, Bengali fits, Tamil 'nenju vali', ward talk
+    "red_flags_south_31m.jsonl",  # round 31 mending: drowned in four languages, a plan told, documentaries, stairs
 )
 CASES = read_sets(SETS)
 
