@@ -803,13 +803,19 @@ def _said_unless(
     ]
 
 
-def _told_unless(language: Language, tokens: Sequence[Token], count: int, words: Grammar) -> list[Hit]:
-    """The signs the language the text is written in reads as no sign in their context, in its own tokens,
-    when they are as many as the reading language's (`count`), so that positions are the same words."""
+def _told_readings(
+    language: Language, tokens: Sequence[Token], count: int, words: Grammar
+) -> tuple[list[Hit], frozenset[int]]:
+    """What the language the text is written in reads in its own tokens, when they are as many as the reading
+    language's (`count`), so that positions are the same words: the signs it reads as no sign in their context
+    ("took 12 tablets AS PRESCRIBED"), and the positions of the words it reads in another sense ("watched a
+    DOCUMENTARY ON SUICIDE", where a Russian reading in Latin letters takes "on" for "он", he)."""
     if len(tokens) != count:
-        return []
-    tokens = split_at(_other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words), words.contrasts)
-    return _said_unless(language, tokens, _clauses(tokens), frozenset(token.word for token in tokens), words)
+        return [], frozenset()
+    read = _other_senses(_high_readings(_weeks_pregnant(tokens, words), words), words)
+    blank = frozenset(index for index, token in enumerate(read) if not token.word and tokens[index].word)
+    read = split_at(read, words.contrasts)
+    return _said_unless(language, read, _clauses(read), frozenset(token.word for token in read), words), blank
 
 
 def scan_red_flags(
@@ -830,8 +836,8 @@ def scan_red_flags(
     its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about;
     `told_contexts`: that language's context words by name, which let signs count too ("ana 7amel ... bleeding");
     `mixed`: `told_in` is only mixed into a text written in this language (`_with_words_of`); `told_unless`: the
-    language the text is written in and its tokens, whose contexts that make a sign no sign hold here too ("took
-    12 tablets AS PRESCRIBED" is no overdose when read for Hinglish either)."""
+    language the text is written in and its tokens, whose contexts that make a sign no sign, and senses, hold here
+    too ("took 12 tablets AS PRESCRIBED" is no overdose when read for Hinglish either)."""
     words = (
         language.words
         if told_in is None
@@ -853,7 +859,10 @@ def scan_red_flags(
         if in_own or (bool(told) and _context_said(clauses, told, words)):  # "I'm 14 weeks ... bleeding"
             groups.append(_spot(index, tokens))
     if told_unless is not None and told_in is not None and any(groups):
-        unless += _told_unless(*told_unless, len(tokens), told_in)
+        told_unless_hits, told_blank = _told_readings(*told_unless, len(tokens), told_in)
+        unless += told_unless_hits
+        if told_blank:  # a word the text's own language reads in another sense is no sign's word here either
+            groups = [[hit for hit in found if told_blank.isdisjoint(hit.positions)] for found in groups]
     if unless:
         groups = [
             [h for h in found if not any(h.label == u.label and set(h.positions) <= set(u.positions) for u in unless)]

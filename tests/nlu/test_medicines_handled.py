@@ -2,7 +2,8 @@
 a day for her heart": [overdose] unless.per_day), taken as prescribed, a cleaning product carried somewhere ("i
 took the bleach upstairs": [poisoning] unless.carried); and what the text's own language reads as no sign is no
 sign when the text is read for another language too ("took 12 tablets as prescribed" read for Roman Hindi,
-whose word files know 'took' and 'tablets' but not 'as prescribed')."""
+whose word files know 'took' and 'tablets' but not 'as prescribed'), and so are the words it reads in another
+sense ("a documentary ON SUICIDE" read in Russian Latin letters, where "on" is "он")."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ HANDLED = [
     "took the rat poison out of reach of the kids",
     "he took the dettol to the bathroom to clean",
     "studying for my nursing exam: signs of pre eclampsia are high bp and protein in urine",
+    # ...and a word the text's own language reads in another sense: "on" is not Russian "он" (he) here
+    "watched a documentary on suicide prevention, it was really good",
+    "watched a documentary on suicide",
+    "my sister is a nurse she says many bleeding patients come",
 ]
 SWALLOWED = [
     ("took 12 tablets", "overdose"),
@@ -30,6 +35,9 @@ SWALLOWED = [
     ("i took the bleach upstairs and drank it", "poisoning"),
     ("she took bleach and now she is vomiting", "poisoning"),
     ("my son drank bleach outside", "poisoning"),
+    ("watched a documentary about suicide and now i want to kill myself too", "self-harm"),
+    ("a film about suicide made me want to end my life", "self-harm"),
+    ("my cut is bleeding and wont stop", "severe-bleeding"),
 ]
 
 
