@@ -60,6 +60,8 @@ SETS = (
     "understanding_ru_30m.jsonl",
     "understanding_ru_31.jsonl",  # round 31 blind (Russian), then its mending set
     "understanding_ru_31m.jsonl",
+    "understanding_ru_32.jsonl",  # round 32 blind (Russian: songs, doctors' talk, a match), then its mending set
+    "understanding_ru_32m.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
