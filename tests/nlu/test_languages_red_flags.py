@@ -40,6 +40,8 @@ SETS = (
     "red_flags_south_30m.jsonl",  # round 30 mending: Bengali/Nepali chest, self-harm, pills; signs asked in general
     "red_flags_south_31.jsonl",  # blind round 31 (south): drowning, Bengali fits, Tamil 'nenju vali', ward talk
     "red_flags_south_31m.jsonl",  # round 31 mending: drowned in four languages, a plan told, documentaries, stairs
+    "red_flags_south_32.jsonl",  # blind round 32 (south): signs asked then told now, a maid beaten, Nepali poison
+    "red_flags_south_32m.jsonl",  # round 32 mending: a month 'chal raha', threats told of others, match idioms, shifts
 )
 CASES = read_sets(SETS)
 
