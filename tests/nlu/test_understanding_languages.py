@@ -51,6 +51,8 @@ SETS = (
     "understanding_ar_30m.jsonl",
     "understanding_ar_31.jsonl",  # round 31 blind (Gulf to Maghrebi, Arabizi) and its mending set
     "understanding_ar_31m.jsonl",
+    "understanding_ar_32.jsonl",  # round 32 blind (dialects, Arabizi, negation scope, pregnancy), its mending set
+    "understanding_ar_32m.jsonl",
     "understanding_ru_27.jsonl",
     "understanding_ru_28.jsonl",
     "understanding_ru_28m.jsonl",
