@@ -53,6 +53,7 @@ _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 _CONTRACTIONS = re.compile(
     r"\b(?:(?P<cannot>can'?t|can not|cna'?t|ca'n?t|caa?n'?n?t|cann'?t|cnt)|(?P<will>won'?t)|(?P<aint>ain'?t)"
     r"|(?P<nt>do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n'?t"
+    r"|(?P<misspelt>havn'?t|hvn'?t|dnt|dint|dosn'?t|dosen'?t|cudn'?t|wudn'?t|shudn'?t)"
     r"|(?P<are>you|we|they)'re|(?P<ll>you|we|they|he|she|it|i)'ll|(?P<ve>you|we|they|i)'?ve"
     r"|(?P<is>it|that|what|there|he|she|where|who|how)'?s|i'?m|i'd|let's|gonna|wanna|gotta|u|ur)\b"
     r"|'s\b"
@@ -72,8 +73,24 @@ _WHOLE_WORDS = {
 }
 
 
+# Text-speak spellings of a negated auxiliary, a vowel left out: "havnt pooped in 4 days", "i dint sleep".
+_MISSPELT = {
+    "havnt": "have not",
+    "hvnt": "have not",
+    "dnt": "do not",
+    "dint": "did not",
+    "dosnt": "does not",
+    "dosent": "does not",
+    "cudnt": "could not",
+    "wudnt": "would not",
+    "shudnt": "should not",
+}
+
+
 def _expand(match: re.Match[str]) -> str:
     groups = match.groupdict()
+    if groups["misspelt"]:
+        return _MISSPELT[groups["misspelt"].replace("'", "")]
     if groups["cannot"]:
         return "cannot"
     if groups["will"]:

@@ -49,6 +49,9 @@ WRITERS = (
     "en31",  # English blind round, Dubai English: a child in a hot car; calm: a shift's patients, a film's heroine
     "en31m",  # its mending: a child shut in a car; a Ramadan fast, no fast breath; a fear of dying told of a hard hour;
     # a choke from laughter; patients named before their sign; a film's roles
+    "en32",  # English blind round, Dubai English: negation scope, signs in questions; calm: lyrics, gaming, tv sport
+    "en32m",  # its mending: postpartum voices; an elder's infection with confusion; a meter's LO; a song's, a game's,
+    # a screen's signs; a chilli's burn; a baby who cannot stop kicking
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
