@@ -221,7 +221,7 @@ class Matcher:
                 None if told is None else told.words,
                 None if told is None else told.red_flag_contexts,
                 mixed=code == lang,
-                told_unless=None if told is None or code == lang else (told, long_tokens.get(lang, ())),
+                told_reading=None if told is None or code == lang else (told, long_tokens.get(lang, ())),
             )
             if reading.flag is not None:
                 return self._in_a_little_one(reading)

@@ -827,7 +827,7 @@ def scan_red_flags(
     told_in: Grammar | None = None,
     told_contexts: Mapping[str, tuple[tuple[str, ...], ...]] | None = None,
     mixed: bool = False,
-    told_unless: tuple[Language, Sequence[Token]] | None = None,
+    told_reading: tuple[Language, Sequence[Token]] | None = None,
 ) -> RedFlagReading:
     """The most severe sign in the tokens (emergency, urgent, not-self-care), and the ones they say are
     absent or past. Signs that count in a context ("pregnant") are sorted apart from the rest, so a
@@ -835,7 +835,7 @@ def scan_red_flags(
     words of the language the text is written in, when it is scanned in another for the words mixed in:
     its history markers tell a history too ("pichle saal heart attack aaya tha"), its people whom it is about;
     `told_contexts`: that language's context words by name, which let signs count too ("ana 7amel ... bleeding");
-    `mixed`: `told_in` is only mixed into a text written in this language (`_with_words_of`); `told_unless`: the
+    `mixed`: `told_in` is only mixed into a text written in this language (`_with_words_of`); `told_reading`: the
     language the text is written in and its tokens, whose contexts that make a sign no sign, and senses, hold here
     too ("took 12 tablets AS PRESCRIBED" is no overdose when read for Hinglish either)."""
     words = (
@@ -858,9 +858,9 @@ def scan_red_flags(
         in_own = bool(own) and not language.context_firsts[name].isdisjoint(said) and _context_said(clauses, own, words)
         if in_own or (bool(told) and _context_said(clauses, told, words)):  # "I'm 14 weeks ... bleeding"
             groups.append(_spot(index, tokens))
-    if told_unless is not None and told_in is not None and any(groups):
-        told_unless_hits, told_blank = _told_readings(*told_unless, len(tokens), told_in)
-        unless += told_unless_hits
+    if told_reading is not None and told_in is not None and any(groups):
+        told_unless, told_blank = _told_readings(*told_reading, len(tokens), told_in)
+        unless += told_unless
         if told_blank:  # a word the text's own language reads in another sense is no sign's word here either
             groups = [[hit for hit in found if told_blank.isdisjoint(hit.positions)] for found in groups]
     if unless:
