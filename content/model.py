@@ -268,6 +268,9 @@ class RedFlagWords:
     # a history that returns now ("had a stroke last year and now IT IS HAPPENING AGAIN", "chest pain last year and
     # ITS BACK"): after the sign, one of these dates it now, unless a negation stands in the three words before it
     recurring: tuple[str, ...] = ()
+    # a fear of dying, not a wish ("i feel like i am GOING TO DIE and my chest is crushing"): beside a body's sign it
+    # is that sign's fear, and that sign's advice is given; alone it is still read as self-harm
+    dread: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -273,6 +273,7 @@ def _with_words_of(words: Grammar, told_in: Grammar, own: frozenset[str] | None 
         others=words.others | told_in.others,
         little_ones=words.little_ones + told_in.little_ones,
         recurring=words.recurring + told_in.recurring,
+        dread=words.dread + told_in.dread,
         first_person=words.first_person | told_in.first_person,
         negation=either_negation(words.negation, told_in.negation),  # "chest pain NAHI hai"
         deniable=words.deniable + told_in.deniable,  # "main SUICIDE ka nahi soch raha" read as Russian too
@@ -818,6 +819,26 @@ def _told_readings(
     return _said_unless(language, read, _clauses(read), frozenset(token.word for token in read), words), blank
 
 
+def _beside_dread(
+    raised: list[Hit], tokens: Sequence[Token], kinds: Mapping[str, str], severity_of: Mapping[str, str], words: Grammar
+) -> list[Hit]:
+    """The raised signs without a self-harm that is only a fear of dying ([red_flags] dread) when an emergency of
+    another kind is raised beside it: "i feel like i am GOING TO DIE and my chest is crushing" is the chest's
+    emergency (an urgent sign beside it leaves the self-harm's: "going to die, my period is so heavy")."""
+    if not words.dread:
+        return raised
+
+    def feared(hit: Hit) -> bool:
+        said = [tokens[index].word for index in range(hit.start, hit.end)]
+        return kinds.get(hit.label) == "self-harm" and any(True for _ in occurrences(said, words.dread))
+
+    kept = [hit for hit in raised if not feared(hit)]
+    emergency = any(
+        kinds.get(hit.label) != "self-harm" and severity_of.get(hit.label, "emergency") == "emergency" for hit in kept
+    )
+    return kept if emergency else raised
+
+
 def scan_red_flags(
     language: Language,
     tokens: Sequence[Token],
@@ -908,7 +929,7 @@ def scan_red_flags(
         kind = KIND_ORDER.get(kinds.get(hit.label, ""), len(KIND_ORDER))
         return severity, kind, -hit.score, -hit.size, hit.start
 
-    best = min(sorting.raised, key=rank)
+    best = min(_beside_dread(sorting.raised, tokens, kinds, severity_of, words), key=rank)
     little = _little_ones(tokens, words) if words.little_ones else frozenset()
     who = _someone_else(best, tokens, words, kinds.get(best.label, ""), little)
     return RedFlagReading(

@@ -156,6 +156,7 @@ class Grammar:
     others: frozenset[str]  # "husband", "mum", "he": someone else is meant
     little_ones: tuple[tuple[str, ...], ...]  # "toddler", "{n} year old": a little child ("{n}": a number up to 12)
     recurring: tuple[tuple[str, ...], ...]  # "happening again", "its back": after a history's sign, it is now
+    dread: tuple[tuple[str, ...], ...]  # "going to die": a fear of dying, the body's sign beside it goes first
     first_person: frozenset[str]  # "i", "me": the writer
     addressed: tuple[tuple[str, ...], ...]  # "to my {}": someone a thing is for ("{}" a word of `others`)
     addressed_links: frozenset[str]  # "and", "my": join more of them ("to my mum AND MY sister")
@@ -240,6 +241,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         others=frozenset(words.red_flags.others),
         little_ones=tuple(tuple(phrase.split()) for phrase in words.red_flags.little_ones),
         recurring=tuple(tuple(phrase.split()) for phrase in words.red_flags.recurring),
+        dread=tuple(tuple(phrase.split()) for phrase in words.red_flags.dread),
         first_person=frozenset(words.red_flags.first_person),
         addressed=tuple(tuple(pattern.split()) for pattern in words.red_flags.addressed),
         addressed_links=frozenset(words.red_flags.addressed_links),
