@@ -271,6 +271,9 @@ class RedFlagWords:
     # a fear of dying, not a wish ("i feel like i am GOING TO DIE and my chest is crushing"): beside a body's sign it
     # is that sign's fear, and that sign's advice is given; alone it is still read as self-harm
     dread: tuple[str, ...] = ()
+    # a week named before its number says pregnant as `gestation` does after it ("انا في الاسبوع 30", "in WEEK 30"),
+    # a number from 4 to 42, unless a `durations` word stands before or a `not_gestation` word after the number
+    week_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -313,6 +313,12 @@ def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...
     marked = list(tokens)
     for index in range(len(tokens) - 1):
         word, after = tokens[index].word, tokens[index + 1]
+        if words.pregnant and word in words.week_of and _week_number(tokens, index, words):
+            # the number reads "pregnant", the week word stays for what it says beside it ("وانا حامل في الاسبوع")
+            marked[index + 1] = replace(
+                after, word=words.pregnant, stem=words.stem(words.pregnant), known=True, filler=False
+            )
+            continue
         if not words.pregnant or not word.isdigit():
             continue
         following = (
@@ -333,6 +339,16 @@ def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...
             after, word=words.pregnant, stem=words.stem(words.pregnant), known=True, filler=False
         )
     return tuple(marked)
+
+
+def _week_number(tokens: Sequence[Token], index: int, words: Grammar) -> bool:
+    """Whether the week word at `index` is a week of pregnancy told before its number: "انا في الاسبوع 30", "in
+    week 26" (4 to 42; not "week 30 OF the course", nor "every week 5 TIMES")."""
+    number = tokens[index + 1]
+    if not number.word.isdigit() or not 4 <= int(number.word) <= 42 or number.clause != tokens[index].clause:
+        return False
+    following = tokens[index + 2] if index + 2 < len(tokens) else None
+    return following is None or following.clause != number.clause or following.word not in words.not_gestation
 
 
 def _high_readings(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -183,6 +183,7 @@ class Grammar:
     being: frozenset[str]
     along: frozenset[str]
     not_gestation: frozenset[str]  # "8 months old"
+    week_of: frozenset[str]  # "week" before its number: "in week 30", "في الاسبوع 30"
     infants: frozenset[str]  # "my son is 8 months"
     current: tuple[tuple[str, ...], ...]  # "pregnant with my first": the present
     lead: frozenset[str]  # "that was" years ago
@@ -261,21 +262,28 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         being=frozenset(words.red_flags.being),
         along=frozenset(words.red_flags.along),
         not_gestation=frozenset(words.red_flags.not_gestation),
+        week_of=frozenset(words.red_flags.week_of),
         infants=frozenset(words.red_flags.infants),
         current=tuple(tuple(phrase.split()) for phrase in words.red_flags.current),
         lead=frozenset(words.red_flags.lead),
-        pregnant=next(iter(words.red_flags.concepts.get("pregnant", ())), ""),
+        pregnant=_first_word(words.red_flags.concepts.get("pregnant", ())),
         durations=frozenset(words.red_flags.durations),
         senses=(senses := _senses(words, stem)),
         senses_by_second=_by_second(senses),
         reading_joints=frozenset(words.red_flags.reading_joints),
-        high_reading=next(iter(words.red_flags.concepts.get("bp_high", ())), ""),
-        crisis_reading=next(iter(words.red_flags.concepts.get("bp_crisis", ())), ""),
+        high_reading=_first_word(words.red_flags.concepts.get("bp_high", ())),
+        crisis_reading=_first_word(words.red_flags.concepts.get("bp_crisis", ())),
         bp_ends=frozenset(stem(phrase.split()[-1]) for phrase in words.red_flags.concepts.get("bp", ()) if phrase),
         bp_high=frozenset(
             stem(word) for phrase in words.red_flags.concepts.get("bp_high", ()) for word in phrase.split()
         ),
     )
+
+
+def _first_word(phrases: Sequence[str]) -> str:
+    """The first one-word entry of a word class: a token read as that class ("30 weeks" as "pregnant") is one
+    word, and Arabic's class `pregnant` opens with phrases ("في الشهر الثامن") that no single token matches."""
+    return next((phrase for phrase in phrases if phrase and " " not in phrase), "")
 
 
 def _senses(words: LanguageWords, stem: Stemmer) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
