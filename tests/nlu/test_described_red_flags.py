@@ -52,6 +52,10 @@ WRITERS = (
     "en32",  # English blind round, Dubai English: negation scope, signs in questions; calm: lyrics, gaming, tv sport
     "en32m",  # its mending: postpartum voices; an elder's infection with confusion; a meter's LO; a song's, a game's,
     # a screen's signs; a chilli's burn; a baby who cannot stop kicking
+    "en33",  # English blind round, Dubai English: bystanders at work and in public, a child, an elder, allergy, a hypo,
+    # heat, pregnancy in weeks; calm: hyperbole, histories resolved, health workers, news, films, songs, prevention
+    "en33m",  # its mending: a diabetic shaky and confused; someone well again; a film the night before, a medical
+    # drama, a song by its title, a first-aid class's practice; an overdose named as a general danger
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
