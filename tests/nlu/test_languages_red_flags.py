@@ -42,6 +42,8 @@ SETS = (
     "red_flags_south_31m.jsonl",  # round 31 mending: drowned in four languages, a plan told, documentaries, stairs
     "red_flags_south_32.jsonl",  # blind round 32 (south): signs asked then told now, a maid beaten, Nepali poison
     "red_flags_south_32m.jsonl",  # round 32 mending: a month 'chal raha', threats told of others, match idioms, shifts
+    "red_flags_south_33.jsonl",  # blind round 33 (south): site falls, Tamil pesticide, Nepali 'ragat', nurses' wards
+    "red_flags_south_33m.jsonl",  # round 33 mending: heights fallen from, 'N mahine mein', 'saans rok di', film praise
 )
 CASES = read_sets(SETS)
 
