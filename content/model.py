@@ -271,6 +271,12 @@ class RedFlagWords:
     # a fear of dying, not a wish ("i feel like i am GOING TO DIE and my chest is crushing"): beside a body's sign it
     # is that sign's fear, and that sign's advice is given; alone it is still read as self-harm
     dread: tuple[str, ...] = ()
+    # a clause that opens with one of these after a clause of a story (`hypothetical`) is in that story ("смотрю
+    # сериал, ТАМ кто-то истекает кровью"); read as typed, so a stopword ("там") may be one
+    in_story: tuple[str, ...] = ()
+    # words that close a self-harm denial after its cue as the clause's end does ("мыслей о суициде нет ПРОСТО
+    # стресс"), read as typed like the red-flag word class "deny_after", so a stopword may be one
+    deny_closers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
