@@ -272,8 +272,14 @@ class RedFlagWords:
     # is that sign's fear, and that sign's advice is given; alone it is still read as self-harm
     dread: tuple[str, ...] = ()
     # a week named before its number says pregnant as `gestation` does after it ("انا في الاسبوع 30", "in WEEK 30"),
-    # a number from 4 to 42, unless a `durations` word stands before or a `not_gestation` word after the number
+    # a number from 4 to 42, unless a `not_gestation` word follows the number ("week 5 OF chemo")
     week_of: tuple[str, ...] = ()
+    # a clause that opens with one of these after a clause of a story (`hypothetical`) is in that story ("смотрю
+    # сериал, ТАМ кто-то истекает кровью"); read as typed, so a stopword ("там") may be one
+    in_story: tuple[str, ...] = ()
+    # words that close a self-harm denial after its cue as the clause's end does ("мыслей о суициде нет ПРОСТО
+    # стресс"), read as typed like the red-flag word class "deny_after", so a stopword may be one
+    deny_closers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,12 +181,25 @@ def _told_as_history(
     following = [token.word for token in tokens if token.clause == next_clause] if next_clause not in opening else []
     if _looks_back(following, words):
         return True
+    if words.in_story and _in_story(hit, tokens, words):
+        return True
     turned = _from_turn(hit, tokens, words)
     if turned is None:
         return _holds_past(said, words)
     # "I was watching the news and SUDDENLY my dad collapsed": a story or a question before the turn tells
     # nothing of the sign after it; a history still dates the whole clause ("years ago I suddenly fainted")
     return _holds_past(turned, words) or _holds_past(said, replace(words, past=_without(words.past, words.told)))
+
+
+def _in_story(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
+    """True when the hit's clause opens with a word of `in_story` ("there") and the clause of words before it tells a
+    story or asks in general (`told`): "смотрю анатомию страсти, ТАМ опять кто-то истекает кровью"."""
+    clause = tokens[hit.start].clause
+    opening = next(index for index, token in enumerate(tokens) if token.clause == clause)
+    if tokens[opening].word not in words.in_story or opening == 0:
+        return False
+    before = tokens[opening - 1].clause
+    return _holds([token.word for token in tokens if token.clause == before], words.told)
 
 
 def _recurs(hit: Hit, tokens: Sequence[Token], words: Grammar) -> bool:
@@ -281,6 +294,7 @@ def _with_words_of(words: Grammar, told_in: Grammar, own: frozenset[str] | None 
         deny_after=words.deny_after | told_in.deny_after,
         taken_back=words.taken_back + told_in.taken_back,  # "main suicidal nahi thi LEKIN AB HOON"
         likened=words.likened + told_in.likened,
+        in_story=words.in_story | told_in.in_story,
         idioms=words.idioms + told_in.idioms,  # "heart attack aa jayega BILL DEKH KE"
         sayings=words.sayings + told_in.sayings,
         # a contrast of this language that is a small word of the text's own starts no clause: Russian "а", "но"

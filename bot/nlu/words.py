@@ -169,8 +169,8 @@ class Grammar:
     deniable: tuple[tuple[str, ...], ...]  # "suicidal", "hurt myself": self-harm names a cue may deny...
     intending: frozenset[str]  # ...over these words ("I don't WANT TO hurt myself")
     # ...or, in a language that puts the verb last, by a cue after the name, over `intending` words, ending
-    # the clause or followed by one of these (the red-flag word class "deny_after"): "khudkushi ka koi
-    # khayal NAHI HAI", "suicide ka NAHI SOCH raha"; empty where the verb comes first
+    # the clause or followed by one of these (the red-flag word class "deny_after", and [red_flags] deny_closers):
+    # "khudkushi ka koi khayal NAHI HAI", "suicide ka NAHI SOCH raha", Russian "суицидальных мыслей НЕТ ПРОСТО стресс"
     deny_after: frozenset[str]
     # a self-harm name denied, then taken back in the next clause, which ends so (the red-flag word class
     # "taken_back"): "I wasn't suicidal before BUT NOW I AM", "suicidal nahi thi LEKIN AB HOON"
@@ -178,6 +178,10 @@ class Grammar:
     # a sign now likened to a past event after it (the red-flag word class "likened"): "chest heavy again LIKE WHEN
     # i had my heart attack last year" (the words from the likening on date the event likened, not the sign)
     likened: tuple[tuple[str, ...], ...]
+    # a clause that opens with one of these ([red_flags] in_story) after a clause of a story (`told`)
+    # is in that story: "смотрю сериал, ТАМ кто-то истекает кровью" (a place's "there" stays now: "захожу в подъезд,
+    # там кто-то истекает кровью")
+    in_story: frozenset[str]
     gestation: frozenset[str]  # "weeks" after a number from 4 to 42: pregnant...
     gestation_months: frozenset[str]  # "months" after a number from 3 to 9, "I am 7 months" / "7 months along"
     being: frozenset[str]
@@ -254,9 +258,10 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         contrasts=frozenset(words.red_flags.contrasts),
         deniable=tuple(tuple(name.split()) for name in words.red_flags.deniable),
         intending=frozenset(words.red_flags.intending),
-        deny_after=frozenset(words.red_flags.concepts.get("deny_after", ())),
+        deny_after=frozenset(words.red_flags.concepts.get("deny_after", ())) | frozenset(words.red_flags.deny_closers),
         taken_back=tuple(tuple(phrase.split()) for phrase in words.red_flags.concepts.get("taken_back", ())),
         likened=tuple(tuple(phrase.split()) for phrase in words.red_flags.concepts.get("likened", ())),
+        in_story=frozenset(words.red_flags.in_story),
         gestation=frozenset(words.red_flags.gestation),
         gestation_months=frozenset(words.red_flags.gestation_months),
         being=frozenset(words.red_flags.being),

@@ -64,6 +64,8 @@ SETS = (
     "understanding_ru_31m.jsonl",
     "understanding_ru_32.jsonl",  # round 32 blind (Russian: songs, doctors' talk, a match), then its mending set
     "understanding_ru_32m.jsonl",
+    "understanding_ru_33.jsonl",  # round 33 blind (Russian: others' emergencies, heat, a drama), then its mending set
+    "understanding_ru_33m.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
