@@ -212,8 +212,6 @@ def _phrases(problems: list[str], content: Content) -> None:
                 if set(normalise(entry).split()) <= stopwords:
                     problems.append(f"languages/{lang}.toml: red_flags.concepts.{name}: {entry!r} has only stopwords")
         for sense in content.words(lang).red_flags.senses:
-            if sense.startswith(EXACT):
-                problems.append(f"languages/{lang}.toml: red_flags.senses: {sense!r}: a first word cannot be {EXACT}")
             for word in (word.removeprefix(EXACT) for word in sense.split()):
                 if word.startswith("{") and word[1:-1] not in classes:
                     problems.append(f"languages/{lang}.toml: red_flags.senses: {sense!r}: no word class {word}")

@@ -426,9 +426,14 @@ def _other_senses(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
     for start, token in enumerate(tokens):
         if start < consumed:
             continue
-        by_second = words.senses_by_second.get(token.stem)
-        if by_second is None:
+        # a first word marked EXACT is compared as written: "+قلبي وقف" (my heart), never "قلبه وقف" (his)
+        by_stem = words.senses_by_second.get(token.stem)
+        as_written = words.senses_by_second.get(EXACT + token.word)
+        if by_stem is None and as_written is None:
             continue
+        by_second: dict[str, tuple[tuple[int, tuple[str, ...], str], ...]] = dict(by_stem or {})
+        for second, group in (as_written or {}).items():
+            by_second[second] = by_second.get(second, ()) + group
         if said is None:
             said = {t.stem for t in tokens} | {EXACT + t.word for t in tokens} | {""}
         best: tuple[int, str] | None = None  # the end of the sense read at this word, and its reading

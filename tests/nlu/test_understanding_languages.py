@@ -53,6 +53,8 @@ SETS = (
     "understanding_ar_31m.jsonl",
     "understanding_ar_32.jsonl",  # round 32 blind (dialects, Arabizi, negation scope, pregnancy), its mending set
     "understanding_ar_32m.jsonl",
+    "understanding_ar_33.jsonl",  # round 33 blind (others' emergencies, Ramadan, heart idioms), its mending set
+    "understanding_ar_33m.jsonl",
     "understanding_ru_27.jsonl",
     "understanding_ru_28.jsonl",
     "understanding_ru_28m.jsonl",
