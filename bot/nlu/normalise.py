@@ -50,10 +50,23 @@ _ARABIC = str.maketrans(
 _NUMBER_JOINT = re.compile(r"(?<=\d)[.:](?=\d)")
 _SPACED_DASH = re.compile(r"(?:^|\s)-+(?=\s|$)")
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
+# Text-speak spellings of a negated auxiliary, a vowel left out: "havnt pooped in 4 days", "i dint sleep".
+_MISSPELT = {
+    "havnt": "have not",
+    "hvnt": "have not",
+    "dnt": "do not",
+    "dint": "did not",
+    "dosnt": "does not",
+    "dosent": "does not",
+    "cudnt": "could not",
+    "wudnt": "would not",
+    "shudnt": "should not",
+}
+_MISSPELT_GROUP = "|".join(f"{spelling[:-1]}'?t" for spelling in _MISSPELT)  # "havnt" or "havn't"
 _CONTRACTIONS = re.compile(
     r"\b(?:(?P<cannot>can'?t|can not|cna'?t|ca'n?t|caa?n'?n?t|cann'?t|cnt)|(?P<will>won'?t)|(?P<aint>ain'?t)"
     r"|(?P<nt>do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n'?t"
-    r"|(?P<misspelt>havn'?t|hvn'?t|dnt|dint|dosn'?t|dosen'?t|cudn'?t|wudn'?t|shudn'?t)"
+    rf"|(?P<misspelt>{_MISSPELT_GROUP})"
     r"|(?P<are>you|we|they)'re|(?P<ll>you|we|they|he|she|it|i)'ll|(?P<ve>you|we|they|i)'?ve"
     r"|(?P<is>it|that|what|there|he|she|where|who|how)'?s|i'?m|i'd|let's|gonna|wanna|gotta|u|ur)\b"
     r"|'s\b"
@@ -70,20 +83,6 @@ _WHOLE_WORDS = {
     "u": "you",
     "ur": "your",
     "'s": "",
-}
-
-
-# Text-speak spellings of a negated auxiliary, a vowel left out: "havnt pooped in 4 days", "i dint sleep".
-_MISSPELT = {
-    "havnt": "have not",
-    "hvnt": "have not",
-    "dnt": "do not",
-    "dint": "did not",
-    "dosnt": "does not",
-    "dosent": "does not",
-    "cudnt": "could not",
-    "wudnt": "would not",
-    "shudnt": "should not",
 }
 
 

@@ -329,9 +329,7 @@ def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...
         word, after = tokens[index].word, tokens[index + 1]
         if words.pregnant and word in words.week_of and _week_number(tokens, index, words):
             # the number reads "pregnant", the week word stays for what it says beside it ("وانا حامل في الاسبوع")
-            marked[index + 1] = replace(
-                after, word=words.pregnant, stem=words.stem(words.pregnant), known=True, filler=False
-            )
+            marked[index + 1] = _as_pregnant(after, words)
             continue
         if not words.pregnant or not word.isdigit():
             continue
@@ -349,10 +347,13 @@ def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...
             continue  # "6 weeks OLD" is a baby's age
         if index and tokens[index - 1].word in words.durations:
             continue
-        marked[index + 1] = replace(
-            after, word=words.pregnant, stem=words.stem(words.pregnant), known=True, filler=False
-        )
+        marked[index + 1] = _as_pregnant(after, words)
     return tuple(marked)
+
+
+def _as_pregnant(token: Token, words: Grammar) -> Token:
+    """The token read as the language's word for pregnant."""
+    return replace(token, word=words.pregnant, stem=words.stem(words.pregnant), known=True, filler=False)
 
 
 def _week_number(tokens: Sequence[Token], index: int, words: Grammar) -> bool:
@@ -431,9 +432,11 @@ def _other_senses(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...]:
         as_written = words.senses_by_second.get(EXACT + token.word)
         if by_stem is None and as_written is None:
             continue
-        by_second: dict[str, tuple[tuple[int, tuple[str, ...], str], ...]] = dict(by_stem or {})
-        for second, group in (as_written or {}).items():
-            by_second[second] = by_second.get(second, ()) + group
+        by_second = by_stem or {}
+        if as_written is not None:  # rare: merged only where a sense opens with this word as written
+            by_second = dict(by_second)
+            for second, group in as_written.items():
+                by_second[second] = by_second.get(second, ()) + group
         if said is None:
             said = {t.stem for t in tokens} | {EXACT + t.word for t in tokens} | {""}
         best: tuple[int, str] | None = None  # the end of the sense read at this word, and its reading
