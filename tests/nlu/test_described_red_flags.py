@@ -56,6 +56,10 @@ WRITERS = (
     # heat, pregnancy in weeks; calm: hyperbole, histories resolved, health workers, news, films, songs, prevention
     "en33m",  # its mending: a diabetic shaky and confused; someone well again; a film the night before, a medical
     # drama, a song by its title, a first-aid class's practice; an overdose named as a general danger
+    "en34",  # English blind round, Dubai English: long and hedged messages, medicines by brand and count, pregnancy in
+    # weeks and months, heat at work; calm: safety training, insurance, gym, food, students, prevention
+    "en34m",  # its mending: heat as long hours on a bike or a roof; a drooping mouth while drinking tea; tablets as
+    # "tabs"; urine held back told in the past; a training's lesson, a question asked ahead, a show by its platform
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
