@@ -68,6 +68,8 @@ SETS = (
     "understanding_ru_32m.jsonl",
     "understanding_ru_33.jsonl",  # round 33 blind (Russian: others' emergencies, heat, a drama), then its mending set
     "understanding_ru_33m.jsonl",
+    "understanding_ru_34.jsonl",  # round 34 blind (Russian: diminutives, translit), then its mending set
+    "understanding_ru_34m.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
