@@ -55,6 +55,8 @@ SETS = (
     "understanding_ar_32m.jsonl",
     "understanding_ar_33.jsonl",  # round 33 blind (others' emergencies, Ramadan, heart idioms), its mending set
     "understanding_ar_33m.jsonl",
+    "understanding_ar_34.jsonl",  # round 34 blind (Iraqi, Yemeni, Arabizi, home poisons, love, series), mending set
+    "understanding_ar_34m.jsonl",
     "understanding_ru_27.jsonl",
     "understanding_ru_28.jsonl",
     "understanding_ru_28m.jsonl",
