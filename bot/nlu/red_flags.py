@@ -331,19 +331,23 @@ def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...
             # the number reads "pregnant", the week word stays for what it says beside it ("وانا حامل في الاسبوع")
             marked[index + 1] = _as_pregnant(after, words)
             continue
-        if not words.pregnant or not word.isdigit():
+        # south34: a month of pregnancy in a number word ("बीवी नौ महीने की पेट से है"), read as its digits; months
+        # only (a week's number word is rarer and "ek hafte" is a duration)
+        in_words = not word.isdigit() and after.word in words.gestation_months and word in words.number_words
+        if not words.pregnant or not (word.isdigit() or in_words):
             continue
         following = (
             tokens[index + 2].word if index + 2 < len(tokens) and tokens[index + 2].clause == after.clause else ""
         )
-        if after.word in words.gestation_months and 3 <= int(word) <= 9:  # "I am 7 months", "6 months along"
+        number = words.number_words[word] if in_words else int(word)
+        if after.word in words.gestation_months and 3 <= number <= 9:  # "I am 7 months", "6 months along"
             before = {t.word for t in tokens[:index] if t.clause == after.clause}
             previous = tokens[index - 1].word if index else ""
             if not (previous in words.being or following in words.along):
                 continue
             if before & words.infants or following in words.not_gestation:
                 continue
-        elif not 4 <= int(word) <= 42 or after.word not in words.gestation or following in words.not_gestation:
+        elif in_words or not 4 <= number <= 42 or after.word not in words.gestation or following in words.not_gestation:
             continue  # "6 weeks OLD" is a baby's age
         if index and tokens[index - 1].word in words.durations:
             continue

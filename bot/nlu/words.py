@@ -193,6 +193,8 @@ class Grammar:
     lead: frozenset[str]  # "that was" years ago
     pregnant: str  # ...the word it stands for (the first of the red-flag word class "pregnant")
     durations: frozenset[str]  # ...unless the number follows one of these ("for 3 weeks")
+    # the language's number words ([when.numbers]): a month of pregnancy said in words ("नौ महीने की", "saat mahine")
+    number_words: Mapping[str, int]
     # "keep fit", "overdose on netflix": stems of words in another sense, and the word they read as
     # ("blood pressure = bp"; "" when none)
     senses: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]  # by the stem of their first word
@@ -273,6 +275,7 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         lead=frozenset(words.red_flags.lead),
         pregnant=_first_word(words.red_flags.concepts.get("pregnant", ())),
         durations=frozenset(words.red_flags.durations),
+        number_words=dict(words.when.numbers),
         senses=(senses := _senses(words, stem)),
         senses_by_second=_by_second(senses),
         reading_joints=frozenset(words.red_flags.reading_joints),

@@ -44,6 +44,8 @@ SETS = (
     "red_flags_south_32m.jsonl",  # round 32 mending: a month 'chal raha', threats told of others, match idioms, shifts
     "red_flags_south_33.jsonl",  # blind round 33 (south): site falls, Tamil pesticide, Nepali 'ragat', nurses' wards
     "red_flags_south_33m.jsonl",  # round 33 mending: heights fallen from, 'N mahine mein', 'saans rok di', film praise
+    "red_flags_south_34.jsonl",  # blind round 34 (south): Tamil breath/fainting/self-harm, Nepali, month in words
+    "red_flags_south_34m.jsonl",  # round 34 mending: Tamil, Nepali wish to die, 'ho jaye to', 'ang dami kong'
 )
 CASES = read_sets(SETS)
 
