@@ -222,6 +222,8 @@ def remember_statements(kb: Knowledge, state: Conversation, said: Said, now: dat
     A denial ("no fever", "my BP is normal now") lowers nothing."""
     words = list(said.words)
     subject = pregnancy_subject(words, said.w, asks=said.asks)
+    if not subject and any(word.isdigit() for word in words):  # "im 30 weeks and bloated", "я на 30 неделе"
+        subject = pregnancy_subject(list(kb.matcher.gestation_read(said.u)), said.w, asks=said.asks)
     notes: list[Action] = []
     if subject == "self" and state.answers.get("pregnancy", SafetyAnswer("", "")).value != "yes":
         state = replace(state, answers={**state.answers, "pregnancy": SafetyAnswer("yes", now.isoformat())})

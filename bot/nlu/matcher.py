@@ -22,7 +22,7 @@ from bot.nlu.language import (
 )
 from bot.nlu.lexicon import Language, Lexicon, Token
 from bot.nlu.normalise import CLAUSE, MATCH_LIMIT, SCAN_LIMIT, normalise
-from bot.nlu.red_flags import RedFlagReading, scan_red_flags
+from bot.nlu.red_flags import RedFlagReading, scan_red_flags, told_gestation
 from bot.nlu.spotting import Hit
 from bot.nlu.symptoms import SymptomMatch, SymptomReading, either_negation, match_symptoms
 from bot.nlu.when import When
@@ -237,6 +237,14 @@ class Matcher:
         return replace(
             reading, flag=instead, kind=self.lexicon.kinds[instead], severity=self.lexicon.severities[instead]
         )
+
+    def gestation_read(self, understood: Understanding) -> tuple[str, ...]:
+        """The understood text's words (typos fixed), a week or month of pregnancy told in them read as the word
+        "pregnant" of its language: "im 30 weeks and bloated", "я на 30 неделе" (bot/nlu/red_flags.py)."""
+        language = self.lexicon.languages.get(understood.read_as)
+        if language is None:
+            return tuple(word for word in understood.text.split() if word != CLAUSE)
+        return told_gestation(language.analyse(understood.text), language.words)
 
     def feeling(self, understood: Understanding) -> str | None:
         """ "better", "same" or "worse" said in a longer answer to "how do you feel now?" ("a bit better I

@@ -355,6 +355,26 @@ def _weeks_pregnant(tokens: Sequence[Token], words: Grammar) -> tuple[Token, ...
     return tuple(marked)
 
 
+def told_gestation(tokens: Sequence[Token], words: Grammar) -> tuple[str, ...]:
+    """The words of a text with a week or month of pregnancy told of someone read as the language's word for
+    pregnant ("I am 30 weeks and bloated", "30 wks along", "she is in week 26"): for the engine's record of a
+    pregnancy said in passing. Stricter than the red-flag reading, which may err towards an emergency: a being
+    word must come shortly before ("am", "is") or an along word just after, and no little one be named before
+    ("my son is 6 weeks")."""
+    marked = _weeks_pregnant(tokens, words)
+    said = [token.word for token in tokens]
+    for index, (token, read) in enumerate(zip(tokens, marked, strict=True)):
+        if read is token or not index:
+            continue
+        start = index - 1  # "30 WEEKS" marks the week word, "week 30" its number: the phrase starts before it
+        before = {t.word for t in tokens[:start] if t.clause == token.clause}
+        leads = {t.word for t in tokens[max(0, start - 3) : start]}  # "ana fi el osbo3 30"
+        follows = tokens[index + 1].word if index + 1 < len(tokens) else ""
+        if (leads & words.being or follows in words.along) and not before & words.infants:
+            said[index] = words.pregnant
+    return tuple(said)
+
+
 def _as_pregnant(token: Token, words: Grammar) -> Token:
     """The token read as the language's word for pregnant."""
     return replace(token, word=words.pregnant, stem=words.stem(words.pregnant), known=True, filler=False)

@@ -194,6 +194,45 @@ def test_pregnancy_in_weeks_or_months_is_recorded_and_noted(flow: Flow) -> None:
         assert "Noted: you're pregnant" in case.text()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im 30 weeks and bloated",
+        "I am 28 wks, cant sleep",
+        "30 weeks along and so bloated",
+        "я на 30 неделе, вздутие",
+        "انا في الاسبوع 30 وعندي انتفاخ",
+        "ana fi el osbo3 30 w 3andi inti5a5",
+    ],
+)
+def test_a_week_of_pregnancy_without_the_word_is_a_pregnancy(flow: Flow, text: str) -> None:
+    flow.say("hi")
+    flow.say(text)
+    assert flow.state.answers["pregnancy"] == SafetyAnswer("yes", flow.now.isoformat())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "insomnia 5 weeks now",
+        "bloated for the last 6 weeks",
+        "I'm not 30 weeks, just bloated",
+        "my son is 6 weeks and has gas",
+        "headache, 3 weeks now",
+        "I am 30 and bloated",
+    ],
+)
+def test_weeks_of_a_complaint_or_a_babys_age_are_no_pregnancy(flow: Flow, text: str) -> None:
+    flow.say("hi")
+    flow.say(text)
+    assert "pregnancy" not in flow.state.answers and not flow.state.others_pregnant
+
+
+def test_someone_elses_weeks_of_pregnancy_stay_theirs(flow: Flow) -> None:
+    flow.say("my wife is 30 weeks and bloated")
+    assert "pregnancy" not in flow.state.answers and flow.state.others_pregnant
+
+
 def test_someone_elses_pregnancy_stays_theirs(flow: Flow) -> None:
     flow.say("my wife is 20 weeks pregnant")
     assert "pregnancy" not in flow.state.answers and flow.state.others_pregnant
