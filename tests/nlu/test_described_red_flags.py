@@ -60,6 +60,10 @@ WRITERS = (
     # weeks and months, heat at work; calm: safety training, insurance, gym, food, students, prevention
     "en34m",  # its mending: heat as long hours on a bike or a roof; a drooping mouth while drinking tea; tablets as
     # "tabs"; urine held back told in the past; a training's lesson, a question asked ahead, a show by its platform
+    "en35",  # English blind round, Dubai English: new wordings of every emergency, for oneself and others; calm: films,
+    # songs, games, hyperbole, a nurse's shift, idioms ("choked on the presentation")
+    "en35m",  # its mending: a show's scene or episode named by its kind; plural cases placed in a ward or a shift;
+    # choked ON a big moment (a scene of an accident, a medical episode, a child choking on an object still count)
 )
 SETS = tuple(f"red_flags_{name}.jsonl" for name in WRITERS)
 CASES = read_sets(SETS)
