@@ -57,6 +57,8 @@ SETS = (
     "understanding_ar_33m.jsonl",
     "understanding_ar_34.jsonl",  # round 34 blind (Iraqi, Yemeni, Arabizi, home poisons, love, series), mending set
     "understanding_ar_34m.jsonl",
+    "understanding_ar_35.jsonl",  # round 35 blind (Arabizi heatstroke, run-together words, scenes, songs), mending set
+    "understanding_ar_35m.jsonl",
     "understanding_ru_27.jsonl",
     "understanding_ru_28.jsonl",
     "understanding_ru_28m.jsonl",
