@@ -46,6 +46,8 @@ SETS = (
     "red_flags_south_33m.jsonl",  # round 33 mending: heights fallen from, 'N mahine mein', 'saans rok di', film praise
     "red_flags_south_34.jsonl",  # blind round 34 (south): Tamil breath/fainting/self-harm, Nepali, month in words
     "red_flags_south_34m.jsonl",  # round 34 mending: Tamil, Nepali wish to die, 'ho jaye to', 'ang dami kong'
+    "red_flags_south_35.jsonl",  # blind round 35 (south): ml/Tamil head blows, Tamil 'valippu', office hyperbole
+    "red_flags_south_35m.jsonl",  # round 35 mending: 'thala idichu'/'thalaila adi', fits, 'email dekh ke', 'ano yung'
 )
 CASES = read_sets(SETS)
 
