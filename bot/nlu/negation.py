@@ -41,6 +41,30 @@ def _gone_after(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
     return False
 
 
+def gone_within(hit: Hit, tokens: Sequence[Token], words: Negation) -> bool:
+    """True when a hit read across clauses has a word said gone at the end of its own clause, before the rest
+    of the hit: "кровотечения НЕТ, беременность 20 недель" (no bleeding; the pregnancy alone is no sign). The
+    gone word must close that clause (`gone_fillers` only between): "кровь пошла, нет сил" denies nothing."""
+    if any(tokens[index].word in words.cues for index in hit.positions):
+        return False
+    for position, following in zip(hit.positions, hit.positions[1:], strict=False):
+        clause = tokens[position].clause
+        if tokens[following].clause == clause:
+            continue
+        gone = False
+        for index in range(position + 1, following + 1):  # to the rest's first word, in a later clause
+            token = tokens[index]
+            if token.clause != clause:
+                if gone:
+                    return True
+                break
+            if token.word in words.gone and not gone:
+                gone = True
+            elif token.word not in words.gone_fillers:
+                break
+    return False
+
+
 def split_at(tokens: Sequence[Token], contrasts: frozenset[str]) -> tuple[Token, ...]:
     """The tokens with a new clause at each contrast word: "didn't hit my head | BUT I passed out", "haven't
     vomited | BUT I feel nauseous"."""

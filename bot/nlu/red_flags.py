@@ -20,7 +20,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
 from bot.nlu.lexicon import Language, PhraseIndex, Token
-from bot.nlu.negation import denied_inside, negated_hits, says_its_own, split_at
+from bot.nlu.negation import denied_inside, gone_within, negated_hits, says_its_own, split_at
 from bot.nlu.occurrences import first_words, occurrences
 from bot.nlu.spotting import CONFIDENT, Hit, resolve, spot
 from bot.nlu.symptoms import either_negation
@@ -815,6 +815,7 @@ def _sort_hits(
             not close_only
             and (
                 denied_inside(hit, tokens, negation, reach=3)
+                or gone_within(hit, tokens, negation)
                 or (not new_statement and _continues(hit, denied_at, tokens, negation))
                 or (not new_statement and _listed_after_cue(hit, tokens, negation))
             )

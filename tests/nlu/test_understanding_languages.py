@@ -74,6 +74,8 @@ SETS = (
     "understanding_ru_33m.jsonl",
     "understanding_ru_34.jsonl",  # round 34 blind (Russian: diminutives, translit), then its mending set
     "understanding_ru_34m.jsonl",
+    "understanding_ru_35.jsonl",  # round 35 blind (Russian: a denied bleeding, game characters, cramps), mending set
+    "understanding_ru_35m.jsonl",
     "symptoms_south.jsonl",  # Roman Hindi/Urdu, Tagalog, Hindi, Urdu: symptoms, negation, off-topic
 )
 CASES = read_sets(SETS)
