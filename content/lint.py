@@ -251,7 +251,7 @@ def _word_lists(words: LanguageWords) -> Iterator[tuple[str, list[str], bool]]:
         values = getattr(words, section)
         for field in dataclasses.fields(values):
             value = getattr(values, field.name)
-            if field.name == "senses":  # "overdose on {treat}": the names of word classes are not words
+            if field.name in ("senses", "idioms"):  # "overdose on {treat}": the names of word classes are not words
                 yield f"{section}.{field.name}", [_words_of(item) for item in value], False
             elif field.name in ("addressed", "others_after"):  # "to my {}": the hole is a person
                 yield f"{section}.{field.name}", [item.replace("{}", "x") for item in value], False

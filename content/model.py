@@ -236,7 +236,7 @@ class RedFlagWords:
     addressed_links: tuple[str, ...]  # ...nor those joined to them ("to my mum AND MY sister")
     others_after: tuple[str, ...]  # "ng {}": someone else named after the sign, verb first ("...ng kapatid ko")
     denials: tuple[str, ...]  # "NEVER fainted": deny a red flag (not a symptom)
-    idioms: tuple[str, ...]  # "my boss GIVES ME A heart attack": a figure of speech
+    idioms: tuple[str, ...]  # "my boss GIVES ME A heart attack": a figure of speech ("{class}": a word class)
     sayings: tuple[str, ...]  # "I wanted to die OF EMBARRASSMENT": a saying, for every kind (self-harm too)
     contrasts: tuple[str, ...]  # "didn't hit my head BUT I passed out": a new clause
     deniable: tuple[str, ...]  # "NOT suicidal": self-harm names a negation right before may deny...

@@ -255,7 +255,8 @@ def compile_grammar(words: LanguageWords) -> Grammar:
         others_after=tuple(tuple(pattern.split()) for pattern in words.red_flags.others_after),
         unborn=frozenset(word for phrase in words.red_flags.concepts.get("baby", ()) for word in phrase.split()),
         denials=frozenset(words.red_flags.denials),
-        idioms=tuple(tuple(phrase.split()) for phrase in words.red_flags.idioms),
+        # "{price_sight} {dekh_ke} {sight_did}": each class a word of [red_flags.concepts]
+        idioms=tuple(tuple(p.split()) for p in expand_concepts(words.red_flags.idioms, words.red_flags.concepts)),
         sayings=tuple(tuple(phrase.split()) for phrase in words.red_flags.sayings),
         contrasts=frozenset(words.red_flags.contrasts),
         deniable=tuple(tuple(name.split()) for name in words.red_flags.deniable),
